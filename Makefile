@@ -1,0 +1,72 @@
+# Build, run and test the seminar system. `make run` and `make test` are all a newcomer needs.
+CC ?= cc
+PKGS = libxml-2.0 libsodium jansson libmariadb
+# Recursive (=) on purpose: pkg-config runs when a recipe runs, after `deps` has installed it.
+PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS))
+PKG_LIBS = $(shell pkg-config --libs $(PKGS))
+WARN = -Wall -Wextra -Werror -Wstrict-prototypes -Wmissing-prototypes -Wwrite-strings
+CFLAGS = -std=c11 -D_GNU_SOURCE -O2 -g $(WARN) $(PKG_CFLAGS) -MMD -MP
+LDLIBS = $(PKG_LIBS) -lfcgi
+ifeq ($(SAN),1)
+CFLAGS += -fsanitize=address,undefined -fno-omit-frame-pointer -O1
+LDFLAGS += -fsanitize=address,undefined
+endif
+
+PROGRAMS = portal checkin certs reports
+CORE_OBJ = $(patsubst %.c,build/%.o,$(wildcard fcgi/core/*.c))
+UNIT_TESTS = $(patsubst tests/unit/%.c,build/tests/unit/%,$(wildcard tests/unit/test_*.c))
+BASELINES = hello select update
+PORT ?= 8080
+
+.PHONY: all deps run stop test bench lint fuzz clean
+all: $(addprefix bin/,$(PROGRAMS))
+
+deps:
+	@scripts/deps.sh
+
+build/%.o: %.c | deps
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) -c -o $@ $<
+
+build/libcore.a: $(CORE_OBJ)
+	ar rcs $@ $^
+
+define program
+bin/$(1): $(patsubst %.c,build/%.o,$(wildcard fcgi/$(1)/*.c)) build/libcore.a
+	@mkdir -p bin
+	$$(CC) $$(LDFLAGS) -o $$@ $$^ $$(LDLIBS)
+endef
+$(foreach p,$(PROGRAMS),$(eval $(call program,$(p))))
+
+build/tests/unit/%: tests/unit/%.c build/libcore.a | deps
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) -Wno-missing-prototypes -Ifcgi/core $(LDFLAGS) -o $@ $< build/libcore.a $(LDLIBS) -lcmocka
+
+build/tests/load/%: tests/load/%.c build/libcore.a | deps
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $< build/libcore.a $(LDLIBS)
+
+run: all
+	@PORT=$(PORT) DEMO=1 scripts/stack.sh start
+	@echo
+	@echo "Open http://127.0.0.1:$(PORT)/  Demo accounts (password demo12345):"
+	@echo "  participant@demo.local  organizer@demo.local  reviewer@demo.local  admin@demo.local"
+
+stop:
+	@scripts/stack.sh stop
+	@VAR=var/test scripts/stack.sh stop
+	@VAR=var/bench scripts/stack.sh stop
+
+test: all $(UNIT_TESTS)
+	@tests/run.sh
+
+bench: all $(addprefix build/tests/load/,$(BASELINES))
+	@tests/load/bench.sh
+
+lint: deps
+	@scripts/lint.sh
+
+clean:
+	rm -rf build bin
+
+-include $(shell find build -name '*.d' 2>/dev/null)

@@ -1,0 +1,427 @@
+/* The one internal header of fcgi/core: types and contracts of every core module. */
+#ifndef APP_H
+#define APP_H
+
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <jansson.h>
+
+/* ---------------------------------------------------------------- arena
+ * Per-request memory: many allocations, one reset. Allocation failure aborts
+ * (a web worker cannot go on without memory). */
+struct arena_chunk;
+struct arena {
+	struct arena_chunk *head;
+};
+
+/* Returns zeroed memory aligned for any type, valid until arena_reset. */
+void *arena_alloc(struct arena *, size_t);
+/* Copies len bytes and appends a NUL. */
+char *arena_strndup(struct arena *, const char *, size_t);
+char *arena_strdup(struct arena *, const char *);
+char *arena_printf(struct arena *, const char *, ...)
+	__attribute__((format(printf, 2, 3)));
+/* Frees every chunk but the first, which is kept for the next request. */
+void arena_reset(struct arena *);
+void arena_free(struct arena *);
+
+/* ---------------------------------------------------------------- buf
+ * Growable byte buffer. Invariant: when cap > 0, p[len] == '\0', so p is
+ * always a C string (possibly with NULs inside for binary data). */
+struct buf {
+	char *p;
+	size_t len, cap;
+};
+
+void buf_add(struct buf *, const void *, size_t);
+void buf_adds(struct buf *, const char *);
+void buf_addc(struct buf *, char);
+void buf_addf(struct buf *, const char *, ...) __attribute__((format(printf, 2, 3)));
+void buf_vaddf(struct buf *, const char *, va_list);
+/* Empties the buffer and keeps its memory. */
+void buf_reset(struct buf *);
+void buf_free(struct buf *);
+
+/* ---------------------------------------------------------------- log
+ * One line per event on stderr: time, level, program, pid, request id, text. */
+enum log_level { LOG_DEBUG, LOG_INFO, LOG_WARN, LOG_ERROR, LOG__MAX };
+
+void log_init(const char *prog, enum log_level min);
+/* rid may be NULL outside a request. */
+void log_msg(enum log_level, const char *rid, const char *, ...)
+	__attribute__((format(printf, 3, 4)));
+
+/* ---------------------------------------------------------------- config
+ * `key = value` lines, '#' comments. Look-up order for key K of program P:
+ * environment SEM_K (upper case, dots as underscores), then "P.K", then "K". */
+struct config_entry;
+struct config {
+	const char *prog;
+	struct config_entry *entries;
+	size_t n;
+};
+
+/* Returns 1 when loaded, -1 (logged) when the file cannot be read or a line is malformed. */
+int config_load(struct config *, const char *path, const char *prog);
+/* Returns the value, or def. The string lives as long as the config. */
+const char *config_get(const struct config *, const char *key, const char *def);
+long config_int(const struct config *, const char *key, long def);
+void config_free(struct config *);
+
+/* ---------------------------------------------------------------- utf8 / text */
+
+/* Returns the number of code points, or -1 when s is not valid UTF-8 or has NUL. */
+long utf8_count(const char *s, size_t len);
+/* URL-decodes in place ('+' as space when plus is set); returns the new length or -1. */
+long url_decode(char *s, size_t len, int plus);
+/* Appends s percent-encoded for a query value. */
+void url_encode(struct buf *, const char *s);
+/* Appends HTML-escaped text (& < > " ' all escaped: safe in text and quoted attributes). */
+void html_escape(struct buf *, const char *s, size_t len);
+/* Returns 1 when s is a safe link target: a path ("/x", not "//x"), "#", "?", or
+ * http, https, mailto, tel; 0 otherwise (javascript:, data:, ...). */
+int url_is_safe(const char *s);
+/* Base64url without padding, for random tokens. out must hold 4*n/3+4 bytes. */
+void b64url_encode(char *out, const unsigned char *in, size_t n);
+
+/* ---------------------------------------------------------------- valid
+ * The validator table: every input field a program accepts, with its type,
+ * limits and the Russian label used in error messages. */
+enum field_type {
+	FT_TEXT,      /* one line, no control characters */
+	FT_MULTILINE, /* text with line breaks and tabs */
+	FT_EMAIL,     /* local@domain.tld, lower-cased on input */
+	FT_ID,        /* positive decimal integer up to 2^31-1 */
+	FT_INT,       /* decimal integer, optional minus, within min..max */
+	FT_PASSWORD,  /* any characters but controls; length in code points */
+	FT_PHONE,     /* digits, spaces, + ( ) - */
+	FT_BOOL,      /* "1", "on", "true" */
+	FT_TOKEN,     /* base64url alphabet, for CSRF tokens and codes */
+	FT_ENUM,      /* one of the '|'-separated words in .choices */
+	FT_PATH,      /* a local path starting with one '/', for "next" redirects */
+	FT_FILE,      /* a multipart file part; max is its size in bytes */
+	FT__MAX
+};
+
+struct field {
+	const char *name;
+	const char *label;   /* «Электронная почта» */
+	enum field_type type;
+	long min, max;       /* code points for strings; value for FT_INT */
+	const char *choices; /* FT_ENUM only */
+};
+
+/* Validates one value in place (lower-cases e-mail). Returns 1 when valid, 0 when
+ * not, with a Russian reason in *why (static string). Empty values are not
+ * passed here: an empty field counts as absent. */
+int valid_check(const struct field *, char *val, size_t len, const char **why);
+const struct field *valid_find(const struct field *table, const char *name, size_t len);
+
+/* ---------------------------------------------------------------- db
+ * One connection per worker. Statements are prepared lazily from tables of
+ * struct dbq (one table per area, in db_<area>.c) and re-prepared after a
+ * reconnect. Never reconnects inside a transaction: a lost connection there
+ * fails the transaction, and db_tx retries it whole. */
+struct db;
+
+enum dbt { DBT_NULL, DBT_INT, DBT_STR };
+struct dbv {
+	enum dbt t;
+	long long i;
+	const char *s; /* for DBT_STR; NUL-terminated, len bytes */
+	size_t len;
+};
+
+struct dbq {
+	const char *sql;
+	void *stmt;        /* MYSQL_STMT *, owned by db.c */
+	unsigned long gen; /* connection generation it was prepared on */
+};
+
+/* Result rows, allocated in the request arena; cells are DBT_NULL or DBT_STR
+ * (ints come back as strings; use dbres_int). */
+struct dbres {
+	size_t nrows, ncols;
+	struct dbv *cells; /* nrows * ncols */
+	unsigned long long affected, insert_id;
+};
+
+#define DB_DV_NULL ((struct dbv){.t = DBT_NULL})
+#define DB_DV_INT(x) ((struct dbv){.t = DBT_INT, .i = (x)})
+#define DB_DV_STR(x) ((struct dbv){.t = DBT_STR, .s = (x), .len = strlen(x)})
+#define DB_DV_BIN(x, n) ((struct dbv){.t = DBT_STR, .s = (const char *)(x), .len = (n)})
+
+/* Returns a connected handle or NULL (logged). Arguments are copied. */
+struct db *db_open(const char *socket, const char *user, const char *password, const char *dbname);
+void db_close(struct db *);
+/* Runs one statement; rows land in res (may be NULL) in arena a.
+ * Returns 0 on success, -1 on failure (db_errno tells why). Outside a
+ * transaction, a lost connection is re-established and the statement run once more. */
+int db_run(struct db *, struct dbq *, const struct dbv *params, size_t n, struct dbres *res, struct arena *a);
+/* The server error code of the last failure: 1062 duplicate key, 1213 deadlock,
+ * 1205 lock wait timeout, 2006/2013 connection lost, 0 none. */
+unsigned db_errno(const struct db *);
+/* Runs fn(db, arg) inside BEGIN/COMMIT. fn returns < 0 to roll back (its value
+ * is returned), >= 0 to commit. Deadlock, lock timeout and lost connection
+ * roll back and retry the whole function up to 3 times. Returns fn's value, or
+ * -1 when the transaction could not be committed. */
+int db_tx(struct db *, int (*fn)(struct db *, void *), void *arg);
+int db_ping(struct db *);
+
+const char *dbres_str(const struct dbres *, size_t row, size_t col); /* NULL for SQL NULL */
+long long dbres_int(const struct dbres *, size_t row, size_t col);  /* 0 for SQL NULL */
+/* Rows as a JSON array (new reference) of objects: keys name the columns in
+ * order; a key starting with '#' makes an integer column (the '#' is dropped).
+ * SQL NULL becomes JSON null. */
+json_t *dbres_json(const struct dbres *, const char *const *keys);
+/* Runs a query and returns dbres_json of its rows, or NULL on failure. */
+json_t *db_json(struct db *, struct dbq *, const struct dbv *params, size_t n, struct arena *,
+                const char *const *keys);
+
+/* ---------------------------------------------------------------- tmpl
+ * XHTML templates with attribute directives (see templates/pages/layout.xhtml
+ * and README). Parsed and compiled once at start; rendering writes values only
+ * through html_escape, so escaping holds by construction. */
+struct tmpl_set;
+
+/* Loads every *.xhtml file of dir. Returns NULL (logged) when a file is not
+ * well-formed, has a DOCTYPE or uses an unknown directive. */
+struct tmpl_set *tmpl_load(const char *dir);
+void tmpl_free(struct tmpl_set *);
+/* Renders page `name` inside the layout with context ctx. Returns 1, or 0 when
+ * there is no such page. */
+int tmpl_render(const struct tmpl_set *, const char *name, json_t *ctx, struct buf *out);
+
+/* ---------------------------------------------------------------- app, req, resp */
+enum method { M_GET, M_POST, M_HEAD, M_OTHER };
+
+enum role { ROLE_ORGANIZER, ROLE_REVIEWER, ROLE_ADMIN, ROLE__MAX };
+extern const char *const role_codes[ROLE__MAX]; /* "organizer", ... as in SQL */
+extern const char *const role_names[ROLE__MAX]; /* «организатор», ... */
+
+struct grant {
+	long long id;
+	enum role role;
+	long long region_id, sector_id; /* 0 = any */
+};
+
+struct user {
+	long long id;
+	const char *email, *name;
+	struct grant *grants;
+	size_t ngrants;
+};
+
+struct req;
+typedef int (*handler_fn)(struct req *);
+
+/* Route flags: what the front line checks before the handler runs. */
+#define R_LOGIN 0x1  /* a signed-in user; guests are sent to /login */
+#define R_ADMIN 0x2  /* an administrator */
+#define R_NOCSRF 0x4 /* POST without a CSRF token (liveness, scripts with their own token) */
+
+struct route {
+	enum method method;
+	const char *pattern; /* "/admin/users/{id}": {name} captures one segment */
+	handler_fn fn;
+	int flags;
+};
+
+struct program {
+	const char *name;
+	const struct route *routes;
+	const struct field *fields;
+	int nodb; /* serves without a database connection (the H0 baseline) */
+};
+
+struct app {
+	const struct program *prog;
+	struct config cfg;
+	struct tmpl_set *tmpl;
+	struct db *db;
+	unsigned char key[32]; /* secret_key: CSRF tokens, code HMACs */
+	const char *base_url;
+	size_t body_max;
+	int secure_cookies;
+	int pwhash_min;  /* "pwhash = min": cheapest argon2id, for tests only */
+	long session_ttl; /* seconds */
+};
+
+/* Every program's field table carries the CSRF token field. */
+#define FIELD_CSRF {"csrf", "Токен формы", FT_TOKEN, 20, 64, NULL}
+
+struct kv {
+	const char *key, *val;
+	size_t len;
+	const char *filename, *ctype; /* multipart file parts only */
+};
+
+/* The request's connection: FastCGI (fcgx set) or plain CGI (environment, stdin, stdout). */
+struct req_io {
+	void *fcgx; /* FCGX_Request *, NULL in CGI mode */
+};
+/* A CGI/FastCGI parameter, or NULL. Valid until the request finishes. */
+const char *io_param(struct req_io *, const char *name);
+/* Reads up to n body bytes; returns the count, 0 at the end, -1 on error. */
+long io_read(struct req_io *, char *, size_t n);
+void io_write(struct req_io *, const void *, size_t n);
+/* FastCGI listener on a unix socket path (mode 0666 so nginx's workers can
+ * connect), or fd 0 when the process was started with a socket there; -1 when
+ * neither. */
+int io_listen(const char *path);
+/* Worker loop: accepts and calls fn for each request until prefork_stopping
+ * or an accept failure. */
+void io_accept_loop(int fd, void (*fn)(struct req_io *, void *), void *arg);
+
+struct req {
+	struct app *app;
+	struct arena arena;
+	struct req_io *io;
+	const char *rid, *ip, *path, *query, *accept;
+	enum method method;
+	int want_json;
+	const char *args[4]; /* {captures} of the route, in order */
+	struct kv *params;   /* validated query and body fields */
+	size_t nparams;
+	struct kv *cookies;
+	size_t ncookies;
+	struct user *user;   /* NULL for a guest */
+	const char *sid;     /* session cookie value of a signed-in user */
+	const char *aid;     /* guest cookie value, binds the guest's CSRF token */
+	/* response */
+	int status;
+	const char *errmsg;  /* Russian message for the error page */
+	const char *page;    /* template name set by page() */
+	json_t *ctx;         /* owned: released after the request */
+	struct buf head, body;
+	const char *ctype;
+	const char *location;
+};
+
+/* Program start: loads config (-c FILE, default $SEM_CONFIG or var/app.conf),
+ * templates and secrets. Returns 1 or -1 (logged). */
+int app_init(struct app *, const struct program *, int argc, char **argv);
+/* Serves until SIGTERM: as a pre-forking FastCGI master on `listen` (or on fd 0
+ * when it is a socket), or, when REQUEST_METHOD is set, one CGI request on
+ * stdin/stdout. Returns the process exit code. */
+int app_serve(struct app *);
+
+/* A program's whole main(): app_init, then app_serve. Returns the exit code. */
+int app_main(const struct program *, int argc, char **argv);
+
+/* Parses the request line, cookies, query and body, validating every field
+ * against the program's table. Returns 0, or an HTTP status (400, 413, 415)
+ * with r->errmsg set. */
+int req_parse(struct req *);
+/* Writes status line, headers and body (none for HEAD) to the client. */
+void resp_send(struct req *);
+
+/* Pre-forking master: runs child(arg) in n worker processes, restarts a worker
+ * that dies, and on SIGTERM or SIGINT passes the signal on and waits for the
+ * workers to drain (at most drain_s seconds). Returns the exit code. */
+int prefork_run(int n, void (*child)(void *), void *arg, int drain_s);
+/* Set by the worker's SIGTERM handler: finish the current request, then exit. */
+extern volatile int prefork_stopping;
+
+/* Request input. Values are validated by the program's field table before the
+ * handler runs; absent and empty fields give NULL. */
+const char *req_param(const struct req *, const char *name);
+/* Parses a validated FT_ID/FT_INT field; returns def when absent. */
+long long req_int(const struct req *, const char *name, long long def);
+const struct kv *req_file(const struct req *, const char *name);
+const char *req_cookie(const struct req *, const char *name);
+const char *req_header(const struct req *, const char *cgi_name); /* "HTTP_USER_AGENT" */
+/* Route capture i as an id; 0 when not a positive integer. */
+long long req_arg_id(const struct req *, int i);
+
+/* Response helpers. Each returns the HTTP status, so handlers end with
+ * `return page(r, "home", ctx);`. ctx ownership passes to the request. */
+int page(struct req *, const char *tmpl, json_t *ctx);
+int fail(struct req *, int status, const char *msg);
+/* Field-named 400: «Поле «label»: why». */
+int fail_field(struct req *, const char *name, const char *why);
+int redirect(struct req *, const char *path);
+void resp_header(struct req *, const char *name, const char *value);
+/* max_age < 0: session cookie; 0: delete. Always HttpOnly, SameSite=Lax, Path=/. */
+void resp_cookie(struct req *, const char *name, const char *value, long max_age);
+
+/* GET /healthz of every program: 200 when the database answers, 503 when not. */
+int app_healthz(struct req *);
+
+/* Audit log: who (current user), what, which object, from where. Returns 0 or -1. */
+int audit(struct req *, const char *action, const char *object_type, long long object_id, const char *detail);
+
+/* ---------------------------------------------------------------- auth */
+
+/* Hashes a password with argon2id into out (crypto_pwhash_STRBYTES bytes).
+ * Returns 0, or -1 when out of memory. */
+int auth_hash_password(const struct app *, const char *pw, char *out);
+/* Returns 1 when pw matches the stored hash, 0 when not. */
+int auth_verify_password(const char *hash, const char *pw);
+/* Loads the user of the session cookie, if any. Returns 1, or -1 on database failure. */
+int auth_load(struct req *);
+/* Starts a new session for person id (a new id at every login). Returns 1 or -1. */
+int auth_login(struct req *, long long person_id);
+int auth_logout(struct req *);
+/* The CSRF token of this visitor (sets the guest cookie when needed). */
+const char *auth_csrf(struct req *);
+/* Returns 1 when the posted token matches. */
+int auth_csrf_ok(struct req *);
+/* Returns 1 when the user holds role for the given region and sector. A
+ * positive id must be covered by the grant's scope (a NULL scope covers all);
+ * 0 asks for a grant of any region (or sector); -1 accepts any grant of the
+ * role ("is an organiser somewhere"). Admins hold every role. */
+int auth_has(const struct req *, enum role, long long region_id, long long sector_id);
+/* Object-level check for handlers: returns 0 when allowed, otherwise the status
+ * to return (401 for a guest, 403 with a message set). */
+int auth_require(struct req *, enum role, long long region_id, long long sector_id);
+/* Throttling: counts one hit in bucket; returns the hits in the current window
+ * of `window` seconds (after this one), or -1 on database failure. */
+long auth_throttle_hit(struct req *, const char *bucket, long window);
+long auth_throttle_get(struct req *, const char *bucket, long window);
+int auth_throttle_clear(struct req *, const char *bucket);
+
+/* ---------------------------------------------------------------- db_auth: accounts, sessions, grants */
+struct person_new {
+	const char *email, *password_hash, *full_name, *full_name_dat, *phone, *position;
+	long long organization_id;
+	const char *consent_version;
+};
+/* Returns the new id, 0 when the e-mail is taken, -1 on failure. */
+long long db_person_create(struct db *, const struct person_new *);
+/* Returns 1 with id and hash (arena), 0 unknown or disabled, -1 failure. */
+int db_person_password(struct db *, struct arena *, const char *email, long long *id, const char **hash);
+int db_session_create(struct db *, const unsigned char hash[32], long long person_id, long ttl, const char *ip);
+int db_session_delete(struct db *, const unsigned char hash[32]);
+/* Returns 1 with user filled (arena), 0 no such live session, -1 failure. */
+int db_session_user(struct db *, struct arena *, const unsigned char hash[32], struct user *);
+int db_grant_add(struct db *, long long person_id, enum role, long long region_id, long long sector_id, long long by);
+/* Returns 1 revoked (person_id set), 0 no such grant, -1 failure. */
+int db_grant_revoke(struct db *, long long grant_id, long long *person_id);
+long db_throttle(struct db *, struct arena *, const char *bucket, long window, int hit);
+int db_throttle_clear(struct db *, const char *bucket);
+int db_audit(struct db *, long long person_id, const char *action, const char *otype, long long oid, const char *ip, const char *detail);
+
+/* ---------------------------------------------------------------- db_ref: sectors, territory, register
+ * Each returns a JSON array (new reference) of objects, or NULL on failure. */
+json_t *db_sectors(struct db *, struct arena *);
+json_t *db_regions(struct db *, struct arena *);
+json_t *db_districts(struct db *, struct arena *, long long region_id);
+/* Active organisations of a district: {id, short_name, sector_name}. */
+json_t *db_organizations(struct db *, struct arena *, long long district_id);
+/* Returns 1 with the organisation's region and district, 0 no such active organisation, -1 failure. */
+int db_organization_place(struct db *, struct arena *, long long organization_id, long long *region_id,
+                          long long *district_id);
+
+/* ---------------------------------------------------------------- db_people: profile and administration */
+/* {full_name, full_name_dat, email, phone, position, organization, district, region}, or
+ * json_null() when absent; NULL on failure. */
+json_t *db_person_profile(struct db *, struct arena *, long long person_id);
+/* People matching q (name or e-mail), newest first: {id, email, full_name, organization, roles}. */
+json_t *db_people_search(struct db *, struct arena *, const char *q, long limit);
+/* {id, role, role_name, region_name, sector_name} of a person. */
+json_t *db_person_grants(struct db *, struct arena *, long long person_id);
+
+#endif

@@ -1,0 +1,207 @@
+/* Accounts and access: argon2id passwords, database sessions, CSRF tokens, roles, throttling, audit. */
+#include <string.h>
+
+#include <sodium.h>
+
+#include "app.h"
+
+#define SID_BYTES 32
+#define AID_BYTES 18
+
+const char *const role_codes[ROLE__MAX] = {"organizer", "reviewer", "admin"};
+const char *const role_names[ROLE__MAX] = {"организатор", "представитель министерства", "администратор"};
+
+int auth_hash_password(const struct app *a, const char *pw, char *out)
+{
+	unsigned long long ops = a->pwhash_min ? crypto_pwhash_OPSLIMIT_MIN : crypto_pwhash_OPSLIMIT_INTERACTIVE;
+	size_t mem = a->pwhash_min ? crypto_pwhash_MEMLIMIT_MIN : crypto_pwhash_MEMLIMIT_INTERACTIVE;
+
+	return crypto_pwhash_str_alg(out, pw, strlen(pw), ops, mem, crypto_pwhash_ALG_ARGON2ID13) == 0 ? 0 : -1;
+}
+
+int auth_verify_password(const char *hash, const char *pw)
+{
+	return crypto_pwhash_str_verify(hash, pw, strlen(pw)) == 0;
+}
+
+static void sid_hash(const char *sid, unsigned char out[32])
+{
+	crypto_generichash(out, 32, (const unsigned char *)sid, strlen(sid), NULL, 0);
+}
+
+static int token_ok(const char *s, size_t want)
+{
+	size_t i;
+
+	if (s == NULL || strlen(s) != want)
+		return 0;
+	for (i = 0; i < want; i++)
+		if (!((s[i] >= 'A' && s[i] <= 'Z') || (s[i] >= 'a' && s[i] <= 'z') || (s[i] >= '0' && s[i] <= '9') ||
+		      s[i] == '-' || s[i] == '_'))
+			return 0;
+	return 1;
+}
+
+int auth_load(struct req *r)
+{
+	const char *sid = req_cookie(r, "sid"), *aid = req_cookie(r, "aid");
+	unsigned char h[32];
+	struct user *u;
+	int rc;
+
+	if (token_ok(aid, 24))
+		r->aid = aid;
+	if (sid == NULL)
+		return 1;
+	if (!token_ok(sid, 43)) {
+		resp_cookie(r, "sid", "", 0);
+		return 1;
+	}
+	sid_hash(sid, h);
+	u = arena_alloc(&r->arena, sizeof(*u));
+	rc = db_session_user(r->app->db, &r->arena, h, u);
+	if (rc == -1)
+		return -1;
+	if (rc == 0) {
+		/* Expired or logged out elsewhere: forget the cookie. */
+		resp_cookie(r, "sid", "", 0);
+		return 1;
+	}
+	r->user = u;
+	r->sid = sid;
+	return 1;
+}
+
+int auth_login(struct req *r, long long person_id)
+{
+	unsigned char rnd[SID_BYTES], h[32];
+	char sid[64];
+	struct user *u;
+
+	if (r->sid != NULL) {
+		sid_hash(r->sid, h);
+		if (db_session_delete(r->app->db, h) == -1)
+			return -1;
+	}
+	randombytes_buf(rnd, sizeof(rnd));
+	b64url_encode(sid, rnd, sizeof(rnd));
+	sid_hash(sid, h);
+	if (db_session_create(r->app->db, h, person_id, r->app->session_ttl, r->ip) == -1)
+		return -1;
+	resp_cookie(r, "sid", sid, r->app->session_ttl);
+	r->sid = arena_strdup(&r->arena, sid);
+	u = arena_alloc(&r->arena, sizeof(*u));
+	if (db_session_user(r->app->db, &r->arena, h, u) != 1)
+		return -1;
+	r->user = u;
+	return 1;
+}
+
+int auth_logout(struct req *r)
+{
+	unsigned char h[32];
+
+	if (r->sid != NULL) {
+		sid_hash(r->sid, h);
+		if (db_session_delete(r->app->db, h) == -1)
+			return -1;
+	}
+	resp_cookie(r, "sid", "", 0);
+	r->sid = NULL;
+	r->user = NULL;
+	return 1;
+}
+
+/* The CSRF token is an HMAC of what binds the visitor: the session id, or the guest cookie. */
+static void csrf_for(const struct req *r, const char *binding, char out[48])
+{
+	unsigned char mac[crypto_auth_hmacsha256_BYTES];
+	crypto_auth_hmacsha256_state st;
+
+	crypto_auth_hmacsha256_init(&st, r->app->key, sizeof(r->app->key));
+	crypto_auth_hmacsha256_update(&st, (const unsigned char *)"csrf:", 5);
+	crypto_auth_hmacsha256_update(&st, (const unsigned char *)binding, strlen(binding));
+	crypto_auth_hmacsha256_final(&st, mac);
+	b64url_encode(out, mac, sizeof(mac));
+}
+
+const char *auth_csrf(struct req *r)
+{
+	char tok[48];
+
+	if (r->sid == NULL && r->aid == NULL) {
+		unsigned char rnd[AID_BYTES];
+		char aid[32];
+		randombytes_buf(rnd, sizeof(rnd));
+		b64url_encode(aid, rnd, sizeof(rnd));
+		r->aid = arena_strdup(&r->arena, aid);
+		resp_cookie(r, "aid", aid, 30L * 86400);
+	}
+	csrf_for(r, r->sid ? r->sid : r->aid, tok);
+	return arena_strdup(&r->arena, tok);
+}
+
+int auth_csrf_ok(struct req *r)
+{
+	const char *got = req_param(r, "csrf");
+	char want[48];
+
+	if (got == NULL)
+		got = req_header(r, "HTTP_X_CSRF_TOKEN");
+	if (got == NULL || (r->sid == NULL && r->aid == NULL))
+		return 0;
+	csrf_for(r, r->sid ? r->sid : r->aid, want);
+	return strlen(got) == strlen(want) && sodium_memcmp(got, want, strlen(want)) == 0;
+}
+
+static int scope_ok(long long granted, long long asked)
+{
+	if (asked == -1 || granted == 0)
+		return 1;
+	return asked > 0 && granted == asked;
+}
+
+int auth_has(const struct req *r, enum role role, long long region_id, long long sector_id)
+{
+	size_t i;
+
+	if (r->user == NULL)
+		return 0;
+	for (i = 0; i < r->user->ngrants; i++) {
+		const struct grant *g = &r->user->grants[i];
+		if (g->role == ROLE_ADMIN)
+			return 1;
+		if (g->role == role && scope_ok(g->region_id, region_id) && scope_ok(g->sector_id, sector_id))
+			return 1;
+	}
+	return 0;
+}
+
+int auth_require(struct req *r, enum role role, long long region_id, long long sector_id)
+{
+	if (r->user == NULL)
+		return fail(r, 401, "Войдите, чтобы продолжить.");
+	if (!auth_has(r, role, region_id, sector_id))
+		return fail(r, 403, "Недостаточно прав: это действие доступно только для вашей роли и территории.");
+	return 0;
+}
+
+long auth_throttle_hit(struct req *r, const char *bucket, long window)
+{
+	return db_throttle(r->app->db, &r->arena, bucket, window, 1);
+}
+
+long auth_throttle_get(struct req *r, const char *bucket, long window)
+{
+	return db_throttle(r->app->db, &r->arena, bucket, window, 0);
+}
+
+int auth_throttle_clear(struct req *r, const char *bucket)
+{
+	return db_throttle_clear(r->app->db, bucket);
+}
+
+int audit(struct req *r, const char *action, const char *otype, long long oid, const char *detail)
+{
+	return db_audit(r->app->db, r->user ? r->user->id : 0, action, otype, oid, r->ip, detail);
+}

@@ -1,0 +1,333 @@
+/* MariaDB access: one connection, lazily prepared statements, transactions with retry. */
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <mysql.h>
+
+#include "app.h"
+
+struct db {
+	MYSQL *m;
+	char *socket, *user, *password, *name;
+	unsigned long gen; /* bumped at every (re)connect; stale statements re-prepare */
+	unsigned err;
+	int in_tx;
+};
+
+static int is_lost(unsigned e)
+{
+	return e == 2006 || e == 2013 || e == 2055 || e == 1927 || e == 4031;
+}
+
+static int query(struct db *d, const char *sql)
+{
+	if (mysql_real_query(d->m, sql, strlen(sql)) == 0)
+		return 0;
+	d->err = mysql_errno(d->m);
+	return -1;
+}
+
+static int db_connect(struct db *d)
+{
+	my_bool off = 0;
+	unsigned timeout = 5;
+
+	if (d->m != NULL)
+		mysql_close(d->m);
+	if ((d->m = mysql_init(NULL)) == NULL)
+		abort();
+	mysql_options(d->m, MYSQL_OPT_RECONNECT, &off);
+	mysql_options(d->m, MYSQL_SET_CHARSET_NAME, "utf8mb4");
+	mysql_options(d->m, MYSQL_OPT_CONNECT_TIMEOUT, &timeout);
+	d->gen++;
+	if (mysql_real_connect(d->m, NULL, d->user, d->password, d->name, 0, d->socket, 0) == NULL) {
+		d->err = mysql_errno(d->m);
+		log_msg(LOG_ERROR, NULL, "db: connect as %s: %s", d->user, mysql_error(d->m));
+		return -1;
+	}
+	/* Sessions read committed data; rows they write are locked as usual. */
+	if (query(d, "SET SESSION TRANSACTION ISOLATION LEVEL READ COMMITTED") == -1) {
+		log_msg(LOG_ERROR, NULL, "db: session setup: %s", mysql_error(d->m));
+		return -1;
+	}
+	return 0;
+}
+
+struct db *db_open(const char *socket, const char *user, const char *password, const char *name)
+{
+	struct db *d = calloc(1, sizeof(*d));
+
+	if (d == NULL)
+		abort();
+	d->socket = strdup(socket);
+	d->user = strdup(user);
+	d->password = strdup(password);
+	d->name = strdup(name);
+	if (db_connect(d) == -1) {
+		db_close(d);
+		return NULL;
+	}
+	return d;
+}
+
+void db_close(struct db *d)
+{
+	if (d == NULL)
+		return;
+	if (d->m != NULL)
+		mysql_close(d->m);
+	free(d->socket);
+	free(d->user);
+	free(d->password);
+	free(d->name);
+	free(d);
+}
+
+unsigned db_errno(const struct db *d)
+{
+	return d->err;
+}
+
+static MYSQL_STMT *prepare(struct db *d, struct dbq *q)
+{
+	MYSQL_STMT *st = q->stmt;
+	my_bool on = 1;
+
+	if (st != NULL && q->gen == d->gen)
+		return st;
+	if (st != NULL)
+		mysql_stmt_close(st);
+	q->stmt = NULL;
+	if ((st = mysql_stmt_init(d->m)) == NULL)
+		abort();
+	if (mysql_stmt_prepare(st, q->sql, strlen(q->sql)) != 0) {
+		d->err = mysql_stmt_errno(st);
+		log_msg(LOG_ERROR, NULL, "db: prepare: %s: %s", mysql_stmt_error(st), q->sql);
+		mysql_stmt_close(st);
+		return NULL;
+	}
+	mysql_stmt_attr_set(st, STMT_ATTR_UPDATE_MAX_LENGTH, &on);
+	q->stmt = st;
+	q->gen = d->gen;
+	return st;
+}
+
+static int fetch_rows(MYSQL_STMT *st, struct dbres *res, struct arena *a)
+{
+	MYSQL_RES *meta = mysql_stmt_result_metadata(st);
+	MYSQL_FIELD *fields;
+	MYSQL_BIND *b;
+	unsigned long *lens;
+	my_bool *nulls;
+	size_t nc, r, c;
+	int rc;
+
+	if (meta == NULL)
+		return 0;
+	if (mysql_stmt_store_result(st) != 0) {
+		mysql_free_result(meta);
+		return -1;
+	}
+	nc = mysql_num_fields(meta);
+	fields = mysql_fetch_fields(meta);
+	b = arena_alloc(a, nc * sizeof(*b));
+	lens = arena_alloc(a, nc * sizeof(*lens));
+	nulls = arena_alloc(a, nc * sizeof(*nulls));
+	for (c = 0; c < nc; c++) {
+		/* Exact-size buffers: max_length was computed by store_result. */
+		b[c].buffer_type = MYSQL_TYPE_STRING;
+		b[c].buffer_length = fields[c].max_length + 1;
+		b[c].buffer = arena_alloc(a, b[c].buffer_length);
+		b[c].length = &lens[c];
+		b[c].is_null = &nulls[c];
+	}
+	res->ncols = nc;
+	res->nrows = (size_t)mysql_stmt_num_rows(st);
+	res->cells = arena_alloc(a, (res->nrows * nc + 1) * sizeof(*res->cells));
+	mysql_free_result(meta);
+	if (mysql_stmt_bind_result(st, b) != 0)
+		return -1;
+	for (r = 0; r < res->nrows; r++) {
+		rc = mysql_stmt_fetch(st);
+		if (rc == 1 || rc == MYSQL_NO_DATA)
+			return -1;
+		for (c = 0; c < nc; c++) {
+			struct dbv *v = &res->cells[r * nc + c];
+			if (nulls[c])
+				continue;
+			v->t = DBT_STR;
+			v->len = lens[c];
+			v->s = arena_strndup(a, b[c].buffer, lens[c]);
+		}
+	}
+	return 0;
+}
+
+static int run_once(struct db *d, struct dbq *q, const struct dbv *p, size_t n, struct dbres *res,
+                    struct arena *a)
+{
+	MYSQL_STMT *st;
+	MYSQL_BIND *b = NULL;
+	size_t i;
+	int rc = -1;
+
+	d->err = 0;
+	if ((st = prepare(d, q)) == NULL)
+		return -1;
+	if (n != mysql_stmt_param_count(st)) {
+		log_msg(LOG_ERROR, NULL, "db: %zu parameters for %lu: %s", n, mysql_stmt_param_count(st), q->sql);
+		abort();
+	}
+	if (n > 0) {
+		b = calloc(n, sizeof(*b));
+		if (b == NULL)
+			abort();
+		for (i = 0; i < n; i++) {
+			switch (p[i].t) {
+			case DBT_NULL:
+				b[i].buffer_type = MYSQL_TYPE_NULL;
+				break;
+			case DBT_INT:
+				b[i].buffer_type = MYSQL_TYPE_LONGLONG;
+				b[i].buffer = (void *)&p[i].i;
+				break;
+			case DBT_STR:
+				b[i].buffer_type = MYSQL_TYPE_STRING;
+				b[i].buffer = (void *)p[i].s;
+				b[i].buffer_length = p[i].len;
+				break;
+			}
+		}
+		if (mysql_stmt_bind_param(st, b) != 0)
+			goto out;
+	}
+	if (mysql_stmt_execute(st) != 0)
+		goto out;
+	if (res != NULL) {
+		memset(res, 0, sizeof(*res));
+		if (fetch_rows(st, res, a) == -1)
+			goto out;
+		res->affected = mysql_stmt_affected_rows(st);
+		res->insert_id = mysql_stmt_insert_id(st);
+	}
+	rc = 0;
+out:
+	if (rc == -1) {
+		d->err = mysql_stmt_errno(st);
+		/* Duplicate keys are an expected outcome the caller turns into a message. */
+		if (d->err != 1062)
+			log_msg(LOG_ERROR, NULL, "db: %u %s: %.120s", d->err, mysql_stmt_error(st), q->sql);
+	}
+	mysql_stmt_free_result(st);
+	free(b);
+	return rc;
+}
+
+int db_run(struct db *d, struct dbq *q, const struct dbv *p, size_t n, struct dbres *res, struct arena *a)
+{
+	if (run_once(d, q, p, n, res, a) == 0)
+		return 0;
+	if (d->in_tx || !is_lost(d->err))
+		return -1;
+	/* A single statement outside a transaction may be repeated on a new connection. */
+	log_msg(LOG_WARN, NULL, "db: connection lost, reconnecting");
+	if (db_connect(d) == -1)
+		return -1;
+	return run_once(d, q, p, n, res, a);
+}
+
+int db_tx(struct db *d, int (*fn)(struct db *, void *), void *arg)
+{
+	int attempt, rc = -1;
+
+	for (attempt = 0; attempt < 4; attempt++) {
+		if (attempt > 0) {
+			log_msg(LOG_WARN, NULL, "db: transaction retry %d after error %u", attempt, d->err);
+			if (is_lost(d->err) && db_connect(d) == -1)
+				return -1;
+			usleep(1000u * (unsigned)attempt);
+		}
+		if (query(d, "START TRANSACTION") == -1) {
+			if (is_lost(d->err))
+				continue;
+			return -1;
+		}
+		d->in_tx = 1;
+		d->err = 0;
+		rc = fn(d, arg);
+		d->in_tx = 0;
+		if (rc >= 0 && mysql_commit(d->m) == 0)
+			return rc;
+		if (rc >= 0)
+			d->err = mysql_errno(d->m);
+		else if (d->err == 0) {
+			/* The function chose to roll back: not a database failure. */
+			mysql_rollback(d->m);
+			return rc;
+		}
+		if (!is_lost(d->err))
+			mysql_rollback(d->m);
+		if (d->err != 1213 && d->err != 1205 && !is_lost(d->err)) {
+			if (rc >= 0)
+				log_msg(LOG_ERROR, NULL, "db: commit: %u", d->err);
+			return rc >= 0 ? -1 : rc;
+		}
+	}
+	log_msg(LOG_ERROR, NULL, "db: transaction failed after retries (%u)", d->err);
+	return -1;
+}
+
+int db_ping(struct db *d)
+{
+	if (mysql_ping(d->m) == 0)
+		return 0;
+	return db_connect(d);
+}
+
+const char *dbres_str(const struct dbres *r, size_t row, size_t col)
+{
+	const struct dbv *v = &r->cells[row * r->ncols + col];
+
+	return v->t == DBT_STR ? v->s : NULL;
+}
+
+long long dbres_int(const struct dbres *r, size_t row, size_t col)
+{
+	const char *s = dbres_str(r, row, col);
+
+	return s ? strtoll(s, NULL, 10) : 0;
+}
+
+json_t *dbres_json(const struct dbres *r, const char *const *keys)
+{
+	json_t *arr = json_array();
+	size_t i, c;
+
+	for (i = 0; i < r->nrows; i++) {
+		json_t *o = json_object();
+		for (c = 0; c < r->ncols && keys[c] != NULL; c++) {
+			const char *k = keys[c], *s = dbres_str(r, i, c);
+			json_t *v;
+			if (s == NULL)
+				v = json_null();
+			else if (k[0] == '#')
+				v = json_integer(dbres_int(r, i, c));
+			else
+				v = json_stringn(s, r->cells[i * r->ncols + c].len);
+			json_object_set_new(o, k[0] == '#' ? k + 1 : k, v);
+		}
+		json_array_append_new(arr, o);
+	}
+	return arr;
+}
+
+json_t *db_json(struct db *d, struct dbq *q, const struct dbv *p, size_t n, struct arena *a,
+                const char *const *keys)
+{
+	struct dbres res;
+
+	if (db_run(d, q, p, n, &res, a) == -1)
+		return NULL;
+	return dbres_json(&res, keys);
+}

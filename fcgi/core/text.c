@@ -1,0 +1,161 @@
+/* Text helpers: UTF-8 checks, URL coding, HTML escaping, base64url. */
+#include <ctype.h>
+#include <string.h>
+#include <strings.h>
+
+#include "app.h"
+
+long utf8_count(const char *s, size_t len)
+{
+	const unsigned char *p = (const unsigned char *)s, *e = p + len;
+	long n = 0;
+
+	while (p < e) {
+		unsigned c = *p;
+		size_t k;
+		unsigned cp;
+
+		if (c == 0)
+			return -1;
+		if (c < 0x80) {
+			p++;
+			n++;
+			continue;
+		}
+		if (c >= 0xc2 && c <= 0xdf) {
+			k = 1;
+			cp = c & 0x1f;
+		} else if (c >= 0xe0 && c <= 0xef) {
+			k = 2;
+			cp = c & 0x0f;
+		} else if (c >= 0xf0 && c <= 0xf4) {
+			k = 3;
+			cp = c & 0x07;
+		} else
+			return -1;
+		if ((size_t)(e - p) <= k)
+			return -1;
+		for (size_t i = 1; i <= k; i++) {
+			if ((p[i] & 0xc0) != 0x80)
+				return -1;
+			cp = (cp << 6) | (p[i] & 0x3f);
+		}
+		/* Overlong forms, surrogates and values past U+10FFFF are invalid. */
+		if ((k == 2 && cp < 0x800) || (k == 3 && cp < 0x10000) || cp > 0x10ffff ||
+		    (cp >= 0xd800 && cp <= 0xdfff))
+			return -1;
+		p += k + 1;
+		n++;
+	}
+	return n;
+}
+
+static int hexval(int c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	c = tolower(c);
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	return -1;
+}
+
+long url_decode(char *s, size_t len, int plus)
+{
+	size_t i, o = 0;
+
+	for (i = 0; i < len; i++) {
+		if (s[i] == '%') {
+			int h, l;
+			if (i + 2 >= len || (h = hexval((unsigned char)s[i + 1])) < 0 ||
+			    (l = hexval((unsigned char)s[i + 2])) < 0)
+				return -1;
+			s[o++] = (char)(h * 16 + l);
+			i += 2;
+		} else if (plus && s[i] == '+')
+			s[o++] = ' ';
+		else
+			s[o++] = s[i];
+	}
+	s[o] = '\0';
+	return (long)o;
+}
+
+void url_encode(struct buf *b, const char *s)
+{
+	static const char hex[] = "0123456789ABCDEF";
+
+	for (; *s; s++) {
+		unsigned char c = (unsigned char)*s;
+		if (isalnum(c) || c == '-' || c == '_' || c == '.' || c == '~' || c == '/')
+			buf_addc(b, (char)c);
+		else {
+			buf_addc(b, '%');
+			buf_addc(b, hex[c >> 4]);
+			buf_addc(b, hex[c & 15]);
+		}
+	}
+}
+
+void html_escape(struct buf *b, const char *s, size_t len)
+{
+	size_t i, start = 0;
+
+	for (i = 0; i < len; i++) {
+		const char *rep;
+		switch (s[i]) {
+		case '&': rep = "&amp;"; break;
+		case '<': rep = "&lt;"; break;
+		case '>': rep = "&gt;"; break;
+		case '"': rep = "&quot;"; break;
+		case '\'': rep = "&#39;"; break;
+		default: continue;
+		}
+		buf_add(b, s + start, i - start);
+		buf_adds(b, rep);
+		start = i + 1;
+	}
+	buf_add(b, s + start, len - start);
+}
+
+int url_is_safe(const char *s)
+{
+	static const char *const schemes[] = {"http:", "https:", "mailto:", "tel:"};
+	size_t i;
+
+	if (s[0] == '/')
+		return s[1] != '/' && s[1] != '\\';
+	if (s[0] == '#' || s[0] == '?' || s[0] == '\0')
+		return 1;
+	for (i = 0; i < sizeof(schemes) / sizeof(schemes[0]); i++)
+		if (strncasecmp(s, schemes[i], strlen(schemes[i])) == 0)
+			return 1;
+	/* A relative path without a scheme: no ':' before the first '/', '?' or '#'. */
+	return s[strcspn(s, ":/?#")] != ':';
+}
+
+void b64url_encode(char *out, const unsigned char *in, size_t n)
+{
+	static const char al[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+	size_t i;
+	unsigned v;
+
+	for (i = 0; i + 2 < n; i += 3) {
+		v = (unsigned)in[i] << 16 | (unsigned)in[i + 1] << 8 | in[i + 2];
+		*out++ = al[v >> 18 & 63];
+		*out++ = al[v >> 12 & 63];
+		*out++ = al[v >> 6 & 63];
+		*out++ = al[v & 63];
+	}
+	if (n - i == 1) {
+		v = (unsigned)in[i] << 16;
+		*out++ = al[v >> 18 & 63];
+		*out++ = al[v >> 12 & 63];
+	} else if (n - i == 2) {
+		v = (unsigned)in[i] << 16 | (unsigned)in[i + 1] << 8;
+		*out++ = al[v >> 18 & 63];
+		*out++ = al[v >> 12 & 63];
+		*out++ = al[v >> 6 & 63];
+	}
+	*out = '\0';
+}

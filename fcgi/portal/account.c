@@ -1,0 +1,193 @@
+/* Accounts: sign-up with the organisation from the register, login with throttling, logout, cabinet. */
+#include <sodium.h>
+#include <string.h>
+
+#include "portal.h"
+
+#define CONSENT_VERSION "2026-01"
+#define LOGIN_WINDOW 900
+#define SIGNUP_WINDOW 3600
+
+/* The form as the person typed it (never the passwords), for re-display. */
+static json_t *form_echo(struct req *r, const char *const *names)
+{
+	json_t *f = json_object();
+
+	for (; *names; names++) {
+		const char *v = req_param(r, *names);
+		json_object_set_new(f, *names, v ? json_string(v) : json_null());
+	}
+	return f;
+}
+
+static int login_page(struct req *r, int status, const char *error)
+{
+	static const char *const names[] = {"email", "next", NULL};
+
+	page(r, "login", json_pack("{s:s, s:o, s:s?}", "title", "Вход", "form", form_echo(r, names), "error", error));
+	return status;
+}
+
+int pg_login(struct req *r)
+{
+	if (r->user != NULL)
+		return redirect(r, "/me");
+	return login_page(r, 200, NULL);
+}
+
+int pg_login_post(struct req *r)
+{
+	const char *email = req_param(r, "email"), *pw = req_param(r, "password"), *next = req_param(r, "next");
+	const char *hash = NULL, *by_email, *by_ip;
+	long limit = config_int(&r->app->cfg, "login_limit", 5);
+	long ip_limit = config_int(&r->app->cfg, "login_ip_limit", 50);
+	long long id = 0;
+	long n1, n2;
+	int rc, ok;
+
+	if (email == NULL || pw == NULL)
+		return login_page(r, 400, "Введите адрес электронной почты и пароль.");
+	by_email = arena_printf(&r->arena, "login:e:%s", email);
+	by_ip = arena_printf(&r->arena, "login:ip:%s", r->ip);
+	if ((n1 = auth_throttle_get(r, by_email, LOGIN_WINDOW)) < 0 || (n2 = auth_throttle_get(r, by_ip, LOGIN_WINDOW)) < 0)
+		return 500;
+	if (n1 >= limit || n2 >= ip_limit)
+		return login_page(r, 429, "Слишком много неудачных попыток входа. Подождите 15 минут и попробуйте снова.");
+	if ((rc = db_person_password(r->app->db, &r->arena, email, &id, &hash)) == -1)
+		return 500;
+	ok = rc == 1 && auth_verify_password(hash, pw);
+	if (!ok) {
+		if (auth_throttle_hit(r, by_email, LOGIN_WINDOW) < 0 || auth_throttle_hit(r, by_ip, LOGIN_WINDOW) < 0)
+			return 500;
+		audit(r, "login.fail", "person", rc == 1 ? id : 0, NULL);
+		return login_page(r, 401, "Неверный адрес электронной почты или пароль.");
+	}
+	if (auth_throttle_clear(r, by_email) == -1 || auth_login(r, id) == -1)
+		return 500;
+	audit(r, "login", "person", id, NULL);
+	return redirect(r, next ? next : "/me");
+}
+
+int pg_logout(struct req *r)
+{
+	if (r->user != NULL) {
+		audit(r, "logout", "person", r->user->id, NULL);
+		if (auth_logout(r) == -1)
+			return 500;
+	}
+	return redirect(r, "/");
+}
+
+static int signup_page(struct req *r, int status, const char *error)
+{
+	static const char *const names[] = {"email",     "full_name",   "full_name_dat",   "phone",
+	                                    "position",  "region_id",   "district_id",     "organization_id", NULL};
+	json_t *form = form_echo(r, names), *ctx;
+	long long region = req_int(r, "region_id", 0), district = req_int(r, "district_id", 0);
+	long long org = req_int(r, "organization_id", 0);
+	json_t *regions, *districts, *orgs;
+
+	/* After a POST the place comes from the chosen organisation. */
+	if (org > 0 && db_organization_place(r->app->db, &r->arena, org, &region, &district) == 1) {
+		json_object_set_new(form, "region_id", json_integer(region));
+		json_object_set_new(form, "district_id", json_integer(district));
+	}
+	regions = db_regions(r->app->db, &r->arena);
+	districts = region > 0 ? db_districts(r->app->db, &r->arena, region) : json_array();
+	orgs = district > 0 ? db_organizations(r->app->db, &r->arena, district) : json_array();
+	ctx = json_pack("{s:s, s:o, s:o?, s:o?, s:o?, s:s, s:s?}", "title", "Регистрация", "form", form, "regions",
+	                regions, "districts", districts, "organizations", orgs, "consent_version", CONSENT_VERSION,
+	                "error", error);
+	if (regions == NULL || districts == NULL || orgs == NULL) {
+		json_decref(ctx);
+		return 500;
+	}
+	page(r, "signup", ctx);
+	return status;
+}
+
+int pg_signup(struct req *r)
+{
+	return signup_page(r, 200, NULL);
+}
+
+static const char *missing(struct req *r)
+{
+	static const char *const need[] = {"organization_id", "full_name", "full_name_dat", "email",
+	                                   "password",        "password2", "consent",       NULL};
+	static const char *const labels[] = {"Организация", "ФИО", "ФИО в дательном падеже", "Электронная почта",
+	                                     "Пароль", "Пароль ещё раз", "Согласие на обработку персональных данных"};
+	int i;
+
+	for (i = 0; need[i]; i++)
+		if (req_param(r, need[i]) == NULL)
+			return arena_printf(&r->arena, "Заполните поле «%s».", labels[i]);
+	return NULL;
+}
+
+int pg_signup_post(struct req *r)
+{
+	struct person_new p = {0};
+	char hash[crypto_pwhash_STRBYTES];
+	const char *err, *bucket = arena_printf(&r->arena, "signup:ip:%s", r->ip);
+	long long region, district, id;
+	long hits;
+	int rc;
+
+	if ((err = missing(r)) != NULL)
+		return signup_page(r, 400, err);
+	if (utf8_count(req_param(r, "password"), strlen(req_param(r, "password"))) < 8)
+		return signup_page(r, 400, "Пароль должен быть не короче 8 символов.");
+	if (strcmp(req_param(r, "password"), req_param(r, "password2")) != 0)
+		return signup_page(r, 400, "Пароли не совпадают.");
+	if ((hits = auth_throttle_hit(r, bucket, SIGNUP_WINDOW)) < 0)
+		return 500;
+	if (hits > config_int(&r->app->cfg, "signup_limit", 20))
+		return signup_page(r, 429, "Слишком много регистраций с вашего адреса. Попробуйте через час.");
+	p.organization_id = req_int(r, "organization_id", 0);
+	if ((rc = db_organization_place(r->app->db, &r->arena, p.organization_id, &region, &district)) == -1)
+		return 500;
+	if (rc == 0)
+		return signup_page(r, 400, "Выбранной организации нет в реестре. Выберите организацию из списка.");
+	if (auth_hash_password(r->app, req_param(r, "password"), hash) == -1)
+		return 500;
+	p.email = req_param(r, "email");
+	p.password_hash = hash;
+	p.full_name = req_param(r, "full_name");
+	p.full_name_dat = req_param(r, "full_name_dat");
+	p.phone = req_param(r, "phone");
+	p.position = req_param(r, "position");
+	p.consent_version = CONSENT_VERSION;
+	if ((id = db_person_create(r->app->db, &p)) == -1)
+		return 500;
+	if (id == 0)
+		return signup_page(r, 409, "Этот адрес электронной почты уже зарегистрирован. Войдите с ним.");
+	audit(r, "signup", "person", id, arena_printf(&r->arena, "consent %s", CONSENT_VERSION));
+	if (auth_login(r, id) == -1)
+		return 500;
+	return redirect(r, "/me");
+}
+
+int pg_me(struct req *r)
+{
+	json_t *person = db_person_profile(r->app->db, &r->arena, r->user->id);
+	json_t *grants = db_person_grants(r->app->db, &r->arena, r->user->id), *roles, *g;
+	size_t i;
+
+	if (person == NULL || grants == NULL) {
+		json_decref(person);
+		json_decref(grants);
+		return 500;
+	}
+	roles = json_array();
+	json_array_foreach(grants, i, g)
+	{
+		json_array_append_new(roles, json_pack("{s:O, s:s}", "role_name", json_object_get(g, "role_name"), "scope",
+		                                       arena_printf(&r->arena, "%s; %s",
+		                                                    json_string_value(json_object_get(g, "region_name")),
+		                                                    json_string_value(json_object_get(g, "sector_name")))));
+	}
+	json_decref(grants);
+	return page(r, "me", json_pack("{s:s, s:o, s:o, s:[]}", "title", "Личный кабинет", "person", person, "roles", roles,
+	                               "registrations"));
+}

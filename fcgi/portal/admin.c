@@ -1,0 +1,96 @@
+/* Administration: people, their roles and scopes. */
+#include <string.h>
+
+#include "portal.h"
+
+int pg_admin_users(struct req *r)
+{
+	const char *q = req_param(r, "q");
+	json_t *users = db_people_search(r->app->db, &r->arena, q, 200), *u;
+	size_t i;
+
+	if (users == NULL)
+		return 500;
+	json_array_foreach(users, i, u)
+	{
+		json_object_set_new(u, "url", json_sprintf("/admin/users/%lld", (long long)json_integer_value(json_object_get(u, "id"))));
+	}
+	return page(r, "admin-users", json_pack("{s:s, s:s?, s:I, s:o}", "title", "Пользователи", "q", q, "total",
+	                                        (json_int_t)json_array_size(users), "users", users));
+}
+
+int pg_admin_user(struct req *r)
+{
+	long long id = req_arg_id(r, 0);
+	json_t *person, *grants, *g, *roles, *ctx;
+	size_t i;
+	int k;
+
+	if (id == 0 || (person = db_person_profile(r->app->db, &r->arena, id)) == NULL)
+		return id == 0 ? 404 : 500;
+	if (json_is_null(person))
+		return fail(r, 404, "Такого пользователя нет.");
+	json_object_set_new(person, "id", json_integer(id));
+	json_object_set_new(person, "grants_url", json_sprintf("/admin/users/%lld/grants", id));
+	if ((grants = db_person_grants(r->app->db, &r->arena, id)) == NULL) {
+		json_decref(person);
+		return 500;
+	}
+	json_array_foreach(grants, i, g)
+	{
+		json_object_set_new(g, "revoke_url",
+		                    json_sprintf("/admin/grants/%lld/revoke", (long long)json_integer_value(json_object_get(g, "id"))));
+	}
+	roles = json_array();
+	for (k = 0; k < ROLE__MAX; k++)
+		json_array_append_new(roles, json_pack("{s:s, s:s}", "value", role_codes[k], "name", role_names[k]));
+	ctx = json_pack("{s:s, s:o, s:o, s:o, s:o?, s:o?}", "title", "Пользователь", "person", person, "grants", grants,
+	                "role_options", roles, "regions", db_regions(r->app->db, &r->arena), "sectors",
+	                db_sectors(r->app->db, &r->arena));
+	if (json_object_get(ctx, "regions") == NULL || json_object_get(ctx, "sectors") == NULL) {
+		json_decref(ctx);
+		return 500;
+	}
+	return page(r, "admin-user", ctx);
+}
+
+int pg_admin_grant(struct req *r)
+{
+	long long id = req_arg_id(r, 0), region = req_int(r, "region_id", 0), sector = req_int(r, "sector_id", 0);
+	const char *role = req_param(r, "role");
+	enum role k;
+	json_t *person;
+
+	if (role == NULL)
+		return fail_field(r, "role", "выберите роль");
+	for (k = 0; k < ROLE__MAX && strcmp(role_codes[k], role) != 0; k++)
+		;
+	if (id == 0 || (person = db_person_profile(r->app->db, &r->arena, id)) == NULL)
+		return id == 0 ? 404 : 500;
+	if (json_is_null(person))
+		return fail(r, 404, "Такого пользователя нет.");
+	json_decref(person);
+	/* An administrator's rights have no territory. */
+	if (k == ROLE_ADMIN)
+		region = sector = 0;
+	if (db_grant_add(r->app->db, id, k, region, sector, r->user->id) == -1)
+		return db_errno(r->app->db) == 1452 ? fail(r, 400, "Такого региона или направления нет.") : 500;
+	audit(r, "role.grant", "person", id,
+	      arena_printf(&r->arena, "%s region=%lld sector=%lld", role_codes[k], region, sector));
+	return redirect(r, arena_printf(&r->arena, "/admin/users/%lld", id));
+}
+
+int pg_admin_revoke(struct req *r)
+{
+	long long id = req_arg_id(r, 0), person = 0;
+	int rc;
+
+	if (id == 0)
+		return 404;
+	if ((rc = db_grant_revoke(r->app->db, id, &person)) == -1)
+		return 500;
+	if (rc == 0)
+		return fail(r, 404, "Такой роли нет: возможно, её уже отозвали.");
+	audit(r, "role.revoke", "person", person, arena_printf(&r->arena, "grant=%lld", id));
+	return redirect(r, arena_printf(&r->arena, "/admin/users/%lld", person));
+}

@@ -1,0 +1,490 @@
+#!/usr/bin/env bash
+# Starts, stops and inspects the project-local stack (MariaDB, the four FastCGI programs, nginx) under a state dir.
+#
+# Usage: scripts/stack.sh start|stop|status|psql [mariadb client args...]
+# Environment:
+#   VAR         state dir (database, sockets, logs, pid files, generated configs); default <repo>/var
+#   PORT        nginx port on 127.0.0.1; default 8080
+#   DEMO        1 = also load the demo seeds sql/seed/9*.sql; default 1
+#   EXTRA_CONF  optional file whose lines are appended to $VAR/app.conf
+#   WORKERS     worker processes per program; default 2
+# Several stacks can run side by side with different VAR and PORT.
+set -euo pipefail
+
+ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd -P)
+VAR=${VAR:-$ROOT/var}
+PORT=${PORT:-8080}
+DEMO=${DEMO:-1}
+EXTRA_CONF=${EXTRA_CONF:-}
+WORKERS=${WORKERS:-2}
+
+PROGRAMS=(portal checkin certs reports)
+DB_NAME=seminars
+LC_COLLATE=C # byte order for the globs of migrations and seeds (not exported)
+
+die() {
+    echo "stack: $*" >&2
+    exit 1
+}
+say() { echo "stack: $*"; }
+
+usage() {
+    sed -n '4,11s/^# \{0,1\}//p' "${BASH_SOURCE[0]}" >&2
+    exit 2
+}
+
+[[ $VAR == /* ]] || VAR=$PWD/$VAR
+while [[ $VAR == */ && $VAR != / ]]; do VAR=${VAR%/}; done
+MYSQL_SOCK=$VAR/run/mysqld.sock
+MYSQL_PID=$VAR/run/mysqld.pid
+NGINX_PID=$VAR/run/nginx.pid
+IS_ROOT=0
+((EUID == 0)) && IS_ROOT=1
+
+# A daemon binary that may live in an sbin directory outside a normal user's PATH.
+find_bin() {
+    local name=$1 d
+    if command -v "$name" >/dev/null 2>&1; then
+        command -v "$name"
+        return 0
+    fi
+    for d in /usr/sbin /sbin /usr/local/sbin /usr/local/bin; do
+        if [[ -x $d/$name ]]; then
+            echo "$d/$name"
+            return 0
+        fi
+    done
+    return 1
+}
+
+db() { mariadb --no-defaults --default-character-set=utf8mb4 --socket="$MYSQL_SOCK" -uroot "$@"; }
+db_admin() { mariadb-admin --no-defaults --socket="$MYSQL_SOCK" -uroot "$@"; }
+
+# True when PID is a live process (a zombie counts as gone: PID 1 may not reap in containers).
+alive() {
+    local pid=$1 stat
+    kill -0 "$pid" 2>/dev/null || return 1
+    if [[ -r /proc/$pid/stat ]]; then
+        { stat=$(<"/proc/$pid/stat"); } 2>/dev/null || return 1
+        stat=${stat##*) }
+        [[ ${stat%% *} != Z ]] || return 1
+    fi
+    return 0
+}
+
+# Live, non-zombie processes whose process group is PGID (a program master and its workers).
+group_alive() {
+    local pgid=$1 f stat rest st pg
+    for f in /proc/[0-9]*/stat; do
+        { stat=$(<"$f"); } 2>/dev/null || continue
+        rest=${stat##*) }        # "S ppid pgrp ..."
+        read -r st _ pg _ <<<"$rest"
+        [[ $pg == "$pgid" && $st != Z ]] && return 0
+    done
+    return 1
+}
+
+# Prints the pid in PIDFILE when that process is alive and runs the executable NAME.
+running_pid() {
+    local pidfile=$1 name=$2 pid exe
+    [[ -r $pidfile ]] || return 1
+    pid=$(<"$pidfile")
+    [[ $pid =~ ^[0-9]+$ ]] || return 1
+    alive "$pid" || return 1
+    if exe=$(readlink "/proc/$pid/exe" 2>/dev/null); then
+        exe=${exe% (deleted)} # the binary was rebuilt while running
+        [[ ${exe##*/} == "$name" ]] || return 1
+    fi
+    echo "$pid"
+}
+
+# Waits up to SECONDS for the command to succeed.
+wait_for() {
+    local seconds=$1 i
+    shift
+    for ((i = 0; i < seconds * 10; i++)); do
+        "$@" && return 0
+        sleep 0.1
+    done
+    return 1
+}
+
+not_alive() { ! alive "$1"; }
+group_gone() { ! group_alive "$1"; }
+
+tail_log() {
+    local f=$1
+    if [[ -s $f ]]; then
+        echo "---- last lines of $f ----" >&2
+        tail -n 20 "$f" >&2
+        echo "----" >&2
+    fi
+}
+
+# Escapes a value for the replacement side of a sed s|...|...| command.
+sed_escape() { printf '%s' "$1" | sed -e 's/[\\&|]/\\&/g'; }
+
+random_hex() { od -An -vtx1 -N "$1" /dev/urandom | tr -d ' \n'; }
+
+db_password() { awk -F= -v u="$1" '$1 == u { print $2; exit }' "$VAR/db-passwords"; }
+
+check_settings() {
+    if [[ ! $PORT =~ ^[1-9][0-9]{0,4}$ ]] || ((PORT > 65535)); then
+        die "PORT must be a port number, got '$PORT'"
+    fi
+    [[ $WORKERS =~ ^[1-9][0-9]*$ ]] || die "WORKERS must be a positive number, got '$WORKERS'"
+    [[ $DEMO == 0 || $DEMO == 1 ]] || die "DEMO must be 0 or 1, got '$DEMO'"
+    local p
+    for p in "$ROOT" "$VAR"; do
+        # These paths go unquoted into nginx.conf and app.conf.
+        [[ $p =~ [[:space:]\;\{\}\#\"\'\$\\] ]] && die "path '$p' contains a space or a character nginx cannot take; use another VAR or checkout"
+    done
+    # A unix socket path must fit in sockaddr_un.sun_path (108 bytes with the NUL).
+    if ((${#VAR} + 17 > 107)); then
+        die "VAR '$VAR' is too long for unix socket paths (max 90 characters)"
+    fi
+    [[ -z $EXTRA_CONF || -r $EXTRA_CONF ]] || die "EXTRA_CONF file '$EXTRA_CONF' is not readable"
+}
+
+lock_state_dir() {
+    # Serialises concurrent start/stop on one state dir; daemons are started with 9>&- so they
+    # do not inherit (and hold) the lock.
+    if command -v flock >/dev/null 2>&1; then
+        exec 9>"$VAR/stack.lock"
+        flock 9
+    fi
+}
+
+# ---------------------------------------------------------------------------- start
+
+make_state_dir() {
+    mkdir -p "$VAR"/{run,log,db,nginx.d,tmp}
+    chmod 700 "$VAR/run" # the MariaDB root account has no password: only we may reach its socket
+    local u
+    (
+        umask 077
+        if [[ ! -s $VAR/secret.key ]]; then
+            random_hex 32 >"$VAR/secret.key.tmp"
+            echo >>"$VAR/secret.key.tmp"
+            mv "$VAR/secret.key.tmp" "$VAR/secret.key"
+        fi
+        touch "$VAR/db-passwords"
+        for u in sem_portal sem_checkin sem_certs sem_reports; do
+            grep -q "^$u=" "$VAR/db-passwords" || echo "$u=$(random_hex 24)" >>"$VAR/db-passwords"
+        done
+    )
+}
+
+start_mariadb() {
+    local mariadbd user_args=() i pid
+    mariadbd=$(find_bin mariadbd) || die "mariadbd not found (run scripts/deps.sh)"
+    ((IS_ROOT)) && user_args=(--user=root)
+
+    if [[ ! -d $VAR/db/mysql ]]; then
+        say "initialising MariaDB in $VAR/db"
+        if ! mariadb-install-db --no-defaults --datadir="$VAR/db" --auth-root-authentication-method=normal \
+            --skip-test-db "${user_args[@]}" >"$VAR/log/mariadb-install.log" 2>&1; then
+            tail_log "$VAR/log/mariadb-install.log"
+            die "mariadb-install-db failed (see $VAR/log/mariadb-install.log; remove $VAR/db to retry)"
+        fi
+    fi
+
+    if db_admin ping >/dev/null 2>&1; then
+        return 0
+    fi
+    if ! pid=$(running_pid "$MYSQL_PID" mariadbd); then
+        setsid "$mariadbd" --no-defaults --datadir="$VAR/db" --socket="$MYSQL_SOCK" --pid-file="$MYSQL_PID" \
+            --skip-networking --log-error="$VAR/log/mariadb.log" \
+            --character-set-server=utf8mb4 --collation-server=utf8mb4_unicode_ci \
+            --innodb-flush-log-at-trx-commit=1 --sync-binlog=1 --innodb-buffer-pool-size=256M \
+            --max-connections=500 "${user_args[@]}" </dev/null >>"$VAR/log/mariadb.log" 2>&1 9>&- &
+        pid=$!
+        say "started MariaDB (pid $pid)"
+    fi
+    for ((i = 0; i < 300; i++)); do
+        db_admin ping >/dev/null 2>&1 && return 0
+        alive "$pid" || break
+        sleep 0.1
+    done
+    tail_log "$VAR/log/mariadb.log"
+    die "MariaDB did not come up (log: $VAR/log/mariadb.log)"
+}
+
+migrate() {
+    local applied f name err=$VAR/tmp/sql-error.txt
+    db -e "CREATE DATABASE IF NOT EXISTS $DB_NAME CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci"
+    db "$DB_NAME" -e "CREATE TABLE IF NOT EXISTS schema_migrations (
+        version VARCHAR(64) PRIMARY KEY,
+        applied_at DATETIME NOT NULL DEFAULT CURRENT_TIMESTAMP) ENGINE=InnoDB"
+    applied=$(db -N -B "$DB_NAME" -e 'SELECT version FROM schema_migrations')
+    shopt -s nullglob
+    for f in "$ROOT"/sql/migrations/*.sql; do
+        name=${f##*/}
+        name=${name%.sql}
+        [[ $name =~ ^[A-Za-z0-9._-]{1,64}$ ]] || die "bad migration file name: sql/migrations/${f##*/}"
+        grep -qxF -- "$name" <<<"$applied" && continue
+        if ! db "$DB_NAME" <"$f" 2>"$err"; then
+            cat "$err" >&2
+            die "migration failed: sql/migrations/${f##*/} (not recorded; fix it and start again)"
+        fi
+        db "$DB_NAME" -e "INSERT INTO schema_migrations (version) VALUES ('$name')"
+        say "applied migration ${f##*/}"
+    done
+    shopt -u nullglob
+}
+
+apply_grants() {
+    local err=$VAR/tmp/sql-error.txt pw_portal pw_checkin pw_certs pw_reports
+    pw_portal=$(db_password sem_portal)
+    pw_checkin=$(db_password sem_checkin)
+    pw_certs=$(db_password sem_certs)
+    pw_reports=$(db_password sem_reports)
+    # The passwords are hex, safe inside SQL quotes and sed; they go through stdin, not argv.
+    if ! sed -e "s/@PORTAL_PW@/$pw_portal/g" -e "s/@CHECKIN_PW@/$pw_checkin/g" \
+        -e "s/@CERTS_PW@/$pw_certs/g" -e "s/@REPORTS_PW@/$pw_reports/g" "$ROOT/sql/grants.sql" |
+        db 2>"$err"; then
+        cat "$err" >&2
+        die "applying sql/grants.sql failed"
+    fi
+}
+
+load_seeds() {
+    local f seeds err=$VAR/tmp/sql-error.txt
+    shopt -s nullglob
+    seeds=("$ROOT"/sql/seed/0*.sql)
+    [[ $DEMO == 1 ]] && seeds+=("$ROOT"/sql/seed/9*.sql)
+    shopt -u nullglob
+    for f in "${seeds[@]}"; do
+        if ! db "$DB_NAME" <"$f" 2>"$err"; then
+            cat "$err" >&2
+            die "seed failed: sql/seed/${f##*/}"
+        fi
+    done
+}
+
+write_app_conf() {
+    local conf=$VAR/app.conf p
+    (
+        umask 077
+        {
+            echo "# Generated by scripts/stack.sh on every start; edit EXTRA_CONF or the script, not this file."
+            echo "base_url = http://127.0.0.1:$PORT"
+            echo "db_socket = $MYSQL_SOCK"
+            echo "db_name = $DB_NAME"
+            echo "templates = $ROOT/templates"
+            echo "assets = $ROOT/assets"
+            echo "secret_key = $(tr -d ' \n' <"$VAR/secret.key")"
+            echo "workers = $WORKERS"
+            for p in "${PROGRAMS[@]}"; do
+                echo
+                echo "$p.listen = $VAR/run/$p.sock"
+                echo "$p.db_user = sem_$p"
+                echo "$p.db_password = $(db_password "sem_$p")"
+            done
+            if [[ -n $EXTRA_CONF ]]; then
+                echo
+                echo "# from $EXTRA_CONF"
+                cat "$EXTRA_CONF"
+            fi
+        } >"$conf.tmp"
+        chmod 600 "$conf.tmp"
+        mv "$conf.tmp" "$conf"
+    )
+}
+
+start_programs() {
+    local p bin pid started=() deadline
+    for p in "${PROGRAMS[@]}"; do
+        running_pid "$VAR/run/$p.pid" "$p" >/dev/null && continue
+        bin=$ROOT/bin/$p
+        [[ -x $bin ]] || die "$bin is missing or not executable (build it: make)"
+        rm -f "$VAR/run/$p.sock" "$VAR/run/$p.pid" # stale: the program is not running
+        setsid "$bin" -c "$VAR/app.conf" </dev/null >>"$VAR/log/$p.log" 2>&1 9>&- &
+        echo $! >"$VAR/run/$p.pid"
+        started+=("$p")
+    done
+    ((${#started[@]})) || return 0
+    deadline=$((SECONDS + 10))
+    for p in "${started[@]}"; do
+        pid=$(<"$VAR/run/$p.pid")
+        until [[ -S $VAR/run/$p.sock ]]; do
+            if ! alive "$pid"; then
+                tail_log "$VAR/log/$p.log"
+                die "$p exited during start-up (log: $VAR/log/$p.log)"
+            fi
+            if ((SECONDS >= deadline)); then
+                tail_log "$VAR/log/$p.log"
+                die "$p did not create $VAR/run/$p.sock within 10 s (log: $VAR/log/$p.log)"
+            fi
+            sleep 0.05
+        done
+    done
+    say "started ${started[*]}"
+}
+
+start_nginx() {
+    local nginx out=$VAR/log/nginx-start.log args
+    nginx=$(find_bin nginx) || die "nginx not found (run scripts/deps.sh)"
+    args=(-p "$VAR/" -c "$VAR/nginx.conf" -e "$VAR/log/nginx-error.log")
+    {
+        echo "# Generated from $ROOT/nginx.conf by scripts/stack.sh on every start; do not edit."
+        # Comment lines keep their placeholders (they document the template).
+        sed -e "/^[[:space:]]*#/b" \
+            -e "s|@ROOT@|$(sed_escape "$ROOT")|g" -e "s|@VAR@|$(sed_escape "$VAR")|g" \
+            -e "s|@PORT@|$PORT|g" -e "s|@USER@|$(sed_escape "$(id -un)")|g" "$ROOT/nginx.conf" |
+            if ((IS_ROOT)); then cat; else sed -e '/^[[:space:]]*user[[:space:]]/d'; fi
+    } >"$VAR/nginx.conf.tmp"
+    mv "$VAR/nginx.conf.tmp" "$VAR/nginx.conf"
+    if ! "$nginx" -t -q "${args[@]}" >"$out" 2>&1; then
+        cat "$out" >&2
+        die "nginx rejected $VAR/nginx.conf (generated from nginx.conf)"
+    fi
+    if running_pid "$NGINX_PID" nginx >/dev/null; then
+        "$nginx" "${args[@]}" -s reload >"$out" 2>&1 || {
+            cat "$out" >&2
+            die "nginx reload failed"
+        }
+    else
+        rm -f "$NGINX_PID"
+        if ! "$nginx" "${args[@]}" </dev/null >"$out" 2>&1 9>&-; then
+            if [[ -s $out ]]; then cat "$out" >&2; else tail_log "$VAR/log/nginx-error.log"; fi
+            die "nginx did not start (log: $VAR/log/nginx-error.log)"
+        fi
+        say "started nginx on 127.0.0.1:$PORT"
+    fi
+}
+
+port_in_use() { (exec 3<>"/dev/tcp/127.0.0.1/$PORT") 2>/dev/null; }
+
+healthy() { curl -fsS -o /dev/null --max-time 2 "http://127.0.0.1:$PORT/healthz" 2>"$VAR/tmp/curl-error.txt"; }
+
+cmd_start() {
+    check_settings
+    make_state_dir
+    lock_state_dir
+    if ! running_pid "$NGINX_PID" nginx >/dev/null && port_in_use; then
+        die "port $PORT on 127.0.0.1 is already in use by another program; choose another PORT"
+    fi
+    start_mariadb
+    migrate
+    apply_grants
+    load_seeds
+    write_app_conf
+    start_programs
+    start_nginx
+    if ! wait_for 10 healthy; then
+        cat "$VAR/tmp/curl-error.txt" >&2
+        tail_log "$VAR/log/nginx-error.log"
+        tail_log "$VAR/log/portal.log"
+        die "http://127.0.0.1:$PORT/healthz does not answer"
+    fi
+    say "up at http://127.0.0.1:$PORT (state in $VAR)"
+}
+
+# ---------------------------------------------------------------------------- stop
+
+stopped=()
+
+stop_nginx() {
+    local pid
+    if pid=$(running_pid "$NGINX_PID" nginx); then
+        kill -QUIT "$pid" 2>/dev/null || true # = nginx -s quit: graceful
+        if ! wait_for 10 not_alive "$pid"; then
+            kill -TERM "$pid" 2>/dev/null || true
+            wait_for 5 not_alive "$pid" || kill -KILL "$pid" 2>/dev/null || true
+        fi
+        stopped+=(nginx)
+    fi
+    rm -f "$NGINX_PID"
+}
+
+stop_programs() {
+    local p pid pids=() names=() i
+    for p in "${PROGRAMS[@]}"; do
+        if pid=$(running_pid "$VAR/run/$p.pid" "$p"); then
+            kill -TERM "$pid" 2>/dev/null || true # the master drains its workers
+            pids+=("$pid")
+            names+=("$p")
+        fi
+    done
+    for i in "${!pids[@]}"; do
+        pid=${pids[$i]}
+        # Each program was started by setsid, so its process group is the master and its workers.
+        if ! wait_for 10 group_gone "$pid"; then
+            echo "stack: ${names[$i]} (pid $pid) did not stop within 10 s; killing it" >&2
+            kill -KILL -- "-$pid" 2>/dev/null || kill -KILL "$pid" 2>/dev/null || true
+            wait_for 2 group_gone "$pid" || true
+        fi
+        stopped+=("${names[$i]}")
+    done
+    for p in "${PROGRAMS[@]}"; do
+        running_pid "$VAR/run/$p.pid" "$p" >/dev/null || rm -f "$VAR/run/$p.pid" "$VAR/run/$p.sock"
+    done
+}
+
+stop_mariadb() {
+    local pid=""
+    pid=$(running_pid "$MYSQL_PID" mariadbd) || pid=""
+    if db_admin ping >/dev/null 2>&1; then
+        db_admin shutdown >/dev/null 2>&1 || true
+        stopped+=(mariadb)
+    elif [[ -n $pid ]]; then
+        kill -TERM "$pid" 2>/dev/null || true
+        stopped+=(mariadb)
+    fi
+    if [[ -n $pid ]] && ! wait_for 60 not_alive "$pid"; then
+        echo "stack: MariaDB (pid $pid) did not shut down within 60 s; killing it" >&2
+        kill -KILL "$pid" 2>/dev/null || true
+    fi
+    running_pid "$MYSQL_PID" mariadbd >/dev/null || rm -f "$MYSQL_PID"
+}
+
+cmd_stop() {
+    [[ -d $VAR ]] || return 0
+    [[ -d $VAR/run ]] || return 0
+    lock_state_dir
+    stop_nginx
+    stop_programs
+    stop_mariadb
+    ((${#stopped[@]} == 0)) || say "stopped ${stopped[*]} ($VAR)"
+}
+
+# ---------------------------------------------------------------------------- status, psql
+
+cmd_status() {
+    local p pid port=""
+    if pid=$(running_pid "$MYSQL_PID" mariadbd); then
+        echo "mariadb  running (pid $pid, socket $MYSQL_SOCK)"
+    else
+        echo "mariadb  stopped"
+    fi
+    for p in "${PROGRAMS[@]}"; do
+        if pid=$(running_pid "$VAR/run/$p.pid" "$p"); then
+            printf '%-8s running (pid %s)\n' "$p" "$pid"
+        else
+            printf '%-8s stopped\n' "$p"
+        fi
+    done
+    if pid=$(running_pid "$NGINX_PID" nginx); then
+        [[ -r $VAR/nginx.conf ]] && port=$(sed -n 's/^[[:space:]]*listen[[:space:]]\{1,\}127\.0\.0\.1:\([0-9]*\);.*/\1/p' "$VAR/nginx.conf" | head -n 1)
+        echo "nginx    running (pid $pid, http://127.0.0.1:${port:-?})"
+    else
+        echo "nginx    stopped"
+    fi
+}
+
+cmd_psql() {
+    db_admin ping >/dev/null 2>&1 || die "MariaDB of $VAR is not running (scripts/stack.sh start)"
+    exec mariadb --no-defaults --default-character-set=utf8mb4 --socket="$MYSQL_SOCK" -uroot "$DB_NAME" "$@"
+}
+
+(($# >= 1)) || usage
+cmd=$1
+shift
+case $cmd in
+start) cmd_start ;;
+stop) cmd_stop ;;
+status) cmd_status ;;
+psql) cmd_psql "$@" ;;
+*) usage ;;
+esac

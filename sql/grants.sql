@@ -1,0 +1,29 @@
+-- Database users of the programs and their least privileges; scripts/stack.sh substitutes the @..._PW@ passwords and runs this on every start.
+
+-- portal: the whole application model (accounts, seminars, sign-ups, admin screens).
+CREATE USER IF NOT EXISTS 'sem_portal'@'localhost' IDENTIFIED BY '@PORTAL_PW@';
+ALTER USER 'sem_portal'@'localhost' IDENTIFIED BY '@PORTAL_PW@';
+GRANT SELECT, INSERT, UPDATE, DELETE ON seminars.* TO 'sem_portal'@'localhost';
+
+-- checkin: reads everything; writes only sessions, rate limits and the audit log
+-- (attendance tables get their own grants when their migration adds them).
+CREATE USER IF NOT EXISTS 'sem_checkin'@'localhost' IDENTIFIED BY '@CHECKIN_PW@';
+ALTER USER 'sem_checkin'@'localhost' IDENTIFIED BY '@CHECKIN_PW@';
+GRANT SELECT ON seminars.* TO 'sem_checkin'@'localhost';
+GRANT INSERT, UPDATE, DELETE ON seminars.rate_limit TO 'sem_checkin'@'localhost';
+GRANT INSERT, UPDATE, DELETE ON seminars.web_session TO 'sem_checkin'@'localhost';
+GRANT INSERT ON seminars.audit_log TO 'sem_checkin'@'localhost';
+
+-- certs: same shape as checkin (certificate tables get their own grants when added).
+CREATE USER IF NOT EXISTS 'sem_certs'@'localhost' IDENTIFIED BY '@CERTS_PW@';
+ALTER USER 'sem_certs'@'localhost' IDENTIFIED BY '@CERTS_PW@';
+GRANT SELECT ON seminars.* TO 'sem_certs'@'localhost';
+GRANT INSERT, UPDATE, DELETE ON seminars.rate_limit TO 'sem_certs'@'localhost';
+GRANT INSERT, UPDATE, DELETE ON seminars.web_session TO 'sem_certs'@'localhost';
+GRANT INSERT ON seminars.audit_log TO 'sem_certs'@'localhost';
+
+-- reports: read-only, except that exports of personal data are audited.
+CREATE USER IF NOT EXISTS 'sem_reports'@'localhost' IDENTIFIED BY '@REPORTS_PW@';
+ALTER USER 'sem_reports'@'localhost' IDENTIFIED BY '@REPORTS_PW@';
+GRANT SELECT ON seminars.* TO 'sem_reports'@'localhost';
+GRANT INSERT ON seminars.audit_log TO 'sem_reports'@'localhost';
