@@ -1,0 +1,22 @@
+#!/usr/bin/env bash
+# `make test`: a throwaway stack on a free port, then unit, end-to-end and browser tests under prove.
+set -euo pipefail
+
+ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd -P)
+cd "$ROOT"
+export VAR=$ROOT/var/test
+VAR=$VAR scripts/stack.sh stop >/dev/null 2>&1 || true
+rm -rf "$VAR"
+PORT=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+export PORT DEMO=1 EXTRA_CONF=$ROOT/tests/stack-test.conf
+scripts/stack.sh start >"$ROOT/var/test-stack.log" 2>&1 || { cat "$ROOT/var/test-stack.log"; exit 1; }
+trap 'scripts/stack.sh stop >/dev/null 2>&1 || true' EXIT
+
+# What the tests read: the address, the config (unit tests that need the database), the stack script.
+export BASE_URL=http://127.0.0.1:$PORT SEM_CONFIG=$VAR/app.conf STACK=$ROOT/scripts/stack.sh ROOT
+export CMOCKA_MESSAGE_OUTPUT=TAP
+
+tests=(build/tests/unit/test_*)
+tests+=(tests/e2e/*.bats)
+for t in tests/browser/*.mjs; do [[ -e $t ]] && tests+=("$t"); done
+prove --exec "$ROOT/tests/exec" "${tests[@]}"
