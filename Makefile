@@ -44,7 +44,7 @@ build/tests/unit/%: tests/unit/%.c build/libcore.a | deps
 
 build/tests/load/%: tests/load/%.c build/libcore.a | deps
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $< build/libcore.a $(LDLIBS)
+	$(CC) $(CFLAGS) -Ifcgi/core $(LDFLAGS) -o $@ $< build/libcore.a $(LDLIBS)
 
 run: all
 	@PORT=$(PORT) DEMO=1 scripts/stack.sh start
@@ -57,7 +57,10 @@ stop:
 	@VAR=var/test scripts/stack.sh stop
 	@VAR=var/bench scripts/stack.sh stop
 
-test: all $(UNIT_TESTS)
+node_modules/.package-lock.json: package.json package-lock.json | deps
+	npm ci --no-audit --no-fund --loglevel=error
+
+test: all $(UNIT_TESTS) node_modules/.package-lock.json
 	@tests/run.sh
 
 bench: all $(addprefix build/tests/load/,$(BASELINES))

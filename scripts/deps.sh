@@ -10,7 +10,7 @@ PACKAGES=(
     mariadb-server mariadb-client nginx curl
     libcmocka-dev bats bats-assert bats-support wrk
     zbar-tools poppler-utils fonts-paratype chromium python3-openpyxl xlsx2csv
-    clang-format cppcheck perl nodejs npm
+    clang-format cppcheck clang libclang-rt-14-dev python3 perl nodejs npm
 )
 
 if ! command -v dpkg-query >/dev/null 2>&1; then

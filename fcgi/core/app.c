@@ -162,6 +162,11 @@ static json_t *user_json(const struct req *r)
 	                 auth_has(r, ROLE_ORGANIZER, -1, -1), "is_reviewer", auth_has(r, ROLE_REVIEWER, -1, -1));
 }
 
+static const char *csrf_token(void *r)
+{
+	return auth_csrf(r);
+}
+
 static void render(struct req *r)
 {
 	json_t *ctx = r->ctx;
@@ -175,6 +180,9 @@ static void render(struct req *r)
 		return;
 	json_object_set_new(ctx, "user", user_json(r));
 	if (r->want_json) {
+		/* Scripts of a signed-in user send this token in X-CSRF-Token. */
+		if (r->sid != NULL)
+			json_object_set_new(ctx, "csrf", json_string(auth_csrf(r)));
 		char *s;
 		if (r->status >= 400)
 			ctx = json_pack("{s:i, s:O}", "status", r->status, "error", json_object_get(ctx, "message"));
@@ -186,8 +194,7 @@ static void render(struct req *r)
 		r->ctype = "application/json";
 		return;
 	}
-	json_object_set_new(ctx, "csrf", json_string(auth_csrf(r)));
-	if (!tmpl_render(r->app->tmpl, r->page, ctx, &r->body)) {
+	if (!tmpl_render(r->app->tmpl, r->page, ctx, csrf_token, r, &r->body)) {
 		log_msg(LOG_ERROR, r->rid, "no template %s", r->page);
 		r->status = 500;
 		buf_reset(&r->body);

@@ -190,9 +190,11 @@ struct tmpl_set;
  * well-formed, has a DOCTYPE or uses an unknown directive. */
 struct tmpl_set *tmpl_load(const char *dir);
 void tmpl_free(struct tmpl_set *);
-/* Renders page `name` inside the layout with context ctx. Returns 1, or 0 when
- * there is no such page. */
-int tmpl_render(const struct tmpl_set *, const char *name, json_t *ctx, struct buf *out);
+/* Renders page `name` inside the layout with context ctx. <t:csrf/> asks
+ * csrf(arg) for the token only when a form is really rendered (so a page
+ * without forms sets no cookie). Returns 1, or 0 when there is no such page. */
+int tmpl_render(const struct tmpl_set *, const char *name, json_t *ctx, const char *(*csrf)(void *), void *arg,
+                struct buf *out);
 
 /* ---------------------------------------------------------------- app, req, resp */
 enum method { M_GET, M_POST, M_HEAD, M_OTHER };

@@ -61,6 +61,8 @@ struct rctx {
 	json_t *root;
 	const struct tnode *page;
 	struct buf *out;
+	const char *(*csrf)(void *);
+	void *arg;
 };
 
 static const char *const void_elems[] = {"area", "base", "br", "col", "embed", "hr", "img", "input",
@@ -564,7 +566,10 @@ static void render_one(const struct rctx *rc, const struct scope *sc, const stru
 		break;
 	case TK_CSRF:
 		buf_adds(rc->out, "<input type=\"hidden\" name=\"csrf\" value=\"");
-		put_value(rc->out, json_object_get(rc->root, "csrf"));
+		if (rc->csrf != NULL) {
+			const char *tok = rc->csrf(rc->arg);
+			html_escape(rc->out, tok, strlen(tok));
+		}
 		buf_adds(rc->out, "\">");
 		break;
 	case TK_BLOCK:
@@ -596,9 +601,10 @@ static void render(const struct rctx *rc, const struct scope *sc, const struct t
 	}
 }
 
-int tmpl_render(const struct tmpl_set *s, const char *name, json_t *ctx, struct buf *out)
+int tmpl_render(const struct tmpl_set *s, const char *name, json_t *ctx, const char *(*csrf)(void *), void *arg,
+                struct buf *out)
 {
-	struct rctx rc = {ctx, NULL, out};
+	struct rctx rc = {ctx, NULL, out, csrf, arg};
 	size_t i;
 
 	for (i = 0; i < s->n; i++)
