@@ -69,6 +69,9 @@ bench: all $(addprefix build/tests/load/,$(BASELINES))
 lint: deps
 	@scripts/lint.sh
 
+fuzz: | deps
+	@tests/fuzz/run.sh
+
 clean:
 	rm -rf build bin
 
