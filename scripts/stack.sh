@@ -65,7 +65,7 @@ alive() {
     local pid=$1 stat
     kill -0 "$pid" 2>/dev/null || return 1
     if [[ -r /proc/$pid/stat ]]; then
-        { stat=$(<"/proc/$pid/stat"); } 2>/dev/null || return 1
+        { read -r stat <"/proc/$pid/stat"; } 2>/dev/null || return 1
         stat=${stat##*) }
         [[ ${stat%% *} != Z ]] || return 1
     fi
@@ -76,7 +76,7 @@ alive() {
 group_alive() {
     local pgid=$1 f stat rest st pg
     for f in /proc/[0-9]*/stat; do
-        { stat=$(<"$f"); } 2>/dev/null || continue
+        { read -r stat <"$f"; } 2>/dev/null || continue
         rest=${stat##*) }        # "S ppid pgrp ..."
         read -r st _ pg _ <<<"$rest"
         [[ $pg == "$pgid" && $st != Z ]] && return 0

@@ -158,7 +158,8 @@ struct db *db_open(const char *socket, const char *user, const char *password, c
 void db_close(struct db *);
 /* Runs one statement; rows land in res (may be NULL) in arena a.
  * Returns 0 on success, -1 on failure (db_errno tells why). Outside a
- * transaction, a lost connection is re-established and the statement run once more. */
+ * transaction, a lost connection is re-established, and a SELECT is run once
+ * more (a write is not: it may have committed before the connection dropped). */
 int db_run(struct db *, struct dbq *, const struct dbv *params, size_t n, struct dbres *res, struct arena *a);
 /* The server error code of the last failure: 1062 duplicate key, 1213 deadlock,
  * 1205 lock wait timeout, 2006/2013 connection lost, 0 none. */

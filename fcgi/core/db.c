@@ -230,9 +230,12 @@ int db_run(struct db *d, struct dbq *q, const struct dbv *p, size_t n, struct db
 		return 0;
 	if (d->in_tx || !is_lost(d->err))
 		return -1;
-	/* A single statement outside a transaction may be repeated on a new connection. */
+	/* Reconnect; repeat the statement only when it reads. A write may have
+	 * committed before the connection dropped, and repeating it could apply it
+	 * twice: writes that must survive a lost connection go through db_tx with an
+	 * idempotency key. */
 	log_msg(LOG_WARN, NULL, "db: connection lost, reconnecting");
-	if (db_connect(d) == -1)
+	if (db_connect(d) == -1 || strncmp(q->sql, "SELECT", 6) != 0)
 		return -1;
 	return run_once(d, q, p, n, res, a);
 }

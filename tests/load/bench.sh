@@ -43,6 +43,7 @@ PORT=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0));
 BASE_URL=http://127.0.0.1:$PORT
 
 stack() { VAR=$VAR PORT=$PORT WORKERS=$WORKERS EXTRA_CONF=$EXTRA "$ROOT/scripts/stack.sh" "$@"; }
+stack_stop() { stack stop >&2; }
 
 # ---------------------------------------------------------------------------- baseline programs
 
@@ -50,7 +51,8 @@ stack() { VAR=$VAR PORT=$PORT WORKERS=$WORKERS EXTRA_CONF=$EXTRA "$ROOT/scripts/
 group_alive() {
     local pgid=$1 f stat rest st pg
     for f in /proc/[0-9]*/stat; do
-        { stat=$(<"$f"); } 2>/dev/null || continue
+        # read, not $(<file): under set -e a failed $(<file) ends bash 5.2 even after ||.
+        { read -r stat <"$f"; } 2>/dev/null || continue # the process has just exited
         rest=${stat##*) }
         read -r st _ pg _ <<<"$rest"
         [[ $pg == "$pgid" && $st != Z ]] && return 0
@@ -112,7 +114,7 @@ cleanup() {
     local rc=$?
     trap - EXIT INT TERM
     stop_baselines
-    stack stop >&2 || rc=1
+    stack_stop || rc=1
     exit "$rc"
 }
 
@@ -241,7 +243,7 @@ scenario() {
     if ((sockerr > 0)); then why+=("$sockerr socket errors ($(grep 'Socket errors' <<<"$out" | sed 's/^ *//'))"); fi
     if ((total == 0)); then why+=("no requests completed"); fi
     if [[ $base != - ]]; then
-        ratio=$(awk -v a="$rps" -v b="${RPS[$base]}" 'BEGIN { printf "%.2f", b > 0 ? a / b : 0 }')
+        ratio=$(awk -v a="$rps" -v b="${RPS[$base]}" 'BEGIN { printf "%.2f", (b > 0 ? a / b : 0) }')
         if awk -v r="$ratio" -v t="$target" 'BEGIN { exit !(r < t) }'; then
             why+=("ratio $ratio < $target x $base")
         fi
@@ -312,7 +314,7 @@ trap 'exit 143' TERM
 
 # Leftovers of an interrupted run.
 stop_baselines
-stack stop >&2
+stack_stop
 
 # First start: the state dir, database, grants and the real programs; it also makes the
 # database passwords the baselines need, so the second start writes them into app.conf and
