@@ -5,13 +5,13 @@ CREATE USER IF NOT EXISTS 'sem_portal'@'localhost' IDENTIFIED BY '@PORTAL_PW@';
 ALTER USER 'sem_portal'@'localhost' IDENTIFIED BY '@PORTAL_PW@';
 GRANT SELECT, INSERT, UPDATE, DELETE ON seminars.* TO 'sem_portal'@'localhost';
 
--- checkin: reads everything; writes only sessions, rate limits and the audit log
--- (attendance tables get their own grants when their migration adds them).
+-- checkin: reads everything (sessions included: people sign in through the portal);
+-- writes only rate limits and the audit log (attendance tables get their own grants
+-- when their migration adds them).
 CREATE USER IF NOT EXISTS 'sem_checkin'@'localhost' IDENTIFIED BY '@CHECKIN_PW@';
 ALTER USER 'sem_checkin'@'localhost' IDENTIFIED BY '@CHECKIN_PW@';
 GRANT SELECT ON seminars.* TO 'sem_checkin'@'localhost';
 GRANT INSERT, UPDATE, DELETE ON seminars.rate_limit TO 'sem_checkin'@'localhost';
-GRANT INSERT, UPDATE, DELETE ON seminars.web_session TO 'sem_checkin'@'localhost';
 GRANT INSERT ON seminars.audit_log TO 'sem_checkin'@'localhost';
 
 -- certs: same shape as checkin (certificate tables get their own grants when added).
@@ -19,7 +19,6 @@ CREATE USER IF NOT EXISTS 'sem_certs'@'localhost' IDENTIFIED BY '@CERTS_PW@';
 ALTER USER 'sem_certs'@'localhost' IDENTIFIED BY '@CERTS_PW@';
 GRANT SELECT ON seminars.* TO 'sem_certs'@'localhost';
 GRANT INSERT, UPDATE, DELETE ON seminars.rate_limit TO 'sem_certs'@'localhost';
-GRANT INSERT, UPDATE, DELETE ON seminars.web_session TO 'sem_certs'@'localhost';
 GRANT INSERT ON seminars.audit_log TO 'sem_certs'@'localhost';
 
 -- reports: read-only, except that exports of personal data are audited.

@@ -16,7 +16,8 @@ trap 'scripts/stack.sh stop >/dev/null 2>&1 || true' EXIT
 export BASE_URL=http://127.0.0.1:$PORT SEM_CONFIG=$VAR/app.conf STACK=$ROOT/scripts/stack.sh ROOT
 export CMOCKA_MESSAGE_OUTPUT=TAP
 
-tests=(build/tests/unit/test_*)
+tests=()
+for t in build/tests/unit/test_*; do [[ -x $t && $t != *.d ]] && tests+=("$t"); done
 tests+=(tests/e2e/*.bats)
 for t in tests/browser/*.mjs; do [[ -e $t ]] && tests+=("$t"); done
 prove --exec "$ROOT/tests/exec" "${tests[@]}"

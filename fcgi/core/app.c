@@ -126,16 +126,19 @@ static int dispatch(struct req *r)
 	const struct route *rt;
 	int st;
 
-	if ((st = req_parse(r)) != 0)
-		return st;
-	if ((rt = route_find(r, &st)) == NULL)
-		return st;
+	int parsed = req_parse(r);
+
+	/* Cookies are parsed first, so even an error page knows who is signed in. */
 	if (!r->app->prog->nodb) {
 		if (!db_ready(r->app))
 			return fail(r, 503, "База данных временно недоступна. Попробуйте через минуту.");
 		if (auth_load(r) == -1)
 			return 500;
 	}
+	if (parsed != 0)
+		return parsed;
+	if ((rt = route_find(r, &st)) == NULL)
+		return st;
 	if (r->method == M_POST && !(rt->flags & R_NOCSRF) && !auth_csrf_ok(r))
 		return fail(r, 403, "Форма устарела или отправлена с другого сайта. Обновите страницу и попробуйте снова.");
 	if ((rt->flags & (R_LOGIN | R_ADMIN)) && r->user == NULL) {

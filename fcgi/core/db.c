@@ -215,8 +215,9 @@ static int run_once(struct db *d, struct dbq *q, const struct dbv *p, size_t n, 
 out:
 	if (rc == -1) {
 		d->err = mysql_stmt_errno(st);
-		/* Duplicate keys are an expected outcome the caller turns into a message. */
-		if (d->err != 1062)
+		/* Duplicate keys and missing referenced rows are expected outcomes the
+		 * caller turns into a message. */
+		if (d->err != 1062 && d->err != 1452)
 			log_msg(LOG_ERROR, NULL, "db: %u %s: %.120s", d->err, mysql_stmt_error(st), q->sql);
 	}
 	mysql_stmt_free_result(st);

@@ -33,7 +33,7 @@ static struct dbq q[Q__MAX] = {
 	                    "FROM web_session s JOIN person p ON p.id = s.person_id "
 	                    "LEFT JOIN role_grant g ON g.person_id = p.id "
 	                    "WHERE s.id_hash = ? AND s.expires_at > NOW() AND p.disabled_at IS NULL GROUP BY p.id"},
-	[Q_GRANT_INSERT] = {"INSERT IGNORE INTO role_grant (person_id, role, region_id, sector_id, granted_by) "
+	[Q_GRANT_INSERT] = {"INSERT INTO role_grant (person_id, role, region_id, sector_id, granted_by) "
 	                    "VALUES (?, ?, ?, ?, ?)"},
 	[Q_GRANT_PERSON] = {"SELECT person_id FROM role_grant WHERE id = ?"},
 	[Q_GRANT_DELETE] = {"DELETE FROM role_grant WHERE id = ?"},
@@ -162,7 +162,9 @@ int db_grant_add(struct db *d, long long person_id, enum role role, long long re
 	struct dbv v[] = {DB_DV_INT(person_id), DB_DV_STR(role_codes[role]), id_or_null(region_id),
 	                  id_or_null(sector_id), id_or_null(by)};
 
-	return db_run(d, &q[Q_GRANT_INSERT], v, 5, NULL, NULL);
+	if (db_run(d, &q[Q_GRANT_INSERT], v, 5, NULL, NULL) == 0)
+		return 1;
+	return db_errno(d) == 1062 ? 0 : -1;
 }
 
 int db_grant_revoke(struct db *d, long long grant_id, long long *person_id)

@@ -60,6 +60,7 @@ int pg_admin_grant(struct req *r)
 	const char *role = req_param(r, "role");
 	enum role k;
 	json_t *person;
+	int rc;
 
 	if (role == NULL)
 		return fail_field(r, "role", "выберите роль");
@@ -73,10 +74,11 @@ int pg_admin_grant(struct req *r)
 	/* An administrator's rights have no territory. */
 	if (k == ROLE_ADMIN)
 		region = sector = 0;
-	if (db_grant_add(r->app->db, id, k, region, sector, r->user->id) == -1)
+	if ((rc = db_grant_add(r->app->db, id, k, region, sector, r->user->id)) == -1)
 		return db_errno(r->app->db) == 1452 ? fail(r, 400, "Такого региона или направления нет.") : 500;
-	audit(r, "role.grant", "person", id,
-	      arena_printf(&r->arena, "%s region=%lld sector=%lld", role_codes[k], region, sector));
+	if (rc == 1)
+		audit(r, "role.grant", "person", id,
+		      arena_printf(&r->arena, "%s region=%lld sector=%lld", role_codes[k], region, sector));
 	return redirect(r, arena_printf(&r->arena, "/admin/users/%lld", id));
 }
 
