@@ -8,7 +8,7 @@ WARN = -Wall -Wextra -Werror -Wstrict-prototypes -Wmissing-prototypes -Wwrite-st
 CFLAGS = -std=c11 -D_GNU_SOURCE -O2 -g $(WARN) $(PKG_CFLAGS) -MMD -MP
 LDLIBS = $(PKG_LIBS) -lfcgi
 ifeq ($(SAN),1)
-CFLAGS += -fsanitize=address,undefined -fno-omit-frame-pointer -O1
+CFLAGS += -fsanitize=address,undefined -fno-omit-frame-pointer -O1 -Wno-format-truncation
 LDFLAGS += -fsanitize=address,undefined
 endif
 

@@ -1,4 +1,5 @@
 /* Per-request arena: bump allocation in chunks, reset after each request. */
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -32,6 +33,8 @@ void *arena_alloc(struct arena *a, size_t n)
 	struct arena_chunk *c = a->head;
 	void *p;
 
+	if (n > SIZE_MAX / 2)
+		abort(); /* no request needs that much: a size computation went wrong */
 	n = (n + align - 1) / align * align;
 	if (n == 0)
 		n = align;

@@ -15,6 +15,8 @@ struct db {
 	int in_tx;
 };
 
+static unsigned long connections;
+
 static int is_lost(unsigned e)
 {
 	return e == 2006 || e == 2013 || e == 2055 || e == 1927 || e == 4031;
@@ -40,7 +42,8 @@ static int db_connect(struct db *d)
 	mysql_options(d->m, MYSQL_OPT_RECONNECT, &off);
 	mysql_options(d->m, MYSQL_SET_CHARSET_NAME, "utf8mb4");
 	mysql_options(d->m, MYSQL_OPT_CONNECT_TIMEOUT, &timeout);
-	d->gen++;
+	/* Process-wide, so a statement prepared on another handle is never taken for current. */
+	d->gen = ++connections;
 	if (mysql_real_connect(d->m, NULL, d->user, d->password, d->name, 0, d->socket, 0) == NULL) {
 		d->err = mysql_errno(d->m);
 		log_msg(LOG_ERROR, NULL, "db: connect as %s: %s", d->user, mysql_error(d->m));

@@ -35,6 +35,10 @@ void log_msg(enum log_level lv, const char *rid, const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(line + n, sizeof(line) - (size_t)n - 1, fmt, ap);
 	va_end(ap);
+	/* A value with a line break must not forge a second log line. */
+	for (char *p = line; *p; p++)
+		if ((unsigned char)*p < 0x20 || *p == 0x7f)
+			*p = ' ';
 	/* One write per line keeps lines whole when workers share the file. */
 	n = (int)strlen(line);
 	line[n++] = '\n';

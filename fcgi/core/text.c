@@ -123,6 +123,11 @@ int url_is_safe(const char *s)
 	static const char *const schemes[] = {"http:", "https:", "mailto:", "tel:"};
 	size_t i;
 
+	/* Browsers read '\\' as '/', and drop blanks and control characters, so
+	 * " //x" or "/\t/x" would lead to another site. */
+	for (i = 0; s[i]; i++)
+		if ((unsigned char)s[i] <= 0x20 || s[i] == 0x7f || s[i] == '\\')
+			return 0;
 	if (s[0] == '/')
 		return s[1] != '/' && s[1] != '\\';
 	if (s[0] == '#' || s[0] == '?' || s[0] == '\0')

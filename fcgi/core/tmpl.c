@@ -173,6 +173,12 @@ static int compile_attrs(struct tnode *t, xmlNode *n, const char *file)
 		const char *val = v ? (const char *)v : "";
 		int ok = 1;
 
+		if (a->ns == NULL && strchr(name, ':') != NULL) {
+			log_msg(LOG_ERROR, NULL, "tmpl: %s:%d: undeclared namespace prefix in %s", file, n->line, name);
+			xmlFree(v);
+			buf_free(&st);
+			return -1;
+		}
 		if (a->ns != NULL && strcmp((const char *)a->ns->href, TNS) == 0) {
 			struct expr **slot = NULL;
 			if (strcmp(name, "text") == 0)
@@ -255,6 +261,12 @@ static int compile(struct tnode *t, xmlNode *n, const char *file)
 		return 0;
 	}
 	t->name = xstrdup((const char *)n->name);
+	/* libxml2 keeps an element with an undeclared prefix ("t:if" without
+	 * xmlns:t): its directives would silently become plain attributes. */
+	if (n->ns == NULL && strchr(t->name, ':') != NULL) {
+		log_msg(LOG_ERROR, NULL, "tmpl: %s:%d: undeclared namespace prefix in <%s>", file, n->line, t->name);
+		return -1;
+	}
 	if (is_t(n)) {
 		if (strcmp(t->name, "content") == 0)
 			t->kind = TK_CONTENT;
@@ -343,21 +355,23 @@ struct tmpl_set *tmpl_load(const char *dir)
 		return NULL;
 	}
 	s->t = calloc((size_t)n + 1, sizeof(*s->t));
-	for (i = 0; i < n; i++) {
+	if (s->t == NULL)
+		abort();
+	for (i = 0; i < n && s != NULL; i++) {
 		const char *f = ents[i]->d_name;
 		size_t len = strlen(f);
-		if (len > 6 && strcmp(f + len - 6, ".xhtml") == 0 && s->t != NULL) {
-			if (load_one(&s->t[s->n], dir, f) == -1) {
-				free(s->t[s->n].name);
-				s->t[s->n].name = NULL;
-				tnode_free(&s->t[s->n].root);
-				tmpl_free(s);
-				s = NULL;
-			} else
-				s->n++;
-		}
-		free(ents[i]);
+		if (len <= 6 || strcmp(f + len - 6, ".xhtml") != 0)
+			continue;
+		if (load_one(&s->t[s->n], dir, f) == -1) {
+			free(s->t[s->n].name);
+			tnode_free(&s->t[s->n].root);
+			tmpl_free(s);
+			s = NULL;
+		} else
+			s->n++;
 	}
+	for (i = 0; i < n; i++)
+		free(ents[i]);
 	free(ents);
 	if (s == NULL)
 		return NULL;

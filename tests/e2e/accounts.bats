@@ -26,7 +26,7 @@ load helpers
 @test "sign-up stores the e-mail in lower case and refuses the same address again with 409" {
 	local email fields
 	email=$(new_email)
-	signup a "$(tr a-z A-Z <<<"$email")"
+	signup a "${email^^}"
 	run sql "SELECT email FROM person WHERE id = $USER_ID"
 	assert_output "$email"
 
@@ -130,7 +130,7 @@ load helpers
 	local old
 	old=$(cookie a sid)
 	login a "$EMAIL"
-	refute_equal "$(cookie a sid)" "$old"
+	assert_not_equal "$(cookie a sid)" "$old"
 	get a /me
 	assert_equal "$code" 200
 	get - /me -H "Cookie: sid=$old"

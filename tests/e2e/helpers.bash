@@ -15,61 +15,83 @@ PASSWORD=correct-horse-42
 DEMO_PASSWORD=demo12345
 DEMO_ORG_INN=4816105358
 
-jar_file() { echo "$BATS_TEST_TMPDIR/$1.jar"; }
-
 # req JAR METHOD PATH [curl args...]: one request, no redirects followed. Sets
 #   code (HTTP status), output (body, so bats-assert's assert_output works), headers (raw
-#   response headers), location (the Location header or empty).
+#   response headers, one per line), location (the Location header or empty).
+# Written with shell builtins only: bats traces every command, and each fork costs.
 req() {
-	local jar=$1 method=$2 path=$3 bodyf hdrf cookies=()
+	local jar=$1 method=$2 path=$3 f=$BATS_TEST_TMPDIR/response cookies=()
 	shift 3
-	bodyf=$BATS_TEST_TMPDIR/body.$$
-	hdrf=$BATS_TEST_TMPDIR/headers.$$
-	[[ $jar == - ]] || cookies=(-b "$(jar_file "$jar")" -c "$(jar_file "$jar")")
-	code=$(curl -sS --max-time 20 -o "$bodyf" -D "$hdrf" -w '%{http_code}' -X "$method" "${cookies[@]}" "$@" \
-		"$BASE_URL$path") || code=000
-	output=$(cat "$bodyf")
-	headers=$(tr -d '\r' <"$hdrf")
-	location=$(header Location)
-	rm -f "$bodyf" "$hdrf"
+	[[ $jar == - ]] || cookies=(-b "$BATS_TEST_TMPDIR/$jar.jar" -c "$BATS_TEST_TMPDIR/$jar.jar")
+	: >"$f.body"
+	: >"$f.head"
+	curl -sS --max-time 20 -o "$f.body" -D "$f.head" -w '%{http_code}' -X "$method" "${cookies[@]}" "$@" \
+		"$BASE_URL$path" >"$f.code" || true
+	code=000
+	read -r code <"$f.code" || true
+	output=
+	IFS= read -r -d '' output <"$f.body" || true
+	while [[ $output == *$'\n' ]]; do output=${output%$'\n'}; done
+	headers=
+	IFS= read -r -d '' headers <"$f.head" || true
+	headers=${headers//$'\r'/}
+	location=
+	[[ $headers =~ (^|$'\n')[Ll]ocation:\ ([^$'\n']*) ]] && location=${BASH_REMATCH[2]}
+	return 0
 }
 
 # header NAME: the values of a header of the last response, one per line.
-header() { awk -v n="$(echo "$1" | tr 'A-Z' 'a-z')" -F': ' 'tolower($1) == n { sub(/^[^:]*: /, ""); print }' <<<"$headers"; }
+header() {
+	local line key name=${1,,}
+	while IFS= read -r line; do
+		[[ $line == *:* ]] || continue
+		key=${line%%:*}
+		[[ ${key,,} == "$name" ]] && printf '%s\n' "${line#*: }"
+	done <<<"$headers"
+	return 0
+}
 
 # get / get_json JAR PATH [curl args...]
 get() { req "$1" GET "${@:2}"; }
 get_json() { req "$1" GET "$2" -H 'Accept: application/json' "${@:3}"; }
 
-# csrf JAR [PATH]: prints the CSRF token of that visitor, read from a page's form
-# (the sign-up page has a form for guests and users alike).
+# csrf JAR [PATH]: sets TOKEN to the CSRF token of that visitor, read from a page's form (the
+# sign-up page has a form for guests and users alike). Sets what req sets.
 csrf() {
-	local code output headers location
+	TOKEN=
 	get "$1" "${2:-/signup}"
-	sed -n 's/.*name="csrf" value="\([^"]*\)".*/\1/p' <<<"$output" | head -n 1
+	[[ $output =~ name=\"csrf\"\ value=\"([^\"]*)\" ]] && TOKEN=${BASH_REMATCH[1]}
+	return 0
 }
 
 # post JAR PATH [name=value ...]: a form POST with the visitor's own CSRF token; values are
 # URL-encoded by curl. Sets what req sets.
 post() {
-	local jar=$1 path=$2 token a args=()
+	local jar=$1 path=$2 a args=()
 	shift 2
-	token=$(csrf "$jar")
-	[[ -n $token ]] || fail "no CSRF token found for visitor $jar"
+	csrf "$jar"
+	[[ -n $TOKEN ]] || fail "no CSRF token found for visitor $jar (GET /signup: HTTP $code)"
 	for a in "$@"; do args+=(--data-urlencode "$a"); done
-	req "$jar" POST "$path" --data-urlencode "csrf=$token" "${args[@]}"
+	req "$jar" POST "$path" --data-urlencode "csrf=$TOKEN" "${args[@]}"
 }
 
-# post_raw JAR PATH BODY [curl args...]: a POST of a body exactly as given (no encoding), with
-# the form content type unless the curl args set another.
+# post_raw JAR PATH BODY [CONTENT-TYPE [curl args...]]: a POST of a body exactly as given (no
+# encoding and no token added); the content type defaults to the form's.
 post_raw() {
-	local jar=$1 path=$2 body=$3
-	shift 3
-	req "$jar" POST "$path" -H 'Content-Type: application/x-www-form-urlencoded' --data-binary "$body" "$@"
+	local jar=$1 path=$2 body=$3 ctype=${4:-application/x-www-form-urlencoded}
+	shift $(($# < 4 ? $# : 4))
+	req "$jar" POST "$path" -H "Content-Type: $ctype" --data-binary "$body" "$@"
 }
 
-# cookie JAR NAME: the value of a cookie in the visitor's jar (empty when absent).
-cookie() { awk -v n="$2" '$6 == n { v = $7 } END { print v }' "$(jar_file "$1")" 2>/dev/null; }
+# cookie JAR NAME: prints the value of a cookie in the visitor's jar (nothing when absent).
+cookie() {
+	local line f=$BATS_TEST_TMPDIR/$1.jar
+	[[ -r $f ]] || return 0
+	while IFS=$'\t' read -r -a line; do
+		[[ ${#line[@]} -ge 7 && ${line[5]} == "$2" ]] && printf '%s\n' "${line[6]}"
+	done <"$f"
+	return 0
+}
 
 # sql QUERY: runs a query as the MariaDB root user of the stack; prints rows tab-separated.
 sql() { "$STACK" psql -N -B -e "$1"; }
@@ -83,12 +105,16 @@ counts() {
 	     (SELECT COUNT(*) FROM audit_log), (SELECT COUNT(*) FROM rate_limit)"
 }
 
-org_id() { sql "SELECT id FROM organization WHERE inn = '$DEMO_ORG_INN'"; }
+# org_id: the id of the demo school (an active organisation of the register), looked up once per test.
+org_id() {
+	[[ -n ${ORG_ID:-} ]] || ORG_ID=$(sql "SELECT id FROM organization WHERE inn = '$DEMO_ORG_INN' AND active")
+	echo "$ORG_ID"
+}
 
 # new_email: an address no other test (or run) uses.
 new_email() {
 	local f=${BATS_TEST_FILENAME##*/}
-	echo "e2e-${f%.bats}-${BATS_TEST_NUMBER}-$$-$(date +%s%N)-$RANDOM@example.test"
+	echo "e2e-${f%.bats}-${BATS_TEST_NUMBER}-$$-${EPOCHREALTIME/[.,]/}-$RANDOM@example.test"
 }
 
 # signup_fields EMAIL: the fields of a valid sign-up form, one name=value per line.
@@ -103,6 +129,7 @@ signup_fields() {
 signup() {
 	local jar=$1 fields
 	EMAIL=${2:-$(new_email)}
+	org_id >/dev/null
 	mapfile -t fields < <(signup_fields "$EMAIL")
 	post "$jar" /signup "${fields[@]}"
 	[[ $code == 303 && $location == /me ]] || fail "sign-up of $EMAIL: HTTP $code, Location '$location'"$'\n'"$output"
