@@ -47,9 +47,10 @@ int app_init(struct app *a, const struct program *prog, int argc, char **argv)
 	if (config_load(&a->cfg, path, prog->name) == -1)
 		return -1;
 	v = config_get(&a->cfg, "log_level", "info");
-	log_init(prog->name, strcmp(v, "debug") == 0 ? LOG_DEBUG : strcmp(v, "warn") == 0 ? LOG_WARN
-	                     : strcmp(v, "error") == 0                      ? LOG_ERROR
-	                                                                    : LOG_INFO);
+	log_init(prog->name, strcmp(v, "debug") == 0   ? LOG_DEBUG
+			     : strcmp(v, "warn") == 0  ? LOG_WARN
+			     : strcmp(v, "error") == 0 ? LOG_ERROR
+						       : LOG_INFO);
 	if (sodium_init() < 0)
 		return -1;
 	v = config_get(&a->cfg, "secret_key", NULL);
@@ -77,8 +78,8 @@ static int db_ready(struct app *a)
 {
 	if (a->db == NULL)
 		a->db = db_open(config_get(&a->cfg, "db_socket", "var/run/mysqld.sock"),
-		                config_get(&a->cfg, "db_user", "sem_portal"), config_get(&a->cfg, "db_password", ""),
-		                config_get(&a->cfg, "db_name", "seminars"));
+				config_get(&a->cfg, "db_user", "sem_portal"), config_get(&a->cfg, "db_password", ""),
+				config_get(&a->cfg, "db_name", "seminars"));
 	return a->db != NULL;
 }
 
@@ -140,7 +141,8 @@ static int dispatch(struct req *r)
 	if ((rt = route_find(r, &st)) == NULL)
 		return st;
 	if (r->method == M_POST && !(rt->flags & R_NOCSRF) && !auth_csrf_ok(r))
-		return fail(r, 403, "Форма устарела или отправлена с другого сайта. Обновите страницу и попробуйте снова.");
+		return fail(r, 403,
+			    "Форма устарела или отправлена с другого сайта. Обновите страницу и попробуйте снова.");
 	if ((rt->flags & (R_LOGIN | R_ADMIN)) && r->user == NULL) {
 		if (r->want_json || r->method != M_GET)
 			return fail(r, 401, "Войдите, чтобы продолжить.");
@@ -160,9 +162,9 @@ static json_t *user_json(const struct req *r)
 {
 	if (r->user == NULL)
 		return json_null();
-	return json_pack("{s:I, s:s, s:s, s:b, s:b, s:b}", "id", (json_int_t)r->user->id, "name", r->user->name, "email",
-	                 r->user->email, "is_admin", auth_has(r, ROLE_ADMIN, 0, 0), "is_organizer",
-	                 auth_has(r, ROLE_ORGANIZER, -1, -1), "is_reviewer", auth_has(r, ROLE_REVIEWER, -1, -1));
+	return json_pack("{s:I, s:s, s:s, s:b, s:b, s:b}", "id", (json_int_t)r->user->id, "name", r->user->name,
+			 "email", r->user->email, "is_admin", auth_has(r, ROLE_ADMIN, 0, 0), "is_organizer",
+			 auth_has(r, ROLE_ORGANIZER, -1, -1), "is_reviewer", auth_has(r, ROLE_REVIEWER, -1, -1));
 }
 
 static const char *csrf_token(void *r)
@@ -176,7 +178,7 @@ static void render(struct req *r)
 
 	if (r->page == NULL && r->status >= 400) {
 		ctx = r->ctx = json_pack("{s:s, s:i, s:s}", "title", "Ошибка", "status", r->status, "message",
-		                         r->errmsg ? r->errmsg : default_message(r->status));
+					 r->errmsg ? r->errmsg : default_message(r->status));
 		r->page = "error";
 	}
 	if (r->page == NULL)
@@ -243,10 +245,10 @@ static void handle(struct req_io *io, void *arg)
 	render(&r);
 	if (r.status >= 500)
 		log_msg(LOG_ERROR, r.rid, "%s %s -> %d %s", io_param(io, "REQUEST_METHOD"), r.path ? r.path : "?",
-		        r.status, r.errmsg ? r.errmsg : "");
+			r.status, r.errmsg ? r.errmsg : "");
 	resp_send(&r);
 	log_msg(LOG_DEBUG, r.rid, "%s %s %d %.2fms", io_param(io, "REQUEST_METHOD"), r.path ? r.path : "?", r.status,
-	        now_ms() - t0);
+		now_ms() - t0);
 	json_decref(r.ctx);
 	r.ctx = NULL;
 	buf_reset(&r.head);
@@ -289,7 +291,7 @@ int app_serve(struct app *a)
 	}
 	if ((listen_fd = io_listen(sock)) < 0) {
 		log_msg(LOG_ERROR, NULL, "no socket: set %s.listen in the config or start with a socket on fd 0",
-		        a->prog->name);
+			a->prog->name);
 		return 1;
 	}
 	rc = prefork_run((int)config_int(&a->cfg, "workers", 2), worker, a, 10);

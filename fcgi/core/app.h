@@ -21,8 +21,7 @@ void *arena_alloc(struct arena *, size_t);
 /* Copies len bytes and appends a NUL. */
 char *arena_strndup(struct arena *, const char *, size_t);
 char *arena_strdup(struct arena *, const char *);
-char *arena_printf(struct arena *, const char *, ...)
-	__attribute__((format(printf, 2, 3)));
+char *arena_printf(struct arena *, const char *, ...) __attribute__((format(printf, 2, 3)));
 /* Frees every chunk but the first, which is kept for the next request. */
 void arena_reset(struct arena *);
 void arena_free(struct arena *);
@@ -50,8 +49,7 @@ enum log_level { LOG_DEBUG, LOG_INFO, LOG_WARN, LOG_ERROR, LOG__MAX };
 
 void log_init(const char *prog, enum log_level min);
 /* rid may be NULL outside a request. */
-void log_msg(enum log_level, const char *rid, const char *, ...)
-	__attribute__((format(printf, 3, 4)));
+void log_msg(enum log_level, const char *rid, const char *, ...) __attribute__((format(printf, 3, 4)));
 
 /* ---------------------------------------------------------------- config
  * `key = value` lines, '#' comments. Look-up order for key K of program P:
@@ -107,7 +105,7 @@ enum field_type {
 
 struct field {
 	const char *name;
-	const char *label;   /* «Электронная почта» */
+	const char *label; /* «Электронная почта» */
 	enum field_type type;
 	long min, max;       /* code points for strings; value for FT_INT */
 	const char *choices; /* FT_ENUM only */
@@ -148,9 +146,9 @@ struct dbres {
 	unsigned long long affected, insert_id;
 };
 
-#define DB_DV_NULL ((struct dbv){.t = DBT_NULL})
-#define DB_DV_INT(x) ((struct dbv){.t = DBT_INT, .i = (x)})
-#define DB_DV_STR(x) ((struct dbv){.t = DBT_STR, .s = (x), .len = strlen(x)})
+#define DB_DV_NULL      ((struct dbv){.t = DBT_NULL})
+#define DB_DV_INT(x)    ((struct dbv){.t = DBT_INT, .i = (x)})
+#define DB_DV_STR(x)    ((struct dbv){.t = DBT_STR, .s = (x), .len = strlen(x)})
 #define DB_DV_BIN(x, n) ((struct dbv){.t = DBT_STR, .s = (const char *)(x), .len = (n)})
 
 /* Returns a connected handle or NULL (logged). Arguments are copied. */
@@ -172,14 +170,13 @@ int db_tx(struct db *, int (*fn)(struct db *, void *), void *arg);
 int db_ping(struct db *);
 
 const char *dbres_str(const struct dbres *, size_t row, size_t col); /* NULL for SQL NULL */
-long long dbres_int(const struct dbres *, size_t row, size_t col);  /* 0 for SQL NULL */
+long long dbres_int(const struct dbres *, size_t row, size_t col);   /* 0 for SQL NULL */
 /* Rows as a JSON array (new reference) of objects: keys name the columns in
  * order; a key starting with '#' makes an integer column (the '#' is dropped).
  * SQL NULL becomes JSON null. */
 json_t *dbres_json(const struct dbres *, const char *const *keys);
 /* Runs a query and returns dbres_json of its rows, or NULL on failure. */
-json_t *db_json(struct db *, struct dbq *, const struct dbv *params, size_t n, struct arena *,
-                const char *const *keys);
+json_t *db_json(struct db *, struct dbq *, const struct dbv *params, size_t n, struct arena *, const char *const *keys);
 
 /* ---------------------------------------------------------------- tmpl
  * XHTML templates with attribute directives (see templates/pages/layout.xhtml
@@ -195,7 +192,7 @@ void tmpl_free(struct tmpl_set *);
  * csrf(arg) for the token only when a form is really rendered (so a page
  * without forms sets no cookie). Returns 1, or 0 when there is no such page. */
 int tmpl_render(const struct tmpl_set *, const char *name, json_t *ctx, const char *(*csrf)(void *), void *arg,
-                struct buf *out);
+		struct buf *out);
 
 /* ---------------------------------------------------------------- app, req, resp */
 enum method { M_GET, M_POST, M_HEAD, M_OTHER };
@@ -221,8 +218,8 @@ struct req;
 typedef int (*handler_fn)(struct req *);
 
 /* Route flags: what the front line checks before the handler runs. */
-#define R_LOGIN 0x1  /* a signed-in user; guests are sent to /login */
-#define R_ADMIN 0x2  /* an administrator */
+#define R_LOGIN  0x1 /* a signed-in user; guests are sent to /login */
+#define R_ADMIN  0x2 /* an administrator */
 #define R_NOCSRF 0x4 /* POST without a CSRF token (liveness, scripts with their own token) */
 
 struct route {
@@ -248,12 +245,15 @@ struct app {
 	const char *base_url;
 	size_t body_max;
 	int secure_cookies;
-	int pwhash_min;  /* "pwhash = min": cheapest argon2id, for tests only */
+	int pwhash_min;   /* "pwhash = min": cheapest argon2id, for tests only */
 	long session_ttl; /* seconds */
 };
 
 /* Every program's field table carries the CSRF token field. */
-#define FIELD_CSRF {"csrf", "Токен формы", FT_TOKEN, 20, 64, NULL}
+#define FIELD_CSRF                                                                                                     \
+	{                                                                                                              \
+		"csrf", "Токен формы", FT_TOKEN, 20, 64, NULL                                                          \
+	}
 
 struct kv {
 	const char *key, *val;
@@ -290,14 +290,14 @@ struct req {
 	size_t nparams;
 	struct kv *cookies;
 	size_t ncookies;
-	struct user *user;   /* NULL for a guest */
-	const char *sid;     /* session cookie value of a signed-in user */
-	const char *aid;     /* guest cookie value, binds the guest's CSRF token */
+	struct user *user; /* NULL for a guest */
+	const char *sid;   /* session cookie value of a signed-in user */
+	const char *aid;   /* guest cookie value, binds the guest's CSRF token */
 	/* response */
 	int status;
-	const char *errmsg;  /* Russian message for the error page */
-	const char *page;    /* template name set by page() */
-	json_t *ctx;         /* owned: released after the request */
+	const char *errmsg; /* Russian message for the error page */
+	const char *page;   /* template name set by page() */
+	json_t *ctx;        /* owned: released after the request */
 	struct buf head, body;
 	const char *ctype;
 	const char *location;
@@ -406,7 +406,8 @@ int db_grant_add(struct db *, long long person_id, enum role, long long region_i
 int db_grant_revoke(struct db *, long long grant_id, long long *person_id);
 long db_throttle(struct db *, struct arena *, const char *bucket, long window, int hit);
 int db_throttle_clear(struct db *, const char *bucket);
-int db_audit(struct db *, long long person_id, const char *action, const char *otype, long long oid, const char *ip, const char *detail);
+int db_audit(struct db *, long long person_id, const char *action, const char *otype, long long oid, const char *ip,
+	     const char *detail);
 
 /* ---------------------------------------------------------------- db_ref: sectors, territory, register
  * Each returns a JSON array (new reference) of objects, or NULL on failure. */
@@ -417,7 +418,7 @@ json_t *db_districts(struct db *, struct arena *, long long region_id);
 json_t *db_organizations(struct db *, struct arena *, long long district_id);
 /* Returns 1 with the organisation's region and district, 0 no such active organisation, -1 failure. */
 int db_organization_place(struct db *, struct arena *, long long organization_id, long long *region_id,
-                          long long *district_id);
+			  long long *district_id);
 
 /* ---------------------------------------------------------------- db_people: profile and administration */
 /* {full_name, full_name_dat, email, phone, position, organization, district, region}, or

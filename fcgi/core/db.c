@@ -167,8 +167,7 @@ static int fetch_rows(MYSQL_STMT *st, struct dbres *res, struct arena *a)
 	return 0;
 }
 
-static int run_once(struct db *d, struct dbq *q, const struct dbv *p, size_t n, struct dbres *res,
-                    struct arena *a)
+static int run_once(struct db *d, struct dbq *q, const struct dbv *p, size_t n, struct dbres *res, struct arena *a)
 {
 	MYSQL_STMT *st;
 	MYSQL_BIND *b = NULL;
@@ -188,9 +187,7 @@ static int run_once(struct db *d, struct dbq *q, const struct dbv *p, size_t n, 
 			abort();
 		for (i = 0; i < n; i++) {
 			switch (p[i].t) {
-			case DBT_NULL:
-				b[i].buffer_type = MYSQL_TYPE_NULL;
-				break;
+			case DBT_NULL: b[i].buffer_type = MYSQL_TYPE_NULL; break;
 			case DBT_INT:
 				b[i].buffer_type = MYSQL_TYPE_LONGLONG;
 				b[i].buffer = (void *)&p[i].i;
@@ -329,8 +326,7 @@ json_t *dbres_json(const struct dbres *r, const char *const *keys)
 	return arr;
 }
 
-json_t *db_json(struct db *d, struct dbq *q, const struct dbv *p, size_t n, struct arena *a,
-                const char *const *keys)
+json_t *db_json(struct db *d, struct dbq *q, const struct dbv *p, size_t n, struct arena *a, const char *const *keys)
 {
 	struct dbres res;
 

@@ -22,28 +22,29 @@ enum {
 
 static struct dbq q[Q__MAX] = {
 	[Q_PERSON_INSERT] = {"INSERT INTO person (email, password_hash, full_name, full_name_dat, phone, position, "
-	                     "organization_id, consent_at, consent_version) VALUES (?, ?, ?, ?, ?, ?, ?, NOW(), ?)"},
+			     "organization_id, consent_at, consent_version) VALUES (?, ?, ?, ?, ?, ?, ?, NOW(), ?)"},
 	[Q_PERSON_PASSWORD] = {"SELECT id, password_hash FROM person WHERE email = ? AND disabled_at IS NULL"},
 	[Q_SESSION_INSERT] = {"INSERT INTO web_session (id_hash, person_id, expires_at, ip) "
-	                      "VALUES (?, ?, NOW() + INTERVAL ? SECOND, ?)"},
+			      "VALUES (?, ?, NOW() + INTERVAL ? SECOND, ?)"},
 	[Q_SESSION_DELETE] = {"DELETE FROM web_session WHERE id_hash = ?"},
 	/* One round trip per request: the person and all grants folded into one column. */
 	[Q_SESSION_USER] = {"SELECT p.id, p.email, p.full_name, GROUP_CONCAT(CONCAT_WS(':', g.id, g.role, "
-	                    "IFNULL(g.region_id, 0), IFNULL(g.sector_id, 0)) SEPARATOR ',') "
-	                    "FROM web_session s JOIN person p ON p.id = s.person_id "
-	                    "LEFT JOIN role_grant g ON g.person_id = p.id "
-	                    "WHERE s.id_hash = ? AND s.expires_at > NOW() AND p.disabled_at IS NULL GROUP BY p.id"},
+			    "IFNULL(g.region_id, 0), IFNULL(g.sector_id, 0)) SEPARATOR ',') "
+			    "FROM web_session s JOIN person p ON p.id = s.person_id "
+			    "LEFT JOIN role_grant g ON g.person_id = p.id "
+			    "WHERE s.id_hash = ? AND s.expires_at > NOW() AND p.disabled_at IS NULL GROUP BY p.id"},
 	[Q_GRANT_INSERT] = {"INSERT INTO role_grant (person_id, role, region_id, sector_id, granted_by) "
-	                    "VALUES (?, ?, ?, ?, ?)"},
+			    "VALUES (?, ?, ?, ?, ?)"},
 	[Q_GRANT_PERSON] = {"SELECT person_id FROM role_grant WHERE id = ?"},
 	[Q_GRANT_DELETE] = {"DELETE FROM role_grant WHERE id = ?"},
 	[Q_THROTTLE_HIT] = {"INSERT INTO rate_limit (bucket, window_start, hits) VALUES (?, NOW(), 1) "
-	                    "ON DUPLICATE KEY UPDATE hits = IF(window_start < NOW() - INTERVAL ? SECOND, 1, hits + 1), "
-	                    "window_start = IF(window_start < NOW() - INTERVAL ? SECOND, NOW(), window_start)"},
-	[Q_THROTTLE_GET] = {"SELECT IF(window_start < NOW() - INTERVAL ? SECOND, 0, hits) FROM rate_limit WHERE bucket = ?"},
+			    "ON DUPLICATE KEY UPDATE hits = IF(window_start < NOW() - INTERVAL ? SECOND, 1, hits + 1), "
+			    "window_start = IF(window_start < NOW() - INTERVAL ? SECOND, NOW(), window_start)"},
+	[Q_THROTTLE_GET] =
+		{"SELECT IF(window_start < NOW() - INTERVAL ? SECOND, 0, hits) FROM rate_limit WHERE bucket = ?"},
 	[Q_THROTTLE_CLEAR] = {"DELETE FROM rate_limit WHERE bucket = ?"},
 	[Q_AUDIT] = {"INSERT INTO audit_log (person_id, action, object_type, object_id, ip, detail) "
-	             "VALUES (?, ?, ?, ?, ?, ?)"},
+		     "VALUES (?, ?, ?, ?, ?, ?)"},
 };
 
 static struct dbv str_or_null(const char *s)
@@ -58,9 +59,14 @@ static struct dbv id_or_null(long long id)
 
 long long db_person_create(struct db *d, const struct person_new *p)
 {
-	struct dbv v[] = {DB_DV_STR(p->email),        DB_DV_STR(p->password_hash), DB_DV_STR(p->full_name),
-	                  DB_DV_STR(p->full_name_dat), str_or_null(p->phone),       str_or_null(p->position),
-	                  id_or_null(p->organization_id), DB_DV_STR(p->consent_version)};
+	struct dbv v[] = {DB_DV_STR(p->email),
+			  DB_DV_STR(p->password_hash),
+			  DB_DV_STR(p->full_name),
+			  DB_DV_STR(p->full_name_dat),
+			  str_or_null(p->phone),
+			  str_or_null(p->position),
+			  id_or_null(p->organization_id),
+			  DB_DV_STR(p->consent_version)};
 	struct dbres res;
 	struct arena a = {0};
 	long long id = -1;
@@ -157,10 +163,10 @@ int db_session_user(struct db *d, struct arena *a, const unsigned char hash[32],
 }
 
 int db_grant_add(struct db *d, long long person_id, enum role role, long long region_id, long long sector_id,
-                 long long by)
+		 long long by)
 {
 	struct dbv v[] = {DB_DV_INT(person_id), DB_DV_STR(role_codes[role]), id_or_null(region_id),
-	                  id_or_null(sector_id), id_or_null(by)};
+			  id_or_null(sector_id), id_or_null(by)};
 
 	if (db_run(d, &q[Q_GRANT_INSERT], v, 5, NULL, NULL) == 0)
 		return 1;
@@ -205,11 +211,11 @@ int db_throttle_clear(struct db *d, const char *bucket)
 	return db_run(d, &q[Q_THROTTLE_CLEAR], v, 1, NULL, NULL);
 }
 
-int db_audit(struct db *d, long long person_id, const char *action, const char *otype, long long oid,
-             const char *ip, const char *detail)
+int db_audit(struct db *d, long long person_id, const char *action, const char *otype, long long oid, const char *ip,
+	     const char *detail)
 {
 	struct dbv v[] = {id_or_null(person_id), DB_DV_STR(action), str_or_null(otype),
-	                  id_or_null(oid),       str_or_null(ip),    str_or_null(detail)};
+			  id_or_null(oid),       str_or_null(ip),   str_or_null(detail)};
 
 	return db_run(d, &q[Q_AUDIT], v, 6, NULL, NULL);
 }

@@ -5,31 +5,31 @@
 
 enum { Q_PROFILE, Q_SEARCH, Q_GRANTS, Q__MAX };
 
-#define ROLE_NAMES_SQL                                                                            \
+#define ROLE_NAMES_SQL                                                                                                                           \
 	"CASE g.role WHEN 'organizer' THEN 'организатор' WHEN 'reviewer' THEN 'представитель министерства' " \
 	"ELSE 'администратор' END"
 
 static struct dbq q[Q__MAX] = {
 	[Q_PROFILE] = {"SELECT p.full_name, p.full_name_dat, p.email, p.phone, p.position, o.short_name, d.name, "
-	               "r.name FROM person p LEFT JOIN organization o ON o.id = p.organization_id "
-	               "LEFT JOIN district d ON d.id = o.district_id LEFT JOIN region r ON r.id = d.region_id "
-	               "WHERE p.id = ?"},
+		       "r.name FROM person p LEFT JOIN organization o ON o.id = p.organization_id "
+		       "LEFT JOIN district d ON d.id = o.district_id LEFT JOIN region r ON r.id = d.region_id "
+		       "WHERE p.id = ?"},
 	[Q_SEARCH] = {"SELECT p.id, p.email, p.full_name, o.short_name, "
-	              "(SELECT GROUP_CONCAT(DISTINCT " ROLE_NAMES_SQL " ORDER BY g.role SEPARATOR ', ') "
-	              "FROM role_grant g WHERE g.person_id = p.id) "
-	              "FROM person p LEFT JOIN organization o ON o.id = p.organization_id "
-	              "WHERE ? = '' OR p.full_name LIKE CONCAT('%', ?, '%') OR p.email LIKE CONCAT('%', ?, '%') "
-	              "ORDER BY p.id DESC LIMIT ?"},
+		      "(SELECT GROUP_CONCAT(DISTINCT " ROLE_NAMES_SQL " ORDER BY g.role SEPARATOR ', ') "
+		      "FROM role_grant g WHERE g.person_id = p.id) "
+		      "FROM person p LEFT JOIN organization o ON o.id = p.organization_id "
+		      "WHERE ? = '' OR p.full_name LIKE CONCAT('%', ?, '%') OR p.email LIKE CONCAT('%', ?, '%') "
+		      "ORDER BY p.id DESC LIMIT ?"},
 	[Q_GRANTS] = {"SELECT g.id, g.role, " ROLE_NAMES_SQL ", IFNULL(r.name, 'все регионы'), "
-	              "IFNULL(s.name, 'все направления') FROM role_grant g "
-	              "LEFT JOIN region r ON r.id = g.region_id LEFT JOIN sector s ON s.id = g.sector_id "
-	              "WHERE g.person_id = ? ORDER BY g.role, r.name, s.name"},
+		      "IFNULL(s.name, 'все направления') FROM role_grant g "
+		      "LEFT JOIN region r ON r.id = g.region_id LEFT JOIN sector s ON s.id = g.sector_id "
+		      "WHERE g.person_id = ? ORDER BY g.role, r.name, s.name"},
 };
 
 json_t *db_person_profile(struct db *d, struct arena *a, long long id)
 {
-	static const char *const k[] = {"full_name", "full_name_dat", "email", "phone", "position",
-	                                "organization", "district", "region", NULL};
+	static const char *const k[] = {"full_name",    "full_name_dat", "email",  "phone", "position",
+					"organization", "district",      "region", NULL};
 	struct dbv v[] = {DB_DV_INT(id)};
 	json_t *rows = db_json(d, &q[Q_PROFILE], v, 1, a, k), *one;
 

@@ -30,8 +30,8 @@ void log_msg(enum log_level lv, const char *rid, const char *fmt, ...)
 	gettimeofday(&tv, NULL);
 	gmtime_r(&tv.tv_sec, &tm);
 	strftime(ts, sizeof(ts), "%Y-%m-%dT%H:%M:%S", &tm);
-	n = snprintf(line, sizeof(line), "%s.%03ldZ %s %s[%d] rid=%s ", ts, (long)tv.tv_usec / 1000,
-	             level_names[lv], log_prog, (int)getpid(), rid ? rid : "-");
+	n = snprintf(line, sizeof(line), "%s.%03ldZ %s %s[%d] rid=%s ", ts, (long)tv.tv_usec / 1000, level_names[lv],
+		     log_prog, (int)getpid(), rid ? rid : "-");
 	va_start(ap, fmt);
 	vsnprintf(line + n, sizeof(line) - (size_t)n - 1, fmt, ap);
 	va_end(ap);

@@ -5,7 +5,7 @@
 
 #include "app.h"
 
-#define MAX_PARAMS 200
+#define MAX_PARAMS  200
 #define MAX_COOKIES 50
 
 static int bad(struct req *r, int status, const char *msg)
@@ -16,7 +16,7 @@ static int bad(struct req *r, int status, const char *msg)
 
 /* Adds one raw parameter after validation against the program's table. */
 static int add_param(struct req *r, const char *k, size_t klen, char *v, size_t vlen, const char *filename,
-                     const char *ctype)
+		     const char *ctype)
 {
 	const struct field *f = valid_find(r->app->prog->fields, k, klen);
 	const char *why;
@@ -166,8 +166,7 @@ static int parse_json(struct req *r, const char *body, size_t len)
 		json_decref(o);
 		return bad(r, 400, "Неверный JSON: ожидается объект.");
 	}
-	json_object_foreach(o, k, v)
-	{
+	json_object_foreach (o, k, v) {
 		char *val;
 		if (json_is_string(v))
 			val = arena_strndup(&r->arena, json_string_value(v), json_string_length(v));
@@ -227,7 +226,8 @@ static int read_body(struct req *r, char **out, size_t *outlen)
 	if (*end != '\0' || n < 0)
 		return bad(r, 400, "Неверная длина запроса.");
 	if ((unsigned long long)n > r->app->body_max) {
-		r->errmsg = arena_printf(&r->arena, "Слишком большой запрос: не более %zu КБ.", r->app->body_max / 1024);
+		r->errmsg =
+			arena_printf(&r->arena, "Слишком большой запрос: не более %zu КБ.", r->app->body_max / 1024);
 		return 413;
 	}
 	body = arena_alloc(&r->arena, (size_t)n + 1);
@@ -255,8 +255,11 @@ int req_parse(struct req *r)
 	long n;
 	int rc;
 
-	r->method = m == NULL ? M_OTHER : strcmp(m, "GET") == 0 ? M_GET : strcmp(m, "POST") == 0 ? M_POST
-	            : strcmp(m, "HEAD") == 0 ? M_HEAD : M_OTHER;
+	r->method = m == NULL                ? M_OTHER
+		    : strcmp(m, "GET") == 0  ? M_GET
+		    : strcmp(m, "POST") == 0 ? M_POST
+		    : strcmp(m, "HEAD") == 0 ? M_HEAD
+					     : M_OTHER;
 	r->ip = arena_strdup(&r->arena, (m = io_param(r->io, "REMOTE_ADDR")) ? m : "");
 	r->accept = arena_strdup(&r->arena, (m = io_param(r->io, "HTTP_ACCEPT")) ? m : "");
 	r->want_json = strstr(r->accept, "application/json") != NULL && strstr(r->accept, "text/html") == NULL;

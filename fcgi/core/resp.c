@@ -47,8 +47,8 @@ void resp_cookie(struct req *r, const char *name, const char *value, long max_ag
 	if (max_age >= 0)
 		snprintf(age, sizeof(age), "; Max-Age=%ld", max_age);
 	resp_header(r, "Set-Cookie",
-	            arena_printf(&r->arena, "%s=%s; Path=/; HttpOnly; SameSite=Lax%s%s", name, value, age,
-	                         r->app->secure_cookies ? "; Secure" : ""));
+		    arena_printf(&r->arena, "%s=%s; Path=/; HttpOnly; SameSite=Lax%s%s", name, value, age,
+				 r->app->secure_cookies ? "; Secure" : ""));
 }
 
 int page(struct req *r, const char *tmpl, json_t *ctx)
@@ -89,11 +89,11 @@ void resp_send(struct req *r)
 	buf_addf(&h, "Content-Type: %s\r\n", r->ctype ? r->ctype : "text/html; charset=utf-8");
 	buf_addf(&h, "Content-Length: %zu\r\n", r->body.len);
 	buf_adds(&h, "X-Content-Type-Options: nosniff\r\n"
-	             "X-Frame-Options: DENY\r\n"
-	             "Referrer-Policy: same-origin\r\n"
-	             "Content-Security-Policy: default-src 'self'; script-src 'self'; style-src 'self'; "
-	             "img-src 'self' data:; object-src 'none'; frame-ancestors 'none'; base-uri 'none'; "
-	             "form-action 'self'\r\n");
+		     "X-Frame-Options: DENY\r\n"
+		     "Referrer-Policy: same-origin\r\n"
+		     "Content-Security-Policy: default-src 'self'; script-src 'self'; style-src 'self'; "
+		     "img-src 'self' data:; object-src 'none'; frame-ancestors 'none'; base-uri 'none'; "
+		     "form-action 'self'\r\n");
 	if (r->head.len == 0 || strstr(r->head.p, "Cache-Control:") == NULL)
 		buf_adds(&h, "Cache-Control: no-store\r\n");
 	buf_add(&h, r->head.p ? r->head.p : "", r->head.len);

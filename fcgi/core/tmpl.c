@@ -28,9 +28,9 @@ struct dattr {
 
 struct tnode {
 	enum tkind kind;
-	char *name;   /* element name */
-	char *text;   /* TK_TEXT: the text; TK_ELEM: static attributes, escaped */
-	char *klass;  /* static class attribute, merged with t:class-* */
+	char *name;  /* element name */
+	char *text;  /* TK_TEXT: the text; TK_ELEM: static attributes, escaped */
+	char *klass; /* static class attribute, merged with t:class-* */
 	struct expr *text_e, *if_e, *unless_e, *each_e;
 	char *each_var;
 	struct dattr *dattrs;
@@ -65,8 +65,8 @@ struct rctx {
 	void *arg;
 };
 
-static const char *const void_elems[] = {"area", "base", "br", "col", "embed", "hr", "img", "input",
-                                         "link", "meta", "source", "track", "wbr", NULL};
+static const char *const void_elems[] = {"area",  "base", "br",   "col",    "embed", "hr",  "img",
+					 "input", "link", "meta", "source", "track", "wbr", NULL};
 static const char *const url_attrs[] = {"href", "src", "action", "formaction", "poster", "cite", NULL};
 
 static int in_list(const char *const *l, const char *s)
@@ -215,7 +215,8 @@ static int compile_attrs(struct tnode *t, xmlNode *n, const char *file)
 				}
 			}
 			if (!ok)
-				log_msg(LOG_ERROR, NULL, "tmpl: %s:%d: bad directive t:%s=\"%s\"", file, n->line, name, val);
+				log_msg(LOG_ERROR, NULL, "tmpl: %s:%d: bad directive t:%s=\"%s\"", file, n->line, name,
+					val);
 		} else if (strcmp(name, "class") == 0 && a->ns == NULL)
 			t->klass = xstrdup(val);
 		else {
@@ -255,10 +256,8 @@ static int compile(struct tnode *t, xmlNode *n, const char *file)
 		t->kind = TK_TEXT;
 		return 1;
 	}
-	case XML_ELEMENT_NODE:
-		break;
-	default:
-		return 0;
+	case XML_ELEMENT_NODE: break;
+	default: return 0;
 	}
 	t->name = xstrdup((const char *)n->name);
 	/* libxml2 keeps an element with an undeclared prefix ("t:if" without
@@ -571,9 +570,7 @@ static void render_one(const struct rctx *rc, const struct scope *sc, const stru
 	if (t->unless_e && eval(rc, sc, t->unless_e))
 		return;
 	switch (t->kind) {
-	case TK_TEXT:
-		html_escape(rc->out, t->text, strlen(t->text));
-		break;
+	case TK_TEXT: html_escape(rc->out, t->text, strlen(t->text)); break;
 	case TK_CONTENT:
 		if (rc->page)
 			render_kids(rc, sc, rc->page);
@@ -592,9 +589,7 @@ static void render_one(const struct rctx *rc, const struct scope *sc, const stru
 		else
 			render_kids(rc, sc, t);
 		break;
-	case TK_ELEM:
-		render_elem(rc, sc, t);
-		break;
+	case TK_ELEM: render_elem(rc, sc, t); break;
 	}
 }
 
@@ -608,15 +603,14 @@ static void render(const struct rctx *rc, const struct scope *sc, const struct t
 		return;
 	}
 	arr = lookup(rc, sc, t->each_e->lhs);
-	json_array_foreach(arr, i, item)
-	{
+	json_array_foreach (arr, i, item) {
 		struct scope s = {t->each_var, item, sc};
 		render_one(rc, &s, t);
 	}
 }
 
 int tmpl_render(const struct tmpl_set *s, const char *name, json_t *ctx, const char *(*csrf)(void *), void *arg,
-                struct buf *out)
+		struct buf *out)
 {
 	struct rctx rc = {ctx, NULL, out, csrf, arg};
 	size_t i;

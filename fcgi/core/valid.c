@@ -97,11 +97,8 @@ int valid_check(const struct field *f, char *s, size_t len, const char **why)
 	case FT_BOOL:
 		*why = "ожидается отметка «да»";
 		return strcmp(s, "1") == 0 || strcmp(s, "on") == 0 || strcmp(s, "true") == 0;
-	case FT_ENUM:
-		*why = "недопустимое значение";
-		return check_enum(f->choices, s, len);
-	default:
-		break;
+	case FT_ENUM: *why = "недопустимое значение"; return check_enum(f->choices, s, len);
+	default: break;
 	}
 	if (cps < f->min) {
 		*why = "слишком короткое значение";
@@ -115,9 +112,7 @@ int valid_check(const struct field *f, char *s, size_t len, const char **why)
 	if (has_controls(s, len, f->type == FT_MULTILINE))
 		return 0;
 	switch (f->type) {
-	case FT_EMAIL:
-		*why = "неверный адрес электронной почты";
-		return check_email(s, len);
+	case FT_EMAIL: *why = "неверный адрес электронной почты"; return check_email(s, len);
 	case FT_PHONE:
 		*why = "телефон может содержать только цифры, пробелы и знаки + ( ) -";
 		for (i = 0; i < len; i++)
@@ -132,7 +127,6 @@ int valid_check(const struct field *f, char *s, size_t len, const char **why)
 	case FT_PATH:
 		*why = "недопустимый адрес страницы";
 		return s[0] == '/' && s[1] != '/' && s[1] != '\\' && strchr(s, ':') == NULL;
-	default:
-		return 1;
+	default: return 1;
 	}
 }

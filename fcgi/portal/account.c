@@ -5,8 +5,8 @@
 #include "portal.h"
 
 #define CONSENT_VERSION "2026-01"
-#define LOGIN_WINDOW 900
-#define SIGNUP_WINDOW 3600
+#define LOGIN_WINDOW    900
+#define SIGNUP_WINDOW   3600
 
 /* The form as the person typed it (never the passwords), for re-display. */
 static json_t *form_echo(struct req *r, const char *const *names)
@@ -49,10 +49,12 @@ int pg_login_post(struct req *r)
 		return login_page(r, 400, "Введите адрес электронной почты и пароль.");
 	by_email = arena_printf(&r->arena, "login:e:%s", email);
 	by_ip = arena_printf(&r->arena, "login:ip:%s", r->ip);
-	if ((n1 = auth_throttle_get(r, by_email, LOGIN_WINDOW)) < 0 || (n2 = auth_throttle_get(r, by_ip, LOGIN_WINDOW)) < 0)
+	if ((n1 = auth_throttle_get(r, by_email, LOGIN_WINDOW)) < 0 ||
+	    (n2 = auth_throttle_get(r, by_ip, LOGIN_WINDOW)) < 0)
 		return 500;
 	if (n1 >= limit || n2 >= ip_limit)
-		return login_page(r, 429, "Слишком много неудачных попыток входа. Подождите 15 минут и попробуйте снова.");
+		return login_page(r, 429,
+				  "Слишком много неудачных попыток входа. Подождите 15 минут и попробуйте снова.");
 	if ((rc = db_person_password(r->app->db, &r->arena, email, &id, &hash)) == -1)
 		return 500;
 	ok = rc == 1 && auth_verify_password(hash, pw);
@@ -80,8 +82,8 @@ int pg_logout(struct req *r)
 
 static int signup_page(struct req *r, int status, const char *error)
 {
-	static const char *const names[] = {"email",     "full_name",   "full_name_dat",   "phone",
-	                                    "position",  "region_id",   "district_id",     "organization_id", NULL};
+	static const char *const names[] = {"email",     "full_name",   "full_name_dat",   "phone", "position",
+					    "region_id", "district_id", "organization_id", NULL};
 	json_t *form = form_echo(r, names), *ctx;
 	long long region = req_int(r, "region_id", 0), district = req_int(r, "district_id", 0);
 	long long org = req_int(r, "organization_id", 0);
@@ -96,8 +98,8 @@ static int signup_page(struct req *r, int status, const char *error)
 	districts = region > 0 ? db_districts(r->app->db, &r->arena, region) : json_array();
 	orgs = district > 0 ? db_organizations(r->app->db, &r->arena, district) : json_array();
 	ctx = json_pack("{s:s, s:o, s:o?, s:o?, s:o?, s:s, s:s?}", "title", "Регистрация", "form", form, "regions",
-	                regions, "districts", districts, "organizations", orgs, "consent_version", CONSENT_VERSION,
-	                "error", error);
+			regions, "districts", districts, "organizations", orgs, "consent_version", CONSENT_VERSION,
+			"error", error);
 	if (regions == NULL || districts == NULL || orgs == NULL) {
 		json_decref(ctx);
 		return 500;
@@ -114,9 +116,14 @@ int pg_signup(struct req *r)
 static const char *missing(struct req *r)
 {
 	static const char *const need[] = {"organization_id", "full_name", "full_name_dat", "email",
-	                                   "password",        "password2", "consent",       NULL};
-	static const char *const labels[] = {"Организация", "ФИО", "ФИО в дательном падеже", "Электронная почта",
-	                                     "Пароль", "Пароль ещё раз", "Согласие на обработку персональных данных"};
+					   "password",        "password2", "consent",       NULL};
+	static const char *const labels[] = {"Организация",
+					     "ФИО",
+					     "ФИО в дательном падеже",
+					     "Электронная почта",
+					     "Пароль",
+					     "Пароль ещё раз",
+					     "Согласие на обработку персональных данных"};
 	int i;
 
 	for (i = 0; need[i]; i++)
@@ -180,14 +187,15 @@ int pg_me(struct req *r)
 		return 500;
 	}
 	roles = json_array();
-	json_array_foreach(grants, i, g)
-	{
-		json_array_append_new(roles, json_pack("{s:O, s:s}", "role_name", json_object_get(g, "role_name"), "scope",
-		                                       arena_printf(&r->arena, "%s; %s",
-		                                                    json_string_value(json_object_get(g, "region_name")),
-		                                                    json_string_value(json_object_get(g, "sector_name")))));
+	json_array_foreach (grants, i, g) {
+		json_array_append_new(roles,
+				      json_pack("{s:O, s:s}", "role_name", json_object_get(g, "role_name"), "scope",
+						arena_printf(&r->arena, "%s; %s",
+							     json_string_value(json_object_get(g, "region_name")),
+							     json_string_value(json_object_get(g, "sector_name")))));
 	}
 	json_decref(grants);
-	return page(r, "me", json_pack("{s:s, s:o, s:o, s:[]}", "title", "Личный кабинет", "person", person, "roles", roles,
-	                               "registrations"));
+	return page(r, "me",
+		    json_pack("{s:s, s:o, s:o, s:[]}", "title", "Личный кабинет", "person", person, "roles", roles,
+			      "registrations"));
 }

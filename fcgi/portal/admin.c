@@ -11,12 +11,14 @@ int pg_admin_users(struct req *r)
 
 	if (users == NULL)
 		return 500;
-	json_array_foreach(users, i, u)
-	{
-		json_object_set_new(u, "url", json_sprintf("/admin/users/%lld", (long long)json_integer_value(json_object_get(u, "id"))));
+	json_array_foreach (users, i, u) {
+		json_object_set_new(
+			u, "url",
+			json_sprintf("/admin/users/%lld", (long long)json_integer_value(json_object_get(u, "id"))));
 	}
-	return page(r, "admin-users", json_pack("{s:s, s:s?, s:I, s:o}", "title", "Пользователи", "q", q, "total",
-	                                        (json_int_t)json_array_size(users), "users", users));
+	return page(r, "admin-users",
+		    json_pack("{s:s, s:s?, s:I, s:o}", "title", "Пользователи", "q", q, "total",
+			      (json_int_t)json_array_size(users), "users", users));
 }
 
 int pg_admin_user(struct req *r)
@@ -36,17 +38,17 @@ int pg_admin_user(struct req *r)
 		json_decref(person);
 		return 500;
 	}
-	json_array_foreach(grants, i, g)
-	{
+	json_array_foreach (grants, i, g) {
 		json_object_set_new(g, "revoke_url",
-		                    json_sprintf("/admin/grants/%lld/revoke", (long long)json_integer_value(json_object_get(g, "id"))));
+				    json_sprintf("/admin/grants/%lld/revoke",
+						 (long long)json_integer_value(json_object_get(g, "id"))));
 	}
 	roles = json_array();
 	for (k = 0; k < ROLE__MAX; k++)
 		json_array_append_new(roles, json_pack("{s:s, s:s}", "value", role_codes[k], "name", role_names[k]));
 	ctx = json_pack("{s:s, s:o, s:o, s:o, s:o?, s:o?}", "title", "Пользователь", "person", person, "grants", grants,
-	                "role_options", roles, "regions", db_regions(r->app->db, &r->arena), "sectors",
-	                db_sectors(r->app->db, &r->arena));
+			"role_options", roles, "regions", db_regions(r->app->db, &r->arena), "sectors",
+			db_sectors(r->app->db, &r->arena));
 	if (json_object_get(ctx, "regions") == NULL || json_object_get(ctx, "sectors") == NULL) {
 		json_decref(ctx);
 		return 500;

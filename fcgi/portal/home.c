@@ -13,8 +13,8 @@ int pg_home(struct req *r)
 		return 500;
 	}
 	return page(r, "home",
-	            json_pack("{s:s, s:o, s:o, s:{s:s?, s:I, s:I}, s:[]}", "title", "Семинары для администраторов госпабликов",
-	                      "sectors", sectors, "regions", regions, "filter", "q", q, "sector_id",
-	                      (json_int_t)req_int(r, "sector_id", 0), "region_id", (json_int_t)req_int(r, "region_id", 0),
-	                      "seminars"));
+		    json_pack("{s:s, s:o, s:o, s:{s:s?, s:I, s:I}, s:[]}", "title",
+			      "Семинары для администраторов госпабликов", "sectors", sectors, "regions", regions,
+			      "filter", "q", q, "sector_id", (json_int_t)req_int(r, "sector_id", 0), "region_id",
+			      (json_int_t)req_int(r, "region_id", 0), "seminars"));
 }

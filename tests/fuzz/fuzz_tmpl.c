@@ -7,7 +7,7 @@
 #include "app.h"
 
 static const char layout[] = "<html xmlns=\"http://www.w3.org/1999/xhtml\" xmlns:t=\"urn:seminar:tmpl\">"
-                             "<body><t:content/></body></html>";
+			     "<body><t:content/></body></html>";
 
 static char dir[64];
 
@@ -47,7 +47,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if ((s = tmpl_load(dir)) == NULL)
 		return 0;
 	ctx = json_pack("{s:s, s:[{s:s}, {s:i}], s:{s:s}}", "title", "<script>&\"'", "items", "name", "a<b", "name", 7,
-	                "user", "name", "javascript:alert(1)");
+			"user", "name", "javascript:alert(1)");
 	tmpl_render(s, "page", ctx, token, NULL, &out);
 	if (out.len > 0 && strstr(out.p, "<script>&") != NULL)
 		abort(); /* a context value came out unescaped */

@@ -213,14 +213,14 @@ static void test_alloc_overflow_aborts(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-	        cmocka_unit_test(test_alloc_zeroed_and_aligned),
-	        cmocka_unit_test(test_alloc_zero_size_gives_distinct_pointers),
-	        cmocka_unit_test(test_many_allocations_across_chunks),
-	        cmocka_unit_test(test_large_allocation),
-	        cmocka_unit_test(test_strndup_strdup_printf),
-	        cmocka_unit_test(test_reset_keeps_first_chunk),
-	        cmocka_unit_test(test_reset_empty_arena),
-	        cmocka_unit_test(test_alloc_overflow_aborts),
+		cmocka_unit_test(test_alloc_zeroed_and_aligned),
+		cmocka_unit_test(test_alloc_zero_size_gives_distinct_pointers),
+		cmocka_unit_test(test_many_allocations_across_chunks),
+		cmocka_unit_test(test_large_allocation),
+		cmocka_unit_test(test_strndup_strdup_printf),
+		cmocka_unit_test(test_reset_keeps_first_chunk),
+		cmocka_unit_test(test_reset_empty_arena),
+		cmocka_unit_test(test_alloc_overflow_aborts),
 	};
 
 	return cmocka_run_group_tests_name("arena", tests, NULL, NULL);

@@ -290,17 +290,17 @@ static void test_require(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-	        T(test_password_hash),
-	        T(test_csrf_guest_binding),
-	        T(test_csrf_session_binding),
-	        T(test_csrf_new_guest_gets_cookie),
-	        T(test_csrf_ok),
-	        T(test_csrf_ok_header),
-	        T(test_has_guest_and_no_grants),
-	        T(test_has_admin_holds_everything),
-	        T(test_has_scoped_reviewer),
-	        T(test_has_unscoped_grants),
-	        T(test_require),
+		T(test_password_hash),
+		T(test_csrf_guest_binding),
+		T(test_csrf_session_binding),
+		T(test_csrf_new_guest_gets_cookie),
+		T(test_csrf_ok),
+		T(test_csrf_ok_header),
+		T(test_has_guest_and_no_grants),
+		T(test_has_admin_holds_everything),
+		T(test_has_scoped_reviewer),
+		T(test_has_unscoped_grants),
+		T(test_require),
 	};
 
 	if (sodium_init() < 0)

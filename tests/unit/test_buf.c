@@ -123,10 +123,10 @@ static void test_reset_keeps_memory(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-	        cmocka_unit_test(test_addc_growth),
-	        cmocka_unit_test(test_add_growth_and_binary),
-	        cmocka_unit_test(test_addf),
-	        cmocka_unit_test(test_reset_keeps_memory),
+		cmocka_unit_test(test_addc_growth),
+		cmocka_unit_test(test_add_growth_and_binary),
+		cmocka_unit_test(test_addf),
+		cmocka_unit_test(test_reset_keeps_memory),
 	};
 
 	return cmocka_run_group_tests_name("buf", tests, NULL, NULL);

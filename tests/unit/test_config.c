@@ -39,27 +39,27 @@ static int teardown(void **state)
 }
 
 static const char sample[] = "# a comment\n"
-                             "   # an indented comment\n"
-                             "\n"
-                             "   \t \n"
-                             "key = plain\n"
-                             "  spaced\t =   value with  inner spaces   \n"
-                             "portal.key = for portal\n"
-                             "checkin.other = only checkin\n"
-                             "db_user = generic_user\n"
-                             "portal.db_user = portal_user\n"
-                             "a.b = dotted\n"
-                             "num = 42\n"
-                             "neg = -7\n"
-                             "badnum = 42x\n"
-                             "emptynum =\n"
-                             "eq = x=y=z\n"
-                             "crlf = windows\r\n"
-                             "dup = first\n"
-                             "portal.dup = portal first\n"
-                             "dup = second\n"
-                             "portal.dup = portal second\n"
-                             "Key = other case\n";
+			     "   # an indented comment\n"
+			     "\n"
+			     "   \t \n"
+			     "key = plain\n"
+			     "  spaced\t =   value with  inner spaces   \n"
+			     "portal.key = for portal\n"
+			     "checkin.other = only checkin\n"
+			     "db_user = generic_user\n"
+			     "portal.db_user = portal_user\n"
+			     "a.b = dotted\n"
+			     "num = 42\n"
+			     "neg = -7\n"
+			     "badnum = 42x\n"
+			     "emptynum =\n"
+			     "eq = x=y=z\n"
+			     "crlf = windows\r\n"
+			     "dup = first\n"
+			     "portal.dup = portal first\n"
+			     "dup = second\n"
+			     "portal.dup = portal second\n"
+			     "Key = other case\n";
 
 static void test_parse(void **state)
 {
@@ -185,12 +185,12 @@ static void test_no_file(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-	        cmocka_unit_test_teardown(test_parse, teardown),
-	        cmocka_unit_test_teardown(test_precedence, teardown),
-	        cmocka_unit_test_teardown(test_last_line_wins, teardown),
-	        cmocka_unit_test_teardown(test_config_int, teardown),
-	        cmocka_unit_test_teardown(test_malformed, teardown),
-	        cmocka_unit_test_teardown(test_no_file, teardown),
+		cmocka_unit_test_teardown(test_parse, teardown),
+		cmocka_unit_test_teardown(test_precedence, teardown),
+		cmocka_unit_test_teardown(test_last_line_wins, teardown),
+		cmocka_unit_test_teardown(test_config_int, teardown),
+		cmocka_unit_test_teardown(test_malformed, teardown),
+		cmocka_unit_test_teardown(test_no_file, teardown),
 	};
 
 	/* Expected errors (malformed lines) would clutter the TAP stream's stderr. */

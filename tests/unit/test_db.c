@@ -30,7 +30,7 @@ static struct db *connect_db(void)
 	if (cfg.n == 0 && config_load(&cfg, path, "portal") != 1)
 		fail_msg("cannot load SEM_CONFIG=%s", path);
 	d = db_open(config_get(&cfg, "db_socket", ""), config_get(&cfg, "db_user", ""),
-	            config_get(&cfg, "db_password", ""), config_get(&cfg, "db_name", ""));
+		    config_get(&cfg, "db_password", ""), config_get(&cfg, "db_name", ""));
 	if (d == NULL)
 		fail_msg("cannot connect to the database of SEM_CONFIG=%s", path);
 	return d;
@@ -97,12 +97,12 @@ static void test_params(void **state)
 	static struct dbq q = {"SELECT ?, ?, ?, ? IS NULL, HEX(?), CHAR_LENGTH(?), ? + 1", NULL, 0};
 	struct db *d = open_db();
 	struct dbv p[] = {DB_DV_INT(-9223372036854775807LL - 1),
-	                  DB_DV_STR("Привет, 'мир'"),
-	                  DB_DV_NULL,
-	                  DB_DV_NULL,
-	                  DB_DV_BIN("a\0b", 3),
-	                  DB_DV_STR("ёж"),
-	                  DB_DV_INT(2147483647)};
+			  DB_DV_STR("Привет, 'мир'"),
+			  DB_DV_NULL,
+			  DB_DV_NULL,
+			  DB_DV_BIN("a\0b", 3),
+			  DB_DV_STR("ёж"),
+			  DB_DV_INT(2147483647)};
 	struct dbres res;
 
 	(void)state;
@@ -146,10 +146,10 @@ static void test_binary_value_round_trip(void **state)
 static void test_result_types(void **state)
 {
 	static struct dbq q = {
-	        "SELECT CAST(? AS SIGNED), CAST(? AS UNSIGNED), 1.5e300, CAST('12345678901234.567890' AS "
-	        "DECIMAL(30,6)), CAST('2026-01-02 03:04:05.678' AS DATETIME(3)), CAST('2026-01-02' AS DATE), "
-	        "REPEAT('я', 10000), CAST(-1 AS SIGNED), 127",
-	        NULL, 0};
+		"SELECT CAST(? AS SIGNED), CAST(? AS UNSIGNED), 1.5e300, CAST('12345678901234.567890' AS "
+		"DECIMAL(30,6)), CAST('2026-01-02 03:04:05.678' AS DATETIME(3)), CAST('2026-01-02' AS DATE), "
+		"REPEAT('я', 10000), CAST(-1 AS SIGNED), 127",
+		NULL, 0};
 	struct db *d = open_db();
 	struct dbv p[] = {DB_DV_INT(-1234567890123456789LL), DB_DV_STR("18446744073709551615")};
 	struct dbres res;
@@ -370,7 +370,7 @@ static void test_tx_deadlock_retry(void **state)
 		log_init("unit-child", LOG__MAX);
 		/* _exit without closing: the parent's connection must not hear from the child. */
 		cd = db_open(config_get(&cfg, "db_socket", ""), config_get(&cfg, "db_user", ""),
-		             config_get(&cfg, "db_password", ""), config_get(&cfg, "db_name", ""));
+			     config_get(&cfg, "db_password", ""), config_get(&cfg, "db_name", ""));
 		if (cd == NULL)
 			_exit(101);
 		if (db_run(cd, &child_timeout, NULL, 0, NULL, &arena) == -1)
@@ -500,15 +500,15 @@ static void test_tx_retry_after_kill(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-	        T(test_params),
-	        T(test_binary_value_round_trip),
-	        T(test_result_types),
-	        T(test_sectors),
-	        T(test_errors),
-	        T(test_tx_commit_and_rollback),
-	        T(test_tx_deadlock_retry),
-	        T(test_reconnect_after_kill),
-	        T(test_tx_retry_after_kill),
+		T(test_params),
+		T(test_binary_value_round_trip),
+		T(test_result_types),
+		T(test_sectors),
+		T(test_errors),
+		T(test_tx_commit_and_rollback),
+		T(test_tx_deadlock_retry),
+		T(test_reconnect_after_kill),
+		T(test_tx_retry_after_kill),
 	};
 	int rc = cmocka_run_group_tests_name("db", tests, NULL, NULL);
 

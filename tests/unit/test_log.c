@@ -109,9 +109,9 @@ static void test_value_with_newline_stays_one_line(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-	        cmocka_unit_test(test_format_and_level),
-	        cmocka_unit_test(test_long_message_one_line),
-	        cmocka_unit_test(test_value_with_newline_stays_one_line),
+		cmocka_unit_test(test_format_and_level),
+		cmocka_unit_test(test_long_message_one_line),
+		cmocka_unit_test(test_value_with_newline_stays_one_line),
 	};
 
 	return cmocka_run_group_tests_name("log", tests, NULL, NULL);

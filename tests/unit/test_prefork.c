@@ -185,8 +185,8 @@ static void test_drain_timeout(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-	        cmocka_unit_test_teardown(test_restart_and_drain, teardown),
-	        cmocka_unit_test_teardown(test_drain_timeout, teardown),
+		cmocka_unit_test_teardown(test_restart_and_drain, teardown),
+		cmocka_unit_test_teardown(test_drain_timeout, teardown),
 	};
 
 	return cmocka_run_group_tests_name("prefork", tests, NULL, NULL);

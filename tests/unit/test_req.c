@@ -13,15 +13,15 @@
 #include <cmocka.h>
 
 static const struct field fields[] = {
-        {"name", "Имя", FT_TEXT, 1, 10, NULL},
-        {"email", "Электронная почта", FT_EMAIL, 3, 100, NULL},
-        {"age", "Возраст", FT_INT, 0, 150, NULL},
-        {"id", "Номер", FT_ID, 0, 0, NULL},
-        {"note", "Заметка", FT_MULTILINE, 0, 200, NULL},
-        {"photo", "Фотография", FT_FILE, 0, 100, NULL},
-        {"agree", "Согласие", FT_BOOL, 0, 0, NULL},
-        FIELD_CSRF,
-        {NULL, NULL, FT_TEXT, 0, 0, NULL},
+	{"name", "Имя", FT_TEXT, 1, 10, NULL},
+	{"email", "Электронная почта", FT_EMAIL, 3, 100, NULL},
+	{"age", "Возраст", FT_INT, 0, 150, NULL},
+	{"id", "Номер", FT_ID, 0, 0, NULL},
+	{"note", "Заметка", FT_MULTILINE, 0, 200, NULL},
+	{"photo", "Фотография", FT_FILE, 0, 100, NULL},
+	{"agree", "Согласие", FT_BOOL, 0, 0, NULL},
+	FIELD_CSRF,
+	{NULL, NULL, FT_TEXT, 0, 0, NULL},
 };
 static const struct route routes[] = {{M_GET, NULL, NULL, 0}};
 static const struct program prog = {"unit", routes, fields, 1};
@@ -32,8 +32,8 @@ static char bodypath[64];
 static const char *clen_override;
 
 static const char *const vars[] = {"REQUEST_METHOD", "REQUEST_URI",    "QUERY_STRING",
-                                   "CONTENT_TYPE",   "CONTENT_LENGTH", "HTTP_COOKIE",
-                                   "HTTP_ACCEPT",    "REMOTE_ADDR",    NULL};
+				   "CONTENT_TYPE",   "CONTENT_LENGTH", "HTTP_COOKIE",
+				   "HTTP_ACCEPT",    "REMOTE_ADDR",    NULL};
 
 static int setup(void **state)
 {
@@ -122,8 +122,8 @@ static void test_query(void **state)
 {
 	(void)state;
 	assert_int_equal(run("GET", "/p/x?name=%D0%98%D0%B2%D0%B0%D0%BD&age=42",
-	                     "name=%D0%98%D0%B2%D0%B0%D0%BD&age=42&id=7&unknown=x&csrf", NULL, NULL, 0),
-	                 0);
+			     "name=%D0%98%D0%B2%D0%B0%D0%BD&age=42&id=7&unknown=x&csrf", NULL, NULL, 0),
+			 0);
 	assert_int_equal(r.method, M_GET);
 	assert_string_equal(r.path, "/p/x");
 	assert_string_equal(r.query, "name=%D0%98%D0%B2%D0%B0%D0%BD&age=42&id=7&unknown=x&csrf");
@@ -167,7 +167,7 @@ static void test_urlencoded_body(void **state)
 {
 	(void)state;
 	assert_int_equal(
-	        POSTS(FORM "; charset=UTF-8", "name=a+b&email=User%40Example.COM&note=line1%0D%0Aline2&agree=on"), 0);
+		POSTS(FORM "; charset=UTF-8", "name=a+b&email=User%40Example.COM&note=line1%0D%0Aline2&agree=on"), 0);
 	assert_int_equal(r.method, M_POST);
 	assert_string_equal(req_param(&r, "name"), "a b");
 	assert_string_equal(req_param(&r, "email"), "user@example.com");
@@ -347,23 +347,23 @@ static void test_multipart_normal(void **state)
 {
 	static const char file[] = "\x89PNG\r\n\x1a\n\0\x01--XyZ\r-XyZ";
 	static const char body[] = "--XyZ\r\n"
-	                           "Content-Disposition: form-data; name=\"name\"\r\n"
-	                           "\r\n"
-	                           "Иван\r\n"
-	                           "--XyZ\r\n"
-	                           "Content-Disposition: form-data; name=\"photo\"; filename=\"me.png\"\r\n"
-	                           "Content-Type: image/png\r\n"
-	                           "\r\n"
-	                           "\x89PNG\r\n\x1a\n\0\x01--XyZ\r-XyZ\r\n"
-	                           "--XyZ\r\n"
-	                           "content-disposition: form-data; name=\"note\"\r\n"
-	                           "\r\n"
-	                           "line1\r\nline2\r\n\r\n"
-	                           "--XyZ\r\n"
-	                           "Content-Disposition: form-data; name=\"unknown\"\r\n"
-	                           "\r\n"
-	                           "ignored\r\n"
-	                           "--XyZ--\r\n";
+				   "Content-Disposition: form-data; name=\"name\"\r\n"
+				   "\r\n"
+				   "Иван\r\n"
+				   "--XyZ\r\n"
+				   "Content-Disposition: form-data; name=\"photo\"; filename=\"me.png\"\r\n"
+				   "Content-Type: image/png\r\n"
+				   "\r\n"
+				   "\x89PNG\r\n\x1a\n\0\x01--XyZ\r-XyZ\r\n"
+				   "--XyZ\r\n"
+				   "content-disposition: form-data; name=\"note\"\r\n"
+				   "\r\n"
+				   "line1\r\nline2\r\n\r\n"
+				   "--XyZ\r\n"
+				   "Content-Disposition: form-data; name=\"unknown\"\r\n"
+				   "\r\n"
+				   "ignored\r\n"
+				   "--XyZ--\r\n";
 	const struct kv *f;
 
 	(void)state;
@@ -385,15 +385,15 @@ static void test_multipart_normal(void **state)
 static void test_multipart_boundary_forms(void **state)
 {
 	static const char body[] = "--a:b=c d\r\n"
-	                           "Content-Disposition: form-data; name=\"name\"\r\n"
-	                           "\r\n"
-	                           "quoted\r\n"
-	                           "--a:b=c d--\r\n";
+				   "Content-Disposition: form-data; name=\"name\"\r\n"
+				   "\r\n"
+				   "quoted\r\n"
+				   "--a:b=c d--\r\n";
 	static const char body2[] = "--XyZ\r\n"
-	                            "Content-Disposition: form-data;name=name\r\n"
-	                            "\r\n"
-	                            "bare\r\n"
-	                            "--XyZ--";
+				    "Content-Disposition: form-data;name=name\r\n"
+				    "\r\n"
+				    "bare\r\n"
+				    "--XyZ--";
 
 	(void)state;
 	assert_int_equal(POSTB("multipart/form-data; boundary=\"a:b=c d\"", body), 0);
@@ -413,10 +413,10 @@ static void test_multipart_boundary_forms(void **state)
 static void test_multipart_missing_boundary(void **state)
 {
 	static const char body[] = "--XyZ\r\n"
-	                           "Content-Disposition: form-data; name=\"name\"\r\n"
-	                           "\r\n"
-	                           "x\r\n"
-	                           "--XyZ--\r\n";
+				   "Content-Disposition: form-data; name=\"name\"\r\n"
+				   "\r\n"
+				   "x\r\n"
+				   "--XyZ--\r\n";
 
 	(void)state;
 	assert_int_equal(POSTB("multipart/form-data", body), 400);
@@ -433,16 +433,16 @@ static void test_multipart_missing_boundary(void **state)
 static void test_multipart_missing_closing_boundary(void **state)
 {
 	static const char open_end[] = "--XyZ\r\n"
-	                               "Content-Disposition: form-data; name=\"name\"\r\n"
-	                               "\r\n"
-	                               "x";
+				       "Content-Disposition: form-data; name=\"name\"\r\n"
+				       "\r\n"
+				       "x";
 	static const char no_dashes[] = "--XyZ\r\n"
-	                                "Content-Disposition: form-data; name=\"name\"\r\n"
-	                                "\r\n"
-	                                "x\r\n"
-	                                "--XyZ";
+					"Content-Disposition: form-data; name=\"name\"\r\n"
+					"\r\n"
+					"x\r\n"
+					"--XyZ";
 	static const char no_headers_end[] = "--XyZ\r\n"
-	                                     "Content-Disposition: form-data; name=\"name\"\r\n";
+					     "Content-Disposition: form-data; name=\"name\"\r\n";
 
 	(void)state;
 	assert_int_equal(POSTB(MP, open_end), 400);
@@ -456,15 +456,15 @@ static void test_multipart_missing_closing_boundary(void **state)
 static void test_multipart_part_without_name(void **state)
 {
 	static const char body[] = "--XyZ\r\n"
-	                           "Content-Disposition: form-data; filename=\"a.txt\"\r\n"
-	                           "\r\n"
-	                           "x\r\n"
-	                           "--XyZ--\r\n";
+				   "Content-Disposition: form-data; filename=\"a.txt\"\r\n"
+				   "\r\n"
+				   "x\r\n"
+				   "--XyZ--\r\n";
 	static const char body2[] = "--XyZ\r\n"
-	                            "Content-Type: text/plain\r\n"
-	                            "\r\n"
-	                            "x\r\n"
-	                            "--XyZ--\r\n";
+				    "Content-Type: text/plain\r\n"
+				    "\r\n"
+				    "x\r\n"
+				    "--XyZ--\r\n";
 
 	(void)state;
 	assert_int_equal(POSTB(MP, body), 400);
@@ -477,24 +477,24 @@ static void test_multipart_part_without_name(void **state)
 static void test_multipart_crlf(void **state)
 {
 	static const char lf_only[] = "--XyZ\n"
-	                              "Content-Disposition: form-data; name=\"name\"\n"
-	                              "\n"
-	                              "x\n"
-	                              "--XyZ--\n";
+				      "Content-Disposition: form-data; name=\"name\"\n"
+				      "\n"
+				      "x\n"
+				      "--XyZ--\n";
 	static const char garbage_after_boundary[] = "--XyZ\r\n"
-	                                             "Content-Disposition: form-data; name=\"name\"\r\n"
-	                                             "\r\n"
-	                                             "x\r\n"
-	                                             "--XyZjunk\r\n"
-	                                             "Content-Disposition: form-data; name=\"note\"\r\n"
-	                                             "\r\n"
-	                                             "y\r\n"
-	                                             "--XyZ--\r\n";
+						     "Content-Disposition: form-data; name=\"name\"\r\n"
+						     "\r\n"
+						     "x\r\n"
+						     "--XyZjunk\r\n"
+						     "Content-Disposition: form-data; name=\"note\"\r\n"
+						     "\r\n"
+						     "y\r\n"
+						     "--XyZ--\r\n";
 	static const char value_with_crlfs[] = "--XyZ\r\n"
-	                                       "Content-Disposition: form-data; name=\"note\"\r\n"
-	                                       "\r\n"
-	                                       "\r\n\r\na\r\n\r\n"
-	                                       "--XyZ--\r\n";
+					       "Content-Disposition: form-data; name=\"note\"\r\n"
+					       "\r\n"
+					       "\r\n\r\na\r\n\r\n"
+					       "--XyZ--\r\n";
 
 	(void)state;
 	assert_int_equal(POSTB(MP, lf_only), 400);
@@ -508,21 +508,21 @@ static void test_multipart_crlf(void **state)
 static void test_multipart_file_rules(void **state)
 {
 	static const char file_as_text[] = "--XyZ\r\n"
-	                                   "Content-Disposition: form-data; name=\"name\"; filename=\"x.txt\"\r\n"
-	                                   "\r\n"
-	                                   "x\r\n"
-	                                   "--XyZ--\r\n";
+					   "Content-Disposition: form-data; name=\"name\"; filename=\"x.txt\"\r\n"
+					   "\r\n"
+					   "x\r\n"
+					   "--XyZ--\r\n";
 	static const char text_as_file[] = "--XyZ\r\n"
-	                                   "Content-Disposition: form-data; name=\"photo\"\r\n"
-	                                   "\r\n"
-	                                   "x\r\n"
-	                                   "--XyZ--\r\n";
+					   "Content-Disposition: form-data; name=\"photo\"\r\n"
+					   "\r\n"
+					   "x\r\n"
+					   "--XyZ--\r\n";
 	static const char empty_file[] = "--XyZ\r\n"
-	                                 "Content-Disposition: form-data; name=\"photo\"; filename=\"\"\r\n"
-	                                 "Content-Type: application/octet-stream\r\n"
-	                                 "\r\n"
-	                                 "\r\n"
-	                                 "--XyZ--\r\n";
+					 "Content-Disposition: form-data; name=\"photo\"; filename=\"\"\r\n"
+					 "Content-Type: application/octet-stream\r\n"
+					 "\r\n"
+					 "\r\n"
+					 "--XyZ--\r\n";
 	char big[400];
 	int n;
 
@@ -538,16 +538,16 @@ static void test_multipart_file_rules(void **state)
 	teardown(NULL), setup(NULL);
 	/* The file limit is in bytes: 100 pass, 101 do not. */
 	n = snprintf(
-	        big, sizeof(big),
-	        "--XyZ\r\nContent-Disposition: form-data; name=\"photo\"; filename=\"f\"\r\n\r\n%0100d\r\n--XyZ--\r\n",
-	        0);
+		big, sizeof(big),
+		"--XyZ\r\nContent-Disposition: form-data; name=\"photo\"; filename=\"f\"\r\n\r\n%0100d\r\n--XyZ--\r\n",
+		0);
 	assert_int_equal(post(MP, big, (size_t)n), 0);
 	assert_int_equal(req_file(&r, "photo")->len, 100);
 	teardown(NULL), setup(NULL);
 	n = snprintf(
-	        big, sizeof(big),
-	        "--XyZ\r\nContent-Disposition: form-data; name=\"photo\"; filename=\"f\"\r\n\r\n%0101d\r\n--XyZ--\r\n",
-	        0);
+		big, sizeof(big),
+		"--XyZ\r\nContent-Disposition: form-data; name=\"photo\"; filename=\"f\"\r\n\r\n%0101d\r\n--XyZ--\r\n",
+		0);
 	assert_int_equal(post(MP, big, (size_t)n), 400);
 	assert_errmsg_has("Поле «Фотография»");
 }
@@ -556,10 +556,10 @@ static void test_json(void **state)
 {
 	(void)state;
 	assert_int_equal(
-	        POSTS("application/json; charset=utf-8",
-	              "{\"name\":\"Иван\",\"age\":42,\"id\":\"7\",\"agree\":true,\"unknown\":\"x\",\"email\":null,"
-	              "\"note\":\"a\\nb\"}"),
-	        0);
+		POSTS("application/json; charset=utf-8",
+		      "{\"name\":\"Иван\",\"age\":42,\"id\":\"7\",\"agree\":true,\"unknown\":\"x\",\"email\":null,"
+		      "\"note\":\"a\\nb\"}"),
+		0);
 	assert_string_equal(req_param(&r, "name"), "Иван");
 	assert_string_equal(req_param(&r, "age"), "42");
 	assert_int_equal(req_int(&r, "id", 0), 7);
@@ -579,16 +579,16 @@ static void test_json(void **state)
 static void test_json_rejected(void **state)
 {
 	static const char *const bodies[] = {
-	        "{\"name\":{\"a\":1}}",
-	        "{\"unknown\":[1]}",
-	        "[1,2]",
-	        "\"name\"",
-	        "42",
-	        "{bad",
-	        "{\"name\":\"a\",\"name\":\"b\"}",
-	        "{\"name\":\"a\\u0000b\"}",
-	        "{\"age\":1.5}",
-	        NULL,
+		"{\"name\":{\"a\":1}}",
+		"{\"unknown\":[1]}",
+		"[1,2]",
+		"\"name\"",
+		"42",
+		"{bad",
+		"{\"name\":\"a\",\"name\":\"b\"}",
+		"{\"name\":\"a\\u0000b\"}",
+		"{\"age\":1.5}",
+		NULL,
 	};
 	size_t i;
 
@@ -646,19 +646,19 @@ static void test_arg_id(void **state)
 		const char *s;
 		long long want;
 	} cases[] = {
-	        {"1", 1},
-	        {"42", 42},
-	        {"2147483647", 2147483647LL},
-	        {"2147483648", 0},
-	        {"99999999999", 0},
-	        {"0", 0},
-	        {"01", 0},
-	        {"-1", 0},
-	        {"+1", 0},
-	        {"12a", 0},
-	        {"", 0},
-	        {" 1", 0},
-	        {"1 ", 0},
+		{"1", 1},
+		{"42", 42},
+		{"2147483647", 2147483647LL},
+		{"2147483648", 0},
+		{"99999999999", 0},
+		{"0", 0},
+		{"01", 0},
+		{"-1", 0},
+		{"+1", 0},
+		{"12a", 0},
+		{"", 0},
+		{" 1", 0},
+		{"1 ", 0},
 	};
 	size_t i;
 
@@ -669,7 +669,7 @@ static void test_arg_id(void **state)
 		r.args[i % 4] = cases[i].s;
 		if (req_arg_id(&r, (int)(i % 4)) != cases[i].want)
 			fail_msg("req_arg_id(\"%s\") = %lld, want %lld", cases[i].s, req_arg_id(&r, (int)(i % 4)),
-			         cases[i].want);
+				 cases[i].want);
 	}
 }
 
@@ -678,33 +678,33 @@ static void test_arg_id(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-	        T(test_query),
-	        T(test_query_details),
-	        T(test_too_many_fields),
-	        T(test_urlencoded_body),
-	        T(test_query_and_body),
-	        T(test_unknown_fields_ignored),
-	        T(test_empty_is_absent),
-	        T(test_invalid_utf8),
-	        T(test_invalid_values),
-	        T(test_field_length_in_code_points),
-	        T(test_body_max),
-	        T(test_bad_content_length),
-	        T(test_unsupported_content_type),
-	        T(test_malformed_percent),
-	        T(test_path_and_method),
-	        T(test_multipart_normal),
-	        T(test_multipart_boundary_forms),
-	        T(test_multipart_missing_boundary),
-	        T(test_multipart_missing_closing_boundary),
-	        T(test_multipart_part_without_name),
-	        T(test_multipart_crlf),
-	        T(test_multipart_file_rules),
-	        T(test_json),
-	        T(test_json_rejected),
-	        T(test_cookies),
-	        T(test_many_cookies),
-	        T(test_arg_id),
+		T(test_query),
+		T(test_query_details),
+		T(test_too_many_fields),
+		T(test_urlencoded_body),
+		T(test_query_and_body),
+		T(test_unknown_fields_ignored),
+		T(test_empty_is_absent),
+		T(test_invalid_utf8),
+		T(test_invalid_values),
+		T(test_field_length_in_code_points),
+		T(test_body_max),
+		T(test_bad_content_length),
+		T(test_unsupported_content_type),
+		T(test_malformed_percent),
+		T(test_path_and_method),
+		T(test_multipart_normal),
+		T(test_multipart_boundary_forms),
+		T(test_multipart_missing_boundary),
+		T(test_multipart_missing_closing_boundary),
+		T(test_multipart_part_without_name),
+		T(test_multipart_crlf),
+		T(test_multipart_file_rules),
+		T(test_json),
+		T(test_json_rejected),
+		T(test_cookies),
+		T(test_many_cookies),
+		T(test_arg_id),
 	};
 
 	return cmocka_run_group_tests_name("req", tests, NULL, NULL);

@@ -296,20 +296,20 @@ static void test_b64url(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-	        cmocka_unit_test(test_utf8_valid),
-	        cmocka_unit_test(test_utf8_overlong),
-	        cmocka_unit_test(test_utf8_surrogates_and_range),
-	        cmocka_unit_test(test_utf8_broken_sequences),
-	        cmocka_unit_test(test_utf8_nul_inside),
-	        cmocka_unit_test(test_url_decode),
-	        cmocka_unit_test(test_url_decode_plus),
-	        cmocka_unit_test(test_url_decode_malformed),
-	        cmocka_unit_test(test_url_encode),
-	        cmocka_unit_test(test_html_escape),
-	        cmocka_unit_test(test_url_is_safe_rejects),
-	        cmocka_unit_test(test_url_is_safe_accepts),
-	        cmocka_unit_test(test_url_is_safe_browser_normalisation),
-	        cmocka_unit_test(test_b64url),
+		cmocka_unit_test(test_utf8_valid),
+		cmocka_unit_test(test_utf8_overlong),
+		cmocka_unit_test(test_utf8_surrogates_and_range),
+		cmocka_unit_test(test_utf8_broken_sequences),
+		cmocka_unit_test(test_utf8_nul_inside),
+		cmocka_unit_test(test_url_decode),
+		cmocka_unit_test(test_url_decode_plus),
+		cmocka_unit_test(test_url_decode_malformed),
+		cmocka_unit_test(test_url_encode),
+		cmocka_unit_test(test_html_escape),
+		cmocka_unit_test(test_url_is_safe_rejects),
+		cmocka_unit_test(test_url_is_safe_accepts),
+		cmocka_unit_test(test_url_is_safe_browser_normalisation),
+		cmocka_unit_test(test_b64url),
 	};
 
 	return cmocka_run_group_tests_name("text", tests, NULL, NULL);

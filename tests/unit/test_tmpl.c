@@ -142,17 +142,17 @@ static void test_layout_and_page(void **state)
 	(void)state;
 	render(PAGE("<p>Привет</p>"), "{}");
 	assert_string_equal(out.p,
-	                    "<!DOCTYPE html>\n<html lang=\"ru\"><body><main><p>Привет</p></main></body></html>\n");
+			    "<!DOCTYPE html>\n<html lang=\"ru\"><body><main><p>Привет</p></main></body></html>\n");
 }
 
 static void test_escape_text(void **state)
 {
 	(void)state;
 	assert_main(PAGE("<p t:text=\"v\">placeholder</p>"),
-	            "{\"v\": \""
-	            "<script>alert(1)</script>&\\\"'"
-	            "\"}",
-	            "<p>" EVIL_ESC "</p>");
+		    "{\"v\": \""
+		    "<script>alert(1)</script>&\\\"'"
+		    "\"}",
+		    "<p>" EVIL_ESC "</p>");
 	assert_no_raw_script();
 }
 
@@ -160,7 +160,7 @@ static void test_escape_attr(void **state)
 {
 	(void)state;
 	assert_main(PAGE("<p t:attr-title=\"v\">x</p>"), "{\"v\": \"<script>alert(1)</script>&\\\"'\"}",
-	            "<p title=\"" EVIL_ESC "\">x</p>");
+		    "<p title=\"" EVIL_ESC "\">x</p>");
 	assert_no_raw_script();
 }
 
@@ -174,12 +174,12 @@ static void test_escape_url_attr(void **state)
 	assert_main(PAGE("<img t:attr-src=\"v\"/>"), "{\"v\": \"data:text/html,x\"}", "<img src=\"#\">");
 	teardown(NULL), setup(NULL);
 	assert_main(PAGE("<form t:attr-action=\"v\"></form>"), "{\"v\": \"//evil.example/\"}",
-	            "<form action=\"#\"></form>");
+		    "<form action=\"#\"></form>");
 	teardown(NULL), setup(NULL);
 	assert_main(PAGE("<a t:attr-href=\"v\">x</a>"), "{\"v\": \"/x?a=1&b=2\"}", "<a href=\"/x?a=1&amp;b=2\">x</a>");
 	teardown(NULL), setup(NULL);
 	assert_main(PAGE("<a t:attr-href=\"v\">x</a>"), "{\"v\": \"<script>alert(1)</script>&\\\"'\"}",
-	            "<a href=\"" EVIL_ESC "\">x</a>");
+		    "<a href=\"" EVIL_ESC "\">x</a>");
 	assert_no_raw_script();
 }
 
@@ -187,16 +187,16 @@ static void test_escape_each(void **state)
 {
 	(void)state;
 	assert_main(PAGE("<ul><li t:each=\"i in items\" t:text=\"i\">x</li></ul>"
-	                 "<p t:each=\"u in users\"><a t:attr-href=\"u.url\" t:attr-title=\"u.name\" "
-	                 "t:text=\"u.name\">n</a></p>"),
-	            "{\"items\": [\""
-	            "<script>alert(1)</script>&\\\"'"
-	            "\", \"b\"],"
-	            " \"users\": [{\"url\": \"javascript:alert(1)\", \"name\": \"<script>alert(1)</script>&\\\"'\"},"
-	            "             {\"url\": \"/u/2\", \"name\": \"Пётр\"}]}",
-	            "<ul><li>" EVIL_ESC "</li><li>b</li></ul>"
-	            "<p><a href=\"#\" title=\"" EVIL_ESC "\">" EVIL_ESC "</a></p>"
-	            "<p><a href=\"/u/2\" title=\"Пётр\">Пётр</a></p>");
+			 "<p t:each=\"u in users\"><a t:attr-href=\"u.url\" t:attr-title=\"u.name\" "
+			 "t:text=\"u.name\">n</a></p>"),
+		    "{\"items\": [\""
+		    "<script>alert(1)</script>&\\\"'"
+		    "\", \"b\"],"
+		    " \"users\": [{\"url\": \"javascript:alert(1)\", \"name\": \"<script>alert(1)</script>&\\\"'\"},"
+		    "             {\"url\": \"/u/2\", \"name\": \"Пётр\"}]}",
+		    "<ul><li>" EVIL_ESC "</li><li>b</li></ul>"
+		    "<p><a href=\"#\" title=\"" EVIL_ESC "\">" EVIL_ESC "</a></p>"
+		    "<p><a href=\"/u/2\" title=\"Пётр\">Пётр</a></p>");
 	assert_no_raw_script();
 }
 
@@ -205,7 +205,7 @@ static void test_escape_csrf(void **state)
 	(void)state;
 	csrf_token = EVIL;
 	assert_main(PAGE("<form method=\"post\"><t:csrf/></form>"), "{}",
-	            "<form method=\"post\"><input type=\"hidden\" name=\"csrf\" value=\"" EVIL_ESC "\"></form>");
+		    "<form method=\"post\"><input type=\"hidden\" name=\"csrf\" value=\"" EVIL_ESC "\"></form>");
 	assert_no_raw_script();
 	assert_int_equal(csrf_calls, 1);
 }
@@ -231,8 +231,8 @@ static void test_static_text_and_attrs_escaped(void **state)
 {
 	(void)state;
 	assert_main(PAGE("<p title=\"a &amp; &lt;b&gt; &quot;\">x &amp; y &lt; z<![CDATA[<b>]]></p><!-- hidden comment "
-	                 "-->"),
-	            "{}", "<p title=\"a &amp; &lt;b&gt; &quot;\">x &amp; y &lt; z&lt;b&gt;</p>");
+			 "-->"),
+		    "{}", "<p title=\"a &amp; &lt;b&gt; &quot;\">x &amp; y &lt; z&lt;b&gt;</p>");
 	assert_null(strstr(out.p, "hidden comment"));
 }
 
@@ -240,77 +240,77 @@ static void test_block_and_values(void **state)
 {
 	(void)state;
 	assert_main(
-	        PAGE("<t:block t:text=\"s\"/>|<t:block t:text=\"n\"/>|<t:block t:text=\"f\"/>|<t:block t:text=\"b\"/>|"
-	             "<t:block t:text=\"missing\"/>|<t:block t:text=\"u.name\"/>|<t:block t:text=\"nul\"/>"),
-	        "{\"s\": \"a<b\", \"n\": 42, \"f\": 1.5, \"b\": true, \"u\": {\"name\": \"Иван\"}, \"nul\": null}",
-	        "a&lt;b|42|1.5|true||Иван|");
+		PAGE("<t:block t:text=\"s\"/>|<t:block t:text=\"n\"/>|<t:block t:text=\"f\"/>|<t:block t:text=\"b\"/>|"
+		     "<t:block t:text=\"missing\"/>|<t:block t:text=\"u.name\"/>|<t:block t:text=\"nul\"/>"),
+		"{\"s\": \"a<b\", \"n\": 42, \"f\": 1.5, \"b\": true, \"u\": {\"name\": \"Иван\"}, \"nul\": null}",
+		"a&lt;b|42|1.5|true||Иван|");
 }
 
 static void test_if_unless(void **state)
 {
 	(void)state;
 	assert_main(PAGE("<i t:if=\"t1\">1</i><i t:if=\"t2\">2</i><i t:if=\"t3\">3</i><i t:if=\"t4\">4</i><i "
-	                 "t:if=\"t5\">5</i>"
-	                 "<b t:if=\"f1\">a</b><b t:if=\"f2\">b</b><b t:if=\"f3\">c</b><b t:if=\"f4\">d</b><b "
-	                 "t:if=\"f5\">e</b>"
-	                 "<b t:if=\"f6\">f</b><b t:if=\"missing\">g</b><b t:if=\"o.missing\">h</b>"
-	                 "<u t:unless=\"f1\">U</u><u t:unless=\"t1\">V</u>"),
-	            "{\"t1\": true, \"t2\": 1, \"t3\": \"x\", \"t4\": [0], \"t5\": {},"
-	            " \"f1\": false, \"f2\": 0, \"f3\": \"\", \"f4\": [], \"f5\": null, \"f6\": 0.0, \"o\": {}}",
-	            "<i>1</i><i>2</i><i>3</i><i>4</i><i>5</i><u>U</u>");
+			 "t:if=\"t5\">5</i>"
+			 "<b t:if=\"f1\">a</b><b t:if=\"f2\">b</b><b t:if=\"f3\">c</b><b t:if=\"f4\">d</b><b "
+			 "t:if=\"f5\">e</b>"
+			 "<b t:if=\"f6\">f</b><b t:if=\"missing\">g</b><b t:if=\"o.missing\">h</b>"
+			 "<u t:unless=\"f1\">U</u><u t:unless=\"t1\">V</u>"),
+		    "{\"t1\": true, \"t2\": 1, \"t3\": \"x\", \"t4\": [0], \"t5\": {},"
+		    " \"f1\": false, \"f2\": 0, \"f3\": \"\", \"f4\": [], \"f5\": null, \"f6\": 0.0, \"o\": {}}",
+		    "<i>1</i><i>2</i><i>3</i><i>4</i><i>5</i><u>U</u>");
 }
 
 static void test_equality(void **state)
 {
 	(void)state;
 	assert_main(
-	        PAGE("<i t:if=\"role == 'admin'\">A</i><i t:if=\"role == 'adm'\">B</i><i t:if=\"role == other\">C</i>"
-	             "<i t:if=\"n == m\">D</i><i t:if=\"n == 'five'\">E</i><i t:if=\"u.id == sel\">F</i>"
-	             "<i t:unless=\"role == 'guest'\">G</i>"),
-	        "{\"role\": \"admin\", \"other\": \"admin\", \"n\": 5, \"m\": \"5\", \"u\": {\"id\": 7}, \"sel\": 8}",
-	        "<i>A</i><i>C</i><i>D</i><i>G</i>");
+		PAGE("<i t:if=\"role == 'admin'\">A</i><i t:if=\"role == 'adm'\">B</i><i t:if=\"role == other\">C</i>"
+		     "<i t:if=\"n == m\">D</i><i t:if=\"n == 'five'\">E</i><i t:if=\"u.id == sel\">F</i>"
+		     "<i t:unless=\"role == 'guest'\">G</i>"),
+		"{\"role\": \"admin\", \"other\": \"admin\", \"n\": 5, \"m\": \"5\", \"u\": {\"id\": 7}, \"sel\": 8}",
+		"<i>A</i><i>C</i><i>D</i><i>G</i>");
 }
 
 static void test_each_scopes(void **state)
 {
 	(void)state;
 	assert_main(
-	        PAGE("<select><option t:each=\"r in regions\" t:attr-value=\"r.id\" t:bool-selected=\"r.id == "
-	             "form.region\""
-	             " t:text=\"r.name\">x</option></select>"
-	             "<ul t:each=\"g in groups\"><li t:each=\"x in g.items\" t:text=\"x\">x</li></ul>"
-	             "<p t:each=\"x in notarray\">never</p><p t:each=\"x in missing\">never</p>"),
-	        "{\"regions\": [{\"id\": 48, \"name\": \"Липецкая\"}, {\"id\": 23, \"name\": \"Краснодарский\"}],"
-	        " \"form\": {\"region\": 23}, \"groups\": [{\"items\": [1, 2]}, {\"items\": []}], \"notarray\": \"s\"}",
-	        "<select><option value=\"48\">Липецкая</option><option value=\"23\" "
-	        "selected=\"selected\">Краснодарский</option>"
-	        "</select><ul><li>1</li><li>2</li></ul><ul></ul>");
+		PAGE("<select><option t:each=\"r in regions\" t:attr-value=\"r.id\" t:bool-selected=\"r.id == "
+		     "form.region\""
+		     " t:text=\"r.name\">x</option></select>"
+		     "<ul t:each=\"g in groups\"><li t:each=\"x in g.items\" t:text=\"x\">x</li></ul>"
+		     "<p t:each=\"x in notarray\">never</p><p t:each=\"x in missing\">never</p>"),
+		"{\"regions\": [{\"id\": 48, \"name\": \"Липецкая\"}, {\"id\": 23, \"name\": \"Краснодарский\"}],"
+		" \"form\": {\"region\": 23}, \"groups\": [{\"items\": [1, 2]}, {\"items\": []}], \"notarray\": \"s\"}",
+		"<select><option value=\"48\">Липецкая</option><option value=\"23\" "
+		"selected=\"selected\">Краснодарский</option>"
+		"</select><ul><li>1</li><li>2</li></ul><ul></ul>");
 }
 
 static void test_class_and_bool(void **state)
 {
 	(void)state;
 	assert_main(PAGE("<li class=\"item\" t:class-active=\"on\" t:class-off=\"no\">a</li>"
-	                 "<li t:class-active=\"on\" t:class-current=\"on\">b</li>"
-	                 "<li t:class-active=\"no\">c</li>"
-	                 "<input type=\"checkbox\" t:bool-checked=\"on\" t:bool-disabled=\"no\"/>"
-	                 "<a t:attr-href=\"missing\" t:attr-title=\"nul\">d</a>"),
-	            "{\"on\": true, \"no\": false, \"nul\": null}",
-	            "<li class=\"item active\">a</li><li class=\"active current\">b</li><li>c</li>"
-	            "<input type=\"checkbox\" checked=\"checked\"><a>d</a>");
+			 "<li t:class-active=\"on\" t:class-current=\"on\">b</li>"
+			 "<li t:class-active=\"no\">c</li>"
+			 "<input type=\"checkbox\" t:bool-checked=\"on\" t:bool-disabled=\"no\"/>"
+			 "<a t:attr-href=\"missing\" t:attr-title=\"nul\">d</a>"),
+		    "{\"on\": true, \"no\": false, \"nul\": null}",
+		    "<li class=\"item active\">a</li><li class=\"active current\">b</li><li>c</li>"
+		    "<input type=\"checkbox\" checked=\"checked\"><a>d</a>");
 }
 
 static void test_void_and_empty_elements(void **state)
 {
 	(void)state;
 	assert_main(PAGE("<br/><hr/><img src=\"a.png\" alt=\"\"/><input t:attr-value=\"v\"/><meta charset=\"utf-8\"/>"
-	                 "<script src=\"/x.js\"></script><script src=\"/y.js\"/><div/><textarea name=\"t\"></textarea>"
-	                 "<span></span>"),
-	            "{\"v\": \"1\"}",
-	            "<br><hr><img src=\"a.png\" alt=\"\"><input value=\"1\"><meta charset=\"utf-8\">"
-	            "<script src=\"/x.js\"></script><script src=\"/y.js\"></script><div></div><textarea "
-	            "name=\"t\"></textarea>"
-	            "<span></span>");
+			 "<script src=\"/x.js\"></script><script src=\"/y.js\"/><div/><textarea name=\"t\"></textarea>"
+			 "<span></span>"),
+		    "{\"v\": \"1\"}",
+		    "<br><hr><img src=\"a.png\" alt=\"\"><input value=\"1\"><meta charset=\"utf-8\">"
+		    "<script src=\"/x.js\"></script><script src=\"/y.js\"></script><div></div><textarea "
+		    "name=\"t\"></textarea>"
+		    "<span></span>");
 	assert_null(strstr(out.p, "</br>"));
 	assert_null(strstr(out.p, "</img>"));
 	assert_null(strstr(out.p, "</input>"));
@@ -370,7 +370,7 @@ static void test_refuse_external_entity(void **state)
 	put_file("secret.txt", "TOPSECRET");
 	put_file("layout.xhtml", LAYOUT);
 	snprintf(path, sizeof(path),
-	         "<!DOCTYPE t:page [<!ENTITY xxe SYSTEM \"file://%s/secret.txt\">]>" PAGE("<p>&xxe;</p>"), dir);
+		 "<!DOCTYPE t:page [<!ENTITY xxe SYSTEM \"file://%s/secret.txt\">]>" PAGE("<p>&xxe;</p>"), dir);
 	put_file("page.xhtml", path);
 	set = tmpl_load(dir);
 	if (set != NULL) {
@@ -456,7 +456,7 @@ static void test_project_templates(void **state)
 	if (s == NULL)
 		fail_msg("templates/pages did not load (run from the repository root)");
 	c = json_pack("{s:s, s:i, s:s, s:{s:s, s:b}}", "title", EVIL, "status", 400, "message", EVIL, "user", "name",
-	              EVIL, "is_admin", 1);
+		      EVIL, "is_admin", 1);
 	assert_int_equal(tmpl_render(s, "error", c, csrf_cb, (void *)EVIL, &out), 1);
 	assert_non_null(strstr(out.p, EVIL_ESC));
 	assert_null(strstr(out.p, "<script>"));
@@ -470,29 +470,29 @@ static void test_project_templates(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-	        T(test_layout_and_page),
-	        T(test_escape_text),
-	        T(test_escape_attr),
-	        T(test_escape_url_attr),
-	        T(test_escape_each),
-	        T(test_escape_csrf),
-	        T(test_csrf_only_when_rendered),
-	        T(test_static_text_and_attrs_escaped),
-	        T(test_block_and_values),
-	        T(test_if_unless),
-	        T(test_equality),
-	        T(test_each_scopes),
-	        T(test_class_and_bool),
-	        T(test_void_and_empty_elements),
-	        T(test_missing_page),
-	        T(test_refuse_doctype),
-	        T(test_refuse_external_entity),
-	        T(test_refuse_not_well_formed),
-	        T(test_refuse_undeclared_prefix),
-	        T(test_refuse_unknown_directive),
-	        T(test_refuse_without_layout),
-	        T(test_refuse_bad_file_before_others),
-	        T(test_project_templates),
+		T(test_layout_and_page),
+		T(test_escape_text),
+		T(test_escape_attr),
+		T(test_escape_url_attr),
+		T(test_escape_each),
+		T(test_escape_csrf),
+		T(test_csrf_only_when_rendered),
+		T(test_static_text_and_attrs_escaped),
+		T(test_block_and_values),
+		T(test_if_unless),
+		T(test_equality),
+		T(test_each_scopes),
+		T(test_class_and_bool),
+		T(test_void_and_empty_elements),
+		T(test_missing_page),
+		T(test_refuse_doctype),
+		T(test_refuse_external_entity),
+		T(test_refuse_not_well_formed),
+		T(test_refuse_undeclared_prefix),
+		T(test_refuse_unknown_directive),
+		T(test_refuse_without_layout),
+		T(test_refuse_bad_file_before_others),
+		T(test_project_templates),
 	};
 
 	/* Refusals are logged; the tests check them, the log would only clutter the TAP stream. */

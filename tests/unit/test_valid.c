@@ -82,7 +82,7 @@ static void test_text_controls(void **state)
 static void test_invalid_utf8_every_type(void **state)
 {
 	const struct field *all[] = {&f_text,  &f_multi, &f_email, &f_id,   &f_int, &f_pw,
-	                             &f_phone, &f_bool,  &f_token, &f_enum, &f_path};
+				     &f_phone, &f_bool,  &f_token, &f_enum, &f_path};
 	const char *bad[] = {"аб\xc0\xaf", "аб\xd0", "\xed\xa0\x80аб", "аб\xff", "\xe0\x80\xaf@x.ru"};
 	size_t i, k;
 
@@ -95,10 +95,10 @@ static void test_invalid_utf8_every_type(void **state)
 	/* A NUL inside the value. */
 	for (i = 0; i < sizeof(all) / sizeof(all[0]); i++)
 		assert_int_equal(check_n(all[i],
-		                         "1\0"
-		                         "2345678",
-		                         9),
-		                 0);
+					 "1\0"
+					 "2345678",
+					 9),
+				 0);
 }
 
 static void test_multiline(void **state)
@@ -283,10 +283,10 @@ static void test_token(void **state)
 static void test_find(void **state)
 {
 	static const struct field table[] = {
-	        {"name", "Имя", FT_TEXT, 1, 10, NULL},
-	        {"name2", "Имя 2", FT_TEXT, 1, 10, NULL},
-	        FIELD_CSRF,
-	        {NULL, NULL, FT_TEXT, 0, 0, NULL},
+		{"name", "Имя", FT_TEXT, 1, 10, NULL},
+		{"name2", "Имя 2", FT_TEXT, 1, 10, NULL},
+		FIELD_CSRF,
+		{NULL, NULL, FT_TEXT, 0, 0, NULL},
 	};
 	const struct field *f;
 
@@ -309,20 +309,20 @@ static void test_find(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-	        cmocka_unit_test(test_text_limits_in_code_points),
-	        cmocka_unit_test(test_text_controls),
-	        cmocka_unit_test(test_invalid_utf8_every_type),
-	        cmocka_unit_test(test_multiline),
-	        cmocka_unit_test(test_password),
-	        cmocka_unit_test(test_email),
-	        cmocka_unit_test(test_id),
-	        cmocka_unit_test(test_int),
-	        cmocka_unit_test(test_enum),
-	        cmocka_unit_test(test_bool),
-	        cmocka_unit_test(test_path),
-	        cmocka_unit_test(test_phone),
-	        cmocka_unit_test(test_token),
-	        cmocka_unit_test(test_find),
+		cmocka_unit_test(test_text_limits_in_code_points),
+		cmocka_unit_test(test_text_controls),
+		cmocka_unit_test(test_invalid_utf8_every_type),
+		cmocka_unit_test(test_multiline),
+		cmocka_unit_test(test_password),
+		cmocka_unit_test(test_email),
+		cmocka_unit_test(test_id),
+		cmocka_unit_test(test_int),
+		cmocka_unit_test(test_enum),
+		cmocka_unit_test(test_bool),
+		cmocka_unit_test(test_path),
+		cmocka_unit_test(test_phone),
+		cmocka_unit_test(test_token),
+		cmocka_unit_test(test_find),
 	};
 
 	return cmocka_run_group_tests_name("valid", tests, NULL, NULL);
