@@ -7,6 +7,7 @@ cd "$ROOT"
 export VAR=$ROOT/var/test
 VAR=$VAR scripts/stack.sh stop >/dev/null 2>&1 || true
 rm -rf "$VAR"
+mkdir -p "$ROOT/var"
 PORT=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
 export PORT DEMO=1 EXTRA_CONF=$ROOT/tests/stack-test.conf
 scripts/stack.sh start >"$ROOT/var/test-stack.log" 2>&1 || { cat "$ROOT/var/test-stack.log"; exit 1; }
