@@ -90,15 +90,15 @@ static int match(struct req *r, const char *pat, const char *path)
 
 	while (*pat && *path) {
 		if (*pat == '{') {
-			size_t seg = strcspn(path, "/");
-			if (seg == 0 || n == 4)
+			/* A capture ends at '/' or at the pattern's next character: "{id}.ics". */
+			const char *close = strchr(pat, '}');
+			char stop[3] = {'/', close ? close[1] : '\0', '\0'};
+			size_t seg = strcspn(path, stop);
+			if (close == NULL || seg == 0 || n == 4)
 				return 0;
 			r->args[n++] = arena_strndup(&r->arena, path, seg);
 			path += seg;
-			pat = strchr(pat, '}');
-			if (pat == NULL)
-				return 0;
-			pat++;
+			pat = close + 1;
 		} else if (*pat++ != *path++)
 			return 0;
 	}

@@ -81,6 +81,12 @@ void html_escape(struct buf *, const char *s, size_t len);
 /* Returns 1 when s is a safe link target: a path ("/x", not "//x"), "#", "?", or
  * http, https, mailto, tel; 0 otherwise (javascript:, data:, ...). */
 int url_is_safe(const char *s);
+/* A database date or time stamp ("2026-12-12" or "2026-12-12 10:00:00") in
+ * Russian: "12 декабря 2026" plus ", 10:00" when with_time and there is a
+ * time. Returns "" for NULL or a malformed value. Allocated in the arena. */
+const char *date_ru(struct arena *, const char *sql, int with_time);
+/* The Russian weekday of a database date ("суббота"), or "". */
+const char *weekday_ru(const char *sql);
 /* Base64url without padding, for random tokens. out must hold 4*n/3+4 bytes. */
 void b64url_encode(char *out, const unsigned char *in, size_t n);
 
@@ -100,6 +106,11 @@ enum field_type {
 	FT_ENUM,      /* one of the '|'-separated words in .choices */
 	FT_PATH,      /* a local path starting with one '/', for "next" redirects */
 	FT_FILE,      /* a multipart file part; max is its size in bytes */
+	FT_DATE,      /* YYYY-MM-DD, a real calendar date */
+	FT_TIME,      /* HH:MM */
+	FT_DATETIME,  /* YYYY-MM-DDTHH:MM (an <input type=datetime-local>) */
+	FT_URL,       /* http:// or https:// address without spaces */
+	FT_DECIMAL,   /* digits with at most one decimal place, '.' or ',' (academic hours) */
 	FT__MAX
 };
 
@@ -170,6 +181,8 @@ int db_tx(struct db *, int (*fn)(struct db *, void *), void *arg);
 int db_ping(struct db *);
 
 const char *dbres_str(const struct dbres *, size_t row, size_t col); /* NULL for SQL NULL */
+/* s with LIKE's metacharacters (% _ \) escaped, for "LIKE CONCAT('%', ?, '%')". In the arena. */
+const char *db_like_escape(struct arena *, const char *s);
 long long dbres_int(const struct dbres *, size_t row, size_t col);   /* 0 for SQL NULL */
 /* Rows as a JSON array (new reference) of objects: keys name the columns in
  * order; a key starting with '#' makes an integer column (the '#' is dropped).
@@ -331,6 +344,8 @@ extern volatile int prefork_stopping;
 /* Request input. Values are validated by the program's field table before the
  * handler runs; absent and empty fields give NULL. */
 const char *req_param(const struct req *, const char *name);
+/* All values of a repeated field (checkboxes), up to max; returns the count. */
+size_t req_params(const struct req *, const char *name, const char **out, size_t max);
 /* Parses a validated FT_ID/FT_INT field; returns def when absent. */
 long long req_int(const struct req *, const char *name, long long def);
 const struct kv *req_file(const struct req *, const char *name);
@@ -428,5 +443,173 @@ json_t *db_person_profile(struct db *, struct arena *, long long person_id);
 json_t *db_people_search(struct db *, struct arena *, const char *q, long limit);
 /* {id, role, role_name, region_name, sector_name} of a person. */
 json_t *db_person_grants(struct db *, struct arena *, long long person_id);
+
+/* ---------------------------------------------------------------- db_seminar: seminars, sessions, registrations */
+enum mode { MODE_IN_PERSON, MODE_ONLINE, MODE__MAX };
+extern const char *const mode_codes[MODE__MAX]; /* "in_person", "online" as in SQL */
+extern const char *const mode_names[MODE__MAX]; /* «очно», «онлайн» */
+
+struct seminar {
+	long long id, organizer_id, region_id, district_id;
+	const char *title, *description, *format, *status, *venue, *address, *stream_url;
+	const char *reg_opens_at, *reg_closes_at, *hours, *starts_at, *ends_at, *district, *region, *sectors;
+	long long cap[MODE__MAX];   /* -1: unlimited */
+	long long taken[MODE__MAX]; /* confirmed registrations */
+	long long org_limit;        /* 0: none */
+	int reg_not_yet, reg_over;  /* the registration window has not opened / has closed */
+};
+
+/* Returns 1 with s filled (strings in the arena), 0 no such seminar, -1 failure. */
+int db_seminar_get(struct db *, struct arena *, long long id, struct seminar *s);
+/* Whether the seminar's format offers the mode. */
+int seminar_offers(const struct seminar *, enum mode);
+
+struct seminar_edit {
+	long long id; /* 0: create */
+	long long organizer_id, region_id, district_id;
+	const char *title, *description, *format, *venue, *address, *stream_url, *reg_opens, *reg_closes, *hours;
+	long long cap_in_person, cap_online; /* cap_online -1: unlimited */
+	long long org_limit;                 /* 0: none */
+	long long sector_ids[8];
+	size_t nsectors;
+};
+/* Creates or updates a seminar and its sectors in one transaction; raising a
+ * capacity promotes the waiting list. Returns the id, 0 when a capacity would
+ * fall below the confirmed registrations (nothing changed), -1 on failure. */
+long long db_seminar_save(struct db *, const struct seminar_edit *);
+/* Returns 1 changed, 0 the transition is not allowed from the current status
+ * (publishing needs a session), -1 failure. */
+int db_seminar_set_status(struct db *, long long id, const char *status);
+/* Returns the new session id or -1; the seminar's first/last dates follow. */
+long long db_seminar_session_add(struct db *, long long seminar_id, const char *starts, const char *ends);
+/* Returns 1 deleted, 0 no such session of that seminar, -1 failure. */
+int db_seminar_session_delete(struct db *, long long seminar_id, long long session_id);
+/* Sessions of a seminar: {id, starts_at, ends_at}. */
+json_t *db_seminar_sessions(struct db *, struct arena *, long long seminar_id);
+json_t *db_seminar_sector_ids(struct db *, struct arena *, long long seminar_id);
+
+struct catalogue_filter {
+	const char *q, *format, *from, *to; /* from/to: YYYY-MM-DD */
+	long long sector_id, region_id, district_id;
+	long limit, offset;
+};
+/* Published seminars matching f, soonest first: {id, title, starts_at, venue, district, format,
+ * cap_in_person, cap_online, taken_in_person, taken_online, sectors}; *total counts all matches. */
+json_t *db_catalogue(struct db *, struct arena *, const struct catalogue_filter *f, long long *total);
+/* Seminars an organiser may manage (all for region 0... see db_seminar.c), newest first, with counts:
+ * {id, title, status, format, starts_at, region_id, organizer_id, cap_in_person, cap_online,
+ *  in_person_confirmed, in_person_waitlisted, in_person_cancelled, online_confirmed, ...}. */
+json_t *db_manage_seminars(struct db *, struct arena *);
+
+enum reg_outcome {
+	REG_CONFIRMED,  /* a place was taken */
+	REG_WAITLISTED, /* the mode is full: queued */
+	REG_REPLAY,     /* the same request again: out holds the first outcome */
+	REG_ALREADY,    /* the person already has an active registration */
+	REG_NO_SEMINAR,
+	REG_NOT_OPEN,   /* draft */
+	REG_CANCELLED,  /* the seminar is cancelled */
+	REG_FINISHED,
+	REG_WINDOW,     /* outside the registration window */
+	REG_BAD_MODE,   /* the format does not offer this mode */
+	REG_ORG_LIMIT,  /* the organisation's places are used up */
+	REG_KEY_REUSED, /* the idempotency key belongs to another request */
+	REG__MAX
+};
+
+struct signup {
+	long long seminar_id, person_id;
+	enum mode mode;
+	const char *idem_key;  /* may be NULL */
+	int by_organizer;      /* taken by an organiser: the window does not apply */
+};
+struct reg_state {
+	long long id;
+	enum mode mode;
+	const char *status; /* "confirmed", "waitlisted", "cancelled" (static strings) */
+};
+/* Signs a person up in one transaction with the seminar row locked: a place
+ * is taken only if one is free, otherwise the person joins that mode's
+ * waiting list. Returns the outcome with out filled for CONFIRMED, WAITLISTED,
+ * REPLAY and ALREADY, or -1 on database failure. */
+int db_register(struct db *, const struct signup *, struct reg_state *out);
+
+struct reg_info {
+	long long id, seminar_id, person_id, region_id;
+	enum mode mode;
+	const char *status;
+};
+/* Returns 1 with the registration and its seminar's region, 0 none, -1 failure. */
+int db_registration_get(struct db *, struct arena *, long long id, struct reg_info *);
+/* Returns 1 with the registration of person in seminar, 0 none, -1 failure; position is the
+ * place in the waiting list (0 when not waiting). */
+int db_registration_of(struct db *, struct arena *, long long seminar_id, long long person_id, struct reg_info *,
+                       long long *position);
+/* Cancels; a confirmed place goes to the first person waiting for that mode in the
+ * same transaction. Returns 1 cancelled, 0 it already was, -1 failure. */
+int db_registration_cancel(struct db *, long long id);
+/* Moves a registration to the other mode when that mode has a free place (the
+ * freed place goes to the waiting list). Returns 1 moved, 0 no free place or the
+ * format lacks the mode or the registration is cancelled, -1 failure. */
+int db_registration_switch(struct db *, long long id, enum mode to);
+/* The person's registrations, soonest first: {id, seminar_id, title, starts_at, ends_at, venue,
+ * district, format, mode, status, position}. */
+json_t *db_person_registrations(struct db *, struct arena *, long long person_id);
+
+struct participant_filter {
+	const char *q, *status, *mode;
+	long long district_id, organization_id;
+};
+/* Registrations of a seminar for the organiser: {id, person_id, full_name, organization, district, email,
+ * phone, position, mode, status, queue_position, created_at}, by status then queue order. */
+json_t *db_participants(struct db *, struct arena *, long long seminar_id, const struct participant_filter *);
+/* Organisations and districts that appear among a seminar's registrations: {id, name}. */
+json_t *db_participant_orgs(struct db *, struct arena *, long long seminar_id);
+json_t *db_participant_districts(struct db *, struct arena *, long long seminar_id);
+/* Registrations of a seminar counted by {mode, status, n}. */
+json_t *db_registration_counts(struct db *, struct arena *, long long seminar_id);
+/* Looks up a person by e-mail: returns the id, 0 none, -1 failure. */
+long long db_person_by_email(struct db *, struct arena *, const char *email);
+
+/* ---------------------------------------------------------------- export: spreadsheets for Excel
+ * Tables for download, as CSV or XLSX. Rows are a JSON array of objects; each
+ * column takes object[key]. A value may be a string, an integer, a real, a
+ * boolean (1 or 0) or null (an empty cell, as is a missing key or ""). A string
+ * in a numeric column ("12", "-3.5", "2,5", "1e3") is converted; a string that is
+ * not a number, or not a date in a date column, is written as text, verbatim.
+ * A string counts up to its first NUL. An object or array value is a caller
+ * error: the export returns -1 (logged). */
+enum export_kind {
+	EX_TEXT,    /* strings as text; a number given here stays a number */
+	EX_INT,     /* whole numbers */
+	EX_NUMBER,  /* any number */
+	EX_PERCENT, /* a FRACTION: 0.875 shows as 87,5% (not 87.5) */
+	EX_DATE,    /* "YYYY-MM-DD" or "YYYY-MM-DD HH:MM[:SS]" (also with 'T'), year 1900..9999 */
+	EX__MAX
+};
+
+struct export_col {
+	const char *key;   /* object key of the value */
+	const char *title; /* header text; NULL uses key */
+	enum export_kind kind;
+	double width; /* XLSX column width in characters; 0 picks a default for the kind */
+};
+
+/* Appends a CSV file for Russian-locale Excel: UTF-8 with a BOM, ';' between
+ * fields, CRLF line ends, a header row of titles; numbers with a decimal comma,
+ * percents as "87,5%", dates as "DD.MM.YYYY" or "DD.MM.YYYY HH:MM". A text cell
+ * starting with = + - @ TAB or CR gets a leading apostrophe (formula injection
+ * guard). Returns 0, or -1 (logged) with out left as it was. */
+int export_csv(struct buf *out, const struct export_col *cols, size_t ncols, json_t *rows);
+/* Appends an .xlsx workbook of one sheet named sheet (sanitised for Excel: at
+ * most 31 characters, none of []:*?/\; NULL or empty gives «Лист1»). When
+ * title is not NULL it fills row 1 in large bold type; then a bold header row,
+ * frozen and with an autofilter over the data. Numbers are numbers, percents
+ * are fractions shown as "0.0%", dates are real Excel dates; text over 32767
+ * characters is cut (Excel's limit). Writes through a temporary file in
+ * $TMPDIR (or /tmp), removed before returning. Returns 0, or -1 (logged) with
+ * out left as it was. */
+int export_xlsx(struct buf *out, const char *sheet, const char *title, const struct export_col *cols, size_t ncols,
+		json_t *rows);
 
 #endif

@@ -334,3 +334,16 @@ json_t *db_json(struct db *d, struct dbq *q, const struct dbv *p, size_t n, stru
 		return NULL;
 	return dbres_json(&res, keys);
 }
+
+const char *db_like_escape(struct arena *a, const char *s)
+{
+	char *out = arena_alloc(a, 2 * strlen(s) + 1), *o = out;
+
+	for (; *s; s++) {
+		if (*s == '%' || *s == '_' || *s == '\\')
+			*o++ = '\\';
+		*o++ = *s;
+	}
+	*o = '\0';
+	return out;
+}

@@ -44,21 +44,10 @@ json_t *db_people_search(struct db *d, struct arena *a, const char *qs, long lim
 {
 	static const char *const k[] = {"#id", "email", "full_name", "organization", "roles", NULL};
 	/* LIKE metacharacters in the search text match themselves. */
-	struct buf esc = {0};
-	json_t *rows;
+	const char *esc = db_like_escape(a, qs ? qs : "");
+	struct dbv v[] = {DB_DV_STR(esc), DB_DV_STR(esc), DB_DV_STR(esc), DB_DV_INT(limit)};
 
-	for (const char *p = qs ? qs : ""; *p; p++) {
-		if (*p == '%' || *p == '_' || *p == '\\')
-			buf_addc(&esc, '\\');
-		buf_addc(&esc, *p);
-	}
-	buf_adds(&esc, "");
-	{
-		struct dbv v[] = {DB_DV_STR(esc.p), DB_DV_STR(esc.p), DB_DV_STR(esc.p), DB_DV_INT(limit)};
-		rows = db_json(d, &q[Q_SEARCH], v, 4, a, k);
-	}
-	buf_free(&esc);
-	return rows;
+	return db_json(d, &q[Q_SEARCH], v, 4, a, k);
 }
 
 json_t *db_person_grants(struct db *d, struct arena *a, long long person_id)

@@ -298,6 +298,16 @@ const char *req_param(const struct req *r, const char *name)
 	return NULL;
 }
 
+size_t req_params(const struct req *r, const char *name, const char **out, size_t max)
+{
+	size_t i, n = 0;
+
+	for (i = 0; i < r->nparams && n < max; i++)
+		if (strcmp(r->params[i].key, name) == 0 && r->params[i].filename == NULL)
+			out[n++] = r->params[i].val;
+	return n;
+}
+
 long long req_int(const struct req *r, const char *name, long long def)
 {
 	const char *v = req_param(r, name);

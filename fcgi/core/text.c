@@ -1,5 +1,6 @@
-/* Text helpers: UTF-8 checks, URL coding, HTML escaping, base64url. */
+/* Text helpers: UTF-8 checks, URL coding, HTML escaping, base64url, dates in Russian. */
 #include <ctype.h>
+#include <stdio.h>
 #include <string.h>
 #include <strings.h>
 
@@ -163,4 +164,39 @@ void b64url_encode(char *out, const unsigned char *in, size_t n)
 		*out++ = al[v >> 6 & 63];
 	}
 	*out = '\0';
+}
+
+static int date_parts(const char *s, int *y, int *m, int *d)
+{
+	if (s == NULL || strlen(s) < 10 || sscanf(s, "%4d-%2d-%2d", y, m, d) != 3 || *m < 1 || *m > 12 || *d < 1 ||
+	    *d > 31)
+		return 0;
+	return 1;
+}
+
+const char *date_ru(struct arena *a, const char *s, int with_time)
+{
+	static const char *const months[] = {"января", "февраля", "марта",    "апреля",  "мая",    "июня",
+	                                     "июля",   "августа", "сентября", "октября", "ноября", "декабря"};
+	int y, m, d;
+
+	if (!date_parts(s, &y, &m, &d))
+		return "";
+	if (with_time && strlen(s) >= 16 && s[10] == ' ')
+		return arena_printf(a, "%d %s %d, %.5s", d, months[m - 1], y, s + 11);
+	return arena_printf(a, "%d %s %d", d, months[m - 1], y);
+}
+
+const char *weekday_ru(const char *s)
+{
+	static const char *const days[] = {"воскресенье", "понедельник", "вторник", "среда",
+	                                   "четверг",     "пятница",     "суббота"};
+	static const int t[] = {0, 3, 2, 5, 0, 3, 5, 1, 4, 6, 2, 4};
+	int y, m, d;
+
+	if (!date_parts(s, &y, &m, &d))
+		return "";
+	/* Sakamoto's method: 0 is Sunday. */
+	y -= m < 3;
+	return days[(y + y / 4 - y / 100 + y / 400 + t[m - 1] + d) % 7];
 }

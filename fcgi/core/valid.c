@@ -79,6 +79,49 @@ static int check_enum(const char *choices, const char *s, size_t len)
 	return 0;
 }
 
+static int digits(const char *s, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (!isdigit((unsigned char)s[i]))
+			return 0;
+	return 1;
+}
+
+static int check_date(const char *s)
+{
+	static const int mdays[] = {31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+	int y, m, d;
+
+	if (!digits(s, 4) || s[4] != '-' || !digits(s + 5, 2) || s[7] != '-' || !digits(s + 8, 2))
+		return 0;
+	y = atoi(s), m = atoi(s + 5), d = atoi(s + 8);
+	if (y < 2000 || y > 2100 || m < 1 || m > 12 || d < 1 || d > mdays[m - 1])
+		return 0;
+	return m != 2 || d < 29 || (y % 4 == 0 && (y % 100 != 0 || y % 400 == 0));
+}
+
+static int check_time(const char *s)
+{
+	return digits(s, 2) && s[2] == ':' && digits(s + 3, 2) && atoi(s) < 24 && atoi(s + 3) < 60;
+}
+
+static int check_decimal(char *s, size_t len)
+{
+	size_t i, dot = len;
+
+	for (i = 0; i < len; i++)
+		if (s[i] == '.' || s[i] == ',') {
+			if (dot != len)
+				return 0;
+			dot = i;
+			s[i] = '.';
+		} else if (!isdigit((unsigned char)s[i]))
+			return 0;
+	return dot > 0 && dot <= 4 && (dot == len || len - dot == 2);
+}
+
 int valid_check(const struct field *f, char *s, size_t len, const char **why)
 {
 	long cps = utf8_count(s, len);
@@ -127,6 +170,22 @@ int valid_check(const struct field *f, char *s, size_t len, const char **why)
 	case FT_PATH:
 		*why = "недопустимый адрес страницы";
 		return s[0] == '/' && s[1] != '/' && s[1] != '\\' && strchr(s, ':') == NULL;
+	case FT_DATE:
+		*why = "ожидается дата (ГГГГ-ММ-ДД)";
+		return len == 10 && check_date(s);
+	case FT_TIME:
+		*why = "ожидается время (ЧЧ:ММ)";
+		return len == 5 && check_time(s);
+	case FT_DATETIME:
+		*why = "ожидаются дата и время (ГГГГ-ММ-ДДTЧЧ:ММ)";
+		return len == 16 && check_date(s) && s[10] == 'T' && check_time(s + 11);
+	case FT_URL:
+		*why = "ожидается адрес, начинающийся с http:// или https://";
+		return (strncmp(s, "https://", 8) == 0 || strncmp(s, "http://", 7) == 0) && url_is_safe(s) &&
+		       strchr(s, '"') == NULL;
+	case FT_DECIMAL:
+		*why = "ожидается число, например 4 или 4,5";
+		return check_decimal(s, len);
 	default: return 1;
 	}
 }

@@ -15,5 +15,33 @@ int pg_admin_users(struct req *);
 int pg_admin_user(struct req *);
 int pg_admin_grant(struct req *);
 int pg_admin_revoke(struct req *);
+int pg_seminar(struct req *);
+int pg_seminar_ics(struct req *);
+int pg_register(struct req *);
+int pg_reg_cancel(struct req *);
+int pg_reg_mode(struct req *);
+int pg_manage_list(struct req *);
+int pg_manage_new(struct req *);
+int pg_manage_create(struct req *);
+int pg_manage_edit(struct req *);
+int pg_manage_update(struct req *);
+int pg_manage_status(struct req *);
+int pg_manage_session_add(struct req *);
+int pg_manage_session_delete(struct req *);
+int pg_manage_participants(struct req *);
+int pg_manage_participants_csv(struct req *);
+int pg_manage_participants_xlsx(struct req *);
+int pg_manage_participant_add(struct req *);
+
+/* view.c: names and view models shared by the pages */
+const char *format_name(const char *format);
+const char *seminar_status_name(const char *status);
+const char *reg_status_name(const char *status);
+json_t *formats_json(void);
+json_t *modes_json(void);
+/* One {mode, mode_name, capacity, left, full, text, default} per mode the format offers; cap -1: unlimited. */
+json_t *seats_json(struct arena *, const char *format, const long long cap[MODE__MAX], const long long taken[MODE__MAX]);
+/* "12 декабря 2026, 10:00–13:00", or a span of days, or «дата уточняется». */
+const char *date_range_ru(struct arena *, const char *starts, const char *ends);
 
 #endif

@@ -1,0 +1,103 @@
+/* Names and small view models shared by the portal's pages: formats, statuses, places left. */
+#include <string.h>
+
+#include "portal.h"
+
+static const char *lookup(const char *const (*t)[2], const char *code)
+{
+	for (; code && (*t)[0]; t++)
+		if (strcmp((*t)[0], code) == 0)
+			return (*t)[1];
+	return "";
+}
+
+const char *format_name(const char *format)
+{
+	static const char *const t[][2] = {
+		{"in_person", "Очно"}, {"online", "Онлайн"}, {"hybrid", "Очно и онлайн"}, {NULL, NULL}};
+
+	return lookup(t, format);
+}
+
+const char *seminar_status_name(const char *status)
+{
+	static const char *const t[][2] = {{"draft", "Черновик"},
+	                                   {"published", "Опубликован"},
+	                                   {"cancelled", "Отменён"},
+	                                   {"finished", "Завершён"},
+	                                   {NULL, NULL}};
+
+	return lookup(t, status);
+}
+
+const char *reg_status_name(const char *status)
+{
+	static const char *const t[][2] = {{"confirmed", "Место подтверждено"},
+	                                   {"waitlisted", "Лист ожидания"},
+	                                   {"cancelled", "Запись отменена"},
+	                                   {NULL, NULL}};
+
+	return lookup(t, status);
+}
+
+json_t *formats_json(void)
+{
+	return json_pack("[{s:s, s:s}, {s:s, s:s}, {s:s, s:s}]", "value", "in_person", "name", format_name("in_person"),
+	                 "value", "online", "name", format_name("online"), "value", "hybrid", "name",
+	                 format_name("hybrid"));
+}
+
+json_t *modes_json(void)
+{
+	return json_pack("[{s:s, s:s}, {s:s, s:s}]", "value", mode_codes[MODE_IN_PERSON], "name",
+	                 mode_names[MODE_IN_PERSON], "value", mode_codes[MODE_ONLINE], "name", mode_names[MODE_ONLINE]);
+}
+
+/* Russian plural of «место» for n. */
+static const char *places(long long n)
+{
+	long long d = n % 10, h = n % 100;
+
+	if (d == 1 && h != 11)
+		return "место";
+	if (d >= 2 && d <= 4 && (h < 12 || h > 14))
+		return "места";
+	return "мест";
+}
+
+json_t *seats_json(struct arena *a, const char *format, const long long cap[MODE__MAX],
+                   const long long taken[MODE__MAX])
+{
+	json_t *arr = json_array();
+	int m;
+
+	for (m = 0; m < MODE__MAX; m++) {
+		const char *text;
+		long long left = cap[m] < 0 ? -1 : cap[m] - taken[m];
+		if (strcmp(format, "hybrid") != 0 && strcmp(format, mode_codes[m]) != 0)
+			continue;
+		if (cap[m] < 0)
+			text = "без ограничения мест";
+		else if (left <= 0)
+			text = "мест нет — можно встать в лист ожидания";
+		else
+			text = arena_printf(a, "осталось %lld %s из %lld", left, places(left), cap[m]);
+		json_array_append_new(arr, json_pack("{s:s, s:s, s:o, s:o, s:b, s:s, s:b}", "mode", mode_codes[m],
+		                                     "mode_name", mode_names[m], "capacity",
+		                                     cap[m] < 0 ? json_null() : json_integer(cap[m]), "left",
+		                                     cap[m] < 0 ? json_null() : json_integer(left > 0 ? left : 0), "full",
+		                                     left == 0, "text", text, "default", json_array_size(arr) == 0));
+	}
+	return arr;
+}
+
+const char *date_range_ru(struct arena *a, const char *starts, const char *ends)
+{
+	if (starts == NULL)
+		return "дата уточняется";
+	if (ends != NULL && strncmp(starts, ends, 10) == 0 && strlen(ends) >= 16)
+		return arena_printf(a, "%s–%.5s", date_ru(a, starts, 1), ends + 11);
+	if (ends != NULL && strncmp(starts, ends, 10) != 0)
+		return arena_printf(a, "%s — %s", date_ru(a, starts, 0), date_ru(a, ends, 0));
+	return date_ru(a, starts, 1);
+}
