@@ -161,6 +161,9 @@ struct dbres {
 #define DB_DV_INT(x)    ((struct dbv){.t = DBT_INT, .i = (x)})
 #define DB_DV_STR(x)    ((struct dbv){.t = DBT_STR, .s = (x), .len = strlen(x)})
 #define DB_DV_BIN(x, n) ((struct dbv){.t = DBT_STR, .s = (const char *)(x), .len = (n)})
+/* A string that may be NULL, and an id where 0 means "none": SQL NULL then. */
+#define DB_DV_STR_OR_NULL(x) ((x) != NULL ? DB_DV_STR(x) : DB_DV_NULL)
+#define DB_DV_ID_OR_NULL(x) ((x) > 0 ? DB_DV_INT(x) : DB_DV_NULL)
 
 /* Returns a connected handle or NULL (logged). Arguments are copied. */
 struct db *db_open(const char *socket, const char *user, const char *password, const char *dbname);

@@ -153,16 +153,6 @@ static struct dbq q[Q__MAX] = {
 	[Q_COUNTS] = {"SELECT mode, status, COUNT(*) FROM registration WHERE seminar_id = ? GROUP BY mode, status"},
 };
 
-static struct dbv str_or_null(const char *s)
-{
-	return s ? DB_DV_STR(s) : DB_DV_NULL;
-}
-
-static struct dbv id_or_null(long long id)
-{
-	return id > 0 ? DB_DV_INT(id) : DB_DV_NULL;
-}
-
 static struct dbv like_or_null(struct arena *a, const char *s)
 {
 	return s ? DB_DV_STR(db_like_escape(a, s)) : DB_DV_NULL;
@@ -306,11 +296,11 @@ static int save_tx(struct db *d, void *arg)
 {
 	struct save_ctx *c = arg;
 	const struct seminar_edit *e = c->e;
-	struct dbv common[] = {DB_DV_INT(e->region_id),       id_or_null(e->district_id), DB_DV_STR(e->title),
-	                       DB_DV_STR(e->description),     DB_DV_STR(e->format),       str_or_null(e->venue),
-	                       str_or_null(e->address),       str_or_null(e->stream_url), str_or_null(e->reg_opens),
-	                       str_or_null(e->reg_closes),    str_or_null(e->hours),      DB_DV_INT(e->cap_in_person),
-	                       e->cap_online < 0 ? DB_DV_NULL : DB_DV_INT(e->cap_online), id_or_null(e->org_limit),
+	struct dbv common[] = {DB_DV_INT(e->region_id),       DB_DV_ID_OR_NULL(e->district_id), DB_DV_STR(e->title),
+	                       DB_DV_STR(e->description),     DB_DV_STR(e->format),       DB_DV_STR_OR_NULL(e->venue),
+	                       DB_DV_STR_OR_NULL(e->address),       DB_DV_STR_OR_NULL(e->stream_url), DB_DV_STR_OR_NULL(e->reg_opens),
+	                       DB_DV_STR_OR_NULL(e->reg_closes),    DB_DV_STR_OR_NULL(e->hours),      DB_DV_INT(e->cap_in_person),
+	                       e->cap_online < 0 ? DB_DV_NULL : DB_DV_INT(e->cap_online), DB_DV_ID_OR_NULL(e->org_limit),
 	                       DB_DV_INT(e->id)};
 	struct dbres r;
 	size_t i;
@@ -487,9 +477,9 @@ json_t *db_catalogue(struct db *d, struct arena *a, const struct catalogue_filte
 	                                "district",      "format",          "#cap_in_person", "#cap_online",
 	                                "#taken_in_person", "#taken_online", "sectors",      NULL};
 	struct dbv v[17] = {
-		id_or_null(f->sector_id),   id_or_null(f->sector_id),   str_or_null(f->format), str_or_null(f->format),
-		id_or_null(f->region_id),   id_or_null(f->region_id),   id_or_null(f->district_id),
-		id_or_null(f->district_id), DB_DV_STR(f->from),         str_or_null(f->to),     str_or_null(f->to),
+		DB_DV_ID_OR_NULL(f->sector_id),   DB_DV_ID_OR_NULL(f->sector_id),   DB_DV_STR_OR_NULL(f->format), DB_DV_STR_OR_NULL(f->format),
+		DB_DV_ID_OR_NULL(f->region_id),   DB_DV_ID_OR_NULL(f->region_id),   DB_DV_ID_OR_NULL(f->district_id),
+		DB_DV_ID_OR_NULL(f->district_id), DB_DV_STR(f->from),         DB_DV_STR_OR_NULL(f->to),     DB_DV_STR_OR_NULL(f->to),
 		like_or_null(a, f->q),      like_or_null(a, f->q),      like_or_null(a, f->q),  like_or_null(a, f->q),
 		DB_DV_INT(f->limit),        DB_DV_INT(f->offset)};
 	struct dbres r;
@@ -600,18 +590,18 @@ static int register_tx(struct db *d, void *arg)
 	    db_run(d, &q[in->mode == MODE_IN_PERSON ? Q_TAKE_IN_PERSON : Q_TAKE_ONLINE], sid, 1, NULL, NULL) == -1)
 		return -1;
 	if (existing) {
-		struct dbv v[] = {id_or_null(org),
+		struct dbv v[] = {DB_DV_ID_OR_NULL(org),
 		                  DB_DV_STR(mode_codes[in->mode]),
 		                  DB_DV_STR(status),
-		                  str_or_null(in->idem_key),
+		                  DB_DV_STR_OR_NULL(in->idem_key),
 		                  DB_DV_STR(in->by_organizer ? "organizer" : "self"),
 		                  DB_DV_INT(existing)};
 		if (db_run(d, &q[Q_REG_REVIVE], v, 6, NULL, NULL) == -1)
 			return -1;
 		c->out->id = existing;
 	} else {
-		struct dbv v[] = {DB_DV_INT(in->seminar_id),         DB_DV_INT(in->person_id), id_or_null(org),
-		                  DB_DV_STR(mode_codes[in->mode]),   DB_DV_STR(status),        str_or_null(in->idem_key),
+		struct dbv v[] = {DB_DV_INT(in->seminar_id),         DB_DV_INT(in->person_id), DB_DV_ID_OR_NULL(org),
+		                  DB_DV_STR(mode_codes[in->mode]),   DB_DV_STR(status),        DB_DV_STR_OR_NULL(in->idem_key),
 		                  DB_DV_STR(in->by_organizer ? "organizer" : "self")};
 		if (db_run(d, &q[Q_REG_INSERT], v, 7, &r, &c->a) == -1)
 			return -1;
@@ -634,6 +624,20 @@ int db_register(struct db *d, const struct signup *in, struct reg_state *out)
 	return rc;
 }
 
+/* Columns id, seminar_id, person_id, region_id, mode, status of the first row. */
+static int reg_row(const struct dbres *r, struct reg_info *g)
+{
+	if (r->nrows == 0)
+		return 0;
+	g->id = dbres_int(r, 0, 0);
+	g->seminar_id = dbres_int(r, 0, 1);
+	g->person_id = dbres_int(r, 0, 2);
+	g->region_id = dbres_int(r, 0, 3);
+	mode_from(dbres_str(r, 0, 4), &g->mode);
+	g->status = status_static(dbres_str(r, 0, 5));
+	return 1;
+}
+
 int db_registration_get(struct db *d, struct arena *a, long long id, struct reg_info *g)
 {
 	struct dbv v[] = {DB_DV_INT(id)};
@@ -641,15 +645,7 @@ int db_registration_get(struct db *d, struct arena *a, long long id, struct reg_
 
 	if (db_run(d, &q[Q_REG_GET], v, 1, &r, a) == -1)
 		return -1;
-	if (r.nrows == 0)
-		return 0;
-	g->id = dbres_int(&r, 0, 0);
-	g->seminar_id = dbres_int(&r, 0, 1);
-	g->person_id = dbres_int(&r, 0, 2);
-	g->region_id = dbres_int(&r, 0, 3);
-	mode_from(dbres_str(&r, 0, 4), &g->mode);
-	g->status = status_static(dbres_str(&r, 0, 5));
-	return 1;
+	return reg_row(&r, g);
 }
 
 int db_registration_of(struct db *d, struct arena *a, long long seminar_id, long long person_id, struct reg_info *g,
@@ -660,14 +656,8 @@ int db_registration_of(struct db *d, struct arena *a, long long seminar_id, long
 
 	if (db_run(d, &q[Q_POSITION], v, 2, &r, a) == -1)
 		return -1;
-	if (r.nrows == 0)
+	if (reg_row(&r, g) == 0)
 		return 0;
-	g->id = dbres_int(&r, 0, 0);
-	g->seminar_id = dbres_int(&r, 0, 1);
-	g->person_id = dbres_int(&r, 0, 2);
-	g->region_id = dbres_int(&r, 0, 3);
-	mode_from(dbres_str(&r, 0, 4), &g->mode);
-	g->status = status_static(dbres_str(&r, 0, 5));
 	*position = dbres_int(&r, 0, 6);
 	return 1;
 }
@@ -760,10 +750,10 @@ json_t *db_participants(struct db *d, struct arena *a, long long seminar_id, con
 	                                "phone",  "position",   "mode",      "status",          "#queue_position",
 	                                "created_at", NULL};
 	struct dbv v[] = {DB_DV_INT(seminar_id),        like_or_null(a, f->q),       like_or_null(a, f->q),
-	                  like_or_null(a, f->q),        like_or_null(a, f->q),       str_or_null(f->status),
-	                  str_or_null(f->status),       str_or_null(f->mode),        str_or_null(f->mode),
-	                  id_or_null(f->district_id),   id_or_null(f->district_id),  id_or_null(f->organization_id),
-	                  id_or_null(f->organization_id)};
+	                  like_or_null(a, f->q),        like_or_null(a, f->q),       DB_DV_STR_OR_NULL(f->status),
+	                  DB_DV_STR_OR_NULL(f->status),       DB_DV_STR_OR_NULL(f->mode),        DB_DV_STR_OR_NULL(f->mode),
+	                  DB_DV_ID_OR_NULL(f->district_id),   DB_DV_ID_OR_NULL(f->district_id),  DB_DV_ID_OR_NULL(f->organization_id),
+	                  DB_DV_ID_OR_NULL(f->organization_id)};
 
 	return db_json(d, &q[Q_PARTICIPANTS], v, 13, a, k);
 }
