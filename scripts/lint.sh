@@ -13,7 +13,7 @@ fi
 
 echo "lint: cppcheck"
 if ! cppcheck --quiet --error-exitcode=1 --enable=warning,performance,portability --std=c11 \
-    --inline-suppr -D__GNUC__ -I fcgi/core --suppress=missingIncludeSystem "${files[@]}"; then
+    --inline-suppr -D__GNUC__ -D'json_array_foreach(a,i,v)=for(i=0;i<1;i++)' -D'json_object_foreach(o,k,v)=for(k=0;k;)' -I fcgi/core --suppress=missingIncludeSystem "${files[@]}"; then
     status=1
 fi
 

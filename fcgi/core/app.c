@@ -189,10 +189,18 @@ static void render(struct req *r)
 		if (r->sid != NULL)
 			json_object_set_new(ctx, "csrf", json_string(auth_csrf(r)));
 		char *s;
-		if (r->status >= 400)
-			ctx = json_pack("{s:i, s:O}", "status", r->status, "error", json_object_get(ctx, "message"));
-		s = json_dumps(ctx, JSON_COMPACT);
-		buf_adds(&r->body, s);
+		if (r->status >= 400) {
+			/* Error pages carry "message"; forms shown again carry "error". */
+			json_t *msg = json_object_get(ctx, "message");
+			if (!json_is_string(msg))
+				msg = json_object_get(ctx, "error");
+			ctx = json_pack("{s:i, s:s}", "status", r->status, "error",
+					json_is_string(msg) ? json_string_value(msg)
+					: r->errmsg         ? r->errmsg
+							    : default_message(r->status));
+		}
+		s = ctx ? json_dumps(ctx, JSON_COMPACT) : NULL;
+		buf_adds(&r->body, s ? s : "{}");
 		free(s);
 		if (ctx != r->ctx)
 			json_decref(ctx);
@@ -243,6 +251,8 @@ static void handle(struct req_io *io, void *arg)
 	}
 	r.status = dispatch(&r);
 	render(&r);
+	if (r.cache_key != NULL && r.status == 200)
+		cache_put(r.cache_key, r.cache_version, r.ctype ? r.ctype : "text/html; charset=utf-8", &r.body);
 	if (r.status >= 500)
 		log_msg(LOG_ERROR, r.rid, "%s %s -> %d %s", io_param(io, "REQUEST_METHOD"), r.path ? r.path : "?",
 			r.status, r.errmsg ? r.errmsg : "");

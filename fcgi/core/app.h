@@ -5,6 +5,7 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 
 #include <jansson.h>
 
@@ -90,6 +91,16 @@ const char *weekday_ru(const char *sql);
 /* Base64url without padding, for random tokens. out must hold 4*n/3+4 bytes. */
 void b64url_encode(char *out, const unsigned char *in, size_t n);
 
+/* ---------------------------------------------------------------- cache
+ * A worker's small cache of whole response bodies (pages that are the same
+ * for every guest). An entry serves only while the data version it was made
+ * from is current, and never longer than max_age seconds. */
+
+/* The body stored for key at this version, fresh enough, or NULL; *ctype is set. */
+const struct buf *cache_get(const char *key, const char *version, long max_age, const char **ctype);
+/* Copies the body in (the oldest entry makes room). */
+void cache_put(const char *key, const char *version, const char *ctype, const struct buf *body);
+
 /* ---------------------------------------------------------------- valid
  * The validator table: every input field a program accepts, with its type,
  * limits and the Russian label used in error messages. */
@@ -162,8 +173,14 @@ struct dbres {
 #define DB_DV_STR(x)    ((struct dbv){.t = DBT_STR, .s = (x), .len = strlen(x)})
 #define DB_DV_BIN(x, n) ((struct dbv){.t = DBT_STR, .s = (const char *)(x), .len = (n)})
 /* A string that may be NULL, and an id where 0 means "none": SQL NULL then. */
-#define DB_DV_STR_OR_NULL(x) ((x) != NULL ? DB_DV_STR(x) : DB_DV_NULL)
-#define DB_DV_ID_OR_NULL(x) ((x) > 0 ? DB_DV_INT(x) : DB_DV_NULL)
+static inline struct dbv db_dv_str_or_null(const char *s)
+{
+	return s != NULL ? DB_DV_STR(s) : DB_DV_NULL;
+}
+static inline struct dbv db_dv_id_or_null(long long id)
+{
+	return id > 0 ? DB_DV_INT(id) : DB_DV_NULL;
+}
 
 /* Returns a connected handle or NULL (logged). Arguments are copied. */
 struct db *db_open(const char *socket, const char *user, const char *password, const char *dbname);
@@ -186,7 +203,7 @@ int db_ping(struct db *);
 const char *dbres_str(const struct dbres *, size_t row, size_t col); /* NULL for SQL NULL */
 /* s with LIKE's metacharacters (% _ \) escaped, for "LIKE CONCAT('%', ?, '%')". In the arena. */
 const char *db_like_escape(struct arena *, const char *s);
-long long dbres_int(const struct dbres *, size_t row, size_t col);   /* 0 for SQL NULL */
+long long dbres_int(const struct dbres *, size_t row, size_t col); /* 0 for SQL NULL */
 /* Rows as a JSON array (new reference) of objects: keys name the columns in
  * order; a key starting with '#' makes an integer column (the '#' is dropped).
  * SQL NULL becomes JSON null. */
@@ -317,6 +334,7 @@ struct req {
 	struct buf head, body;
 	const char *ctype;
 	const char *location;
+	const char *cache_key, *cache_version; /* set by a handler: keep a 200 answer in the cache */
 };
 
 /* Program start: loads config (-c FILE, default $SEM_CONFIG or var/app.conf),
@@ -510,8 +528,8 @@ enum reg_outcome {
 	REG_REPLAY,     /* the same request again: out holds the first outcome */
 	REG_ALREADY,    /* the person already has an active registration */
 	REG_NO_SEMINAR,
-	REG_NOT_OPEN,   /* draft */
-	REG_CANCELLED,  /* the seminar is cancelled */
+	REG_NOT_OPEN,  /* draft */
+	REG_CANCELLED, /* the seminar is cancelled */
 	REG_FINISHED,
 	REG_WINDOW,     /* outside the registration window */
 	REG_BAD_MODE,   /* the format does not offer this mode */
@@ -523,8 +541,10 @@ enum reg_outcome {
 struct signup {
 	long long seminar_id, person_id;
 	enum mode mode;
-	const char *idem_key;  /* may be NULL */
-	int by_organizer;      /* taken by an organiser: the window does not apply */
+	const char *idem_key; /* may be NULL */
+	int by_organizer;     /* taken by an organiser: the window does not apply */
+	long long actor_id;   /* who did it, for the audit log */
+	const char *ip;
 };
 struct reg_state {
 	long long id;
@@ -533,7 +553,8 @@ struct reg_state {
 };
 /* Signs a person up in one transaction with the seminar row locked: a place
  * is taken only if one is free, otherwise the person joins that mode's
- * waiting list. Returns the outcome with out filled for CONFIRMED, WAITLISTED,
+ * waiting list; a new registration is written to the audit log in the same
+ * transaction. Returns the outcome with out filled for CONFIRMED, WAITLISTED,
  * REPLAY and ALREADY, or -1 on database failure. */
 int db_register(struct db *, const struct signup *, struct reg_state *out);
 
@@ -547,13 +568,14 @@ int db_registration_get(struct db *, struct arena *, long long id, struct reg_in
 /* Returns 1 with the registration of person in seminar, 0 none, -1 failure; position is the
  * place in the waiting list (0 when not waiting). */
 int db_registration_of(struct db *, struct arena *, long long seminar_id, long long person_id, struct reg_info *,
-                       long long *position);
+		       long long *position);
 /* Cancels; a confirmed place goes to the first person waiting for that mode in the
  * same transaction. Returns 1 cancelled, 0 it already was, -1 failure. */
 int db_registration_cancel(struct db *, long long id);
 /* Moves a registration to the other mode when that mode has a free place (the
  * freed place goes to the waiting list). Returns 1 moved, 0 no free place or the
- * format lacks the mode or the registration is cancelled, -1 failure. */
+ * format lacks the mode or the registration is cancelled, 2 it already is in that
+ * mode (nothing changed), -1 failure. */
 int db_registration_switch(struct db *, long long id, enum mode to);
 /* The person's registrations, soonest first: {id, seminar_id, title, starts_at, ends_at, venue,
  * district, format, mode, status, position}. */
@@ -571,6 +593,9 @@ json_t *db_participant_orgs(struct db *, struct arena *, long long seminar_id);
 json_t *db_participant_districts(struct db *, struct arena *, long long seminar_id);
 /* Registrations of a seminar counted by {mode, status, n}. */
 json_t *db_registration_counts(struct db *, struct arena *, long long seminar_id);
+/* A version of everything the catalogue shows of seminars: the latest change of any seminar row
+ * (places included). "" when there are none; NULL on failure. In the arena. */
+const char *db_seminars_version(struct db *, struct arena *);
 /* Looks up a person by e-mail: returns the id, 0 none, -1 failure. */
 long long db_person_by_email(struct db *, struct arena *, const char *email);
 

@@ -53,9 +53,9 @@ long long db_person_create(struct db *d, const struct person_new *p)
 			  DB_DV_STR(p->password_hash),
 			  DB_DV_STR(p->full_name),
 			  DB_DV_STR(p->full_name_dat),
-			  DB_DV_STR_OR_NULL(p->phone),
-			  DB_DV_STR_OR_NULL(p->position),
-			  DB_DV_ID_OR_NULL(p->organization_id),
+			  db_dv_str_or_null(p->phone),
+			  db_dv_str_or_null(p->position),
+			  db_dv_id_or_null(p->organization_id),
 			  DB_DV_STR(p->consent_version)};
 	struct dbres res;
 	struct arena a = {0};
@@ -155,8 +155,8 @@ int db_session_user(struct db *d, struct arena *a, const unsigned char hash[32],
 int db_grant_add(struct db *d, long long person_id, enum role role, long long region_id, long long sector_id,
 		 long long by)
 {
-	struct dbv v[] = {DB_DV_INT(person_id), DB_DV_STR(role_codes[role]), DB_DV_ID_OR_NULL(region_id),
-			  DB_DV_ID_OR_NULL(sector_id), DB_DV_ID_OR_NULL(by)};
+	struct dbv v[] = {DB_DV_INT(person_id), DB_DV_STR(role_codes[role]), db_dv_id_or_null(region_id),
+			  db_dv_id_or_null(sector_id), db_dv_id_or_null(by)};
 
 	if (db_run(d, &q[Q_GRANT_INSERT], v, 5, NULL, NULL) == 0)
 		return 1;
@@ -204,8 +204,8 @@ int db_throttle_clear(struct db *d, const char *bucket)
 int db_audit(struct db *d, long long person_id, const char *action, const char *otype, long long oid, const char *ip,
 	     const char *detail)
 {
-	struct dbv v[] = {DB_DV_ID_OR_NULL(person_id), DB_DV_STR(action), DB_DV_STR_OR_NULL(otype),
-			  DB_DV_ID_OR_NULL(oid),       DB_DV_STR_OR_NULL(ip),   DB_DV_STR_OR_NULL(detail)};
+	struct dbv v[] = {db_dv_id_or_null(person_id), DB_DV_STR(action),     db_dv_str_or_null(otype),
+			  db_dv_id_or_null(oid),       db_dv_str_or_null(ip), db_dv_str_or_null(detail)};
 
 	return db_run(d, &q[Q_AUDIT], v, 6, NULL, NULL);
 }

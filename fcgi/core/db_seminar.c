@@ -27,7 +27,6 @@ enum {
 	Q_MANAGE,
 	Q_IDEM,
 	Q_REG_OF,
-	Q_ORG_OF,
 	Q_ORG_COUNT,
 	Q_TAKE_IN_PERSON,
 	Q_TAKE_ONLINE,
@@ -46,32 +45,41 @@ enum {
 	Q_PART_DISTRICTS,
 	Q_PERSON_BY_EMAIL,
 	Q_COUNTS,
+	Q_VERSION,
 	Q__MAX
 };
 
 /* A seminar's mode columns differ only by name, so each mode has its statements. */
-#define SEMINAR_COLS                                                                                          \
-	"s.id, s.organizer_id, s.region_id, s.district_id, s.title, s.description, s.format, s.status, s.venue, " \
-	"s.address, s.stream_url, s.reg_opens_at, s.reg_closes_at, s.hours, s.starts_at, s.ends_at, d.name, "    \
-	"r.name, (SELECT GROUP_CONCAT(x.name ORDER BY x.id SEPARATOR ', ') FROM seminar_sector ss "             \
-	"JOIN sector x ON x.id = ss.sector_id WHERE ss.seminar_id = s.id), s.cap_in_person, "                    \
-	"IFNULL(s.cap_online, -1), s.taken_in_person, s.taken_online, IFNULL(s.org_limit, 0), "                  \
-	"s.reg_opens_at IS NOT NULL AND s.reg_opens_at > NOW(), s.reg_closes_at IS NOT NULL AND s.reg_closes_at <= NOW()"
-#define POSITION_SQL                                                                                         \
-	"(SELECT COUNT(*) FROM registration w WHERE w.seminar_id = r.seminar_id AND w.mode = r.mode AND "        \
+#define SEMINAR_COLS                                                                                                   \
+	"s.id, s.organizer_id, s.region_id, s.district_id, s.title, s.description, s.format, s.status, s.venue, "      \
+	"s.address, s.stream_url, s.reg_opens_at, s.reg_closes_at, s.hours, s.starts_at, s.ends_at, "                  \
+	"(SELECT name FROM district WHERE id = s.district_id), (SELECT name FROM region WHERE id = s.region_id), "     \
+	"(SELECT GROUP_CONCAT(x.name ORDER BY x.id SEPARATOR ', ') FROM seminar_sector ss "                            \
+	"JOIN sector x ON x.id = ss.sector_id WHERE ss.seminar_id = s.id), s.cap_in_person, "                          \
+	"IFNULL(s.cap_online, -1), s.taken_in_person, s.taken_online, IFNULL(s.org_limit, 0), "                        \
+	"s.reg_opens_at IS NOT NULL AND s.reg_opens_at > NOW(), s.reg_closes_at IS NOT NULL AND s.reg_closes_at <= "   \
+	"NOW()"
+#define POSITION_SQL                                                                                                   \
+	"(SELECT COUNT(*) FROM registration w WHERE w.seminar_id = r.seminar_id AND w.mode = r.mode AND "              \
 	"w.status = 'waitlisted' AND (w.queued_at < r.queued_at OR (w.queued_at = r.queued_at AND w.id <= r.id)))"
 
 static struct dbq q[Q__MAX] = {
-	[Q_SEMINAR] = {"SELECT " SEMINAR_COLS " FROM seminar s JOIN region r ON r.id = s.region_id "
-	               "LEFT JOIN district d ON d.id = s.district_id WHERE s.id = ?"},
-	[Q_SEMINAR_LOCK] = {"SELECT " SEMINAR_COLS " FROM seminar s JOIN region r ON r.id = s.region_id "
-	                    "LEFT JOIN district d ON d.id = s.district_id WHERE s.id = ? FOR UPDATE"},
+	[Q_SEMINAR] = {"SELECT " SEMINAR_COLS " FROM seminar s WHERE s.id = ?"},
+	/* Only the seminar row is locked (a join would lock its region and district
+	 * too, and serialise every sign-up of a region), and only what the places
+	 * logic needs is read while the lock is held. */
+	[Q_SEMINAR_LOCK] =
+		{"SELECT id, region_id, format, status, cap_in_person, IFNULL(cap_online, -1), "
+		 "taken_in_person, taken_online, IFNULL(org_limit, 0), "
+		 "reg_opens_at IS NOT NULL AND reg_opens_at > NOW(), "
+		 "reg_closes_at IS NOT NULL AND reg_closes_at <= NOW() FROM seminar WHERE id = ? FOR UPDATE"},
 	[Q_SEMINAR_INSERT] = {"INSERT INTO seminar (organizer_id, region_id, district_id, title, description, format, "
-	                      "venue, address, stream_url, reg_opens_at, reg_closes_at, hours, cap_in_person, "
-	                      "cap_online, org_limit) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"},
-	[Q_SEMINAR_UPDATE] = {"UPDATE seminar SET region_id = ?, district_id = ?, title = ?, description = ?, "
-	                      "format = ?, venue = ?, address = ?, stream_url = ?, reg_opens_at = ?, reg_closes_at = ?, "
-	                      "hours = ?, cap_in_person = ?, cap_online = ?, org_limit = ? WHERE id = ?"},
+			      "venue, address, stream_url, reg_opens_at, reg_closes_at, hours, cap_in_person, "
+			      "cap_online, org_limit) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"},
+	[Q_SEMINAR_UPDATE] =
+		{"UPDATE seminar SET region_id = ?, district_id = ?, title = ?, description = ?, "
+		 "format = ?, venue = ?, address = ?, stream_url = ?, reg_opens_at = ?, reg_closes_at = ?, "
+		 "hours = ?, cap_in_person = ?, cap_online = ?, org_limit = ?, updated_at = NOW(6) WHERE id = ?"},
 	[Q_SECTORS_CLEAR] = {"DELETE FROM seminar_sector WHERE seminar_id = ?"},
 	[Q_SECTOR_ADD] = {"INSERT IGNORE INTO seminar_sector (seminar_id, sector_id) VALUES (?, ?)"},
 	[Q_SECTOR_IDS] = {"SELECT sector_id FROM seminar_sector WHERE seminar_id = ? ORDER BY sector_id"},
@@ -80,76 +88,81 @@ static struct dbq q[Q__MAX] = {
 	[Q_STATUS_SET] = {"UPDATE seminar SET status = ? WHERE id = ?"},
 	[Q_SESSION_ADD] = {"INSERT INTO seminar_session (seminar_id, starts_at, ends_at) VALUES (?, ?, ?)"},
 	[Q_SESSION_DELETE] = {"DELETE FROM seminar_session WHERE id = ? AND seminar_id = ?"},
-	[Q_DATES] = {"UPDATE seminar SET starts_at = (SELECT MIN(starts_at) FROM seminar_session WHERE seminar_id = ?), "
-	             "ends_at = (SELECT MAX(ends_at) FROM seminar_session WHERE seminar_id = ?) WHERE id = ?"},
+	[Q_DATES] =
+		{"UPDATE seminar SET starts_at = (SELECT MIN(starts_at) FROM seminar_session WHERE seminar_id = ?), "
+		 "ends_at = (SELECT MAX(ends_at) FROM seminar_session WHERE seminar_id = ?) WHERE id = ?"},
 	[Q_SESSIONS] = {"SELECT id, starts_at, ends_at FROM seminar_session WHERE seminar_id = ? ORDER BY starts_at"},
 /* Each optional filter is "? IS NULL OR ...", so one prepared statement serves every combination. */
-#define CATALOGUE_WHERE                                                                                       \
-	"FROM seminar s LEFT JOIN district d ON d.id = s.district_id WHERE s.status = 'published' "             \
+#define CATALOGUE_WHERE                                                                                                \
+	"FROM seminar s LEFT JOIN district d ON d.id = s.district_id WHERE s.status = 'published' "                    \
 	"AND (? IS NULL OR EXISTS (SELECT 1 FROM seminar_sector ss WHERE ss.seminar_id = s.id AND ss.sector_id = ?)) " \
-	"AND (? IS NULL OR s.format = ?) AND (? IS NULL OR s.region_id = ?) AND (? IS NULL OR s.district_id = ?) " \
-	"AND (s.ends_at IS NULL OR s.ends_at >= ?) AND (? IS NULL OR s.starts_at < ? + INTERVAL 1 DAY) "        \
-	"AND (? IS NULL OR s.title LIKE CONCAT('%', ?, '%') OR s.venue LIKE CONCAT('%', ?, '%') "                \
+	"AND (? IS NULL OR s.format = ?) AND (? IS NULL OR s.region_id = ?) AND (? IS NULL OR s.district_id = ?) "     \
+	"AND (s.ends_at IS NULL OR s.ends_at >= ?) AND (? IS NULL OR s.starts_at < ? + INTERVAL 1 DAY) "               \
+	"AND (? IS NULL OR s.title LIKE CONCAT('%', ?, '%') OR s.venue LIKE CONCAT('%', ?, '%') "                      \
 	"OR d.name LIKE CONCAT('%', ?, '%'))"
 	[Q_CATALOGUE] = {"SELECT s.id, s.title, s.starts_at, s.venue, d.name, s.format, s.cap_in_person, s.cap_online, "
-	                 "s.taken_in_person, s.taken_online, (SELECT GROUP_CONCAT(x.name ORDER BY x.id SEPARATOR ', ') "
-	                 "FROM seminar_sector ss JOIN sector x ON x.id = ss.sector_id WHERE ss.seminar_id = s.id) "
-	                 CATALOGUE_WHERE " ORDER BY s.starts_at IS NULL, s.starts_at, s.id LIMIT ? OFFSET ?"},
+			 "s.taken_in_person, s.taken_online, (SELECT GROUP_CONCAT(x.name ORDER BY x.id SEPARATOR ', ') "
+			 "FROM seminar_sector ss JOIN sector x ON x.id = ss.sector_id WHERE ss.seminar_id = "
+			 "s.id) " CATALOGUE_WHERE " ORDER BY s.starts_at IS NULL, s.starts_at, s.id LIMIT ? OFFSET ?"},
 	[Q_CATALOGUE_COUNT] = {"SELECT COUNT(*) " CATALOGUE_WHERE},
 	[Q_MANAGE] = {"SELECT s.id, s.title, s.status, s.format, s.starts_at, s.region_id, s.organizer_id, "
-	              "s.cap_in_person, s.cap_online, "
-	              "COALESCE(SUM(g.mode = 'in_person' AND g.status = 'confirmed'), 0), "
-	              "COALESCE(SUM(g.mode = 'in_person' AND g.status = 'waitlisted'), 0), "
-	              "COALESCE(SUM(g.mode = 'in_person' AND g.status = 'cancelled'), 0), "
-	              "COALESCE(SUM(g.mode = 'online' AND g.status = 'confirmed'), 0), "
-	              "COALESCE(SUM(g.mode = 'online' AND g.status = 'waitlisted'), 0), "
-	              "COALESCE(SUM(g.mode = 'online' AND g.status = 'cancelled'), 0) "
-	              "FROM seminar s LEFT JOIN registration g ON g.seminar_id = s.id "
-	              "GROUP BY s.id ORDER BY s.starts_at IS NULL DESC, s.starts_at DESC, s.id DESC"},
-	[Q_IDEM] = {"SELECT id, seminar_id, person_id, mode, status FROM registration WHERE idem_key = ?"},
+		      "s.cap_in_person, s.cap_online, "
+		      "COALESCE(SUM(g.mode = 'in_person' AND g.status = 'confirmed'), 0), "
+		      "COALESCE(SUM(g.mode = 'in_person' AND g.status = 'waitlisted'), 0), "
+		      "COALESCE(SUM(g.mode = 'in_person' AND g.status = 'cancelled'), 0), "
+		      "COALESCE(SUM(g.mode = 'online' AND g.status = 'confirmed'), 0), "
+		      "COALESCE(SUM(g.mode = 'online' AND g.status = 'waitlisted'), 0), "
+		      "COALESCE(SUM(g.mode = 'online' AND g.status = 'cancelled'), 0) "
+		      "FROM seminar s LEFT JOIN registration g ON g.seminar_id = s.id "
+		      "GROUP BY s.id ORDER BY s.starts_at IS NULL DESC, s.starts_at DESC, s.id DESC"},
+	/* Before the lock, in one round trip: the person's organisation and the
+	 * registration an earlier try of this request may have made. */
+	[Q_IDEM] = {"SELECT p.organization_id, g.id, g.seminar_id, g.person_id, g.mode, g.status FROM person p "
+		    "LEFT JOIN registration g ON g.idem_key = ? WHERE p.id = ?"},
 	[Q_REG_OF] = {"SELECT id, mode, status, idem_key FROM registration WHERE seminar_id = ? AND person_id = ?"},
-	[Q_ORG_OF] = {"SELECT organization_id FROM person WHERE id = ?"},
 	[Q_ORG_COUNT] = {"SELECT COUNT(*) FROM registration WHERE seminar_id = ? AND organization_id = ? "
-	                 "AND status <> 'cancelled'"},
+			 "AND status <> 'cancelled'"},
 	[Q_TAKE_IN_PERSON] = {"UPDATE seminar SET taken_in_person = taken_in_person + 1 WHERE id = ?"},
 	[Q_TAKE_ONLINE] = {"UPDATE seminar SET taken_online = taken_online + 1 WHERE id = ?"},
 	[Q_FREE_IN_PERSON] = {"UPDATE seminar SET taken_in_person = taken_in_person - 1 WHERE id = ?"},
 	[Q_FREE_ONLINE] = {"UPDATE seminar SET taken_online = taken_online - 1 WHERE id = ?"},
 	[Q_REG_INSERT] = {"INSERT INTO registration (seminar_id, person_id, organization_id, mode, status, queued_at, "
-	                  "idem_key, source) VALUES (?, ?, ?, ?, ?, NOW(6), ?, ?)"},
+			  "idem_key, source) VALUES (?, ?, ?, ?, ?, NOW(6), ?, ?)"},
 	[Q_REG_REVIVE] = {"UPDATE registration SET organization_id = ?, mode = ?, status = ?, queued_at = NOW(6), "
-	                  "idem_key = ?, source = ?, cancelled_at = NULL WHERE id = ?"},
+			  "idem_key = ?, source = ?, cancelled_at = NULL WHERE id = ?"},
 	[Q_REG_GET] = {"SELECT g.id, g.seminar_id, g.person_id, s.region_id, g.mode, g.status FROM registration g "
-	               "JOIN seminar s ON s.id = g.seminar_id WHERE g.id = ?"},
+		       "JOIN seminar s ON s.id = g.seminar_id WHERE g.id = ?"},
 	[Q_REG_STATUS] = {"SELECT seminar_id, mode, status FROM registration WHERE id = ?"},
 	[Q_REG_SET] = {"UPDATE registration SET mode = ?, status = ?, "
-	               "cancelled_at = IF(? = 'cancelled', NOW(), NULL) WHERE id = ?"},
+		       "cancelled_at = IF(? = 'cancelled', NOW(), NULL) WHERE id = ?"},
 	[Q_FIRST_WAITING] = {"SELECT id FROM registration WHERE seminar_id = ? AND mode = ? AND status = 'waitlisted' "
-	                     "ORDER BY queued_at, id LIMIT 1"},
+			     "ORDER BY queued_at, id LIMIT 1"},
 	[Q_POSITION] = {"SELECT r.id, r.seminar_id, r.person_id, s.region_id, r.mode, r.status, "
-	                "IF(r.status = 'waitlisted', " POSITION_SQL ", 0) FROM registration r "
-	                "JOIN seminar s ON s.id = r.seminar_id WHERE r.seminar_id = ? AND r.person_id = ?"},
+			"IF(r.status = 'waitlisted', " POSITION_SQL ", 0) FROM registration r "
+			"JOIN seminar s ON s.id = r.seminar_id WHERE r.seminar_id = ? AND r.person_id = ?"},
 	[Q_PERSON_REGS] = {"SELECT r.id, s.id, s.title, s.starts_at, s.ends_at, s.venue, d.name, s.format, r.mode, "
-	                   "r.status, IF(r.status = 'waitlisted', " POSITION_SQL ", 0), "
-	                   "s.ends_at IS NOT NULL AND s.ends_at < NOW() FROM registration r "
-	                   "JOIN seminar s ON s.id = r.seminar_id LEFT JOIN district d ON d.id = s.district_id "
-	                   "WHERE r.person_id = ? ORDER BY s.starts_at IS NULL, s.starts_at, r.id"},
+			   "r.status, IF(r.status = 'waitlisted', " POSITION_SQL ", 0), "
+			   "s.ends_at IS NOT NULL AND s.ends_at < NOW() FROM registration r "
+			   "JOIN seminar s ON s.id = r.seminar_id LEFT JOIN district d ON d.id = s.district_id "
+			   "WHERE r.person_id = ? ORDER BY s.starts_at IS NULL, s.starts_at, r.id"},
 	[Q_PARTICIPANTS] = {"SELECT r.id, p.id, p.full_name, o.short_name, d.name, p.email, p.phone, p.position, "
-	                    "r.mode, r.status, IF(r.status = 'waitlisted', " POSITION_SQL ", NULL), r.created_at "
-	                    "FROM registration r JOIN person p ON p.id = r.person_id "
-	                    "LEFT JOIN organization o ON o.id = r.organization_id "
-	                    "LEFT JOIN district d ON d.id = o.district_id WHERE r.seminar_id = ? "
-	                    "AND (? IS NULL OR p.full_name LIKE CONCAT('%', ?, '%') "
-	                    "OR o.short_name LIKE CONCAT('%', ?, '%') OR o.name LIKE CONCAT('%', ?, '%')) "
-	                    "AND (? IS NULL OR r.status = ?) AND (? IS NULL OR r.mode = ?) "
-	                    "AND (? IS NULL OR o.district_id = ?) AND (? IS NULL OR r.organization_id = ?) "
-	                    "ORDER BY FIELD(r.status, 'confirmed', 'waitlisted', 'cancelled'), r.queued_at, r.id"},
-	[Q_PART_ORGS] = {"SELECT DISTINCT o.id, o.short_name FROM registration r "
-	                 "JOIN organization o ON o.id = r.organization_id WHERE r.seminar_id = ? ORDER BY o.short_name"},
+			    "r.mode, r.status, IF(r.status = 'waitlisted', " POSITION_SQL ", NULL), r.created_at "
+			    "FROM registration r JOIN person p ON p.id = r.person_id "
+			    "LEFT JOIN organization o ON o.id = r.organization_id "
+			    "LEFT JOIN district d ON d.id = o.district_id WHERE r.seminar_id = ? "
+			    "AND (? IS NULL OR p.full_name LIKE CONCAT('%', ?, '%') "
+			    "OR o.short_name LIKE CONCAT('%', ?, '%') OR o.name LIKE CONCAT('%', ?, '%')) "
+			    "AND (? IS NULL OR r.status = ?) AND (? IS NULL OR r.mode = ?) "
+			    "AND (? IS NULL OR o.district_id = ?) AND (? IS NULL OR r.organization_id = ?) "
+			    "ORDER BY FIELD(r.status, 'confirmed', 'waitlisted', 'cancelled'), r.queued_at, r.id"},
+	[Q_PART_ORGS] =
+		{"SELECT DISTINCT o.id, o.short_name FROM registration r "
+		 "JOIN organization o ON o.id = r.organization_id WHERE r.seminar_id = ? ORDER BY o.short_name"},
 	[Q_PART_DISTRICTS] = {"SELECT DISTINCT d.id, d.name FROM registration r "
-	                      "JOIN organization o ON o.id = r.organization_id JOIN district d ON d.id = o.district_id "
-	                      "WHERE r.seminar_id = ? ORDER BY d.name"},
+			      "JOIN organization o ON o.id = r.organization_id JOIN district d ON d.id = o.district_id "
+			      "WHERE r.seminar_id = ? ORDER BY d.name"},
 	[Q_PERSON_BY_EMAIL] = {"SELECT id FROM person WHERE email = ?"},
+	[Q_VERSION] = {"SELECT MAX(updated_at) FROM seminar"},
 	[Q_COUNTS] = {"SELECT mode, status, COUNT(*) FROM registration WHERE seminar_id = ? GROUP BY mode, status"},
 };
 
@@ -189,12 +202,12 @@ int seminar_offers(const struct seminar *s, enum mode m)
 	return strcmp(s->format, mode_codes[m]) == 0;
 }
 
-static int seminar_row(struct db *d, struct arena *a, long long id, struct seminar *s, int lock)
+static int seminar_row(struct db *d, struct arena *a, long long id, struct seminar *s)
 {
 	struct dbv v[] = {DB_DV_INT(id)};
 	struct dbres r;
 
-	if (db_run(d, &q[lock ? Q_SEMINAR_LOCK : Q_SEMINAR], v, 1, &r, a) == -1)
+	if (db_run(d, &q[Q_SEMINAR], v, 1, &r, a) == -1)
 		return -1;
 	if (r.nrows == 0)
 		return 0;
@@ -228,9 +241,35 @@ static int seminar_row(struct db *d, struct arena *a, long long id, struct semin
 	return 1;
 }
 
+/* Locks the seminar row for a change of places; fills id, region, format,
+ * status, capacities, counters, the organisation limit and the window flags. */
+static int seminar_lock(struct db *d, struct arena *a, long long id, struct seminar *s)
+{
+	struct dbv v[] = {DB_DV_INT(id)};
+	struct dbres r;
+
+	if (db_run(d, &q[Q_SEMINAR_LOCK], v, 1, &r, a) == -1)
+		return -1;
+	if (r.nrows == 0)
+		return 0;
+	memset(s, 0, sizeof(*s));
+	s->id = dbres_int(&r, 0, 0);
+	s->region_id = dbres_int(&r, 0, 1);
+	s->format = dbres_str(&r, 0, 2);
+	s->status = dbres_str(&r, 0, 3);
+	s->cap[MODE_IN_PERSON] = dbres_int(&r, 0, 4);
+	s->cap[MODE_ONLINE] = dbres_int(&r, 0, 5);
+	s->taken[MODE_IN_PERSON] = dbres_int(&r, 0, 6);
+	s->taken[MODE_ONLINE] = dbres_int(&r, 0, 7);
+	s->org_limit = dbres_int(&r, 0, 8);
+	s->reg_not_yet = dbres_int(&r, 0, 9) != 0;
+	s->reg_over = dbres_int(&r, 0, 10) != 0;
+	return 1;
+}
+
 int db_seminar_get(struct db *d, struct arena *a, long long id, struct seminar *s)
 {
-	return seminar_row(d, a, id, s, 0);
+	return seminar_row(d, a, id, s);
 }
 
 static int seat_free(const struct seminar *s, enum mode m)
@@ -252,7 +291,7 @@ static int place_freed(struct db *d, struct arena *a, long long seminar_id, enum
 		return db_run(d, &q[m == MODE_IN_PERSON ? Q_FREE_IN_PERSON : Q_FREE_ONLINE], sid, 1, NULL, NULL);
 	{
 		struct dbv set[] = {DB_DV_STR(mode_codes[m]), DB_DV_STR("confirmed"), DB_DV_STR("confirmed"),
-		                    DB_DV_INT(dbres_int(&r, 0, 0))};
+				    DB_DV_INT(dbres_int(&r, 0, 0))};
 		return db_run(d, &q[Q_REG_SET], set, 4, NULL, NULL);
 	}
 }
@@ -263,7 +302,7 @@ static int promote_all(struct db *d, struct arena *a, long long seminar_id)
 	struct seminar s;
 	int m;
 
-	if (seminar_row(d, a, seminar_id, &s, 1) != 1)
+	if (seminar_lock(d, a, seminar_id, &s) != 1)
 		return -1;
 	for (m = 0; m < MODE__MAX; m++)
 		while (seat_free(&s, (enum mode)m)) {
@@ -275,9 +314,10 @@ static int promote_all(struct db *d, struct arena *a, long long seminar_id)
 			if (r.nrows == 0)
 				break;
 			struct dbv set[] = {DB_DV_STR(mode_codes[m]), DB_DV_STR("confirmed"), DB_DV_STR("confirmed"),
-			                    DB_DV_INT(dbres_int(&r, 0, 0))};
+					    DB_DV_INT(dbres_int(&r, 0, 0))};
 			if (db_run(d, &q[Q_REG_SET], set, 4, NULL, NULL) == -1 ||
-			    db_run(d, &q[m == MODE_IN_PERSON ? Q_TAKE_IN_PERSON : Q_TAKE_ONLINE], sid, 1, NULL, NULL) == -1)
+			    db_run(d, &q[m == MODE_IN_PERSON ? Q_TAKE_IN_PERSON : Q_TAKE_ONLINE], sid, 1, NULL, NULL) ==
+				    -1)
 				return -1;
 			s.taken[m]++;
 		}
@@ -296,12 +336,21 @@ static int save_tx(struct db *d, void *arg)
 {
 	struct save_ctx *c = arg;
 	const struct seminar_edit *e = c->e;
-	struct dbv common[] = {DB_DV_INT(e->region_id),       DB_DV_ID_OR_NULL(e->district_id), DB_DV_STR(e->title),
-	                       DB_DV_STR(e->description),     DB_DV_STR(e->format),       DB_DV_STR_OR_NULL(e->venue),
-	                       DB_DV_STR_OR_NULL(e->address),       DB_DV_STR_OR_NULL(e->stream_url), DB_DV_STR_OR_NULL(e->reg_opens),
-	                       DB_DV_STR_OR_NULL(e->reg_closes),    DB_DV_STR_OR_NULL(e->hours),      DB_DV_INT(e->cap_in_person),
-	                       e->cap_online < 0 ? DB_DV_NULL : DB_DV_INT(e->cap_online), DB_DV_ID_OR_NULL(e->org_limit),
-	                       DB_DV_INT(e->id)};
+	struct dbv common[] = {DB_DV_INT(e->region_id),
+			       db_dv_id_or_null(e->district_id),
+			       DB_DV_STR(e->title),
+			       DB_DV_STR(e->description),
+			       DB_DV_STR(e->format),
+			       db_dv_str_or_null(e->venue),
+			       db_dv_str_or_null(e->address),
+			       db_dv_str_or_null(e->stream_url),
+			       db_dv_str_or_null(e->reg_opens),
+			       db_dv_str_or_null(e->reg_closes),
+			       db_dv_str_or_null(e->hours),
+			       DB_DV_INT(e->cap_in_person),
+			       e->cap_online < 0 ? DB_DV_NULL : DB_DV_INT(e->cap_online),
+			       db_dv_id_or_null(e->org_limit),
+			       DB_DV_INT(e->id)};
 	struct dbres r;
 	size_t i;
 
@@ -317,7 +366,7 @@ static int save_tx(struct db *d, void *arg)
 	} else {
 		struct seminar s;
 		/* The row lock orders this after any sign-up in flight. */
-		if (seminar_row(d, &c->a, e->id, &s, 1) != 1)
+		if (seminar_lock(d, &c->a, e->id, &s) != 1)
 			return -1;
 		if (e->cap_in_person < s.taken[MODE_IN_PERSON] ||
 		    (e->cap_online >= 0 && e->cap_online < s.taken[MODE_ONLINE]))
@@ -473,15 +522,35 @@ json_t *db_seminar_sector_ids(struct db *d, struct arena *a, long long seminar_i
 
 json_t *db_catalogue(struct db *d, struct arena *a, const struct catalogue_filter *f, long long *total)
 {
-	static const char *const k[] = {"#id",           "title",           "starts_at",    "venue",
-	                                "district",      "format",          "#cap_in_person", "#cap_online",
-	                                "#taken_in_person", "#taken_online", "sectors",      NULL};
-	struct dbv v[17] = {
-		DB_DV_ID_OR_NULL(f->sector_id),   DB_DV_ID_OR_NULL(f->sector_id),   DB_DV_STR_OR_NULL(f->format), DB_DV_STR_OR_NULL(f->format),
-		DB_DV_ID_OR_NULL(f->region_id),   DB_DV_ID_OR_NULL(f->region_id),   DB_DV_ID_OR_NULL(f->district_id),
-		DB_DV_ID_OR_NULL(f->district_id), DB_DV_STR(f->from),         DB_DV_STR_OR_NULL(f->to),     DB_DV_STR_OR_NULL(f->to),
-		like_or_null(a, f->q),      like_or_null(a, f->q),      like_or_null(a, f->q),  like_or_null(a, f->q),
-		DB_DV_INT(f->limit),        DB_DV_INT(f->offset)};
+	static const char *const k[] = {"#id",
+					"title",
+					"starts_at",
+					"venue",
+					"district",
+					"format",
+					"#cap_in_person",
+					"#cap_online",
+					"#taken_in_person",
+					"#taken_online",
+					"sectors",
+					NULL};
+	struct dbv v[17] = {db_dv_id_or_null(f->sector_id),
+			    db_dv_id_or_null(f->sector_id),
+			    db_dv_str_or_null(f->format),
+			    db_dv_str_or_null(f->format),
+			    db_dv_id_or_null(f->region_id),
+			    db_dv_id_or_null(f->region_id),
+			    db_dv_id_or_null(f->district_id),
+			    db_dv_id_or_null(f->district_id),
+			    DB_DV_STR(f->from),
+			    db_dv_str_or_null(f->to),
+			    db_dv_str_or_null(f->to),
+			    like_or_null(a, f->q),
+			    like_or_null(a, f->q),
+			    like_or_null(a, f->q),
+			    like_or_null(a, f->q),
+			    DB_DV_INT(f->limit),
+			    DB_DV_INT(f->offset)};
 	struct dbres r;
 
 	if (db_run(d, &q[Q_CATALOGUE_COUNT], v, 15, &r, a) == -1)
@@ -493,21 +562,21 @@ json_t *db_catalogue(struct db *d, struct arena *a, const struct catalogue_filte
 json_t *db_manage_seminars(struct db *d, struct arena *a)
 {
 	static const char *const k[] = {"#id",
-	                                "title",
-	                                "status",
-	                                "format",
-	                                "starts_at",
-	                                "#region_id",
-	                                "#organizer_id",
-	                                "#cap_in_person",
-	                                "#cap_online",
-	                                "#in_person_confirmed",
-	                                "#in_person_waitlisted",
-	                                "#in_person_cancelled",
-	                                "#online_confirmed",
-	                                "#online_waitlisted",
-	                                "#online_cancelled",
-	                                NULL};
+					"title",
+					"status",
+					"format",
+					"starts_at",
+					"#region_id",
+					"#organizer_id",
+					"#cap_in_person",
+					"#cap_online",
+					"#in_person_confirmed",
+					"#in_person_waitlisted",
+					"#in_person_cancelled",
+					"#online_confirmed",
+					"#online_waitlisted",
+					"#online_cancelled",
+					NULL};
 
 	return db_json(d, &q[Q_MANAGE], NULL, 0, a, k);
 }
@@ -526,7 +595,7 @@ static int register_tx(struct db *d, void *arg)
 	const struct signup *in = c->in;
 	struct dbv sid[] = {DB_DV_INT(in->seminar_id)};
 	struct dbv who[] = {DB_DV_INT(in->seminar_id), DB_DV_INT(in->person_id)};
-	struct dbv pid[] = {DB_DV_INT(in->person_id)};
+	struct dbv k[] = {db_dv_str_or_null(in->idem_key), DB_DV_INT(in->person_id)};
 	struct seminar s;
 	struct dbres r;
 	long long org, existing = 0;
@@ -534,22 +603,20 @@ static int register_tx(struct db *d, void *arg)
 	int rc;
 
 	arena_reset(&c->a);
-	if (in->idem_key != NULL) {
-		struct dbv k[] = {DB_DV_STR(in->idem_key)};
-		if (db_run(d, &q[Q_IDEM], k, 1, &r, &c->a) == -1)
-			return -1;
-		if (r.nrows == 1) {
-			if (dbres_int(&r, 0, 1) != in->seminar_id || dbres_int(&r, 0, 2) != in->person_id)
-				return REG_KEY_REUSED;
-			c->out->id = dbres_int(&r, 0, 0);
-			mode_from(dbres_str(&r, 0, 3), &c->out->mode);
-			c->out->status = status_static(dbres_str(&r, 0, 4));
-			return REG_REPLAY;
-		}
+	if (db_run(d, &q[Q_IDEM], k, 2, &r, &c->a) == -1 || r.nrows == 0)
+		return -1;
+	org = dbres_int(&r, 0, 0);
+	if (dbres_str(&r, 0, 1) != NULL) {
+		if (dbres_int(&r, 0, 2) != in->seminar_id || dbres_int(&r, 0, 3) != in->person_id)
+			return REG_KEY_REUSED;
+		c->out->id = dbres_int(&r, 0, 1);
+		mode_from(dbres_str(&r, 0, 4), &c->out->mode);
+		c->out->status = status_static(dbres_str(&r, 0, 5));
+		return REG_REPLAY;
 	}
 	/* Every change of a seminar's places starts by locking its row: sign-ups,
 	 * cancellations, mode switches and capacity changes happen one at a time. */
-	if ((rc = seminar_row(d, &c->a, in->seminar_id, &s, 1)) != 1)
+	if ((rc = seminar_lock(d, &c->a, in->seminar_id, &s)) != 1)
 		return rc == 0 ? REG_NO_SEMINAR : -1;
 	if (strcmp(s.status, "draft") == 0)
 		return REG_NOT_OPEN;
@@ -559,8 +626,6 @@ static int register_tx(struct db *d, void *arg)
 		return REG_FINISHED;
 	if (!in->by_organizer && (s.reg_not_yet || s.reg_over))
 		return REG_WINDOW;
-	if (!seminar_offers(&s, in->mode))
-		return REG_BAD_MODE;
 	if (db_run(d, &q[Q_REG_OF], who, 2, &r, &c->a) == -1)
 		return -1;
 	if (r.nrows == 1) {
@@ -575,9 +640,8 @@ static int register_tx(struct db *d, void *arg)
 			return key && in->idem_key && strcmp(key, in->idem_key) == 0 ? REG_REPLAY : REG_ALREADY;
 		}
 	}
-	if (db_run(d, &q[Q_ORG_OF], pid, 1, &r, &c->a) == -1 || r.nrows == 0)
-		return -1;
-	org = dbres_int(&r, 0, 0);
+	if (!seminar_offers(&s, in->mode))
+		return REG_BAD_MODE;
 	if (s.org_limit > 0 && org > 0) {
 		struct dbv o[] = {DB_DV_INT(in->seminar_id), DB_DV_INT(org)};
 		if (db_run(d, &q[Q_ORG_COUNT], o, 2, &r, &c->a) == -1)
@@ -590,25 +654,34 @@ static int register_tx(struct db *d, void *arg)
 	    db_run(d, &q[in->mode == MODE_IN_PERSON ? Q_TAKE_IN_PERSON : Q_TAKE_ONLINE], sid, 1, NULL, NULL) == -1)
 		return -1;
 	if (existing) {
-		struct dbv v[] = {DB_DV_ID_OR_NULL(org),
-		                  DB_DV_STR(mode_codes[in->mode]),
-		                  DB_DV_STR(status),
-		                  DB_DV_STR_OR_NULL(in->idem_key),
-		                  DB_DV_STR(in->by_organizer ? "organizer" : "self"),
-		                  DB_DV_INT(existing)};
+		struct dbv v[] = {db_dv_id_or_null(org),
+				  DB_DV_STR(mode_codes[in->mode]),
+				  DB_DV_STR(status),
+				  db_dv_str_or_null(in->idem_key),
+				  DB_DV_STR(in->by_organizer ? "organizer" : "self"),
+				  DB_DV_INT(existing)};
 		if (db_run(d, &q[Q_REG_REVIVE], v, 6, NULL, NULL) == -1)
 			return -1;
 		c->out->id = existing;
 	} else {
-		struct dbv v[] = {DB_DV_INT(in->seminar_id),         DB_DV_INT(in->person_id), DB_DV_ID_OR_NULL(org),
-		                  DB_DV_STR(mode_codes[in->mode]),   DB_DV_STR(status),        DB_DV_STR_OR_NULL(in->idem_key),
-		                  DB_DV_STR(in->by_organizer ? "organizer" : "self")};
+		struct dbv v[] = {DB_DV_INT(in->seminar_id),
+				  DB_DV_INT(in->person_id),
+				  db_dv_id_or_null(org),
+				  DB_DV_STR(mode_codes[in->mode]),
+				  DB_DV_STR(status),
+				  db_dv_str_or_null(in->idem_key),
+				  DB_DV_STR(in->by_organizer ? "organizer" : "self")};
 		if (db_run(d, &q[Q_REG_INSERT], v, 7, &r, &c->a) == -1)
 			return -1;
 		c->out->id = (long long)r.insert_id;
 	}
 	c->out->mode = in->mode;
 	c->out->status = status_static(status);
+	/* On record in the same transaction (and the same disk flush). */
+	if (db_audit(d, in->actor_id, "registration.create", "registration", c->out->id, in->ip,
+		     arena_printf(&c->a, "seminar=%lld %s %s%s", in->seminar_id, mode_codes[in->mode], status,
+				  in->by_organizer ? " by an organiser" : "")) == -1)
+		return -1;
 	return status[0] == 'c' ? REG_CONFIRMED : REG_WAITLISTED;
 }
 
@@ -649,7 +722,7 @@ int db_registration_get(struct db *d, struct arena *a, long long id, struct reg_
 }
 
 int db_registration_of(struct db *d, struct arena *a, long long seminar_id, long long person_id, struct reg_info *g,
-                       long long *position)
+		       long long *position)
 {
 	struct dbv v[] = {DB_DV_INT(seminar_id), DB_DV_INT(person_id)};
 	struct dbres r;
@@ -664,7 +737,7 @@ int db_registration_of(struct db *d, struct arena *a, long long seminar_id, long
 
 struct change_ctx {
 	long long id;
-	int to;       /* target mode, or -1 to cancel */
+	int to; /* target mode, or -1 to cancel */
 	struct arena a;
 };
 
@@ -684,7 +757,7 @@ static int change_tx(struct db *d, void *arg)
 	if (r.nrows == 0)
 		return 0;
 	seminar_id = dbres_int(&r, 0, 0);
-	if (seminar_row(d, &c->a, seminar_id, &s, 1) != 1)
+	if (seminar_lock(d, &c->a, seminar_id, &s) != 1)
 		return -1;
 	/* Read again under the lock: a concurrent change may have come first. */
 	if (db_run(d, &q[Q_REG_STATUS], v, 1, &r, &c->a) == -1)
@@ -695,18 +768,18 @@ static int change_tx(struct db *d, void *arg)
 		return 0;
 	if (c->to < 0) {
 		struct dbv set[] = {DB_DV_STR(mode_codes[from]), DB_DV_STR("cancelled"), DB_DV_STR("cancelled"),
-		                    DB_DV_INT(c->id)};
+				    DB_DV_INT(c->id)};
 		if (db_run(d, &q[Q_REG_SET], set, 4, NULL, NULL) == -1)
 			return -1;
 		return status[0] == 'c' && place_freed(d, &c->a, seminar_id, from) == -1 ? -1 : 1;
 	}
 	if ((enum mode)c->to == from)
-		return 1;
+		return 2;
 	if (!seminar_offers(&s, (enum mode)c->to) || !seat_free(&s, (enum mode)c->to))
 		return 0;
 	{
 		struct dbv set[] = {DB_DV_STR(mode_codes[c->to]), DB_DV_STR("confirmed"), DB_DV_STR("confirmed"),
-		                    DB_DV_INT(c->id)};
+				    DB_DV_INT(c->id)};
 		struct dbv sid[] = {DB_DV_INT(seminar_id)};
 		if (db_run(d, &q[Q_REG_SET], set, 4, NULL, NULL) == -1 ||
 		    db_run(d, &q[c->to == MODE_IN_PERSON ? Q_TAKE_IN_PERSON : Q_TAKE_ONLINE], sid, 1, NULL, NULL) == -1)
@@ -736,9 +809,8 @@ int db_registration_switch(struct db *d, long long id, enum mode to)
 
 json_t *db_person_registrations(struct db *d, struct arena *a, long long person_id)
 {
-	static const char *const k[] = {"#id",    "#seminar_id", "title",  "starts_at", "ends_at",   "venue",
-	                                "district", "format",    "mode",   "status",    "#position", "#past",
-	                                NULL};
+	static const char *const k[] = {"#id",    "#seminar_id", "title",  "starts_at", "ends_at", "venue", "district",
+					"format", "mode",        "status", "#position", "#past",   NULL};
 	struct dbv v[] = {DB_DV_INT(person_id)};
 
 	return db_json(d, &q[Q_PERSON_REGS], v, 1, a, k);
@@ -746,14 +818,22 @@ json_t *db_person_registrations(struct db *d, struct arena *a, long long person_
 
 json_t *db_participants(struct db *d, struct arena *a, long long seminar_id, const struct participant_filter *f)
 {
-	static const char *const k[] = {"#id",    "#person_id", "full_name", "organization",    "district",   "email",
-	                                "phone",  "position",   "mode",      "status",          "#queue_position",
-	                                "created_at", NULL};
-	struct dbv v[] = {DB_DV_INT(seminar_id),        like_or_null(a, f->q),       like_or_null(a, f->q),
-	                  like_or_null(a, f->q),        like_or_null(a, f->q),       DB_DV_STR_OR_NULL(f->status),
-	                  DB_DV_STR_OR_NULL(f->status),       DB_DV_STR_OR_NULL(f->mode),        DB_DV_STR_OR_NULL(f->mode),
-	                  DB_DV_ID_OR_NULL(f->district_id),   DB_DV_ID_OR_NULL(f->district_id),  DB_DV_ID_OR_NULL(f->organization_id),
-	                  DB_DV_ID_OR_NULL(f->organization_id)};
+	static const char *const k[] = {
+		"#id",      "#person_id", "full_name", "organization",    "district",   "email", "phone",
+		"position", "mode",       "status",    "#queue_position", "created_at", NULL};
+	struct dbv v[] = {DB_DV_INT(seminar_id),
+			  like_or_null(a, f->q),
+			  like_or_null(a, f->q),
+			  like_or_null(a, f->q),
+			  like_or_null(a, f->q),
+			  db_dv_str_or_null(f->status),
+			  db_dv_str_or_null(f->status),
+			  db_dv_str_or_null(f->mode),
+			  db_dv_str_or_null(f->mode),
+			  db_dv_id_or_null(f->district_id),
+			  db_dv_id_or_null(f->district_id),
+			  db_dv_id_or_null(f->organization_id),
+			  db_dv_id_or_null(f->organization_id)};
 
 	return db_json(d, &q[Q_PARTICIPANTS], v, 13, a, k);
 }
@@ -790,4 +870,13 @@ json_t *db_registration_counts(struct db *d, struct arena *a, long long seminar_
 	struct dbv v[] = {DB_DV_INT(seminar_id)};
 
 	return db_json(d, &q[Q_COUNTS], v, 1, a, k);
+}
+
+const char *db_seminars_version(struct db *d, struct arena *a)
+{
+	struct dbres r;
+
+	if (db_run(d, &q[Q_VERSION], NULL, 0, &r, a) == -1)
+		return NULL;
+	return dbres_str(&r, 0, 0) ? dbres_str(&r, 0, 0) : "";
 }

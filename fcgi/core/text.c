@@ -177,7 +177,7 @@ static int date_parts(const char *s, int *y, int *m, int *d)
 const char *date_ru(struct arena *a, const char *s, int with_time)
 {
 	static const char *const months[] = {"января", "февраля", "марта",    "апреля",  "мая",    "июня",
-	                                     "июля",   "августа", "сентября", "октября", "ноября", "декабря"};
+					     "июля",   "августа", "сентября", "октября", "ноября", "декабря"};
 	int y, m, d;
 
 	if (!date_parts(s, &y, &m, &d))
@@ -190,7 +190,7 @@ const char *date_ru(struct arena *a, const char *s, int with_time)
 const char *weekday_ru(const char *s)
 {
 	static const char *const days[] = {"воскресенье", "понедельник", "вторник", "среда",
-	                                   "четверг",     "пятница",     "суббота"};
+					   "четверг",     "пятница",     "суббота"};
 	static const int t[] = {0, 3, 2, 5, 0, 3, 5, 1, 4, 6, 2, 4};
 	int y, m, d;
 

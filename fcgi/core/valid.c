@@ -170,12 +170,8 @@ int valid_check(const struct field *f, char *s, size_t len, const char **why)
 	case FT_PATH:
 		*why = "недопустимый адрес страницы";
 		return s[0] == '/' && s[1] != '/' && s[1] != '\\' && strchr(s, ':') == NULL;
-	case FT_DATE:
-		*why = "ожидается дата (ГГГГ-ММ-ДД)";
-		return len == 10 && check_date(s);
-	case FT_TIME:
-		*why = "ожидается время (ЧЧ:ММ)";
-		return len == 5 && check_time(s);
+	case FT_DATE: *why = "ожидается дата (ГГГГ-ММ-ДД)"; return len == 10 && check_date(s);
+	case FT_TIME: *why = "ожидается время (ЧЧ:ММ)"; return len == 5 && check_time(s);
 	case FT_DATETIME:
 		*why = "ожидаются дата и время (ГГГГ-ММ-ДДTЧЧ:ММ)";
 		return len == 16 && check_date(s) && s[10] == 'T' && check_time(s + 11);
@@ -183,9 +179,7 @@ int valid_check(const struct field *f, char *s, size_t len, const char **why)
 		*why = "ожидается адрес, начинающийся с http:// или https://";
 		return (strncmp(s, "https://", 8) == 0 || strncmp(s, "http://", 7) == 0) && url_is_safe(s) &&
 		       strchr(s, '"') == NULL;
-	case FT_DECIMAL:
-		*why = "ожидается число, например 4 или 4,5";
-		return check_decimal(s, len);
+	case FT_DECIMAL: *why = "ожидается число, например 4 или 4,5"; return check_decimal(s, len);
 	default: return 1;
 	}
 }

@@ -185,8 +185,7 @@ static json_t *registrations_view(struct req *r)
 		return NULL;
 	up = json_array();
 	past = json_array();
-	json_array_foreach(rows, i, row)
-	{
+	json_array_foreach (rows, i, row) {
 		const char *status = json_string_value(json_object_get(row, "status"));
 		const char *venue = json_string_value(json_object_get(row, "venue"));
 		const char *mode = json_string_value(json_object_get(row, "mode"));
@@ -196,24 +195,24 @@ static json_t *registrations_view(struct req *r)
 
 		json_array_append_new(
 			is_past ? past : up,
-			json_pack("{s:O, s:s, s:s, s:s, s:s, s:s, s:s, s:o, s:s?}", "seminar_title", json_object_get(row, "title"),
-		                  "seminar_url",
-		                  arena_printf(&r->arena, "/seminars/%lld",
-		                               (long long)json_integer_value(json_object_get(row, "seminar_id"))),
-		                  "date",
-		                  date_range_ru(&r->arena, json_string_value(json_object_get(row, "starts_at")),
-		                                json_string_value(json_object_get(row, "ends_at"))),
-		                  "place", venue ? venue : "онлайн", "mode_name",
-		                  strcmp(mode, "online") == 0 ? mode_names[MODE_ONLINE] : mode_names[MODE_IN_PERSON],
-		                  "status", status, "status_name", reg_status_name(status), "position",
-		                  pos > 0 ? json_integer(pos) : json_null(), "cancel_url",
-		                  !is_past && strcmp(status, "cancelled") != 0
-		                          ? arena_printf(&r->arena, "/registrations/%lld/cancel", id)
-		                          : NULL));
+			json_pack("{s:O, s:s, s:s, s:s, s:s, s:s, s:s, s:o, s:s?}", "seminar_title",
+				  json_object_get(row, "title"), "seminar_url",
+				  arena_printf(&r->arena, "/seminars/%lld",
+					       (long long)json_integer_value(json_object_get(row, "seminar_id"))),
+				  "date",
+				  date_range_ru(&r->arena, json_string_value(json_object_get(row, "starts_at")),
+						json_string_value(json_object_get(row, "ends_at"))),
+				  "place", venue ? venue : "онлайн", "mode_name",
+				  strcmp(mode, "online") == 0 ? mode_names[MODE_ONLINE] : mode_names[MODE_IN_PERSON],
+				  "status", status, "status_name", reg_status_name(status), "position",
+				  pos > 0 ? json_integer(pos) : json_null(), "cancel_url",
+				  !is_past && strcmp(status, "cancelled") != 0
+					  ? arena_printf(&r->arena, "/registrations/%lld/cancel", id)
+					  : NULL));
 	}
 	json_decref(rows);
 	return json_pack("{s:o, s:o, s:b}", "upcoming", up, "past", past, "any",
-	                 json_array_size(up) + json_array_size(past) > 0);
+			 json_array_size(up) + json_array_size(past) > 0);
 }
 
 int pg_me(struct req *r)
@@ -241,6 +240,7 @@ int pg_me(struct req *r)
 		json_decref(roles);
 		return 500;
 	}
-	return page(r, "me", json_pack("{s:s, s:o, s:o, s:o}", "title", "Личный кабинет", "person", person, "roles", roles,
-	                               "registrations", regs));
+	return page(r, "me",
+		    json_pack("{s:s, s:o, s:o, s:o}", "title", "Личный кабинет", "person", person, "roles", roles,
+			      "registrations", regs));
 }

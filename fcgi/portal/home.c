@@ -35,8 +35,7 @@ static json_t *cards(struct req *r, json_t *rows)
 	json_t *out = json_array(), *row;
 	size_t i;
 
-	json_array_foreach(rows, i, row)
-	{
+	json_array_foreach (rows, i, row) {
 		long long cap[MODE__MAX], taken[MODE__MAX];
 		const char *format = json_string_value(json_object_get(row, "format"));
 		const char *venue = json_string_value(json_object_get(row, "venue"));
@@ -48,19 +47,20 @@ static json_t *cards(struct req *r, json_t *rows)
 		taken[MODE_IN_PERSON] = json_integer_value(json_object_get(row, "taken_in_person"));
 		taken[MODE_ONLINE] = json_integer_value(json_object_get(row, "taken_online"));
 		json_array_append_new(
-			out, json_pack("{s:O, s:s, s:O, s:s, s:s, s:s, s:s, s:O, s:o}", "id", json_object_get(row, "id"), "url",
-		                       arena_printf(&r->arena, "/seminars/%lld",
-		                                    (long long)json_integer_value(json_object_get(row, "id"))),
-		                       "title", json_object_get(row, "title"), "date",
-		                       date_ru(&r->arena, json_string_value(json_object_get(row, "starts_at")), 1), "place",
-		                       strcmp(format, "online") == 0 ? "онлайн"
-		                       : venue && district         ? arena_printf(&r->arena, "%s, %s", venue, district)
-		                       : venue                     ? venue
-		                       : district                  ? district
-		                                                   : "место уточняется",
-		                       "format", format, "format_name", format_name(format), "sectors",
-		                       json_object_get(row, "sectors"), "seats",
-		                       seats_json(&r->arena, format, cap, taken)));
+			out,
+			json_pack("{s:O, s:s, s:O, s:s, s:s, s:s, s:s, s:O, s:o}", "id", json_object_get(row, "id"),
+				  "url",
+				  arena_printf(&r->arena, "/seminars/%lld",
+					       (long long)json_integer_value(json_object_get(row, "id"))),
+				  "title", json_object_get(row, "title"), "date",
+				  date_ru(&r->arena, json_string_value(json_object_get(row, "starts_at")), 1), "place",
+				  strcmp(format, "online") == 0 ? "онлайн"
+				  : venue && district           ? arena_printf(&r->arena, "%s, %s", venue, district)
+				  : venue                       ? venue
+				  : district                    ? district
+								: "место уточняется",
+				  "format", format, "format_name", format_name(format), "sectors",
+				  json_object_get(row, "sectors"), "seats", seats_json(&r->arena, format, cap, taken)));
 	}
 	return out;
 }
@@ -76,6 +76,22 @@ int pg_home(struct req *r)
 
 	localtime_r(&now, &tm);
 	strftime(today, sizeof(today), "%Y-%m-%d", &tm);
+	/* A guest's catalogue is the same for every guest: serve it from the cache while no
+	 * seminar has changed (places included), for a minute at most (reference lists). */
+	if (r->user == NULL) {
+		const char *version = db_seminars_version(r->app->db, &r->arena), *ctype;
+		const struct buf *hit;
+		if (version == NULL)
+			return 500;
+		r->cache_key = arena_printf(&r->arena, "%c%s?%s", r->want_json ? 'j' : 'h', today, r->query);
+		r->cache_version = version;
+		if ((hit = cache_get(r->cache_key, version, 60, &ctype)) != NULL) {
+			buf_add(&r->body, hit->p, hit->len);
+			r->ctype = ctype;
+			r->cache_key = NULL;
+			return 200;
+		}
+	}
 	f.q = req_param(r, "q");
 	f.format = req_param(r, "format");
 	f.from = req_param(r, "from") ? req_param(r, "from") : today;
@@ -90,16 +106,16 @@ int pg_home(struct req *r)
 	districts = f.region_id ? db_districts(r->app->db, &r->arena, f.region_id) : json_array();
 	rows = db_catalogue(r->app->db, &r->arena, &f, &total);
 	pages = total > 0 ? (total + PER_PAGE - 1) / PER_PAGE : 1;
-	ctx = json_pack("{s:s, s:o?, s:o?, s:o?, s:o, s:{s:s?, s:I, s:I, s:I, s:s?, s:s?, s:s?}, s:o, s:{s:I, s:I, s:I, "
-	                "s:s?, s:s?}}",
-	                "title", "Семинары для администраторов госпабликов", "sectors", sectors, "regions", regions,
-	                "districts", districts, "formats", formats_json(), "filter", "q", f.q, "sector_id",
-	                (json_int_t)f.sector_id, "region_id", (json_int_t)f.region_id, "district_id",
-	                (json_int_t)f.district_id, "format", f.format, "from", req_param(r, "from"), "to", f.to,
-	                "seminars", rows ? cards(r, rows) : json_array(), "pager", "page", (json_int_t)page_no, "pages",
-	                (json_int_t)pages, "total", (json_int_t)total, "prev_url",
-	                page_no > 1 ? page_url(r, (long)page_no - 1) : NULL, "next_url",
-	                page_no < pages ? page_url(r, (long)page_no + 1) : NULL);
+	ctx = json_pack(
+		"{s:s, s:o?, s:o?, s:o?, s:o, s:{s:s?, s:I, s:I, s:I, s:s?, s:s?, s:s?}, s:o, s:{s:I, s:I, s:I, "
+		"s:s?, s:s?}}",
+		"title", "Семинары для администраторов госпабликов", "sectors", sectors, "regions", regions,
+		"districts", districts, "formats", formats_json(), "filter", "q", f.q, "sector_id",
+		(json_int_t)f.sector_id, "region_id", (json_int_t)f.region_id, "district_id", (json_int_t)f.district_id,
+		"format", f.format, "from", req_param(r, "from"), "to", f.to, "seminars",
+		rows ? cards(r, rows) : json_array(), "pager", "page", (json_int_t)page_no, "pages", (json_int_t)pages,
+		"total", (json_int_t)total, "prev_url", page_no > 1 ? page_url(r, (long)page_no - 1) : NULL, "next_url",
+		page_no < pages ? page_url(r, (long)page_no + 1) : NULL);
 	if (sectors == NULL || regions == NULL || districts == NULL || rows == NULL) {
 		json_decref(rows);
 		json_decref(ctx);

@@ -24,13 +24,13 @@ static int managed_seminar(struct req *r, long long id, struct seminar *s)
 }
 
 static json_t *count_entry(struct arena *a, enum mode m, long long cap, long long confirmed, long long waiting,
-                           long long cancelled)
+			   long long cancelled)
 {
 	(void)a;
-	return json_pack("{s:s, s:I, s:I, s:I, s:o, s:o}", "mode_name", mode_names[m], "confirmed", (json_int_t)confirmed,
-	                 "waitlisted", (json_int_t)waiting, "cancelled", (json_int_t)cancelled, "capacity",
-	                 cap < 0 ? json_null() : json_integer(cap), "left",
-	                 cap < 0 ? json_null() : json_integer(cap > confirmed ? cap - confirmed : 0));
+	return json_pack("{s:s, s:I, s:I, s:I, s:o, s:o}", "mode_name", mode_names[m], "confirmed",
+			 (json_int_t)confirmed, "waitlisted", (json_int_t)waiting, "cancelled", (json_int_t)cancelled,
+			 "capacity", cap < 0 ? json_null() : json_integer(cap), "left",
+			 cap < 0 ? json_null() : json_integer(cap > confirmed ? cap - confirmed : 0));
 }
 
 static int offers(const char *format, enum mode m)
@@ -49,8 +49,7 @@ int pg_manage_list(struct req *r)
 	if ((rows = db_manage_seminars(r->app->db, &r->arena)) == NULL)
 		return 500;
 	out = json_array();
-	json_array_foreach(rows, i, row)
-	{
+	json_array_foreach (rows, i, row) {
 		long long id = json_integer_value(json_object_get(row, "id"));
 		const char *format = json_string_value(json_object_get(row, "format"));
 		const char *status = json_string_value(json_object_get(row, "status"));
@@ -61,29 +60,31 @@ int pg_manage_list(struct req *r)
 		if (offers(format, MODE_IN_PERSON))
 			json_array_append_new(
 				counts, count_entry(&r->arena, MODE_IN_PERSON,
-			                            json_integer_value(json_object_get(row, "cap_in_person")),
-			                            json_integer_value(json_object_get(row, "in_person_confirmed")),
-			                            json_integer_value(json_object_get(row, "in_person_waitlisted")),
-			                            json_integer_value(json_object_get(row, "in_person_cancelled"))));
+						    json_integer_value(json_object_get(row, "cap_in_person")),
+						    json_integer_value(json_object_get(row, "in_person_confirmed")),
+						    json_integer_value(json_object_get(row, "in_person_waitlisted")),
+						    json_integer_value(json_object_get(row, "in_person_cancelled"))));
 		if (offers(format, MODE_ONLINE))
-			json_array_append_new(counts,
-			                      count_entry(&r->arena, MODE_ONLINE, json_is_null(co) ? -1 : json_integer_value(co),
-			                                  json_integer_value(json_object_get(row, "online_confirmed")),
-			                                  json_integer_value(json_object_get(row, "online_waitlisted")),
-			                                  json_integer_value(json_object_get(row, "online_cancelled"))));
+			json_array_append_new(
+				counts,
+				count_entry(&r->arena, MODE_ONLINE, json_is_null(co) ? -1 : json_integer_value(co),
+					    json_integer_value(json_object_get(row, "online_confirmed")),
+					    json_integer_value(json_object_get(row, "online_waitlisted")),
+					    json_integer_value(json_object_get(row, "online_cancelled"))));
 		json_array_append_new(
-			out, json_pack("{s:I, s:O, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:o}", "id", (json_int_t)id, "title",
-		                       json_object_get(row, "title"), "manage_url",
-		                       arena_printf(&r->arena, "/manage/seminars/%lld", id), "public_url",
-		                       arena_printf(&r->arena, "/seminars/%lld", id), "participants_url",
-		                       arena_printf(&r->arena, "/manage/seminars/%lld/participants", id), "date",
-		                       date_ru(&r->arena, json_string_value(json_object_get(row, "starts_at")), 1), "status",
-		                       status, "status_name", seminar_status_name(status), "format_name",
-		                       format_name(format), "counts", counts));
+			out, json_pack("{s:I, s:O, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:o}", "id", (json_int_t)id,
+				       "title", json_object_get(row, "title"), "manage_url",
+				       arena_printf(&r->arena, "/manage/seminars/%lld", id), "public_url",
+				       arena_printf(&r->arena, "/seminars/%lld", id), "participants_url",
+				       arena_printf(&r->arena, "/manage/seminars/%lld/participants", id), "date",
+				       date_ru(&r->arena, json_string_value(json_object_get(row, "starts_at")), 1),
+				       "status", status, "status_name", seminar_status_name(status), "format_name",
+				       format_name(format), "counts", counts));
 	}
 	json_decref(rows);
 	return page(r, "manage-seminars",
-	            json_pack("{s:s, s:s, s:o}", "title", "Мои семинары", "new_url", "/manage/seminars/new", "seminars", out));
+		    json_pack("{s:s, s:s, s:o}", "title", "Мои семинары", "new_url", "/manage/seminars/new", "seminars",
+			      out));
 }
 
 /* ---- the seminar form */
@@ -153,7 +154,8 @@ static const char *parse_edit(struct req *r, struct seminar_edit *e)
 		int found = 0;
 		if ((districts = db_districts(r->app->db, &r->arena, e->region_id)) == NULL)
 			return "Не удалось проверить район. Попробуйте ещё раз.";
-		json_array_foreach(districts, i, d) found |= json_integer_value(json_object_get(d, "id")) == e->district_id;
+		json_array_foreach (districts, i, d)
+			found |= json_integer_value(json_object_get(d, "id")) == e->district_id;
 		json_decref(districts);
 		if (!found)
 			return "Выбранный район не относится к выбранному региону.";
@@ -164,24 +166,27 @@ static const char *parse_edit(struct req *r, struct seminar_edit *e)
 /* The form as typed, to show it again with a message. */
 static json_t *form_from_request(struct req *r, long long id)
 {
-	static const char *const keys[] = {"title",    "description", "format", "venue",      "address", "stream_url",
-	                                   "reg_opens", "reg_closes", "hours",  NULL};
-	static const char *const ints[] = {"region_id", "district_id", "cap_in_person", "cap_online", "org_limit", NULL};
+	static const char *const keys[] = {"title",      "description", "format",     "venue", "address",
+					   "stream_url", "reg_opens",   "reg_closes", "hours", NULL};
+	static const char *const ints[] = {"region_id",  "district_id", "cap_in_person",
+					   "cap_online", "org_limit",   NULL};
 	json_t *f = json_object(), *sectors = json_array();
 	const char *ids[8];
 	size_t i, n = req_params(r, "sector_id", ids, 8);
 
 	for (i = 0; keys[i]; i++)
-		json_object_set_new(f, keys[i], req_param(r, keys[i]) ? json_string(req_param(r, keys[i])) : json_null());
+		json_object_set_new(f, keys[i],
+				    req_param(r, keys[i]) ? json_string(req_param(r, keys[i])) : json_null());
 	for (i = 0; ints[i]; i++)
 		json_object_set_new(f, ints[i],
-		                    req_param(r, ints[i]) ? json_integer(req_int(r, ints[i], 0)) : json_null());
+				    req_param(r, ints[i]) ? json_integer(req_int(r, ints[i], 0)) : json_null());
 	for (i = 0; i < n; i++)
 		json_array_append_new(sectors, json_integer(strtoll(ids[i], NULL, 10)));
 	json_object_set_new(f, "sector_ids", sectors);
 	json_object_set_new(f, "id", id ? json_integer(id) : json_null());
-	json_object_set_new(f, "action", json_string(id ? arena_printf(&r->arena, "/manage/seminars/%lld", id)
-	                                                : "/manage/seminars"));
+	json_object_set_new(
+		f, "action",
+		json_string(id ? arena_printf(&r->arena, "/manage/seminars/%lld", id) : "/manage/seminars"));
 	return f;
 }
 
@@ -190,17 +195,18 @@ static json_t *form_from_seminar(struct req *r, const struct seminar *s)
 	json_t *ids = db_seminar_sector_ids(r->app->db, &r->arena, s->id), *sectors = json_array(), *x;
 	size_t i;
 
-	json_array_foreach(ids, i, x) json_array_append(sectors, json_object_get(x, "id"));
+	json_array_foreach (ids, i, x)
+		json_array_append(sectors, json_object_get(x, "id"));
 	json_decref(ids);
-	return json_pack("{s:I, s:s, s:s, s:s, s:s, s:I, s:o, s:s?, s:s?, s:s?, s:I, s:o, s:o, s:o, s:s?, s:o, s:o}",
-	                 "id", (json_int_t)s->id, "action", arena_printf(&r->arena, "/manage/seminars/%lld", s->id),
-	                 "title", s->title, "description", s->description, "format", s->format, "region_id",
-	                 (json_int_t)s->region_id, "district_id",
-	                 s->district_id ? json_integer(s->district_id) : json_null(), "venue", s->venue, "address",
-	                 s->address, "stream_url", s->stream_url, "cap_in_person", (json_int_t)s->cap[MODE_IN_PERSON],
-	                 "cap_online", s->cap[MODE_ONLINE] < 0 ? json_null() : json_integer(s->cap[MODE_ONLINE]),
-	                 "reg_opens", dt_out(s->reg_opens_at), "reg_closes", dt_out(s->reg_closes_at), "hours", s->hours,
-	                 "org_limit", s->org_limit ? json_integer(s->org_limit) : json_null(), "sector_ids", sectors);
+	return json_pack(
+		"{s:I, s:s, s:s, s:s, s:s, s:I, s:o, s:s?, s:s?, s:s?, s:I, s:o, s:o, s:o, s:s?, s:o, s:o}", "id",
+		(json_int_t)s->id, "action", arena_printf(&r->arena, "/manage/seminars/%lld", s->id), "title", s->title,
+		"description", s->description, "format", s->format, "region_id", (json_int_t)s->region_id,
+		"district_id", s->district_id ? json_integer(s->district_id) : json_null(), "venue", s->venue,
+		"address", s->address, "stream_url", s->stream_url, "cap_in_person", (json_int_t)s->cap[MODE_IN_PERSON],
+		"cap_online", s->cap[MODE_ONLINE] < 0 ? json_null() : json_integer(s->cap[MODE_ONLINE]), "reg_opens",
+		dt_out(s->reg_opens_at), "reg_closes", dt_out(s->reg_closes_at), "hours", s->hours, "org_limit",
+		s->org_limit ? json_integer(s->org_limit) : json_null(), "sector_ids", sectors);
 }
 
 static json_t *counts_of(struct req *r, const struct seminar *s)
@@ -210,17 +216,19 @@ static json_t *counts_of(struct req *r, const struct seminar *s)
 	size_t i;
 	int m;
 
-	json_array_foreach(rows, i, row)
-	{
+	json_array_foreach (rows, i, row) {
 		const char *mode = json_string_value(json_object_get(row, "mode"));
 		const char *st = json_string_value(json_object_get(row, "status"));
 		m = strcmp(mode, "online") == 0 ? MODE_ONLINE : MODE_IN_PERSON;
-		n[m][st[0] == 'c' && st[1] == 'o' ? 0 : st[0] == 'w' ? 1 : 2] += json_integer_value(json_object_get(row, "n"));
+		n[m][st[0] == 'c' && st[1] == 'o' ? 0
+		     : st[0] == 'w'               ? 1
+						  : 2] += json_integer_value(json_object_get(row, "n"));
 	}
 	json_decref(rows);
 	for (m = 0; m < MODE__MAX; m++)
 		if (seminar_offers(s, (enum mode)m))
-			json_array_append_new(out, count_entry(&r->arena, (enum mode)m, s->cap[m], n[m][0], n[m][1], n[m][2]));
+			json_array_append_new(
+				out, count_entry(&r->arena, (enum mode)m, s->cap[m], n[m][0], n[m][1], n[m][2]));
 	return out;
 }
 
@@ -228,15 +236,15 @@ static json_t *status_actions(const char *status)
 {
 	if (strcmp(status, "draft") == 0)
 		return json_pack("[{s:s, s:s, s:b}, {s:s, s:s, s:b}]", "value", "published", "label", "Опубликовать",
-		                 "danger", 0, "value", "cancelled", "label", "Отменить семинар", "danger", 1);
+				 "danger", 0, "value", "cancelled", "label", "Отменить семинар", "danger", 1);
 	if (strcmp(status, "published") == 0)
 		return json_pack("[{s:s, s:s, s:b}, {s:s, s:s, s:b}]", "value", "finished", "label", "Завершить",
-		                 "danger", 0, "value", "cancelled", "label", "Отменить семинар", "danger", 1);
+				 "danger", 0, "value", "cancelled", "label", "Отменить семинар", "danger", 1);
 	return json_array();
 }
 
 static int form_page(struct req *r, const struct seminar *s, json_t *form, int status, const char *error,
-                     const char *notice)
+		     const char *notice)
 {
 	json_t *sectors = db_sectors(r->app->db, &r->arena), *x, *ids = json_object_get(form, "sector_ids"), *id;
 	json_t *seminar = json_null(), *sessions = json_array(), *ctx;
@@ -247,41 +255,40 @@ static int form_page(struct req *r, const struct seminar *s, json_t *form, int s
 		json_decref(form);
 		return 500;
 	}
-	json_array_foreach(sectors, i, x)
-	{
+	json_array_foreach (sectors, i, x) {
 		int on = 0;
-		json_array_foreach(ids, j, id) on |= json_integer_value(id) == json_integer_value(json_object_get(x, "id"));
+		json_array_foreach (ids, j, id)
+			on |= json_integer_value(id) == json_integer_value(json_object_get(x, "id"));
 		json_object_set_new(x, "checked", json_boolean(on));
 	}
 	if (s != NULL) {
 		json_t *rows = db_seminar_sessions(r->app->db, &r->arena, s->id), *row;
-		json_array_foreach(rows, i, row)
-		{
+		json_array_foreach (rows, i, row) {
 			const char *st = json_string_value(json_object_get(row, "starts_at"));
 			const char *en = json_string_value(json_object_get(row, "ends_at"));
 			long long sid = json_integer_value(json_object_get(row, "id"));
-			json_array_append_new(sessions,
-			                      json_pack("{s:I, s:s, s:s, s:s}", "id", (json_int_t)sid, "date",
-			                                date_ru(&r->arena, st, 0), "time",
-			                                arena_printf(&r->arena, "%.5s–%.5s", st + 11, en + 11), "delete_url",
-			                                arena_printf(&r->arena, "/manage/seminars/%lld/sessions/%lld/delete",
-			                                             s->id, sid)));
+			json_array_append_new(
+				sessions,
+				json_pack("{s:I, s:s, s:s, s:s}", "id", (json_int_t)sid, "date",
+					  date_ru(&r->arena, st, 0), "time",
+					  arena_printf(&r->arena, "%.5s–%.5s", st + 11, en + 11), "delete_url",
+					  arena_printf(&r->arena, "/manage/seminars/%lld/sessions/%lld/delete", s->id,
+						       sid)));
 		}
 		json_decref(rows);
-		seminar = json_pack("{s:s, s:s, s:s, s:s, s:o, s:s, s:s, s:o}", "status", s->status, "status_name",
-		                    seminar_status_name(s->status), "public_url",
-		                    arena_printf(&r->arena, "/seminars/%lld", s->id), "participants_url",
-		                    arena_printf(&r->arena, "/manage/seminars/%lld/participants", s->id), "status_actions",
-		                    status_actions(s->status), "status_url",
-		                    arena_printf(&r->arena, "/manage/seminars/%lld/status", s->id), "sessions_url",
-		                    arena_printf(&r->arena, "/manage/seminars/%lld/sessions", s->id), "counts",
-		                    counts_of(r, s));
+		seminar = json_pack(
+			"{s:s, s:s, s:s, s:s, s:o, s:s, s:s, s:o}", "status", s->status, "status_name",
+			seminar_status_name(s->status), "public_url", arena_printf(&r->arena, "/seminars/%lld", s->id),
+			"participants_url", arena_printf(&r->arena, "/manage/seminars/%lld/participants", s->id),
+			"status_actions", status_actions(s->status), "status_url",
+			arena_printf(&r->arena, "/manage/seminars/%lld/status", s->id), "sessions_url",
+			arena_printf(&r->arena, "/manage/seminars/%lld/sessions", s->id), "counts", counts_of(r, s));
 	}
 	ctx = json_pack("{s:s, s:o, s:o, s:o, s:o?, s:o?, s:o, s:o, s:s?, s:s?}", "title",
-	                s ? "Семинар: управление" : "Новый семинар", "form", form, "sectors", sectors, "formats",
-	                formats_json(), "regions", db_regions(r->app->db, &r->arena), "districts",
-	                region ? db_districts(r->app->db, &r->arena, region) : json_array(), "seminar", seminar,
-	                "sessions", sessions, "error", error, "notice", notice);
+			s ? "Семинар: управление" : "Новый семинар", "form", form, "sectors", sectors, "formats",
+			formats_json(), "regions", db_regions(r->app->db, &r->arena), "districts",
+			region ? db_districts(r->app->db, &r->arena, region) : json_array(), "seminar", seminar,
+			"sessions", sessions, "error", error, "notice", notice);
 	if (json_object_get(ctx, "regions") == NULL || json_object_get(ctx, "districts") == NULL) {
 		json_decref(ctx);
 		return 500;
@@ -356,9 +363,9 @@ int pg_manage_update(struct req *r)
 		return 500;
 	if (id == 0)
 		return form_page(r, &s, form_from_request(r, s.id), 409,
-		                 "Нельзя сделать мест меньше, чем уже подтверждённых записей. Сначала отмените лишние "
-		                 "записи.",
-		                 NULL);
+				 "Нельзя сделать мест меньше, чем уже подтверждённых записей. Сначала отмените лишние "
+				 "записи.",
+				 NULL);
 	audit(r, "seminar.update", "seminar", id, NULL);
 	return redirect(r, arena_printf(&r->arena, "/manage/seminars/%lld", id));
 }
@@ -377,11 +384,11 @@ int pg_manage_status(struct req *r)
 		return 500;
 	if (rc == 0)
 		return form_page(r, &s, form_from_seminar(r, &s), 409,
-		                 strcmp(to, "published") == 0 && strcmp(s.status, "draft") == 0
-		                         ? "Чтобы опубликовать семинар, добавьте хотя бы одно занятие."
-		                         : arena_printf(&r->arena, "Семинар в статусе «%s» нельзя перевести в «%s».",
-		                                        seminar_status_name(s.status), seminar_status_name(to)),
-		                 NULL);
+				 strcmp(to, "published") == 0 && strcmp(s.status, "draft") == 0
+					 ? "Чтобы опубликовать семинар, добавьте хотя бы одно занятие."
+					 : arena_printf(&r->arena, "Семинар в статусе «%s» нельзя перевести в «%s».",
+							seminar_status_name(s.status), seminar_status_name(to)),
+				 NULL);
 	audit(r, "seminar.status", "seminar", s.id, to);
 	return redirect(r, arena_printf(&r->arena, "/manage/seminars/%lld", s.id));
 }
@@ -395,13 +402,13 @@ int pg_manage_session_add(struct req *r)
 	if ((rc = managed_seminar(r, req_arg_id(r, 0), &s)) != 0)
 		return rc;
 	if (date == NULL || start == NULL || end == NULL)
-		return form_page(r, &s, form_from_seminar(r, &s), 400, "Укажите дату, время начала и окончания занятия.",
-		                 NULL);
+		return form_page(r, &s, form_from_seminar(r, &s), 400,
+				 "Укажите дату, время начала и окончания занятия.", NULL);
 	if (strcmp(start, end) >= 0)
-		return form_page(r, &s, form_from_seminar(r, &s), 400, "Занятие должно заканчиваться позже, чем начинается.",
-		                 NULL);
+		return form_page(r, &s, form_from_seminar(r, &s), 400,
+				 "Занятие должно заканчиваться позже, чем начинается.", NULL);
 	if (db_seminar_session_add(r->app->db, s.id, arena_printf(&r->arena, "%s %s:00", date, start),
-	                           arena_printf(&r->arena, "%s %s:00", date, end)) == -1)
+				   arena_printf(&r->arena, "%s %s:00", date, end)) == -1)
 		return 500;
 	audit(r, "seminar.session.add", "seminar", s.id, arena_printf(&r->arena, "%s %s-%s", date, start, end));
 	return redirect(r, arena_printf(&r->arena, "/manage/seminars/%lld#sessions", s.id));
@@ -440,14 +447,12 @@ static json_t *participants_view(struct req *r, const struct seminar *s, json_t 
 	json_t *row;
 	size_t i;
 
-	json_array_foreach(rows, i, row)
-	{
+	json_array_foreach (rows, i, row) {
 		const char *mode = json_string_value(json_object_get(row, "mode"));
 		const char *st = json_string_value(json_object_get(row, "status"));
 		long long id = json_integer_value(json_object_get(row, "id"));
-		enum mode m = strcmp(mode, "online") == 0 ? MODE_ONLINE : MODE_IN_PERSON, other = m == MODE_ONLINE
-		                                                                                       ? MODE_IN_PERSON
-		                                                                                       : MODE_ONLINE;
+		enum mode m = strcmp(mode, "online") == 0 ? MODE_ONLINE : MODE_IN_PERSON,
+			  other = m == MODE_ONLINE ? MODE_IN_PERSON : MODE_ONLINE;
 		int active = strcmp(st, "cancelled") != 0;
 		int can_switch = active && seminar_offers(s, other);
 
@@ -455,10 +460,14 @@ static json_t *participants_view(struct req *r, const struct seminar *s, json_t 
 		json_object_set_new(row, "mode_name", json_string(mode_names[m]));
 		json_object_set_new(row, "status_name", json_string(reg_status_name(st)));
 		json_object_set(row, "position_in_queue", json_object_get(row, "queue_position"));
-		json_object_set_new(row, "created", json_string(date_ru(&r->arena, json_string_value(json_object_get(row, "created_at")), 1)));
+		json_object_set_new(
+			row, "created",
+			json_string(date_ru(&r->arena, json_string_value(json_object_get(row, "created_at")), 1)));
 		json_object_set_new(row, "cancel_url",
-		                    active ? json_string(arena_printf(&r->arena, "/registrations/%lld/cancel", id)) : json_null());
-		json_object_set_new(row, "switch_url", json_string(arena_printf(&r->arena, "/registrations/%lld/mode", id)));
+				    active ? json_string(arena_printf(&r->arena, "/registrations/%lld/cancel", id))
+					   : json_null());
+		json_object_set_new(row, "switch_url",
+				    json_string(arena_printf(&r->arena, "/registrations/%lld/mode", id)));
 		json_object_set_new(row, "switch_mode", can_switch ? json_string(mode_codes[other]) : json_null());
 		json_object_set_new(row, "switch_mode_name", can_switch ? json_string(mode_names[other]) : json_null());
 	}
@@ -503,19 +512,19 @@ static int participants_page(struct req *r, const struct seminar *s, int status,
 	if (rows == NULL)
 		return 500;
 	ctx = json_pack("{s:s, s:{s:I, s:s, s:s, s:s}, s:{s:s?, s:s?, s:s?, s:I, s:I}, s:[{s:s, s:s}, {s:s, s:s}, "
-	                "{s:s, s:s}], s:o, s:o?, s:o?, s:I, s:o, s:s, s:s, s:s, s:s?}",
-	                "title", "Участники семинара", "seminar", "id", (json_int_t)s->id, "title", s->title,
-	                "manage_url", arena_printf(&r->arena, "/manage/seminars/%lld", s->id), "public_url",
-	                arena_printf(&r->arena, "/seminars/%lld", s->id), "filter", "q", req_param(r, "q"), "status",
-	                req_param(r, "status"), "mode", req_param(r, "mode"), "district_id",
-	                (json_int_t)req_int(r, "district_id", 0), "organization_id",
-	                (json_int_t)req_int(r, "organization_id", 0), "statuses", "value", "confirmed", "name",
-	                reg_status_name("confirmed"), "value", "waitlisted", "name", reg_status_name("waitlisted"), "value",
-	                "cancelled", "name", reg_status_name("cancelled"), "modes", modes_json(), "districts",
-	                db_participant_districts(r->app->db, &r->arena, s->id), "organizations",
-	                db_participant_orgs(r->app->db, &r->arena, s->id), "total", (json_int_t)json_array_size(rows),
-	                "participants", rows, "csv_url", arena_printf(&r->arena, "%s.csv%s", base, qs), "xlsx_url",
-	                arena_printf(&r->arena, "%s.xlsx%s", base, qs), "add_url", base, "error", error);
+			"{s:s, s:s}], s:o, s:o?, s:o?, s:I, s:o, s:s, s:s, s:s, s:s?}",
+			"title", "Участники семинара", "seminar", "id", (json_int_t)s->id, "title", s->title,
+			"manage_url", arena_printf(&r->arena, "/manage/seminars/%lld", s->id), "public_url",
+			arena_printf(&r->arena, "/seminars/%lld", s->id), "filter", "q", req_param(r, "q"), "status",
+			req_param(r, "status"), "mode", req_param(r, "mode"), "district_id",
+			(json_int_t)req_int(r, "district_id", 0), "organization_id",
+			(json_int_t)req_int(r, "organization_id", 0), "statuses", "value", "confirmed", "name",
+			reg_status_name("confirmed"), "value", "waitlisted", "name", reg_status_name("waitlisted"),
+			"value", "cancelled", "name", reg_status_name("cancelled"), "modes", modes_json(), "districts",
+			db_participant_districts(r->app->db, &r->arena, s->id), "organizations",
+			db_participant_orgs(r->app->db, &r->arena, s->id), "total", (json_int_t)json_array_size(rows),
+			"participants", rows, "csv_url", arena_printf(&r->arena, "%s.csv%s", base, qs), "xlsx_url",
+			arena_printf(&r->arena, "%s.xlsx%s", base, qs), "add_url", base, "error", error);
 	page(r, "manage-participants", ctx);
 	return status;
 }
@@ -556,15 +565,17 @@ static int participants_export(struct req *r, int xlsx)
 	if ((rows = participant_rows(r, &s)) == NULL)
 		return 500;
 	rc = xlsx ? export_xlsx(&r->body, "Участники", s.title, participant_cols, ncols, rows)
-	          : export_csv(&r->body, participant_cols, ncols, rows);
+		  : export_csv(&r->body, participant_cols, ncols, rows);
 	json_decref(rows);
 	if (rc == -1)
 		return 500;
 	/* Lists of people are personal data: every export is on record. */
 	audit(r, "participants.export", "seminar", s.id, xlsx ? "xlsx" : "csv");
-	r->ctype = xlsx ? "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet" : "text/csv; charset=utf-8";
-	resp_header(r, "Content-Disposition",
-	            arena_printf(&r->arena, "attachment; filename=\"participants-%lld.%s\"", s.id, xlsx ? "xlsx" : "csv"));
+	r->ctype =
+		xlsx ? "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet" : "text/csv; charset=utf-8";
+	resp_header(
+		r, "Content-Disposition",
+		arena_printf(&r->arena, "attachment; filename=\"participants-%lld.%s\"", s.id, xlsx ? "xlsx" : "csv"));
 	return 200;
 }
 
@@ -611,9 +622,10 @@ int pg_manage_participant_add(struct req *r)
 		p.phone = req_param(r, "phone");
 		p.organization_id = req_int(r, "organization_id", 0);
 		if (p.full_name == NULL || p.full_name_dat == NULL || p.organization_id == 0)
-			return participants_page(r, &s, 400,
-			                         "Учётной записи с этим адресом нет: укажите ФИО (в том числе в дательном "
-			                         "падеже) и организацию, чтобы создать её.");
+			return participants_page(
+				r, &s, 400,
+				"Учётной записи с этим адресом нет: укажите ФИО (в том числе в дательном "
+				"падеже) и организацию, чтобы создать её.");
 		if ((rc = db_organization_place(r->app->db, &r->arena, p.organization_id, &region, &district)) != 1)
 			return rc == -1 ? 500 : participants_page(r, &s, 400, "Выбранной организации нет в реестре.");
 		/* No password: the person sets one later; the organiser took consent by phone. */
@@ -627,12 +639,12 @@ int pg_manage_participant_add(struct req *r)
 	in.person_id = person;
 	in.mode = strcmp(mode, "online") == 0 ? MODE_ONLINE : MODE_IN_PERSON;
 	in.by_organizer = 1;
+	in.actor_id = r->user->id;
+	in.ip = r->ip;
 	if ((rc = db_register(r->app->db, &in, &st)) == -1)
 		return 500;
 	if (rc != REG_CONFIRMED && rc != REG_WAITLISTED)
 		return participants_page(r, &s, rc == REG_BAD_MODE ? 400 : 409,
-		                         outcome_msgs[rc] ? outcome_msgs[rc] : "Записать не удалось.");
-	audit(r, "registration.create", "registration", st.id,
-	      arena_printf(&r->arena, "seminar=%lld %s %s by an organiser", s.id, mode_codes[st.mode], st.status));
+					 outcome_msgs[rc] ? outcome_msgs[rc] : "Записать не удалось.");
 	return redirect(r, arena_printf(&r->arena, "/manage/seminars/%lld/participants", s.id));
 }

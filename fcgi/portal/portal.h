@@ -40,7 +40,8 @@ const char *reg_status_name(const char *status);
 json_t *formats_json(void);
 json_t *modes_json(void);
 /* One {mode, mode_name, capacity, left, full, text, default} per mode the format offers; cap -1: unlimited. */
-json_t *seats_json(struct arena *, const char *format, const long long cap[MODE__MAX], const long long taken[MODE__MAX]);
+json_t *seats_json(struct arena *, const char *format, const long long cap[MODE__MAX],
+		   const long long taken[MODE__MAX]);
 /* "12 декабря 2026, 10:00–13:00", or a span of days, or «дата уточняется». */
 const char *date_range_ru(struct arena *, const char *starts, const char *ends);
 

@@ -20,15 +20,13 @@ static json_t *sessions_view(struct req *r, long long seminar_id)
 	if (rows == NULL)
 		return NULL;
 	out = json_array();
-	json_array_foreach(rows, i, row)
-	{
+	json_array_foreach (rows, i, row) {
 		const char *s = json_string_value(json_object_get(row, "starts_at"));
 		const char *e = json_string_value(json_object_get(row, "ends_at"));
-		json_array_append_new(out, json_pack("{s:I, s:s, s:s, s:s}", "id",
-		                                     json_integer_value(json_object_get(row, "id")), "date",
-		                                     date_ru(&r->arena, s, 0), "time",
-		                                     arena_printf(&r->arena, "%.5s–%.5s", s + 11, e + 11), "weekday",
-		                                     weekday_ru(s)));
+		json_array_append_new(
+			out, json_pack("{s:I, s:s, s:s, s:s}", "id", json_integer_value(json_object_get(row, "id")),
+				       "date", date_ru(&r->arena, s, 0), "time",
+				       arena_printf(&r->arena, "%.5s–%.5s", s + 11, e + 11), "weekday", weekday_ru(s)));
 	}
 	json_decref(rows);
 	return out;
@@ -76,15 +74,15 @@ static int seminar_page(struct req *r, long long id, int status, const char *err
 	if (has_reg) {
 		enum mode other = g.mode == MODE_IN_PERSON ? MODE_ONLINE : MODE_IN_PERSON;
 		int can_switch = seminar_offers(&s, other) && (s.cap[other] < 0 || s.taken[other] < s.cap[other]) &&
-		                 strcmp(s.status, "published") == 0;
+				 strcmp(s.status, "published") == 0;
 		reg = json_pack("{s:I, s:s, s:s, s:s, s:s, s:o, s:s, s:b, s:s?, s:s?, s:s}", "id", (json_int_t)g.id,
-		                "mode", mode_codes[g.mode], "mode_name", mode_names[g.mode], "status", g.status,
-		                "status_name", reg_status_name(g.status), "position",
-		                position > 0 ? json_integer(position) : json_null(), "cancel_url",
-		                arena_printf(&r->arena, "/registrations/%lld/cancel", g.id), "can_switch", can_switch,
-		                "switch_mode", can_switch ? mode_codes[other] : NULL, "switch_mode_name",
-		                can_switch ? mode_names[other] : NULL, "switch_url",
-		                arena_printf(&r->arena, "/registrations/%lld/mode", g.id));
+				"mode", mode_codes[g.mode], "mode_name", mode_names[g.mode], "status", g.status,
+				"status_name", reg_status_name(g.status), "position",
+				position > 0 ? json_integer(position) : json_null(), "cancel_url",
+				arena_printf(&r->arena, "/registrations/%lld/cancel", g.id), "can_switch", can_switch,
+				"switch_mode", can_switch ? mode_codes[other] : NULL, "switch_mode_name",
+				can_switch ? mode_names[other] : NULL, "switch_url",
+				arena_printf(&r->arena, "/registrations/%lld/mode", g.id));
 	}
 	if (s.reg_closes_at != NULL && !s.reg_over)
 		window = arena_printf(&r->arena, "Запись до %s", date_ru(&r->arena, s.reg_closes_at, 1));
@@ -93,22 +91,24 @@ static int seminar_page(struct req *r, long long id, int status, const char *err
 	seminar = json_pack(
 		"{s:I, s:s, s:s, s:s, s:s, s:s, s:s, s:s?, s:s?, s:s?, s:s, s:s?, s:s?, s:s?, s:o, s:s?, s:s}", "id",
 		(json_int_t)s.id, "title", s.title, "description", s.description, "format", s.format, "format_name",
-		format_name(s.format), "status", s.status, "status_name", seminar_status_name(s.status), "venue", s.venue,
-		"address", s.address, "district", s.district, "region", s.region, "hours", s.hours, "sectors", s.sectors,
-		"reg_window", window, "org_limit", s.org_limit > 0 ? json_integer(s.org_limit) : json_null(), "stream_url",
+		format_name(s.format), "status", s.status, "status_name", seminar_status_name(s.status), "venue",
+		s.venue, "address", s.address, "district", s.district, "region", s.region, "hours", s.hours, "sectors",
+		s.sectors, "reg_window", window, "org_limit", s.org_limit > 0 ? json_integer(s.org_limit) : json_null(),
+		"stream_url",
 		/* The broadcast link is for confirmed online participants and the organisers. */
-		(has_reg && g.mode == MODE_ONLINE && g.status[0] == 'c') || may_manage(r, s.region_id) ? s.stream_url : NULL,
+		(has_reg && g.mode == MODE_ONLINE && g.status[0] == 'c') || may_manage(r, s.region_id) ? s.stream_url
+												       : NULL,
 		"ics_url", arena_printf(&r->arena, "/seminars/%lld.ics", s.id));
 	closed = closed_reason(r, &s);
 	randombytes_buf(rnd, sizeof(rnd));
 	b64url_encode(idem, rnd, sizeof(rnd));
 	ctx = json_pack("{s:s, s:o, s:o, s:o, s:o, s:b, s:s, s:s, s:s?, s:s?, s:s, s:s?}", "title", s.title, "seminar",
-	                seminar, "sessions", sessions, "seats", seats_json(&r->arena, s.format, s.cap, s.taken),
-	                "registration", reg, "can_register", !has_reg && closed == NULL, "register_url",
-	                arena_printf(&r->arena, "/seminars/%lld/register", s.id), "idem", idem, "closed_reason", closed,
-	                "manage_url", may_manage(r, s.region_id) ? arena_printf(&r->arena, "/manage/seminars/%lld", s.id)
-	                                                         : NULL,
-	                "login_url", arena_printf(&r->arena, "/login?next=/seminars/%lld", s.id), "error", error);
+			seminar, "sessions", sessions, "seats", seats_json(&r->arena, s.format, s.cap, s.taken),
+			"registration", reg, "can_register", !has_reg && closed == NULL, "register_url",
+			arena_printf(&r->arena, "/seminars/%lld/register", s.id), "idem", idem, "closed_reason", closed,
+			"manage_url",
+			may_manage(r, s.region_id) ? arena_printf(&r->arena, "/manage/seminars/%lld", s.id) : NULL,
+			"login_url", arena_printf(&r->arena, "/login?next=/seminars/%lld", s.id), "error", error);
 	page(r, "seminar", ctx);
 	return status;
 }
@@ -175,18 +175,17 @@ int pg_seminar_ics(struct req *r)
 	if ((rows = db_seminar_sessions(r->app->db, &r->arena, id)) == NULL)
 		return 500;
 	buf_adds(&r->body, "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//CUR seminars//RU\r\nCALSCALE:GREGORIAN\r\n");
-	json_array_foreach(rows, i, row)
-	{
+	json_array_foreach (rows, i, row) {
 		const char *st = json_string_value(json_object_get(row, "starts_at"));
 		const char *en = json_string_value(json_object_get(row, "ends_at"));
 		const char *where = s.venue ? arena_printf(&r->arena, "%s%s%s", s.venue, s.address ? ", " : "",
-		                                           s.address ? s.address : "")
-		                            : "Онлайн";
+							   s.address ? s.address : "")
+					    : "Онлайн";
 		buf_adds(&r->body, "BEGIN:VEVENT\r\n");
 		buf_addf(&r->body, "UID:seminar-%lld-session-%lld@seminars\r\n", id,
-		         (long long)json_integer_value(json_object_get(row, "id")));
+			 (long long)json_integer_value(json_object_get(row, "id")));
 		buf_addf(&r->body, "DTSTAMP:%s\r\nDTSTART:%s\r\nDTEND:%s\r\n", stamp, ics_time(&r->arena, st),
-		         ics_time(&r->arena, en));
+			 ics_time(&r->arena, en));
 		ics_text(&r->body, "SUMMARY", s.title);
 		ics_text(&r->body, "LOCATION", where);
 		ics_text(&r->body, "URL", arena_printf(&r->arena, "%s/seminars/%lld", r->app->base_url, id));
@@ -217,15 +216,15 @@ static int done(struct req *r, const char *next, const char *outcome, const stru
 	if (!r->want_json)
 		return redirect(r, next);
 	return page(r, "seminar",
-	            json_pack("{s:s, s:{s:I, s:s, s:s}}", "outcome", outcome, "registration", "id", (json_int_t)st->id,
-	                      "mode", mode_codes[st->mode], "status", st->status));
+		    json_pack("{s:s, s:{s:I, s:s, s:s}}", "outcome", outcome, "registration", "id", (json_int_t)st->id,
+			      "mode", mode_codes[st->mode], "status", st->status));
 }
 
 int pg_register(struct req *r)
 {
 	static const char *const outcomes[REG__MAX] = {"confirmed", "waitlisted", "replay", "already"};
 	long long id = req_arg_id(r, 0);
-	struct signup in = {id, r->user->id, MODE_IN_PERSON, req_param(r, "idem"), 0};
+	struct signup in = {id, r->user->id, MODE_IN_PERSON, req_param(r, "idem"), 0, r->user->id, r->ip};
 	struct reg_state st = {0};
 	const char *msg = NULL;
 	int rc, status = 409;
@@ -239,36 +238,19 @@ int pg_register(struct req *r)
 	switch (rc) {
 	case REG_CONFIRMED:
 	case REG_WAITLISTED:
-		audit(r, "registration.create", "registration", st.id,
-		      arena_printf(&r->arena, "seminar=%lld %s %s", id, mode_codes[st.mode], st.status));
-		/* fall through */
-	case REG_REPLAY:
-		return done(r, arena_printf(&r->arena, "/seminars/%lld#registration", id), outcomes[rc], &st);
-	case REG_ALREADY:
-		msg = "Вы уже записаны на этот семинар.";
-		break;
+	case REG_REPLAY: return done(r, arena_printf(&r->arena, "/seminars/%lld#registration", id), outcomes[rc], &st);
+	case REG_ALREADY: msg = "Вы уже записаны на этот семинар."; break;
 	case REG_NO_SEMINAR:
-	case REG_NOT_OPEN:
-		return fail(r, 404, "Такого семинара нет.");
-	case REG_CANCELLED:
-		msg = "Семинар отменён — запись невозможна.";
-		break;
-	case REG_FINISHED:
-		msg = "Семинар уже завершён — запись невозможна.";
-		break;
-	case REG_WINDOW:
-		msg = "Регистрация на этот семинар сейчас закрыта.";
-		break;
+	case REG_NOT_OPEN: return fail(r, 404, "Такого семинара нет.");
+	case REG_CANCELLED: msg = "Семинар отменён — запись невозможна."; break;
+	case REG_FINISHED: msg = "Семинар уже завершён — запись невозможна."; break;
+	case REG_WINDOW: msg = "Регистрация на этот семинар сейчас закрыта."; break;
 	case REG_BAD_MODE:
 		msg = arena_printf(&r->arena, "Этот семинар не проводится в формате «%s».", mode_names[in.mode]);
 		status = 400;
 		break;
-	case REG_ORG_LIMIT:
-		msg = "От вашей организации уже записано максимальное число участников.";
-		break;
-	default:
-		msg = "Форма устарела: обновите страницу и запишитесь ещё раз.";
-		break;
+	case REG_ORG_LIMIT: msg = "От вашей организации уже записано максимальное число участников."; break;
+	default: msg = "Форма устарела: обновите страницу и запишитесь ещё раз."; break;
 	}
 	return seminar_page(r, id, status, msg);
 }
@@ -294,8 +276,9 @@ static const char *back(struct req *r, const struct reg_info *g)
 
 	if (next != NULL)
 		return next;
-	return g->person_id == r->user->id ? arena_printf(&r->arena, "/seminars/%lld#registration", g->seminar_id)
-	                                   : arena_printf(&r->arena, "/manage/seminars/%lld/participants", g->seminar_id);
+	return g->person_id == r->user->id
+		       ? arena_printf(&r->arena, "/seminars/%lld#registration", g->seminar_id)
+		       : arena_printf(&r->arena, "/manage/seminars/%lld/participants", g->seminar_id);
 }
 
 int pg_reg_cancel(struct req *r)
@@ -330,8 +313,12 @@ int pg_reg_mode(struct req *r)
 		return 500;
 	if (rc == 0)
 		return g.person_id == r->user->id
-		               ? seminar_page(r, g.seminar_id, 409, "В выбранном формате нет свободных мест.")
-		               : fail(r, 409, "В выбранном формате нет свободных мест, или запись отменена.");
+			       ? seminar_page(r, g.seminar_id, 409, "В выбранном формате нет свободных мест.")
+			       : fail(r, 409, "В выбранном формате нет свободных мест, или запись отменена.");
+	if (rc == 2) {
+		st = (struct reg_state){g.id, g.mode, g.status};
+		return done(r, back(r, &g), "unchanged", &st);
+	}
 	audit(r, "registration.mode", "registration", g.id, mode_codes[to]);
 	st = (struct reg_state){g.id, to, "confirmed"};
 	return done(r, back(r, &g), "moved", &st);

@@ -22,10 +22,10 @@ const char *format_name(const char *format)
 const char *seminar_status_name(const char *status)
 {
 	static const char *const t[][2] = {{"draft", "Черновик"},
-	                                   {"published", "Опубликован"},
-	                                   {"cancelled", "Отменён"},
-	                                   {"finished", "Завершён"},
-	                                   {NULL, NULL}};
+					   {"published", "Опубликован"},
+					   {"cancelled", "Отменён"},
+					   {"finished", "Завершён"},
+					   {NULL, NULL}};
 
 	return lookup(t, status);
 }
@@ -33,9 +33,9 @@ const char *seminar_status_name(const char *status)
 const char *reg_status_name(const char *status)
 {
 	static const char *const t[][2] = {{"confirmed", "Место подтверждено"},
-	                                   {"waitlisted", "Лист ожидания"},
-	                                   {"cancelled", "Запись отменена"},
-	                                   {NULL, NULL}};
+					   {"waitlisted", "Лист ожидания"},
+					   {"cancelled", "Запись отменена"},
+					   {NULL, NULL}};
 
 	return lookup(t, status);
 }
@@ -43,14 +43,14 @@ const char *reg_status_name(const char *status)
 json_t *formats_json(void)
 {
 	return json_pack("[{s:s, s:s}, {s:s, s:s}, {s:s, s:s}]", "value", "in_person", "name", format_name("in_person"),
-	                 "value", "online", "name", format_name("online"), "value", "hybrid", "name",
-	                 format_name("hybrid"));
+			 "value", "online", "name", format_name("online"), "value", "hybrid", "name",
+			 format_name("hybrid"));
 }
 
 json_t *modes_json(void)
 {
 	return json_pack("[{s:s, s:s}, {s:s, s:s}]", "value", mode_codes[MODE_IN_PERSON], "name",
-	                 mode_names[MODE_IN_PERSON], "value", mode_codes[MODE_ONLINE], "name", mode_names[MODE_ONLINE]);
+			 mode_names[MODE_IN_PERSON], "value", mode_codes[MODE_ONLINE], "name", mode_names[MODE_ONLINE]);
 }
 
 /* Russian plural of «место» for n. */
@@ -66,7 +66,7 @@ static const char *places(long long n)
 }
 
 json_t *seats_json(struct arena *a, const char *format, const long long cap[MODE__MAX],
-                   const long long taken[MODE__MAX])
+		   const long long taken[MODE__MAX])
 {
 	json_t *arr = json_array();
 	int m;
@@ -82,11 +82,11 @@ json_t *seats_json(struct arena *a, const char *format, const long long cap[MODE
 			text = "мест нет — можно встать в лист ожидания";
 		else
 			text = arena_printf(a, "осталось %lld %s из %lld", left, places(left), cap[m]);
-		json_array_append_new(arr, json_pack("{s:s, s:s, s:o, s:o, s:b, s:s, s:b}", "mode", mode_codes[m],
-		                                     "mode_name", mode_names[m], "capacity",
-		                                     cap[m] < 0 ? json_null() : json_integer(cap[m]), "left",
-		                                     cap[m] < 0 ? json_null() : json_integer(left > 0 ? left : 0), "full",
-		                                     left == 0, "text", text, "default", json_array_size(arr) == 0));
+		json_array_append_new(
+			arr, json_pack("{s:s, s:s, s:o, s:o, s:b, s:s, s:b}", "mode", mode_codes[m], "mode_name",
+				       mode_names[m], "capacity", cap[m] < 0 ? json_null() : json_integer(cap[m]),
+				       "left", cap[m] < 0 ? json_null() : json_integer(left > 0 ? left : 0), "full",
+				       left == 0, "text", text, "default", json_array_size(arr) == 0));
 	}
 	return arr;
 }

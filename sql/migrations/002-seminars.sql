@@ -22,8 +22,10 @@ CREATE TABLE seminar (
   starts_at DATETIME NULL,                   -- first and last session, kept by the program
   ends_at DATETIME NULL,
   created_at DATETIME NOT NULL DEFAULT CURRENT_TIMESTAMP,
-  updated_at DATETIME NOT NULL DEFAULT CURRENT_TIMESTAMP ON UPDATE CURRENT_TIMESTAMP,
+  -- Any change of the row (places included) moves it: the catalogue cache compares MAX(updated_at).
+  updated_at DATETIME(6) NOT NULL DEFAULT CURRENT_TIMESTAMP(6) ON UPDATE CURRENT_TIMESTAMP(6),
   KEY seminar_status_start (status, starts_at),
+  KEY seminar_updated (updated_at),
   KEY seminar_region (region_id, status, starts_at),
   CONSTRAINT seminar_organizer FOREIGN KEY (organizer_id) REFERENCES person (id),
   CONSTRAINT seminar_region FOREIGN KEY (region_id) REFERENCES region (id),

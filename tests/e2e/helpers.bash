@@ -148,3 +148,136 @@ login_demo() { login "$1" "$2@demo.local" "$DEMO_PASSWORD"; }
 
 # workers PROGRAM: the pids of the program's worker processes (children of its master).
 workers() { pgrep -P "$(cat "$VAR/run/$1.pid")" | sort; }
+
+# ---- Seminars and sign-up (seminars.bats, concurrency.bats)
+
+# idem_key: a fresh idempotency key for a sign-up (letters and digits, as the seminar page's are base64url).
+idem_key() { echo "k${EPOCHREALTIME/[.,]/}x${RANDOM}x${RANDOM}"; }
+
+# alert_text: the text of the error alert of the last HTML answer (empty when there is none).
+alert_text() {
+	[[ $output =~ alert--error\"\>([^\<]*)\< ]] && printf '%s\n' "${BASH_REMATCH[1]}"
+	return 0
+}
+
+# in_days N [FORMAT]: the local date N days from now (FORMAT of date(1), default %F).
+in_days() { date -d "$1 days" "+${2:-%F}"; }
+
+# seminar_sql [COLUMN=SQL ...]: a seminar made directly in the database, for tests that are not about the
+# organiser's screens. Defaults: published, hybrid, 2 places in person and unlimited online, region 48,
+# Усманский район, organiser organizer@demo.local, registration open (yesterday to in 20 days), 4 hours,
+# sector 1, one session in 30 days 10:00-13:00. Each argument replaces a default column; its value is an
+# SQL expression (quote strings with sql_str). sessions=0 makes a seminar without sessions, sector=N
+# another sector. Sets SEMINAR_ID and SEMINAR_TITLE.
+seminar_sql() {
+	local a k cols= vals= sessions=1 sector=1 out
+	local -A c=(
+		[title]=$(sql_str "Семинар e2e ${BATS_TEST_NUMBER:-0} $$ ${EPOCHREALTIME/[.,]/} $RANDOM")
+		[description]="'Описание семинара для сквозного теста: о чём он и для кого.'"
+		[format]="'hybrid'" [status]="'published'"
+		[organizer_id]="(SELECT id FROM person WHERE email = 'organizer@demo.local')"
+		[region_id]=48 [district_id]=16 [venue]="'Дом журналиста'" [address]="'г. Усмань, ул. Ленина, 1'"
+		[stream_url]="'https://example.org/live/e2e'" [cap_in_person]=2 [cap_online]=NULL
+		[reg_opens_at]="NOW() - INTERVAL 1 DAY" [reg_closes_at]="NOW() + INTERVAL 20 DAY" [hours]=4 [org_limit]=NULL
+		[starts_at]="CURDATE() + INTERVAL 30 DAY + INTERVAL 10 HOUR"
+		[ends_at]="CURDATE() + INTERVAL 30 DAY + INTERVAL 13 HOUR"
+	)
+	for a in "$@"; do
+		case ${a%%=*} in
+		sessions) sessions=${a#*=} ;;
+		sector) sector=${a#*=} ;;
+		*) c[${a%%=*}]=${a#*=} ;;
+		esac
+	done
+	if [[ $sessions == 0 ]]; then
+		c[starts_at]=NULL
+		c[ends_at]=NULL
+	fi
+	for k in "${!c[@]}"; do
+		cols+=${cols:+, }$k
+		vals+=${vals:+, }${c[$k]}
+	done
+	out=$(sql "INSERT INTO seminar ($cols) VALUES ($vals);
+		SET @s = LAST_INSERT_ID();
+		INSERT INTO seminar_sector (seminar_id, sector_id) VALUES (@s, $sector);
+		INSERT INTO seminar_session (seminar_id, starts_at, ends_at)
+		  SELECT id, starts_at, ends_at FROM seminar WHERE id = @s AND $sessions > 0;
+		SELECT id, title FROM seminar WHERE id = @s") || fail "seminar_sql: the insert failed"
+	IFS=$'\t' read -r SEMINAR_ID SEMINAR_TITLE <<<"$out"
+	[[ $SEMINAR_ID =~ ^[0-9]+$ ]] || fail "seminar_sql: no seminar id in '$out'"
+}
+
+# seminar_fields: the fields of a valid seminar form, one name=value per line: hybrid, sectors 1 and 3,
+# 2 places in person and 3 online, registration open from yesterday for 20 days, region 48, Усманский район.
+seminar_fields() {
+	printf '%s\n' "title=Семинар e2e ${BATS_TEST_NUMBER:-0} $$ ${EPOCHREALTIME/[.,]/}" \
+		"description=Как вести госпаблик школы: контент-план, ответы на комментарии, отчёты." \
+		sector_id=1 sector_id=3 format=hybrid region_id=48 district_id=16 "venue=Дом журналиста" \
+		"address=г. Усмань, ул. Ленина, 1" stream_url=https://example.org/live/e2e cap_in_person=2 cap_online=3 \
+		"reg_opens=$(in_days -1 %Y-%m-%dT%H:%M)" "reg_closes=$(in_days 20 %Y-%m-%dT%H:%M)" hours=4 org_limit=
+}
+
+# form_merge DEFAULTS OVERRIDES...: prints the default fields (one name=value per line in DEFAULTS) with
+# every name that an override names replaced by the overrides of that name; an override "-name" drops it.
+form_merge() {
+	local line a drop=" "
+	for a in "${@:2}"; do a=${a#-}; drop+="${a%%=*} "; done
+	while IFS= read -r line; do
+		[[ -n $line && $drop != *" ${line%%=*} "* ]] && printf '%s\n' "$line"
+	done <<<"$1"
+	for a in "${@:2}"; do [[ $a == -* ]] || printf '%s\n' "$a"; done
+}
+
+# seminar_create JAR [name=value | -name ...]: an organiser's POST /manage/seminars with seminar_fields
+# changed by the arguments (see form_merge). Sets what req sets, and SEMINAR_ID on 303.
+seminar_create() {
+	local jar=$1 fields
+	shift
+	mapfile -t fields < <(form_merge "$(seminar_fields)" "$@")
+	SEMINAR_ID=
+	post "$jar" /manage/seminars "${fields[@]}"
+	[[ $code == 303 && $location =~ ^/manage/seminars/([0-9]+)$ ]] && SEMINAR_ID=${BASH_REMATCH[1]}
+	return 0
+}
+
+# seminar_edit JAR ID [name=value | -name ...]: POST /manage/seminars/ID with seminar_fields changed by
+# the arguments (the edit form sends every field). Sets what req sets.
+seminar_edit() {
+	local jar=$1 id=$2 fields
+	shift 2
+	mapfile -t fields < <(form_merge "$(seminar_fields)" "$@")
+	post "$jar" "/manage/seminars/$id" "${fields[@]}"
+}
+
+# register JAR SEMINAR MODE [IDEM]: a sign-up as a script sends it (Accept: application/json, the CSRF
+# token in X-CSRF-Token). Sets what req sets, and OUTCOME, REG_ID, REG_STATUS from a JSON answer.
+register() {
+	local idem=${4-$(idem_key)}
+	csrf "$1"
+	req "$1" POST "/seminars/$2/register" -H 'Accept: application/json' -H "X-CSRF-Token: $TOKEN" \
+		--data-urlencode "mode=$3" --data-urlencode "idem=$idem"
+	OUTCOME= REG_ID= REG_STATUS=
+	if [[ $code == 200 ]]; then
+		read -r OUTCOME REG_ID REG_STATUS < <(jq -r '[.outcome, .registration.id, .registration.status] | @tsv' <<<"$output")
+	fi
+	return 0
+}
+
+# register_form JAR SEMINAR MODE [IDEM]: the sign-up as the seminar page's form sends it (HTML answer).
+register_form() { post "$1" "/seminars/$2/register" "mode=$3" "idem=${4-$(idem_key)}"; }
+
+# reg_of PERSON SEMINAR: "id mode status" of the person's registration (nothing when there is none).
+reg_of() { sql "SELECT id, mode, status FROM registration WHERE person_id = $1 AND seminar_id = $2"; }
+
+# seminar_state SEMINAR: one line with what a sign-up could change: the seminar's counters and status,
+# its registrations (id:mode:status), and the number of audit_log and person rows.
+seminar_state() {
+	sql "SELECT s.status, s.cap_in_person, IFNULL(s.cap_online, -1), s.taken_in_person, s.taken_online,
+	            (SELECT IFNULL(GROUP_CONCAT(CONCAT_WS(':', r.id, r.mode, r.status) ORDER BY r.id), '-')
+	             FROM registration r WHERE r.seminar_id = s.id),
+	            (SELECT COUNT(*) FROM audit_log), (SELECT COUNT(*) FROM person)
+	     FROM seminar s WHERE s.id = $1"
+}
+
+# reconcile: the rows of sql/checks/reconcile-places.sql (each one a broken invariant; none expected).
+reconcile() { "$STACK" psql -N -B <"${STACK%/scripts/stack.sh}/sql/checks/reconcile-places.sql"; }

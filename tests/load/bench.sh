@@ -8,8 +8,15 @@
 #   BENCH_WORKERS      worker processes per program, real and baseline alike; default 4
 #   BENCH_CONNECTIONS  wrk connections; default 64
 #   BENCH_THREADS      wrk threads; default 2
+#   BENCH_PEOPLE       signed-in people of the data set; default 20000 (the rush needs BENCH_RUSH_ATTEMPTS)
+#   BENCH_RUSH_ATTEMPTS, BENCH_RUSH_PLACES, BENCH_RUSH_CONNECTIONS
+#                      the rush on one seminar: sign-up attempts by distinct people, in-person places,
+#                      wrk connections; defaults 20000, 1000, 128 (DESIGN.md section 8)
 # State in var/bench (its own MariaDB, nginx on a free port); results also in var/bench/results.tsv.
-# Exit status 1 when a scenario FAILs (target missed, or any non-2xx/3xx response or socket error).
+# Every run starts from an empty database: migrations, seeds, then the data set of
+# tests/load/bench-data.py (about 100 seminars in region 48 and the people with their sessions).
+# Exit status 1 when a scenario FAILs (target missed, any non-2xx/3xx response or socket error, a
+# failed sign-up, or a failed check of the data after it).
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd -P)
@@ -23,6 +30,14 @@ BASELINES=(hello select update)
 EXTRA=$VAR/bench-extra.conf
 RESULTS=$VAR/results.tsv
 COUNTER_ROWS=1000 # rows of bench_counter; tests/load/update.c picks ids 1..1000
+PEOPLE=${BENCH_PEOPLE:-20000}
+SEMINARS=100
+RUSH_ATTEMPTS=${BENCH_RUSH_ATTEMPTS:-20000}
+RUSH_PLACES=${BENCH_RUSH_PLACES:-1000}
+RUSH_CONNECTIONS=${BENCH_RUSH_CONNECTIONS:-128}
+RUSH_MAX_SECONDS=60 # the rush ends when all its sign-ups are answered; this is only a bound
+CATALOGUE_CARDS=20  # seminar cards the catalogue page must show
+PAIRS=$VAR/tmp/bench-people.txt
 
 die() {
     echo "bench: $*" >&2
@@ -30,11 +45,14 @@ die() {
 }
 say() { echo "bench: $*" >&2; }
 
-for v in DURATION WARMUP WORKERS CONNECTIONS THREADS; do
+for v in DURATION WARMUP WORKERS CONNECTIONS THREADS PEOPLE RUSH_ATTEMPTS RUSH_PLACES RUSH_CONNECTIONS; do
     [[ ${!v} =~ ^[1-9][0-9]*$ ]] || die "$v must be a positive number, got '${!v}'"
 done
 command -v wrk >/dev/null || die "wrk not found (run scripts/deps.sh)"
 command -v curl >/dev/null || die "curl not found"
+command -v python3 >/dev/null || die "python3 not found"
+((RUSH_ATTEMPTS <= PEOPLE)) || die "BENCH_RUSH_ATTEMPTS ($RUSH_ATTEMPTS) needs as many people (BENCH_PEOPLE is $PEOPLE)"
+((RUSH_PLACES <= RUSH_ATTEMPTS)) || die "BENCH_RUSH_PLACES must not exceed BENCH_RUSH_ATTEMPTS"
 for p in "${BASELINES[@]}"; do
     [[ -x $ROOT/build/tests/load/$p ]] || die "build/tests/load/$p is missing (run: make bench)"
 done
@@ -174,11 +192,37 @@ create_counter_table() {
         die "creating bench_counter failed"
 }
 
+# ---------------------------------------------------------------------------- data set
+
+SPREAD_IDS=""
+RUSH_ID=""
+
+# Loads the data set of tests/load/bench-data.py and writes the people's (sid, csrf) pairs to $PAIRS.
+load_data() {
+    local out t0=$SECONDS
+    out=$(python3 "$ROOT/tests/load/bench-data.py" --key-file "$VAR/secret.key" --pairs "$PAIRS" \
+        --people "$PEOPLE" --seminars "$SEMINARS" --rush-places "$RUSH_PLACES" |
+        stack psql -N -B 2>&1) || { echo "$out" >&2; die "loading the data set failed"; }
+    SPREAD_IDS=$(awk -F'\t' '$1 == "spread" { print $2 }' <<<"$out")
+    RUSH_ID=$(awk -F'\t' '$1 == "rush" { print $2 }' <<<"$out")
+    [[ $SPREAD_IDS =~ ^[0-9]+(,[0-9]+)*$ && $RUSH_ID =~ ^[0-9]+$ ]] ||
+        { echo "$out" >&2; die "the data set did not report its seminars"; }
+    say "data set: $SEMINARS seminars + 1 rush seminar ($RUSH_PLACES places), $PEOPLE people with sessions ($((SECONDS - t0)) s)"
+}
+
+# One number from SQL.
+sql_value() { stack psql -N -B -e "$1"; }
+
+# Rows returned by sql/checks/reconcile-places.sql (every row is a broken invariant).
+reconcile_rows() { stack psql -N -B <"$ROOT/sql/checks/reconcile-places.sql"; }
+
 # ---------------------------------------------------------------------------- scenarios
 
 declare -A RPS=()
-ROWS=()    # TSV lines of the results
-NOTES=()   # details of failures, printed below the table
+ROWS=()      # TSV lines of the results
+NOTES=()     # details of failures, printed below the table
+CHECKS=()    # results of the checks of SC_CHECK functions, printed below the table
+CHECK_WHY=() # failures found by the running SC_CHECK function
 FAILED=0
 
 # Converts a wrk duration (850.00us, 1.25ms, 2.01s, 1.00m) to milliseconds.
@@ -196,6 +240,16 @@ to_ms() {
 #   measured before them (H0, H1, U) and the minimum ratio of its req/s. P99_MS (or "-"): the
 #   maximum 99th-percentile latency; MIN_RPS (or "-"): an absolute minimum of req/s. WRK_ARGS go
 #   to wrk as they are, e.g. -- -s "$ROOT/tests/load/signup.lua" or -- -c128 (later flags win).
+# Variables set for one call (SC_WARMUP=0 scenario ...):
+#   SC_WARMUP, SC_DURATION  seconds of warm-up (0: none) and of the measured run; default
+#                           $WARMUP and $DURATION
+#   SC_CHECK                one of the check_* functions, run after the measured run as
+#                           SC_CHECK NAME WRK_OUTPUT_FILE;
+#                           it adds lines to CHECKS (printed below the table) and the reasons of a
+#                           failure to CHECK_WHY (they FAIL the scenario)
+# wrk runs with BENCH_PHASE=warmup or measure and BENCH_DONE_DIR (an empty directory) in its
+# environment, for the scripts. A script's "bench-lua: ... bad=N" line replaces wrk's count of
+# non-2xx/3xx responses (the script judges every answer).
 scenario() {
     local name=$1 url=$2 base=$3 target=$4 p99max=- minrps=- extra=() out code
     shift 4
@@ -220,11 +274,19 @@ scenario() {
         fi
     fi
 
-    say "$name: GET $url (${WARMUP} s warm-up, ${DURATION} s measured)"
-    wrk -t"$THREADS" -c"$CONNECTIONS" -d"${WARMUP}s" "${extra[@]}" "$BASE_URL$url" >/dev/null 2>&1 || true
-    out=$(wrk -t"$THREADS" -c"$CONNECTIONS" -d"${DURATION}s" --latency "${extra[@]}" "$BASE_URL$url" 2>&1) ||
+    local warmup=${SC_WARMUP:-$WARMUP} duration=${SC_DURATION:-$DURATION} log=$VAR/log/wrk-${name// /_}
+    local done_dir=$VAR/tmp/wrk-done
+    say "$name: $url (${warmup} s warm-up, ${duration} s measured)"
+    if ((warmup > 0)); then
+        rm -rf "$done_dir" && mkdir -p "$done_dir"
+        BENCH_PHASE=warmup BENCH_DONE_DIR=$done_dir \
+            wrk -t"$THREADS" -c"$CONNECTIONS" -d"${warmup}s" "${extra[@]}" "$BASE_URL$url" >"$log-warmup.txt" 2>&1 || true
+    fi
+    rm -rf "$done_dir" && mkdir -p "$done_dir"
+    out=$(BENCH_PHASE=measure BENCH_DONE_DIR=$done_dir \
+        wrk -t"$THREADS" -c"$CONNECTIONS" -d"${duration}s" --latency "${extra[@]}" "$BASE_URL$url" 2>&1) ||
         { echo "$out" >&2; die "$name: wrk failed"; }
-    echo "$out" >"$VAR/log/wrk-${name// /_}.txt"
+    echo "$out" >"$log.txt"
 
     local rps p50 p99 non2xx sockerr total ratio=- verdict why=()
     rps=$(awk '$1 == "Requests/sec:" { print $2 }' <<<"$out")
@@ -235,11 +297,23 @@ scenario() {
     sockerr=$(awk '/Socket errors:/ { gsub(/,/, ""); print $4 + $6 + $8 + $10 }' <<<"$out")
     non2xx=${non2xx:-0}
     sockerr=${sockerr:-0}
+    local bad
+    bad=$(awk '$1 == "bench-lua:" { for (i = 2; i <= NF; i++) if ($i ~ /^bad=/) print substr($i, 5) }' <<<"$out")
+    if [[ -n $bad ]]; then
+        non2xx=$bad # the script's count: every answer that is not the expected 200
+        grep '^bench-lua:' <<<"$out" | sed "s/^bench-lua:/bench: $name:/" >&2
+    fi
     [[ -n $rps && -n $total ]] || { echo "$out" >&2; die "$name: cannot read wrk's output"; }
     rps=$(awk -v x="$rps" 'BEGIN { printf "%.0f", x }')
     RPS[$name]=$rps
 
-    if ((non2xx > 0)); then why+=("$non2xx of $total responses were not 2xx/3xx"); fi
+    if ((non2xx > 0)); then
+        if [[ -n $bad ]]; then
+            why+=("$non2xx of $total answers were not a sign-up ($(sed -n 's/^bench-lua: first bad answer: //p' <<<"$out" | head -c 160))")
+        else
+            why+=("$non2xx of $total responses were not 2xx/3xx")
+        fi
+    fi
     if ((sockerr > 0)); then why+=("$sockerr socket errors ($(grep 'Socket errors' <<<"$out" | sed 's/^ *//'))"); fi
     if ((total == 0)); then why+=("no requests completed"); fi
     if [[ $base != - ]]; then
@@ -252,6 +326,16 @@ scenario() {
         why+=("p99 $p99 ms > $p99max ms")
     fi
     if [[ $minrps != - ]] && ((rps < minrps)); then why+=("$rps req/s < $minrps req/s"); fi
+    if [[ -n ${SC_CHECK:-} ]]; then
+        CHECK_WHY=()
+        case $SC_CHECK in
+        check_catalogue) check_catalogue "$name" "$log.txt" ;;
+        check_spread) check_spread "$name" "$log.txt" ;;
+        check_rush) check_rush "$name" "$log.txt" ;;
+        *) die "scenario $name: unknown SC_CHECK '$SC_CHECK'" ;;
+        esac
+        ((${#CHECK_WHY[@]} == 0)) || why+=("${CHECK_WHY[@]}")
+    fi
 
     if ((${#why[@]})); then
         verdict=FAIL
@@ -273,6 +357,78 @@ scenario() {
     fi
     ROWS+=("$name"$'\t'"$url"$'\t'"$rps"$'\t'"$p50"$'\t'"$p99"$'\t'"$((non2xx + sockerr))"$'\t'"$base"$'\t'"$ratio"$'\t'"$tdesc"$'\t'"$verdict")
     say "$name: $rps req/s, p50 $p50 ms, p99 $p99 ms, $((non2xx + sockerr)) errors -> $verdict"
+}
+
+# ---------------------------------------------------------------------------- checks after scenarios
+
+LOG_MARK=0
+
+# Remembers the end of the portal's log: log_news prints what a scenario added to it.
+log_mark() { LOG_MARK=$(stat -c %s "$VAR/log/portal.log" 2>/dev/null || echo 0); }
+log_news() { tail -c +"$((LOG_MARK + 1))" "$VAR/log/portal.log" 2>/dev/null || true; }
+
+# The database's retries and errors during a sign-up scenario (deadlocks, lock waits): information.
+db_retries() {
+    local news retries errors
+    news=$(log_news)
+    retries=$(grep -c 'transaction retry' <<<"$news" || true)
+    errors=$(grep -Eci 'error|failed' <<<"$news" || true)
+    echo "$retries transaction retries and $errors errors in the portal log"
+    if ((errors > 0)); then
+        grep -Ei 'error|failed' <<<"$news" | sort | uniq -c | sort -rn | head -n 3 | sed "s/^ */bench:   /" >&2
+    fi
+}
+
+# KEY=N of the "bench-lua:" line of a wrk output file; 0 when absent.
+lua_value() {
+    awk -v k="$1" '$1 == "bench-lua:" { for (i = 2; i <= NF; i++) if (index($i, k "=") == 1) { print substr($i, length(k) + 2); f = 1 } }
+        END { if (!f) print 0 }' "$2"
+}
+
+check_catalogue() {
+    local name=$1 code cards
+    code=$(curl -sS -o "$VAR/tmp/bench-catalogue.html" -w '%{http_code}' --max-time 5 "$BASE_URL/" 2>&1) || code="curl: $code"
+    cards=$(grep -o '<li class="card"' "$VAR/tmp/bench-catalogue.html" 2>/dev/null | wc -l)
+    CHECKS+=("$name: GET / answered $code with $cards seminar cards (want $CATALOGUE_CARDS)")
+    [[ $code == 200 ]] || CHECK_WHY+=("GET / answered $code")
+    ((cards >= CATALOGUE_CARDS)) || CHECK_WHY+=("the page shows $cards seminar cards, not $CATALOGUE_CARDS")
+}
+
+# The requests still in flight when a timed run ends are processed but never answered: the
+# database holds between the answered and the sent sign-ups of the warm-up and the run.
+check_spread() {
+    local name=$1 log=$2 answered sent f in_db rec
+    answered=0 sent=0
+    for f in "$log" "${log%.txt}-warmup.txt"; do
+        [[ -r $f ]] || continue
+        answered=$((answered + $(lua_value confirmed "$f") + $(lua_value waitlisted "$f")))
+        sent=$((sent + $(lua_value sent "$f")))
+    done
+    in_db=$(sql_value "SELECT COUNT(*) FROM registration WHERE seminar_id IN ($SPREAD_IDS)")
+    rec=$(reconcile_rows)
+    CHECKS+=("$name: $sent sign-ups sent and $answered answered (warm-up and run), $in_db registrations in the database; reconcile-places.sql: $([[ -z $rec ]] && echo "no rows" || echo "$(wc -l <<<"$rec") rows"); $(db_retries)")
+    ((answered <= in_db && in_db <= sent)) ||
+        CHECK_WHY+=("$in_db registrations in the database, not between the $answered answered and the $sent sent")
+    [[ -z $rec ]] || CHECK_WHY+=("reconcile-places.sql: $(head -n 3 <<<"$rec" | tr '\t\n' ' ;')")
+}
+
+check_rush() {
+    local name=$1 log=$2 sent answers lc lw row c w n taken rec want_w=$((RUSH_ATTEMPTS - RUSH_PLACES))
+    sent=$(lua_value sent "$log")
+    answers=$(lua_value answers "$log")
+    lc=$(lua_value confirmed "$log")
+    lw=$(lua_value waitlisted "$log")
+    row=$(sql_value "SELECT COALESCE(SUM(status = 'confirmed'), 0), COALESCE(SUM(status = 'waitlisted'), 0), COUNT(*),
+        (SELECT taken_in_person FROM seminar WHERE id = $RUSH_ID) FROM registration WHERE seminar_id = $RUSH_ID")
+    read -r c w n taken <<<"$row"
+    rec=$(reconcile_rows)
+    CHECKS+=("$name: $sent attempts sent, $answers answered ($lc confirmed, $lw waitlisted); database: $c confirmed (want $RUSH_PLACES), $w waitlisted (want $want_w), $n registrations, taken_in_person $taken; reconcile-places.sql: $([[ -z $rec ]] && echo "no rows" || echo "$(wc -l <<<"$rec") rows"); $(db_retries)")
+    ((sent == RUSH_ATTEMPTS && answers == RUSH_ATTEMPTS)) ||
+        CHECK_WHY+=("$answers of $RUSH_ATTEMPTS attempts answered ($sent sent) within $RUSH_MAX_SECONDS s")
+    ((c == RUSH_PLACES)) || CHECK_WHY+=("$c confirmed in the database, not $RUSH_PLACES")
+    ((w == want_w)) || CHECK_WHY+=("$w waitlisted in the database, not $want_w")
+    ((lc == c && lw == w)) || CHECK_WHY+=("the answers ($lc confirmed, $lw waitlisted) differ from the database ($c, $w)")
+    [[ -z $rec ]] || CHECK_WHY+=("reconcile-places.sql: $(head -n 3 <<<"$rec" | tr '\t\n' ' ;')")
 }
 
 print_table() {
@@ -297,6 +453,10 @@ print_table() {
                 if (r == 1) { gsub(/[^|]/, "-", line); gsub(/\|/, "+", line); print line }
             }
         }' "$RESULTS"
+    if ((${#CHECKS[@]})); then
+        echo
+        printf 'check %s\n' "${CHECKS[@]}"
+    fi
     if ((${#NOTES[@]})); then
         echo
         printf 'FAIL %s\n' "${NOTES[@]}"
@@ -315,6 +475,9 @@ trap 'exit 143' TERM
 # Leftovers of an interrupted run.
 stop_baselines
 stack_stop
+# An empty database on every run (mariadb-install-db takes about a second): the data set and the
+# rush's counts start from zero, and no purge of an earlier run's rows competes with the scenarios.
+rm -rf "$VAR/db"
 
 # First start: the state dir, database, grants and the real programs; it also makes the
 # database passwords the baselines need, so the second start writes them into app.conf and
@@ -326,14 +489,24 @@ create_counter_table
 write_extra_conf 1
 stack start >&2
 start_baselines
+load_data
+# For tests/load/signup.lua.
+export BENCH_PAIRS=$PAIRS BENCH_THREADS=$THREADS BENCH_SEMINARS=$SPREAD_IDS BENCH_RUN=$$
 
 # Baselines first: every other scenario is a ratio to one of them, measured in this same run.
 scenario H0 /bench/hello - -
 scenario H1 /bench/select - -
 scenario U /bench/update - -
 # Real scenarios (DESIGN.md section 8).
-scenario home / H1 0.50 25
+SC_CHECK=check_catalogue scenario catalogue / H1 0.50 25
 scenario "login page" /login H0 0.80
+log_mark
+SC_CHECK=check_spread scenario "sign-up spread" "/seminars/${SPREAD_IDS%%,*}/register" U 0.60 - 2000 \
+    -- -s "$ROOT/tests/load/signup.lua"
+log_mark
+BENCH_SEMINARS=$RUSH_ID BENCH_QUOTA=$RUSH_ATTEMPTS SC_WARMUP=0 SC_DURATION=$RUSH_MAX_SECONDS SC_CHECK=check_rush \
+    scenario rush "/seminars/$RUSH_ID/register" U 0.40 - 1000 \
+    -- -c"$RUSH_CONNECTIONS" -s "$ROOT/tests/load/signup.lua"
 
 print_table
 exit "$FAILED"
