@@ -10,7 +10,7 @@ const root = process.env.ROOT || new URL('../..', import.meta.url).pathname;
 const stack = process.env.STACK || `${root}/scripts/stack.sh`;
 let n = 0;
 let failed = 0;
-const plan = 11;
+const plan = 12;
 
 function tap(ok, name, detail) {
   n++;
@@ -190,6 +190,24 @@ await step('a title with a long word wraps on the catalogue card and the seminar
   r = await fits(page);
   if (r !== true) bad.push(r);
   await page.screenshot({ path: `${shots}-long-title.png`, fullPage: true }).catch(() => {});
+  return bad.length === 0 || bad.join('\n');
+});
+
+await step("the organiser's pages of the seminar fit a phone screen too", async () => {
+  const octx = await browser.newContext({ viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true });
+  const op = await octx.newPage();
+  const bad = [];
+  await op.goto(`${base}/login`);
+  await op.fill('input[name="email"]', 'organizer@demo.local');
+  await op.fill('input[name="password"]', 'demo12345');
+  await Promise.all([op.waitForURL(`${base}/me`), op.click('button:has-text("Войти")')]);
+  for (const path of ['/manage/seminars', `/manage/seminars/${seminarId}`, `/manage/seminars/${seminarId}/participants`]) {
+    const res = await op.goto(base + path);
+    if (res.status() !== 200) bad.push(`${path}: HTTP ${res.status()}`);
+    const r = await fits(op);
+    if (r !== true) bad.push(`${path}: ${r}`);
+  }
+  await octx.close();
   return bad.length === 0 || bad.join('\n');
 });
 
