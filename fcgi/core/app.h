@@ -452,6 +452,8 @@ json_t *db_regions(struct db *, struct arena *);
 json_t *db_districts(struct db *, struct arena *, long long region_id);
 /* Active organisations of a district: {id, short_name, sector_name}. */
 json_t *db_organizations(struct db *, struct arena *, long long district_id);
+/* Active organisations of a region: {id, short_name, district}, by district and name. */
+json_t *db_region_organizations(struct db *, struct arena *, long long region_id);
 /* Returns 1 with the organisation's region and district, 0 no such active organisation, -1 failure. */
 int db_organization_place(struct db *, struct arena *, long long organization_id, long long *region_id,
 			  long long *district_id);

@@ -3,7 +3,7 @@
 
 #include "app.h"
 
-enum { Q_SECTORS, Q_REGIONS, Q_DISTRICTS, Q_ORGS, Q_ORG_PLACE, Q__MAX };
+enum { Q_SECTORS, Q_REGIONS, Q_DISTRICTS, Q_ORGS, Q_REGION_ORGS, Q_ORG_PLACE, Q__MAX };
 
 static struct dbq q[Q__MAX] = {
 	[Q_SECTORS] = {"SELECT id, code, name FROM sector ORDER BY id"},
@@ -11,6 +11,9 @@ static struct dbq q[Q__MAX] = {
 	[Q_DISTRICTS] = {"SELECT id, name FROM district WHERE region_id = ? ORDER BY name"},
 	[Q_ORGS] = {"SELECT o.id, o.short_name, s.name FROM organization o JOIN sector s ON s.id = o.sector_id "
 		    "WHERE o.district_id = ? AND o.active ORDER BY o.short_name"},
+	[Q_REGION_ORGS] =
+		{"SELECT o.id, o.short_name, d.name FROM organization o JOIN district d ON d.id = o.district_id "
+		 "WHERE d.region_id = ? AND o.active ORDER BY d.name, o.short_name"},
 	[Q_ORG_PLACE] = {"SELECT d.region_id, d.id FROM organization o JOIN district d ON d.id = o.district_id "
 			 "WHERE o.id = ? AND o.active"},
 };
@@ -43,6 +46,14 @@ json_t *db_organizations(struct db *d, struct arena *a, long long district_id)
 	struct dbv v[] = {DB_DV_INT(district_id)};
 
 	return db_json(d, &q[Q_ORGS], v, 1, a, k);
+}
+
+json_t *db_region_organizations(struct db *d, struct arena *a, long long region_id)
+{
+	static const char *const k[] = {"#id", "short_name", "district", NULL};
+	struct dbv v[] = {DB_DV_INT(region_id)};
+
+	return db_json(d, &q[Q_REGION_ORGS], v, 1, a, k);
 }
 
 int db_organization_place(struct db *d, struct arena *a, long long id, long long *region_id, long long *district_id)

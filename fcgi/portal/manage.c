@@ -525,6 +525,8 @@ static int participants_page(struct req *r, const struct seminar *s, int status,
 			db_participant_orgs(r->app->db, &r->arena, s->id), "total", (json_int_t)json_array_size(rows),
 			"participants", rows, "csv_url", arena_printf(&r->arena, "%s.csv%s", base, qs), "xlsx_url",
 			arena_printf(&r->arena, "%s.xlsx%s", base, qs), "add_url", base, "error", error);
+	/* The register of the seminar's region, for people signed up by hand. */
+	json_object_set_new(ctx, "register", db_region_organizations(r->app->db, &r->arena, s->region_id));
 	page(r, "manage-participants", ctx);
 	return status;
 }

@@ -765,6 +765,9 @@ load helpers
 	assert_equal "$code" 400
 	assert_output --partial 'Учётной записи с этим адресом нет'
 	assert_equal "$(seminar_state "$id")" "$before"
+	# The form offers the region's whole register, not only organisations already signed up.
+	get o "/manage/seminars/$id/participants"
+	assert_output --partial 'МБОУ СОШ с. Девица (Усманский район)</option>'
 
 	post o "/manage/seminars/$id/participants" "email=$email" mode=in_person "full_name=Смирнова Ольга Николаевна" \
 		"full_name_dat=Смирновой Ольге Николаевне" "phone=+7 900 555-66-77" "organization_id=$(org_id)"
