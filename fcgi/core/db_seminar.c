@@ -202,6 +202,18 @@ int seminar_offers(const struct seminar *s, enum mode m)
 	return strcmp(s->format, mode_codes[m]) == 0;
 }
 
+/* Capacities, counters, organisation limit and window flags: seven columns from c on. */
+static void places_from(const struct dbres *r, size_t c, struct seminar *s)
+{
+	s->cap[MODE_IN_PERSON] = dbres_int(r, 0, c);
+	s->cap[MODE_ONLINE] = dbres_int(r, 0, c + 1);
+	s->taken[MODE_IN_PERSON] = dbres_int(r, 0, c + 2);
+	s->taken[MODE_ONLINE] = dbres_int(r, 0, c + 3);
+	s->org_limit = dbres_int(r, 0, c + 4);
+	s->reg_not_yet = dbres_int(r, 0, c + 5) != 0;
+	s->reg_over = dbres_int(r, 0, c + 6) != 0;
+}
+
 static int seminar_row(struct db *d, struct arena *a, long long id, struct seminar *s)
 {
 	struct dbv v[] = {DB_DV_INT(id)};
@@ -231,13 +243,7 @@ static int seminar_row(struct db *d, struct arena *a, long long id, struct semin
 	s->district = dbres_str(&r, 0, 16);
 	s->region = dbres_str(&r, 0, 17);
 	s->sectors = dbres_str(&r, 0, 18);
-	s->cap[MODE_IN_PERSON] = dbres_int(&r, 0, 19);
-	s->cap[MODE_ONLINE] = dbres_int(&r, 0, 20);
-	s->taken[MODE_IN_PERSON] = dbres_int(&r, 0, 21);
-	s->taken[MODE_ONLINE] = dbres_int(&r, 0, 22);
-	s->org_limit = dbres_int(&r, 0, 23);
-	s->reg_not_yet = dbres_int(&r, 0, 24) != 0;
-	s->reg_over = dbres_int(&r, 0, 25) != 0;
+	places_from(&r, 19, s);
 	return 1;
 }
 
@@ -257,13 +263,7 @@ static int seminar_lock(struct db *d, struct arena *a, long long id, struct semi
 	s->region_id = dbres_int(&r, 0, 1);
 	s->format = dbres_str(&r, 0, 2);
 	s->status = dbres_str(&r, 0, 3);
-	s->cap[MODE_IN_PERSON] = dbres_int(&r, 0, 4);
-	s->cap[MODE_ONLINE] = dbres_int(&r, 0, 5);
-	s->taken[MODE_IN_PERSON] = dbres_int(&r, 0, 6);
-	s->taken[MODE_ONLINE] = dbres_int(&r, 0, 7);
-	s->org_limit = dbres_int(&r, 0, 8);
-	s->reg_not_yet = dbres_int(&r, 0, 9) != 0;
-	s->reg_over = dbres_int(&r, 0, 10) != 0;
+	places_from(&r, 4, s);
 	return 1;
 }
 

@@ -2,31 +2,13 @@
 // and cancels it there, through the real pages on a phone-sized screen.
 import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
-import { chromium } from 'playwright-core';
+import { exitCode, launch, step } from './lib/harness.mjs';
 
 const base = process.env.BASE_URL;
 const shots = (process.env.VAR || '/tmp') + '/browser-seminar';
 const root = process.env.ROOT || new URL('../..', import.meta.url).pathname;
 const stack = process.env.STACK || `${root}/scripts/stack.sh`;
-let n = 0;
-let failed = 0;
 const plan = 12;
-
-function tap(ok, name, detail) {
-  n++;
-  if (!ok) failed++;
-  console.log(`${ok ? 'ok' : 'not ok'} ${n} - ${name}`);
-  if (!ok && detail) console.log(`# ${String(detail).replace(/\n/g, '\n# ')}`);
-}
-
-async function step(name, fn) {
-  try {
-    const detail = await fn();
-    tap(detail === undefined || detail === true, name, detail);
-  } catch (e) {
-    tap(false, name, e.stack || e);
-  }
-}
 
 // sql(query): rows of a query run as the database's root user, tab-separated lines.
 function sql(query) {
@@ -82,11 +64,7 @@ try {
   process.exit(1);
 }
 
-const browser = await chromium.launch({
-  executablePath: '/usr/bin/chromium',
-  args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
-    '--disable-component-update', '--disable-sync'],
-});
+const browser = await launch();
 const ctx = await browser.newContext({ viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true,
   locale: 'ru-RU' });
 const page = await ctx.newPage();
@@ -215,4 +193,4 @@ await step('no script errors or CSP violations on the way', async () =>
   errors.length === 0 || errors.join('\n'));
 
 await browser.close();
-process.exit(failed ? 1 : 0);
+process.exit(exitCode());
