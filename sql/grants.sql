@@ -26,6 +26,3 @@ CREATE USER IF NOT EXISTS 'sem_reports'@'localhost' IDENTIFIED BY '@REPORTS_PW@'
 ALTER USER 'sem_reports'@'localhost' IDENTIFIED BY '@REPORTS_PW@';
 GRANT SELECT ON seminars.* TO 'sem_reports'@'localhost';
 GRANT INSERT ON seminars.audit_log TO 'sem_reports'@'localhost';
-
--- Sign-ups run as a stored procedure with the caller's own privileges (SQL SECURITY INVOKER).
-GRANT EXECUTE ON PROCEDURE seminars.seminar_register TO 'sem_portal'@'localhost';

@@ -524,7 +524,6 @@ json_t *db_catalogue(struct db *, struct arena *, const struct catalogue_filter 
  *  in_person_confirmed, in_person_waitlisted, in_person_cancelled, online_confirmed, ...}. */
 json_t *db_manage_seminars(struct db *, struct arena *);
 
-/* The numbers are part of the contract with sql/migrations/003-register-procedure.sql. */
 enum reg_outcome {
 	REG_CONFIRMED,  /* a place was taken */
 	REG_WAITLISTED, /* the mode is full: queued */
@@ -554,8 +553,7 @@ struct reg_state {
 	enum mode mode;
 	const char *status; /* "confirmed", "waitlisted", "cancelled" (static strings) */
 };
-/* Signs a person up (the stored procedure seminar_register, one transaction
- * with the seminar row locked): a place
+/* Signs a person up in one transaction with the seminar row locked: a place
  * is taken only if one is free, otherwise the person joins that mode's
  * waiting list; a new registration is written to the audit log in the same
  * transaction. Returns the outcome with out filled for CONFIRMED, WAITLISTED,

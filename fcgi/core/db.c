@@ -211,17 +211,6 @@ static int run_once(struct db *d, struct dbq *q, const struct dbv *p, size_t n, 
 		res->affected = mysql_stmt_affected_rows(st);
 		res->insert_id = mysql_stmt_insert_id(st);
 	}
-	/* A CALL answers with more results (at least its status): read them all. */
-	for (;;) {
-		int more = mysql_stmt_next_result(st);
-		if (more == -1)
-			break;
-		if (more > 0)
-			goto out;
-		if (mysql_stmt_field_count(st) > 0 && mysql_stmt_store_result(st) != 0)
-			goto out;
-		mysql_stmt_free_result(st);
-	}
 	rc = 0;
 out:
 	if (rc == -1) {

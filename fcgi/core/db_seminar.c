@@ -25,10 +25,15 @@ enum {
 	Q_CATALOGUE,
 	Q_CATALOGUE_COUNT,
 	Q_MANAGE,
+	Q_IDEM,
+	Q_REG_OF,
+	Q_ORG_COUNT,
 	Q_TAKE_IN_PERSON,
 	Q_TAKE_ONLINE,
 	Q_FREE_IN_PERSON,
 	Q_FREE_ONLINE,
+	Q_REG_INSERT,
+	Q_REG_REVIVE,
 	Q_REG_GET,
 	Q_REG_STATUS,
 	Q_REG_SET,
@@ -40,7 +45,6 @@ enum {
 	Q_PART_DISTRICTS,
 	Q_PERSON_BY_EMAIL,
 	Q_COUNTS,
-	Q_REGISTER,
 	Q_VERSION,
 	Q__MAX
 };
@@ -111,10 +115,21 @@ static struct dbq q[Q__MAX] = {
 		      "COALESCE(SUM(g.mode = 'online' AND g.status = 'cancelled'), 0) "
 		      "FROM seminar s LEFT JOIN registration g ON g.seminar_id = s.id "
 		      "GROUP BY s.id ORDER BY s.starts_at IS NULL DESC, s.starts_at DESC, s.id DESC"},
+	/* Before the lock, in one round trip: the person's organisation and the
+	 * registration an earlier try of this request may have made. */
+	[Q_IDEM] = {"SELECT p.organization_id, g.id, g.seminar_id, g.person_id, g.mode, g.status FROM person p "
+		    "LEFT JOIN registration g ON g.idem_key = ? WHERE p.id = ?"},
+	[Q_REG_OF] = {"SELECT id, mode, status, idem_key FROM registration WHERE seminar_id = ? AND person_id = ?"},
+	[Q_ORG_COUNT] = {"SELECT COUNT(*) FROM registration WHERE seminar_id = ? AND organization_id = ? "
+			 "AND status <> 'cancelled'"},
 	[Q_TAKE_IN_PERSON] = {"UPDATE seminar SET taken_in_person = taken_in_person + 1 WHERE id = ?"},
 	[Q_TAKE_ONLINE] = {"UPDATE seminar SET taken_online = taken_online + 1 WHERE id = ?"},
 	[Q_FREE_IN_PERSON] = {"UPDATE seminar SET taken_in_person = taken_in_person - 1 WHERE id = ?"},
 	[Q_FREE_ONLINE] = {"UPDATE seminar SET taken_online = taken_online - 1 WHERE id = ?"},
+	[Q_REG_INSERT] = {"INSERT INTO registration (seminar_id, person_id, organization_id, mode, status, queued_at, "
+			  "idem_key, source) VALUES (?, ?, ?, ?, ?, NOW(6), ?, ?)"},
+	[Q_REG_REVIVE] = {"UPDATE registration SET organization_id = ?, mode = ?, status = ?, queued_at = NOW(6), "
+			  "idem_key = ?, source = ?, cancelled_at = NULL WHERE id = ?"},
 	[Q_REG_GET] = {"SELECT g.id, g.seminar_id, g.person_id, s.region_id, g.mode, g.status FROM registration g "
 		       "JOIN seminar s ON s.id = g.seminar_id WHERE g.id = ?"},
 	[Q_REG_STATUS] = {"SELECT seminar_id, mode, status FROM registration WHERE id = ?"},
@@ -147,7 +162,6 @@ static struct dbq q[Q__MAX] = {
 			      "JOIN organization o ON o.id = r.organization_id JOIN district d ON d.id = o.district_id "
 			      "WHERE r.seminar_id = ? ORDER BY d.name"},
 	[Q_PERSON_BY_EMAIL] = {"SELECT id FROM person WHERE email = ?"},
-	[Q_REGISTER] = {"CALL seminar_register(?, ?, ?, ?, ?, ?, ?)"},
 	[Q_VERSION] = {"SELECT MAX(updated_at) FROM seminar"},
 	[Q_COUNTS] = {"SELECT mode, status, COUNT(*) FROM registration WHERE seminar_id = ? GROUP BY mode, status"},
 };
@@ -569,38 +583,118 @@ json_t *db_manage_seminars(struct db *d, struct arena *a)
 
 /* ---- registrations */
 
-int db_register(struct db *d, const struct signup *in, struct reg_state *out)
-{
-	struct dbv v[] = {DB_DV_INT(in->seminar_id),        DB_DV_INT(in->person_id),
-			  DB_DV_STR(mode_codes[in->mode]),  db_dv_str_or_null(in->idem_key),
-			  DB_DV_INT(in->by_organizer != 0), DB_DV_INT(in->actor_id),
-			  db_dv_str_or_null(in->ip)};
-	struct arena a = {0};
-	struct dbres r;
-	int attempt, rc = -1;
+struct reg_ctx {
+	const struct signup *in;
+	struct reg_state *out;
+	struct arena a;
+};
 
-	/* The whole transaction is the procedure (sql/migrations/003): it rolls
-	 * back on any error, so a deadlock, a lock wait timeout or two first tries
-	 * of one key meeting at the UNIQUE index are simply called again. */
-	for (attempt = 0; attempt < 4 && rc == -1; attempt++) {
-		arena_reset(&a);
-		if (db_run(d, &q[Q_REGISTER], v, 7, &r, &a) == -1) {
-			unsigned e = db_errno(d);
-			if (e != 1213 && e != 1205 && e != 1062)
-				break;
-			continue;
-		}
-		if (r.nrows != 1)
-			break;
-		rc = (int)dbres_int(&r, 0, 0);
-		if (dbres_str(&r, 0, 1) != NULL) {
-			out->id = dbres_int(&r, 0, 1);
-			mode_from(dbres_str(&r, 0, 2), &out->mode);
-			out->status = status_static(dbres_str(&r, 0, 3));
+static int register_tx(struct db *d, void *arg)
+{
+	struct reg_ctx *c = arg;
+	const struct signup *in = c->in;
+	struct dbv sid[] = {DB_DV_INT(in->seminar_id)};
+	struct dbv who[] = {DB_DV_INT(in->seminar_id), DB_DV_INT(in->person_id)};
+	struct dbv k[] = {db_dv_str_or_null(in->idem_key), DB_DV_INT(in->person_id)};
+	struct seminar s;
+	struct dbres r;
+	long long org, existing = 0;
+	const char *status;
+	int rc;
+
+	arena_reset(&c->a);
+	if (db_run(d, &q[Q_IDEM], k, 2, &r, &c->a) == -1 || r.nrows == 0)
+		return -1;
+	org = dbres_int(&r, 0, 0);
+	if (dbres_str(&r, 0, 1) != NULL) {
+		if (dbres_int(&r, 0, 2) != in->seminar_id || dbres_int(&r, 0, 3) != in->person_id)
+			return REG_KEY_REUSED;
+		c->out->id = dbres_int(&r, 0, 1);
+		mode_from(dbres_str(&r, 0, 4), &c->out->mode);
+		c->out->status = status_static(dbres_str(&r, 0, 5));
+		return REG_REPLAY;
+	}
+	/* Every change of a seminar's places starts by locking its row: sign-ups,
+	 * cancellations, mode switches and capacity changes happen one at a time. */
+	if ((rc = seminar_lock(d, &c->a, in->seminar_id, &s)) != 1)
+		return rc == 0 ? REG_NO_SEMINAR : -1;
+	if (strcmp(s.status, "draft") == 0)
+		return REG_NOT_OPEN;
+	if (strcmp(s.status, "cancelled") == 0)
+		return REG_CANCELLED;
+	if (strcmp(s.status, "finished") == 0)
+		return REG_FINISHED;
+	if (!in->by_organizer && (s.reg_not_yet || s.reg_over))
+		return REG_WINDOW;
+	if (db_run(d, &q[Q_REG_OF], who, 2, &r, &c->a) == -1)
+		return -1;
+	if (r.nrows == 1) {
+		existing = dbres_int(&r, 0, 0);
+		status = status_static(dbres_str(&r, 0, 2));
+		if (strcmp(status, "cancelled") != 0) {
+			const char *key = dbres_str(&r, 0, 3);
+			c->out->id = existing;
+			mode_from(dbres_str(&r, 0, 1), &c->out->mode);
+			c->out->status = status;
+			/* A concurrent retry of the same request committed first. */
+			return key && in->idem_key && strcmp(key, in->idem_key) == 0 ? REG_REPLAY : REG_ALREADY;
 		}
 	}
-	arena_free(&a);
-	return rc >= 0 && rc < REG__MAX ? rc : -1;
+	if (!seminar_offers(&s, in->mode))
+		return REG_BAD_MODE;
+	if (s.org_limit > 0 && org > 0) {
+		struct dbv o[] = {DB_DV_INT(in->seminar_id), DB_DV_INT(org)};
+		if (db_run(d, &q[Q_ORG_COUNT], o, 2, &r, &c->a) == -1)
+			return -1;
+		if (dbres_int(&r, 0, 0) >= s.org_limit)
+			return REG_ORG_LIMIT;
+	}
+	status = seat_free(&s, in->mode) ? "confirmed" : "waitlisted";
+	if (status[0] == 'c' &&
+	    db_run(d, &q[in->mode == MODE_IN_PERSON ? Q_TAKE_IN_PERSON : Q_TAKE_ONLINE], sid, 1, NULL, NULL) == -1)
+		return -1;
+	if (existing) {
+		struct dbv v[] = {db_dv_id_or_null(org),
+				  DB_DV_STR(mode_codes[in->mode]),
+				  DB_DV_STR(status),
+				  db_dv_str_or_null(in->idem_key),
+				  DB_DV_STR(in->by_organizer ? "organizer" : "self"),
+				  DB_DV_INT(existing)};
+		if (db_run(d, &q[Q_REG_REVIVE], v, 6, NULL, NULL) == -1)
+			return -1;
+		c->out->id = existing;
+	} else {
+		struct dbv v[] = {DB_DV_INT(in->seminar_id),
+				  DB_DV_INT(in->person_id),
+				  db_dv_id_or_null(org),
+				  DB_DV_STR(mode_codes[in->mode]),
+				  DB_DV_STR(status),
+				  db_dv_str_or_null(in->idem_key),
+				  DB_DV_STR(in->by_organizer ? "organizer" : "self")};
+		if (db_run(d, &q[Q_REG_INSERT], v, 7, &r, &c->a) == -1)
+			return -1;
+		c->out->id = (long long)r.insert_id;
+	}
+	c->out->mode = in->mode;
+	c->out->status = status_static(status);
+	/* On record in the same transaction (and the same disk flush). */
+	if (db_audit(d, in->actor_id, "registration.create", "registration", c->out->id, in->ip,
+		     arena_printf(&c->a, "seminar=%lld %s %s%s", in->seminar_id, mode_codes[in->mode], status,
+				  in->by_organizer ? " by an organiser" : "")) == -1)
+		return -1;
+	return status[0] == 'c' ? REG_CONFIRMED : REG_WAITLISTED;
+}
+
+int db_register(struct db *d, const struct signup *in, struct reg_state *out)
+{
+	struct reg_ctx c = {in, out, {0}};
+	int rc = db_tx(d, register_tx, &c);
+
+	arena_free(&c.a);
+	/* Two first attempts with one key raced to the UNIQUE index: the loser replays. */
+	if (rc == -1 && db_errno(d) == 1062 && in->idem_key != NULL)
+		rc = db_tx(d, register_tx, &(struct reg_ctx){in, out, {0}});
+	return rc;
 }
 
 /* Columns id, seminar_id, person_id, region_id, mode, status of the first row. */
