@@ -26,3 +26,7 @@ CREATE USER IF NOT EXISTS 'sem_reports'@'localhost' IDENTIFIED BY '@REPORTS_PW@'
 ALTER USER 'sem_reports'@'localhost' IDENTIFIED BY '@REPORTS_PW@';
 GRANT SELECT ON seminars.* TO 'sem_reports'@'localhost';
 GRANT INSERT ON seminars.audit_log TO 'sem_reports'@'localhost';
+
+-- checkin writes the scan log and the attendance derived from it.
+GRANT INSERT, UPDATE ON seminars.scan_event TO 'sem_checkin'@'localhost';
+GRANT INSERT, UPDATE ON seminars.attendance TO 'sem_checkin'@'localhost';

@@ -1,13 +1,26 @@
-/* The checkin program: door scanner, scan API, presenter screen, online attendance codes. */
-#include "../core/app.h"
+/* The checkin program: door scanner page, scan API with idempotent uploads, undo, ticket list, search. */
+#include "checkin.h"
 
 static const struct route routes[] = {
 	{M_GET, "/checkin/healthz", app_healthz, 0},
+	{M_GET, "/checkin/{id}", pg_scanner, R_LOGIN},
+	{M_POST, "/checkin/{id}/scan", pg_scan, R_LOGIN},
+	{M_POST, "/checkin/{id}/undo", pg_undo, R_LOGIN},
+	{M_GET, "/checkin/{id}/tickets", pg_tickets, R_LOGIN},
+	{M_GET, "/checkin/{id}/search", pg_search, R_LOGIN},
 	{M_OTHER, NULL, NULL, 0},
 };
 
 static const struct field fields[] = {
 	FIELD_CSRF,
+	{"code", "Код билета", FT_TEXT, 1, 300, NULL},
+	{"client_scan_id", "Номер отметки", FT_TOKEN, 8, 64, NULL},
+	{"device_id", "Устройство", FT_TOKEN, 1, 64, NULL},
+	{"device_time", "Время на устройстве", FT_TEXT, 19, 19, NULL},
+	{"session_id", "Занятие", FT_ID, 0, 0, NULL},
+	{"scan_id", "Отметка", FT_ID, 0, 0, NULL},
+	{"method", "Способ", FT_ENUM, 0, 0, "qr|manual"},
+	{"q", "Поиск", FT_TEXT, 1, 200, NULL},
 	{NULL, NULL, FT__MAX, 0, 0, NULL},
 };
 

@@ -126,8 +126,10 @@ static struct dbq q[Q__MAX] = {
 	[Q_TAKE_ONLINE] = {"UPDATE seminar SET taken_online = taken_online + 1 WHERE id = ?"},
 	[Q_FREE_IN_PERSON] = {"UPDATE seminar SET taken_in_person = taken_in_person - 1 WHERE id = ?"},
 	[Q_FREE_ONLINE] = {"UPDATE seminar SET taken_online = taken_online - 1 WHERE id = ?"},
+	/* The ticket code: 16 bytes of the server's CSPRNG as base64url (see migration 003). */
 	[Q_REG_INSERT] = {"INSERT INTO registration (seminar_id, person_id, organization_id, mode, status, queued_at, "
-			  "idem_key, source) VALUES (?, ?, ?, ?, ?, NOW(6), ?, ?)"},
+			  "idem_key, source, ticket_code) VALUES (?, ?, ?, ?, ?, NOW(6), ?, ?, "
+			  "SUBSTR(REPLACE(REPLACE(TO_BASE64(RANDOM_BYTES(16)), '+', '-'), '/', '_'), 1, 22))"},
 	[Q_REG_REVIVE] = {"UPDATE registration SET organization_id = ?, mode = ?, status = ?, queued_at = NOW(6), "
 			  "idem_key = ?, source = ?, cancelled_at = NULL WHERE id = ?"},
 	[Q_REG_GET] = {"SELECT g.id, g.seminar_id, g.person_id, s.region_id, g.mode, g.status FROM registration g "

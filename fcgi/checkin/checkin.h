@@ -1,0 +1,13 @@
+/* Handlers of the checkin program: the door scanner and its API. */
+#ifndef CHECKIN_H
+#define CHECKIN_H
+
+#include "../core/app.h"
+
+int pg_scanner(struct req *);
+int pg_scan(struct req *);
+int pg_undo(struct req *);
+int pg_tickets(struct req *);
+int pg_search(struct req *);
+
+#endif

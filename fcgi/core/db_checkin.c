@@ -1,0 +1,319 @@
+/* Statements of tickets and check-in: the append-only scan log and the attendance derived from it. */
+#include <string.h>
+
+#include "app.h"
+
+enum {
+	Q_SCAN_BY_CLIENT,
+	Q_TICKET_BY_CODE,
+	Q_ATTENDANCE_LOCK,
+	Q_SCAN_INSERT,
+	Q_ATTEND_INSERT,
+	Q_ATTEND_REVIVE,
+	Q_DESCRIBE,
+	Q_SCAN_ORIGINAL,
+	Q_ATTEND_UNDO,
+	Q_TICKETS,
+	Q_COUNTS,
+	Q_SEARCH,
+	Q_TICKET,
+	Q__MAX
+};
+
+static struct dbq q[Q__MAX] = {
+	[Q_SCAN_BY_CLIENT] = {"SELECT id, result, registration_id, conflict, session_id FROM scan_event "
+			      "WHERE client_scan_id = ?"},
+	[Q_TICKET_BY_CODE] = {"SELECT id, seminar_id, status FROM registration WHERE ticket_code = ?"},
+	[Q_ATTENDANCE_LOCK] = {"SELECT id, device_id, undone_at IS NOT NULL FROM attendance "
+			       "WHERE registration_id = ? AND session_id = ? FOR UPDATE"},
+	[Q_SCAN_INSERT] = {"INSERT INTO scan_event (client_scan_id, seminar_id, session_id, registration_id, code, "
+			   "method, device_id, operator_id, device_time, result, conflict, undoes) "
+			   "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"},
+	[Q_ATTEND_INSERT] = {"INSERT INTO attendance (registration_id, session_id, mode, scan_id, at, device_id, "
+			     "operator_id) VALUES (?, ?, 'in_person', ?, COALESCE(?, NOW(3)), ?, ?)"},
+	[Q_ATTEND_REVIVE] = {"UPDATE attendance SET undone_at = NULL, mode = 'in_person', scan_id = ?, "
+			     "at = COALESCE(?, NOW(3)), device_id = ?, operator_id = ? WHERE id = ?"},
+	[Q_DESCRIBE] = {"SELECT p.full_name, o.short_name, IF(a.undone_at IS NULL, DATE_FORMAT(a.at, '%H:%i'), NULL), "
+			"IF(a.undone_at IS NULL, op.full_name, NULL) FROM registration r "
+			"JOIN person p ON p.id = r.person_id LEFT JOIN organization o ON o.id = r.organization_id "
+			"LEFT JOIN attendance a ON a.registration_id = r.id AND a.session_id = ? "
+			"LEFT JOIN person op ON op.id = a.operator_id WHERE r.id = ?"},
+	[Q_SCAN_ORIGINAL] = {"SELECT registration_id, session_id FROM scan_event "
+			     "WHERE id = ? AND seminar_id = ? AND result = 'ok'"},
+	[Q_ATTEND_UNDO] = {"UPDATE attendance SET undone_at = NOW(3) WHERE registration_id = ? AND session_id = ? "
+			   "AND scan_id = ? AND undone_at IS NULL"},
+	[Q_TICKETS] = {"SELECT r.ticket_code, p.full_name, o.short_name, r.mode FROM registration r "
+		       "JOIN person p ON p.id = r.person_id LEFT JOIN organization o ON o.id = r.organization_id "
+		       "WHERE r.seminar_id = ? AND r.status = 'confirmed' ORDER BY p.full_name"},
+	[Q_COUNTS] =
+		{"SELECT (SELECT COUNT(*) FROM registration WHERE seminar_id = ? AND status = 'confirmed'), "
+		 "(SELECT COUNT(*) FROM attendance WHERE session_id = ? AND mode = 'in_person' "
+		 "AND undone_at IS NULL), "
+		 "(SELECT COUNT(*) FROM attendance WHERE session_id = ? AND mode = 'online' AND undone_at IS NULL)"},
+	[Q_SEARCH] = {"SELECT r.id, p.full_name, o.short_name, r.ticket_code, r.status, r.mode, "
+		      "EXISTS (SELECT 1 FROM attendance a WHERE a.registration_id = r.id AND a.session_id = ? "
+		      "AND a.undone_at IS NULL) FROM registration r JOIN person p ON p.id = r.person_id "
+		      "LEFT JOIN organization o ON o.id = r.organization_id WHERE r.seminar_id = ? "
+		      "AND (p.full_name LIKE CONCAT('%', ?, '%') OR o.short_name LIKE CONCAT('%', ?, '%')) "
+		      "ORDER BY p.full_name LIMIT 30"},
+	[Q_TICKET] = {"SELECT r.id, r.person_id, r.seminar_id, s.region_id, r.ticket_code, r.status, r.mode, "
+		      "p.full_name, o.short_name, s.title, s.starts_at, s.ends_at, s.venue, s.address "
+		      "FROM registration r JOIN person p ON p.id = r.person_id JOIN seminar s ON s.id = r.seminar_id "
+		      "LEFT JOIN organization o ON o.id = r.organization_id WHERE r.id = ?"},
+};
+
+struct scan_ctx {
+	const struct scan_in *in;
+	struct scan_out *out;
+	struct arena *a;
+};
+
+/* The person of registration reg and their check-in at session, into out. */
+static int describe(struct db *d, struct arena *a, long long reg, long long session, struct scan_out *out)
+{
+	struct dbv v[] = {DB_DV_INT(session), DB_DV_INT(reg)};
+	struct dbres r;
+
+	if (db_run(d, &q[Q_DESCRIBE], v, 2, &r, a) == -1)
+		return -1;
+	if (r.nrows == 1) {
+		out->name = dbres_str(&r, 0, 0);
+		out->organization = dbres_str(&r, 0, 1);
+		out->at = dbres_str(&r, 0, 2);
+		out->by = dbres_str(&r, 0, 3);
+	}
+	return 0;
+}
+
+static const char *result_static(const char *s)
+{
+	static const char *const all[] = {"ok", "already", "invalid", "other_seminar", "cancelled", "waitlisted"};
+	size_t i;
+
+	for (i = 0; i < sizeof(all) / sizeof(all[0]); i++)
+		if (s && strcmp(s, all[i]) == 0)
+			return all[i];
+	return "invalid";
+}
+
+static int scan_tx(struct db *d, void *arg)
+{
+	struct scan_ctx *c = arg;
+	const struct scan_in *in = c->in;
+	struct scan_out *out = c->out;
+	struct dbv key[] = {DB_DV_STR(in->client_scan_id)};
+	struct dbv code[] = {DB_DV_STR(in->code)};
+	struct dbres r;
+	long long attendance = 0;
+	int revive = 0;
+
+	memset(out, 0, sizeof(*out));
+	if (db_run(d, &q[Q_SCAN_BY_CLIENT], key, 1, &r, c->a) == -1)
+		return -1;
+	if (r.nrows == 1) {
+		out->replay = 1;
+		out->scan_id = dbres_int(&r, 0, 0);
+		out->result = result_static(dbres_str(&r, 0, 1));
+		out->registration_id = dbres_int(&r, 0, 2);
+		out->conflict = dbres_int(&r, 0, 3) != 0;
+		return out->registration_id ? describe(d, c->a, out->registration_id, dbres_int(&r, 0, 4), out) : 0;
+	}
+	if (db_run(d, &q[Q_TICKET_BY_CODE], code, 1, &r, c->a) == -1)
+		return -1;
+	if (r.nrows == 0)
+		out->result = "invalid";
+	else {
+		const char *status = dbres_str(&r, 0, 2);
+		out->registration_id = dbres_int(&r, 0, 0);
+		if (dbres_int(&r, 0, 1) != in->seminar_id)
+			out->result = "other_seminar";
+		else if (strcmp(status, "cancelled") == 0)
+			out->result = "cancelled";
+		else if (strcmp(status, "waitlisted") == 0)
+			out->result = "waitlisted";
+		else
+			out->result = "ok";
+	}
+	if (strcmp(out->result, "ok") == 0) {
+		struct dbv v[] = {DB_DV_INT(out->registration_id), DB_DV_INT(in->session_id)};
+		if (db_run(d, &q[Q_ATTENDANCE_LOCK], v, 2, &r, c->a) == -1)
+			return -1;
+		if (r.nrows == 1) {
+			attendance = dbres_int(&r, 0, 0);
+			revive = dbres_int(&r, 0, 2) != 0;
+			if (!revive) {
+				const char *dev = dbres_str(&r, 0, 1);
+				out->result = "already";
+				/* Two devices let the same ticket in (one of them offline at the time). */
+				out->conflict = dev && in->device_id && strcmp(dev, in->device_id) != 0;
+			}
+		}
+	}
+	{
+		/* A ticket of another seminar is not recorded against this one's people. */
+		int own = strcmp(out->result, "invalid") != 0 && strcmp(out->result, "other_seminar") != 0;
+		struct dbv v[] = {DB_DV_STR(in->client_scan_id),
+				  DB_DV_INT(in->seminar_id),
+				  db_dv_id_or_null(in->session_id),
+				  own ? DB_DV_INT(out->registration_id) : DB_DV_NULL,
+				  DB_DV_STR(in->code),
+				  DB_DV_STR(in->method),
+				  db_dv_str_or_null(in->device_id),
+				  db_dv_id_or_null(in->operator_id),
+				  db_dv_str_or_null(in->device_time),
+				  DB_DV_STR(out->result),
+				  DB_DV_INT(out->conflict),
+				  DB_DV_NULL};
+		if (db_run(d, &q[Q_SCAN_INSERT], v, 12, &r, c->a) == -1)
+			return -1;
+		out->scan_id = (long long)r.insert_id;
+		if (!own)
+			out->registration_id = 0;
+	}
+	if (strcmp(out->result, "ok") == 0) {
+		if (revive) {
+			struct dbv v[] = {DB_DV_INT(out->scan_id), db_dv_str_or_null(in->device_time),
+					  db_dv_str_or_null(in->device_id), db_dv_id_or_null(in->operator_id),
+					  DB_DV_INT(attendance)};
+			if (db_run(d, &q[Q_ATTEND_REVIVE], v, 5, NULL, NULL) == -1)
+				return -1;
+		} else {
+			struct dbv v[] = {DB_DV_INT(out->registration_id),  DB_DV_INT(in->session_id),
+					  DB_DV_INT(out->scan_id),          db_dv_str_or_null(in->device_time),
+					  db_dv_str_or_null(in->device_id), db_dv_id_or_null(in->operator_id)};
+			if (db_run(d, &q[Q_ATTEND_INSERT], v, 6, NULL, NULL) == -1)
+				return -1;
+		}
+	}
+	return out->registration_id ? describe(d, c->a, out->registration_id, in->session_id, out) : 0;
+}
+
+int db_checkin_scan(struct db *d, struct arena *a, const struct scan_in *in, struct scan_out *out)
+{
+	struct scan_ctx c = {in, out, a};
+	int rc, attempt;
+
+	/* Two devices uploading the same scan, or the same ticket, at the same
+	 * moment meet at a UNIQUE index: the loser runs again and finds the winner's row. */
+	for (attempt = 0; attempt < 3; attempt++) {
+		rc = db_tx(d, scan_tx, &c);
+		if (rc != -1 || db_errno(d) != 1062)
+			break;
+	}
+	return rc < 0 ? -1 : 1;
+}
+
+struct undo_ctx {
+	long long seminar_id, scan_id, operator_id;
+	const char *client_scan_id, *device_id;
+	struct arena *a;
+};
+
+static int undo_tx(struct db *d, void *arg)
+{
+	struct undo_ctx *c = arg;
+	struct dbv key[] = {DB_DV_STR(c->client_scan_id)};
+	struct dbv orig[] = {DB_DV_INT(c->scan_id), DB_DV_INT(c->seminar_id)};
+	struct dbres r;
+	long long reg, session;
+
+	if (db_run(d, &q[Q_SCAN_BY_CLIENT], key, 1, &r, c->a) == -1)
+		return -1;
+	if (r.nrows == 1)
+		return strcmp(dbres_str(&r, 0, 1), "undone") == 0 ? 1 : 0;
+	if (db_run(d, &q[Q_SCAN_ORIGINAL], orig, 2, &r, c->a) == -1)
+		return -1;
+	if (r.nrows == 0)
+		return 0;
+	reg = dbres_int(&r, 0, 0);
+	session = dbres_int(&r, 0, 1);
+	{
+		struct dbv v[] = {DB_DV_INT(reg), DB_DV_INT(session), DB_DV_INT(c->scan_id)};
+		if (db_run(d, &q[Q_ATTEND_UNDO], v, 3, &r, c->a) == -1)
+			return -1;
+		if (r.affected == 0)
+			return 0;
+	}
+	{
+		struct dbv v[] = {DB_DV_STR(c->client_scan_id),
+				  DB_DV_INT(c->seminar_id),
+				  DB_DV_INT(session),
+				  DB_DV_INT(reg),
+				  DB_DV_NULL,
+				  DB_DV_STR("undo"),
+				  db_dv_str_or_null(c->device_id),
+				  db_dv_id_or_null(c->operator_id),
+				  DB_DV_NULL,
+				  DB_DV_STR("undone"),
+				  DB_DV_INT(0),
+				  DB_DV_INT(c->scan_id)};
+		if (db_run(d, &q[Q_SCAN_INSERT], v, 12, &r, c->a) == -1)
+			return -1;
+	}
+	return 1;
+}
+
+int db_checkin_undo(struct db *d, struct arena *a, long long seminar_id, long long scan_id, const char *client_scan_id,
+		    const char *device_id, long long operator_id)
+{
+	struct undo_ctx c = {seminar_id, scan_id, operator_id, client_scan_id, device_id, a};
+
+	return db_tx(d, undo_tx, &c);
+}
+
+json_t *db_checkin_tickets(struct db *d, struct arena *a, long long seminar_id)
+{
+	static const char *const k[] = {"code", "name", "organization", "mode", NULL};
+	struct dbv v[] = {DB_DV_INT(seminar_id)};
+
+	return db_json(d, &q[Q_TICKETS], v, 1, a, k);
+}
+
+json_t *db_checkin_counts(struct db *d, struct arena *a, long long seminar_id, long long session_id)
+{
+	static const char *const k[] = {"#registered", "#present_in_person", "#present_online", NULL};
+	struct dbv v[] = {DB_DV_INT(seminar_id), DB_DV_INT(session_id), DB_DV_INT(session_id)};
+	json_t *rows = db_json(d, &q[Q_COUNTS], v, 3, a, k), *one;
+
+	if (rows == NULL)
+		return NULL;
+	one = json_incref(json_array_get(rows, 0));
+	json_decref(rows);
+	return one;
+}
+
+json_t *db_checkin_search(struct db *d, struct arena *a, long long seminar_id, long long session_id, const char *qs)
+{
+	static const char *const k[] = {"#registration_id", "name", "organization", "code",
+					"status",           "mode", "#present",     NULL};
+	const char *like = db_like_escape(a, qs);
+	struct dbv v[] = {DB_DV_INT(session_id), DB_DV_INT(seminar_id), DB_DV_STR(like), DB_DV_STR(like)};
+
+	return db_json(d, &q[Q_SEARCH], v, 4, a, k);
+}
+
+int db_ticket_get(struct db *d, struct arena *a, long long id, struct ticket *t)
+{
+	struct dbv v[] = {DB_DV_INT(id)};
+	struct dbres r;
+
+	if (db_run(d, &q[Q_TICKET], v, 1, &r, a) == -1)
+		return -1;
+	if (r.nrows == 0)
+		return 0;
+	t->id = dbres_int(&r, 0, 0);
+	t->person_id = dbres_int(&r, 0, 1);
+	t->seminar_id = dbres_int(&r, 0, 2);
+	t->region_id = dbres_int(&r, 0, 3);
+	t->code = dbres_str(&r, 0, 4);
+	t->status = dbres_str(&r, 0, 5);
+	t->mode = dbres_str(&r, 0, 6);
+	t->name = dbres_str(&r, 0, 7);
+	t->organization = dbres_str(&r, 0, 8);
+	t->title = dbres_str(&r, 0, 9);
+	t->starts_at = dbres_str(&r, 0, 10);
+	t->ends_at = dbres_str(&r, 0, 11);
+	t->venue = dbres_str(&r, 0, 12);
+	t->address = dbres_str(&r, 0, 13);
+	return 1;
+}
