@@ -633,6 +633,8 @@ struct ticket {
 	long long id, person_id, seminar_id, region_id;
 	const char *code, *status, *mode, *name, *organization, *title, *starts_at, *ends_at, *venue, *address;
 };
+/* The registration whose ticket has this code: its id, 0 none, -1 failure. */
+long long db_ticket_by_code(struct db *, struct arena *, const char *code);
 /* Returns 1 with the registration's ticket data (arena), 0 none, -1 failure. */
 int db_ticket_get(struct db *, struct arena *, long long registration_id, struct ticket *);
 
@@ -679,5 +681,36 @@ int export_csv(struct buf *out, const struct export_col *cols, size_t ncols, jso
  * out left as it was. */
 int export_xlsx(struct buf *out, const char *sheet, const char *title, const struct export_col *cols, size_t ncols,
 		json_t *rows);
+
+/* ---------------------------------------------------------------- qr: QR codes and printable tickets
+ * The code of a text (UTF-8, 1 to 1,000 bytes), error correction level M
+ * (15% of the symbol may be damaged), with a quiet zone of 4 modules.
+ * module_px is 1..16. Each appends to out and returns 0, or -1 (logged) with
+ * out left as it was, when the text is empty, too long or not UTF-8. */
+
+/* A standalone SVG document: a white square and one <path> of the dark
+ * modules, viewBox in modules, width and height modules * module_px,
+ * shape-rendering crispEdges. No input text appears in it but as modules, so
+ * it can be inlined in a page. */
+int qr_svg(struct buf *out, const char *text, int module_px);
+/* A PNG image, black on white, (modules) * module_px pixels square. */
+int qr_png(struct buf *out, const char *text, int module_px);
+
+/* What a ticket shows; a NULL or empty field is left out. */
+struct ticket_pdf {
+	const char *title;        /* the seminar, wrapped over up to 4 lines */
+	const char *name;         /* the participant */
+	const char *organization; /* these four: up to 2 lines each */
+	const char *when, *where, *mode;
+	const char *code_text; /* printed in small monospace under the code */
+	const char *url;       /* what the QR code holds (the limits of qr_svg apply) */
+};
+/* Appends a PDF of one A4 portrait page: «Билет участника», the fields, a QR
+ * code of url 64 mm wide (vector), code_text, and a footer telling to show
+ * the code at the door. Text is set in PT Sans (fontconfig substitutes a font
+ * when it is missing); a line too long is cut with an ellipsis. Returns 0, or
+ * -1 (logged) with out left as it was, when a field is not UTF-8 or url is
+ * not a valid QR text. */
+int ticket_pdf(struct buf *out, const struct ticket_pdf *t);
 
 #endif

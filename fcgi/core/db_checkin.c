@@ -17,6 +17,7 @@ enum {
 	Q_COUNTS,
 	Q_SEARCH,
 	Q_TICKET,
+	Q_TICKET_ID,
 	Q__MAX
 };
 
@@ -56,6 +57,7 @@ static struct dbq q[Q__MAX] = {
 		      "LEFT JOIN organization o ON o.id = r.organization_id WHERE r.seminar_id = ? "
 		      "AND (p.full_name LIKE CONCAT('%', ?, '%') OR o.short_name LIKE CONCAT('%', ?, '%')) "
 		      "ORDER BY p.full_name LIMIT 30"},
+	[Q_TICKET_ID] = {"SELECT id FROM registration WHERE ticket_code = ?"},
 	[Q_TICKET] = {"SELECT r.id, r.person_id, r.seminar_id, s.region_id, r.ticket_code, r.status, r.mode, "
 		      "p.full_name, o.short_name, s.title, s.starts_at, s.ends_at, s.venue, s.address "
 		      "FROM registration r JOIN person p ON p.id = r.person_id JOIN seminar s ON s.id = r.seminar_id "
@@ -316,4 +318,14 @@ int db_ticket_get(struct db *d, struct arena *a, long long id, struct ticket *t)
 	t->venue = dbres_str(&r, 0, 12);
 	t->address = dbres_str(&r, 0, 13);
 	return 1;
+}
+
+long long db_ticket_by_code(struct db *d, struct arena *a, const char *code)
+{
+	struct dbv v[] = {DB_DV_STR(code)};
+	struct dbres r;
+
+	if (db_run(d, &q[Q_TICKET_ID], v, 1, &r, a) == -1)
+		return -1;
+	return r.nrows ? dbres_int(&r, 0, 0) : 0;
 }

@@ -195,7 +195,7 @@ static json_t *registrations_view(struct req *r)
 
 		json_array_append_new(
 			is_past ? past : up,
-			json_pack("{s:O, s:s, s:s, s:s, s:s, s:s, s:s, s:o, s:s?}", "seminar_title",
+			json_pack("{s:O, s:s, s:s, s:s, s:s, s:s, s:s, s:o, s:s?, s:s?}", "seminar_title",
 				  json_object_get(row, "title"), "seminar_url",
 				  arena_printf(&r->arena, "/seminars/%lld",
 					       (long long)json_integer_value(json_object_get(row, "seminar_id"))),
@@ -208,7 +208,10 @@ static json_t *registrations_view(struct req *r)
 				  pos > 0 ? json_integer(pos) : json_null(), "cancel_url",
 				  !is_past && strcmp(status, "cancelled") != 0
 					  ? arena_printf(&r->arena, "/registrations/%lld/cancel", id)
-					  : NULL));
+					  : NULL,
+				  "ticket_url",
+				  !is_past && strcmp(status, "confirmed") == 0 ? arena_printf(&r->arena, "/tickets/%lld", id)
+									       : NULL));
 	}
 	json_decref(rows);
 	return json_pack("{s:o, s:o, s:b}", "upcoming", up, "past", past, "any",

@@ -32,6 +32,11 @@ int pg_manage_participants(struct req *);
 int pg_manage_participants_csv(struct req *);
 int pg_manage_participants_xlsx(struct req *);
 int pg_manage_participant_add(struct req *);
+int pg_ticket(struct req *);
+int pg_ticket_svg(struct req *);
+int pg_ticket_png(struct req *);
+int pg_ticket_pdf(struct req *);
+int pg_ticket_link(struct req *);
 
 /* view.c: names and view models shared by the pages */
 const char *format_name(const char *format);

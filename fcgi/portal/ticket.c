@@ -1,0 +1,124 @@
+/* Tickets: the page with a large QR code, and the QR as SVG or PNG, and a printable PDF. */
+#include <string.h>
+
+#include "portal.h"
+
+/* The ticket of the path for its owner or the seminar's organisers; returns 0 or the status to return. */
+static int ticket_for(struct req *r, struct ticket *t)
+{
+	long long id = req_arg_id(r, 0);
+	int rc;
+
+	if (id == 0 || (rc = db_ticket_get(r->app->db, &r->arena, id, t)) == 0)
+		return fail(r, 404, "Такого билета нет.");
+	if (rc == -1)
+		return 500;
+	if (t->person_id != r->user->id && !auth_has(r, ROLE_ORGANIZER, t->region_id, -1))
+		return fail(r, 403, "Этот билет может открыть только его владелец или организатор семинара.");
+	if (strcmp(t->status, "confirmed") != 0)
+		return fail(r, 409, strcmp(t->status, "waitlisted") == 0
+					    ? "Билет появится, когда место подтвердится: сейчас вы в листе ожидания."
+					    : "Запись отменена — билет недействителен.");
+	return 0;
+}
+
+/* The QR holds a link built from the configured base URL, never from the Host header. */
+static const char *ticket_url(struct req *r, const struct ticket *t)
+{
+	return arena_printf(&r->arena, "%s/t/%s", r->app->base_url, t->code);
+}
+
+static const char *where(struct req *r, const struct ticket *t)
+{
+	if (t->venue && t->address)
+		return arena_printf(&r->arena, "%s, %s", t->venue, t->address);
+	return t->venue ? t->venue : t->address;
+}
+
+int pg_ticket(struct req *r)
+{
+	struct ticket t;
+	int rc;
+
+	if ((rc = ticket_for(r, &t)) != 0)
+		return rc;
+	return page(r, "ticket",
+		    json_pack("{s:s, s:{s:I, s:s, s:s?, s:s, s:s, s:s?, s:s, s:s, s:s, s:s, s:s, s:s}}", "title",
+			      "Билет участника", "ticket", "id", (json_int_t)t.id, "name", t.name, "organization",
+			      t.organization, "title", t.title, "when", date_range_ru(&r->arena, t.starts_at, t.ends_at),
+			      "where", where(r, &t), "mode_name",
+			      strcmp(t.mode, "online") == 0 ? mode_names[MODE_ONLINE] : mode_names[MODE_IN_PERSON],
+			      "code", t.code, "svg_url", arena_printf(&r->arena, "/tickets/%lld.svg", t.id), "png_url",
+			      arena_printf(&r->arena, "/tickets/%lld.png", t.id), "pdf_url",
+			      arena_printf(&r->arena, "/tickets/%lld.pdf", t.id), "seminar_url",
+			      arena_printf(&r->arena, "/seminars/%lld", t.seminar_id)));
+}
+
+static int ticket_file(struct req *r, int kind)
+{
+	static const char *const ctypes[] = {"image/svg+xml", "image/png", "application/pdf"};
+	static const char *const ext[] = {"svg", "png", "pdf"};
+	struct ticket t;
+	int rc;
+
+	if ((rc = ticket_for(r, &t)) != 0)
+		return rc;
+	if (kind == 2) {
+		struct ticket_pdf p = {t.title,
+				       t.name,
+				       t.organization,
+				       date_range_ru(&r->arena, t.starts_at, t.ends_at),
+				       where(r, &t),
+				       strcmp(t.mode, "online") == 0 ? "онлайн" : "очно",
+				       t.code,
+				       ticket_url(r, &t)};
+		rc = ticket_pdf(&r->body, &p);
+	} else
+		rc = kind == 0 ? qr_svg(&r->body, ticket_url(r, &t), 8) : qr_png(&r->body, ticket_url(r, &t), 8);
+	if (rc == -1)
+		return 500;
+	r->ctype = ctypes[kind];
+	resp_header(r, "Content-Disposition",
+		    arena_printf(&r->arena, "%s; filename=\"ticket-%lld.%s\"", kind == 2 ? "attachment" : "inline", t.id,
+				 ext[kind]));
+	return 200;
+}
+
+int pg_ticket_svg(struct req *r)
+{
+	return ticket_file(r, 0);
+}
+
+int pg_ticket_png(struct req *r)
+{
+	return ticket_file(r, 1);
+}
+
+int pg_ticket_pdf(struct req *r)
+{
+	return ticket_file(r, 2);
+}
+
+/* What the QR opens: the owner sees the ticket, an organiser the door scanner, anyone else only that it is a ticket. */
+int pg_ticket_link(struct req *r)
+{
+	const char *code = r->args[0];
+	struct ticket t;
+	long long id;
+	size_t i;
+
+	for (i = 0; code[i]; i++)
+		if (!((code[i] >= 'A' && code[i] <= 'Z') || (code[i] >= 'a' && code[i] <= 'z') ||
+		      (code[i] >= '0' && code[i] <= '9') || code[i] == '-' || code[i] == '_'))
+			return fail(r, 404, "Такого билета нет.");
+	if ((id = db_ticket_by_code(r->app->db, &r->arena, code)) == -1 ||
+	    (id > 0 && db_ticket_get(r->app->db, &r->arena, id, &t) == -1))
+		return 500;
+	if (id == 0)
+		return fail(r, 404, "Такого билета нет.");
+	if (r->user != NULL && auth_has(r, ROLE_ORGANIZER, t.region_id, -1))
+		return redirect(r, arena_printf(&r->arena, "/checkin/%lld", t.seminar_id));
+	if (r->user != NULL && r->user->id == t.person_id)
+		return redirect(r, arena_printf(&r->arena, "/tickets/%lld", t.id));
+	return fail(r, 403, "Это билет участника семинара. Покажите его организатору на входе.");
+}
