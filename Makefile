@@ -1,6 +1,6 @@
 # Build, run and test the seminar system. `make run` and `make test` are all a newcomer needs.
 CC ?= cc
-PKGS = libxml-2.0 libsodium jansson libmariadb xlsxwriter
+PKGS = libxml-2.0 libsodium jansson libmariadb xlsxwriter libqrencode cairo
 # Recursive (=) on purpose: pkg-config runs when a recipe runs, after `deps` has installed it.
 PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS))
 PKG_LIBS = $(shell pkg-config --libs $(PKGS))
@@ -19,7 +19,7 @@ BASELINES = hello select update
 PORT ?= 8080
 
 .PHONY: all deps run stop test bench lint fuzz clean
-all: $(addprefix bin/,$(PROGRAMS))
+all: $(addprefix bin/,$(PROGRAMS)) assets/vendor/jsQR.js
 
 deps:
 	@scripts/deps.sh
@@ -59,6 +59,11 @@ stop:
 
 node_modules/.package-lock.json: package.json package-lock.json | deps
 	npm ci --no-audit --no-fund --loglevel=error
+
+# Third-party browser code comes from npm at build time and is never committed (assets/vendor/ is ignored).
+assets/vendor/jsQR.js: node_modules/.package-lock.json
+	@mkdir -p $(dir $@)
+	cp node_modules/jsqr/dist/jsQR.js $@
 
 test: all $(UNIT_TESTS) node_modules/.package-lock.json
 	@tests/run.sh
