@@ -16,6 +16,8 @@ trap 'scripts/stack.sh stop >/dev/null 2>&1 || true' EXIT
 # What the tests read: the address, the config (unit tests that need the database), the stack script.
 export BASE_URL=http://127.0.0.1:$PORT SEM_CONFIG=$VAR/app.conf STACK=$ROOT/scripts/stack.sh ROOT
 export CMOCKA_MESSAGE_OUTPUT=TAP
+# SAN=1 builds: fontconfig's font cache lives for the whole process and looks lost to LeakSanitizer.
+export LSAN_OPTIONS=suppressions=$ROOT/tests/lsan.supp
 
 tests=()
 for t in build/tests/unit/test_*; do [[ -x $t && $t != *.d ]] && tests+=("$t"); done

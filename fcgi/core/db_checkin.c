@@ -18,6 +18,9 @@ enum {
 	Q_SEARCH,
 	Q_TICKET,
 	Q_TICKET_ID,
+	Q_CANDIDATES,
+	Q_ATTEND_ONLINE,
+	Q_JOURNAL,
 	Q__MAX
 };
 
@@ -57,6 +60,17 @@ static struct dbq q[Q__MAX] = {
 		      "LEFT JOIN organization o ON o.id = r.organization_id WHERE r.seminar_id = ? "
 		      "AND (p.full_name LIKE CONCAT('%', ?, '%') OR o.short_name LIKE CONCAT('%', ?, '%')) "
 		      "ORDER BY p.full_name LIMIT 30"},
+	[Q_CANDIDATES] = {"SELECT ss.id, ss.seminar_id, r.id, s.title FROM registration r "
+			  "JOIN seminar s ON s.id = r.seminar_id JOIN seminar_session ss ON ss.seminar_id = s.id "
+			  "WHERE r.person_id = ? AND r.status = 'confirmed' AND s.status = 'published' "
+			  "AND NOW() BETWEEN ss.starts_at - INTERVAL 15 MINUTE AND ss.ends_at + INTERVAL 15 MINUTE"},
+	[Q_ATTEND_ONLINE] = {"INSERT INTO attendance (registration_id, session_id, mode, scan_id, at, operator_id) "
+			     "VALUES (?, ?, 'online', ?, NOW(3), ?)"},
+	[Q_JOURNAL] = {"SELECT ss.id, ss.starts_at, p.full_name, o.short_name, d.name, a.mode, a.at FROM attendance a "
+		       "JOIN seminar_session ss ON ss.id = a.session_id JOIN registration r ON r.id = a.registration_id "
+		       "JOIN person p ON p.id = r.person_id LEFT JOIN organization o ON o.id = r.organization_id "
+		       "LEFT JOIN district d ON d.id = o.district_id WHERE ss.seminar_id = ? AND a.undone_at IS NULL "
+		       "AND (? = 0 OR ss.id = ?) ORDER BY ss.starts_at, a.at"},
 	[Q_TICKET_ID] = {"SELECT id FROM registration WHERE ticket_code = ?"},
 	[Q_TICKET] = {"SELECT r.id, r.person_id, r.seminar_id, s.region_id, r.ticket_code, r.status, r.mode, "
 		      "p.full_name, o.short_name, s.title, s.starts_at, s.ends_at, s.venue, s.address "
@@ -328,4 +342,74 @@ long long db_ticket_by_code(struct db *d, struct arena *a, const char *code)
 	if (db_run(d, &q[Q_TICKET_ID], v, 1, &r, a) == -1)
 		return -1;
 	return r.nrows ? dbres_int(&r, 0, 0) : 0;
+}
+
+json_t *db_online_candidates(struct db *d, struct arena *a, long long person_id)
+{
+	static const char *const k[] = {"#session_id", "#seminar_id", "#registration_id", "title", NULL};
+	struct dbv v[] = {DB_DV_INT(person_id)};
+
+	return db_json(d, &q[Q_CANDIDATES], v, 1, a, k);
+}
+
+struct online_ctx {
+	long long seminar_id, session_id, registration_id, person_id;
+	const char *key;
+	struct arena *a;
+};
+
+static int online_tx(struct db *d, void *arg)
+{
+	struct online_ctx *c = arg;
+	struct dbv lock[] = {DB_DV_INT(c->registration_id), DB_DV_INT(c->session_id)};
+	struct dbres r;
+	int fresh;
+
+	if (db_run(d, &q[Q_ATTENDANCE_LOCK], lock, 2, &r, c->a) == -1)
+		return -1;
+	fresh = r.nrows == 0;
+	{
+		struct dbv v[] = {DB_DV_STR(c->key),
+				  DB_DV_INT(c->seminar_id),
+				  DB_DV_INT(c->session_id),
+				  DB_DV_INT(c->registration_id),
+				  DB_DV_NULL,
+				  DB_DV_STR("online_code"),
+				  DB_DV_NULL,
+				  DB_DV_INT(c->person_id),
+				  DB_DV_NULL,
+				  DB_DV_STR(fresh ? "ok" : "already"),
+				  DB_DV_INT(0),
+				  DB_DV_NULL};
+		if (db_run(d, &q[Q_SCAN_INSERT], v, 12, &r, c->a) == -1)
+			return -1;
+	}
+	if (fresh) {
+		struct dbv v[] = {DB_DV_INT(c->registration_id), DB_DV_INT(c->session_id), DB_DV_INT((long long)r.insert_id),
+				  DB_DV_INT(c->person_id)};
+		if (db_run(d, &q[Q_ATTEND_ONLINE], v, 4, NULL, NULL) == -1)
+			return -1;
+	}
+	return fresh;
+}
+
+int db_online_attend(struct db *d, struct arena *a, long long seminar_id, long long session_id, long long registration_id,
+		     long long person_id, const char *client_scan_id)
+{
+	struct online_ctx c = {seminar_id, session_id, registration_id, person_id, client_scan_id, a};
+	int rc = db_tx(d, online_tx, &c);
+
+	/* Two tabs sending the code at once meet at the UNIQUE index: the second finds the first. */
+	if (rc == -1 && db_errno(d) == 1062)
+		rc = db_tx(d, online_tx, &c);
+	return rc;
+}
+
+json_t *db_journal(struct db *d, struct arena *a, long long seminar_id, long long session_id)
+{
+	static const char *const k[] = {"#session_id", "session", "full_name", "organization", "district",
+					"mode",        "at",      NULL};
+	struct dbv v[] = {DB_DV_INT(seminar_id), DB_DV_INT(session_id), DB_DV_INT(session_id)};
+
+	return db_json(d, &q[Q_JOURNAL], v, 3, a, k);
 }

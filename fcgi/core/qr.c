@@ -23,15 +23,6 @@
 #define FONT    "PT Sans"
 #define MONO    "PT Mono"
 
-/* For the SAN=1 build: fontconfig keeps pointers inside its patterns as
- * offsets, so the font cache that cairo holds for the life of the process
- * looks lost to LeakSanitizer. Weak: a program may define its own list. */
-const char *__lsan_default_suppressions(void) __attribute__((weak));
-const char *__lsan_default_suppressions(void)
-{
-	return "leak:libfontconfig.so\n";
-}
-
 /* Returns the code, or NULL (logged) for text that is empty, too long or not UTF-8. */
 static QRcode *qr_encode(const char *fn, const char *text)
 {
