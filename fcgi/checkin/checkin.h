@@ -9,5 +9,11 @@ int pg_scan(struct req *);
 int pg_undo(struct req *);
 int pg_tickets(struct req *);
 int pg_search(struct req *);
+int pg_present(struct req *);
+int pg_present_svg(struct req *);
+int pg_code(struct req *);
+int pg_code_post(struct req *);
+int pg_journal(struct req *);
+int pg_journal_xlsx(struct req *);
 
 #endif

@@ -3,7 +3,13 @@
 
 static const struct route routes[] = {
 	{M_GET, "/checkin/healthz", app_healthz, 0},
+	{M_GET, "/checkin/code", pg_code, R_LOGIN},
+	{M_POST, "/checkin/code", pg_code_post, R_LOGIN},
 	{M_GET, "/checkin/{id}", pg_scanner, R_LOGIN},
+	{M_GET, "/checkin/{id}/present.svg", pg_present_svg, R_LOGIN},
+	{M_GET, "/checkin/{id}/present", pg_present, R_LOGIN},
+	{M_GET, "/checkin/{id}/journal.xlsx", pg_journal_xlsx, R_LOGIN},
+	{M_GET, "/checkin/{id}/journal", pg_journal, R_LOGIN},
 	{M_POST, "/checkin/{id}/scan", pg_scan, R_LOGIN},
 	{M_POST, "/checkin/{id}/undo", pg_undo, R_LOGIN},
 	{M_GET, "/checkin/{id}/tickets", pg_tickets, R_LOGIN},
@@ -21,6 +27,8 @@ static const struct field fields[] = {
 	{"scan_id", "Отметка", FT_ID, 0, 0, NULL},
 	{"method", "Способ", FT_ENUM, 0, 0, "qr|manual"},
 	{"q", "Поиск", FT_TEXT, 1, 200, NULL},
+	{"c", "Код присутствия", FT_TEXT, 1, 20, NULL},
+	{"w", "Окно кода", FT_INT, 0, 2147483647, NULL},
 	{NULL, NULL, FT__MAX, 0, 0, NULL},
 };
 

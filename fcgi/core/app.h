@@ -416,6 +416,11 @@ int auth_has(const struct req *, enum role, long long region_id, long long secto
 /* Object-level check for handlers: returns 0 when allowed, otherwise the status
  * to return (401 for a guest, 403 with a message set). */
 int auth_require(struct req *, enum role, long long region_id, long long sector_id);
+/* Online attendance: the short code shown on the broadcast for a session,
+ * 6 digits from an HMAC of the secret key, the session and the time window
+ * (CODE_WINDOW seconds; window = unix time / CODE_WINDOW). */
+#define CODE_WINDOW 45
+void auth_session_code(const struct app *, long long session_id, long long window, char out[7]);
 /* Throttling: counts one hit in bucket; returns the hits in the current window
  * of `window` seconds (after this one), or -1 on database failure. */
 long auth_throttle_hit(struct req *, const char *bucket, long window);

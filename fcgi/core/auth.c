@@ -1,4 +1,5 @@
 /* Accounts and access: argon2id passwords, database sessions, CSRF tokens, roles, throttling, audit. */
+#include <stdio.h>
 #include <string.h>
 
 #include <sodium.h>
@@ -204,4 +205,21 @@ int auth_throttle_clear(struct req *r, const char *bucket)
 int audit(struct req *r, const char *action, const char *otype, long long oid, const char *detail)
 {
 	return db_audit(r->app->db, r->user ? r->user->id : 0, action, otype, oid, r->ip, detail);
+}
+
+void auth_session_code(const struct app *a, long long session_id, long long window, char out[7])
+{
+	unsigned char mac[crypto_auth_hmacsha256_BYTES];
+	char msg[64];
+	unsigned long v;
+
+	snprintf(msg, sizeof(msg), "code:%lld:%lld", session_id, window);
+	crypto_auth_hmacsha256(mac, (const unsigned char *)msg, strlen(msg), a->key);
+	/* Dynamic truncation as in HOTP (RFC 4226). */
+	{
+		unsigned off = mac[sizeof(mac) - 1] & 0x0f;
+		v = ((unsigned long)(mac[off] & 0x7f) << 24) | ((unsigned long)mac[off + 1] << 16) |
+		    ((unsigned long)mac[off + 2] << 8) | mac[off + 3];
+	}
+	snprintf(out, 7, "%06lu", v % 1000000UL);
 }

@@ -66,11 +66,12 @@ static struct dbq q[Q__MAX] = {
 			  "AND NOW() BETWEEN ss.starts_at - INTERVAL 15 MINUTE AND ss.ends_at + INTERVAL 15 MINUTE"},
 	[Q_ATTEND_ONLINE] = {"INSERT INTO attendance (registration_id, session_id, mode, scan_id, at, operator_id) "
 			     "VALUES (?, ?, 'online', ?, NOW(3), ?)"},
-	[Q_JOURNAL] = {"SELECT ss.id, ss.starts_at, p.full_name, o.short_name, d.name, a.mode, a.at FROM attendance a "
-		       "JOIN seminar_session ss ON ss.id = a.session_id JOIN registration r ON r.id = a.registration_id "
-		       "JOIN person p ON p.id = r.person_id LEFT JOIN organization o ON o.id = r.organization_id "
-		       "LEFT JOIN district d ON d.id = o.district_id WHERE ss.seminar_id = ? AND a.undone_at IS NULL "
-		       "AND (? = 0 OR ss.id = ?) ORDER BY ss.starts_at, a.at"},
+	[Q_JOURNAL] =
+		{"SELECT ss.id, ss.starts_at, p.full_name, o.short_name, d.name, a.mode, a.at FROM attendance a "
+		 "JOIN seminar_session ss ON ss.id = a.session_id JOIN registration r ON r.id = a.registration_id "
+		 "JOIN person p ON p.id = r.person_id LEFT JOIN organization o ON o.id = r.organization_id "
+		 "LEFT JOIN district d ON d.id = o.district_id WHERE ss.seminar_id = ? AND a.undone_at IS NULL "
+		 "AND (? = 0 OR ss.id = ?) ORDER BY ss.starts_at, a.at"},
 	[Q_TICKET_ID] = {"SELECT id FROM registration WHERE ticket_code = ?"},
 	[Q_TICKET] = {"SELECT r.id, r.person_id, r.seminar_id, s.region_id, r.ticket_code, r.status, r.mode, "
 		      "p.full_name, o.short_name, s.title, s.starts_at, s.ends_at, s.venue, s.address "
@@ -385,16 +386,16 @@ static int online_tx(struct db *d, void *arg)
 			return -1;
 	}
 	if (fresh) {
-		struct dbv v[] = {DB_DV_INT(c->registration_id), DB_DV_INT(c->session_id), DB_DV_INT((long long)r.insert_id),
-				  DB_DV_INT(c->person_id)};
+		struct dbv v[] = {DB_DV_INT(c->registration_id), DB_DV_INT(c->session_id),
+				  DB_DV_INT((long long)r.insert_id), DB_DV_INT(c->person_id)};
 		if (db_run(d, &q[Q_ATTEND_ONLINE], v, 4, NULL, NULL) == -1)
 			return -1;
 	}
 	return fresh;
 }
 
-int db_online_attend(struct db *d, struct arena *a, long long seminar_id, long long session_id, long long registration_id,
-		     long long person_id, const char *client_scan_id)
+int db_online_attend(struct db *d, struct arena *a, long long seminar_id, long long session_id,
+		     long long registration_id, long long person_id, const char *client_scan_id)
 {
 	struct online_ctx c = {seminar_id, session_id, registration_id, person_id, client_scan_id, a};
 	int rc = db_tx(d, online_tx, &c);
@@ -407,8 +408,8 @@ int db_online_attend(struct db *d, struct arena *a, long long seminar_id, long l
 
 json_t *db_journal(struct db *d, struct arena *a, long long seminar_id, long long session_id)
 {
-	static const char *const k[] = {"#session_id", "session", "full_name", "organization", "district",
-					"mode",        "at",      NULL};
+	static const char *const k[] = {"#session_id", "session", "full_name", "organization",
+					"district",    "mode",    "at",        NULL};
 	struct dbv v[] = {DB_DV_INT(seminar_id), DB_DV_INT(session_id), DB_DV_INT(session_id)};
 
 	return db_json(d, &q[Q_JOURNAL], v, 3, a, k);

@@ -1,0 +1,81 @@
+/* The attendance journal of a seminar (журнал учёта посещаемости): on screen and as XLSX. */
+#include <string.h>
+
+#include "checkin.h"
+
+static const struct export_col journal_cols[] = {
+	{"session", "Занятие", EX_DATE, 17},          {"full_name", "ФИО", EX_TEXT, 32},
+	{"organization", "Организация", EX_TEXT, 36}, {"district", "Район", EX_TEXT, 22},
+	{"mode_name", "Формат", EX_TEXT, 10},         {"at", "Время прихода", EX_DATE, 17},
+};
+
+/* Rows of the journal with Russian mode names; 0 or the status to return. */
+static int journal_rows(struct req *r, struct seminar *s, json_t **rows)
+{
+	long long id = req_arg_id(r, 0);
+	json_t *row;
+	size_t i;
+	int rc;
+
+	if (id == 0 || (rc = db_seminar_get(r->app->db, &r->arena, id, s)) == 0)
+		return fail(r, 404, "Такого семинара нет.");
+	if (rc == -1)
+		return 500;
+	if ((rc = auth_require(r, ROLE_ORGANIZER, s->region_id, -1)) != 0)
+		return rc;
+	if ((*rows = db_journal(r->app->db, &r->arena, s->id, req_int(r, "session_id", 0))) == NULL)
+		return 500;
+	json_array_foreach (*rows, i, row) {
+		const char *m = json_string_value(json_object_get(row, "mode"));
+		json_object_set_new(row, "mode_name", json_string(strcmp(m, "online") == 0 ? "онлайн" : "очно"));
+		json_object_set_new(row, "n", json_integer((json_int_t)i + 1));
+	}
+	return 0;
+}
+
+int pg_journal(struct req *r)
+{
+	struct seminar s;
+	json_t *rows, *row;
+	size_t i;
+	int rc;
+
+	if ((rc = journal_rows(r, &s, &rows)) != 0)
+		return rc;
+	json_array_foreach (rows, i, row) {
+		json_object_set_new(
+			row, "session_name",
+			json_string(date_ru(&r->arena, json_string_value(json_object_get(row, "session")), 1)));
+		json_object_set_new(row, "arrival",
+				    json_string(arena_printf(&r->arena, "%.5s",
+							     json_string_value(json_object_get(row, "at")) + 11)));
+	}
+	audit(r, "journal.view", "seminar", s.id, NULL);
+	return page(r, "journal",
+		    json_pack("{s:s, s:{s:I, s:s, s:s}, s:I, s:o, s:s}", "title", "Журнал посещаемости", "seminar",
+			      "id", (json_int_t)s.id, "title", s.title, "scanner_url",
+			      arena_printf(&r->arena, "/checkin/%lld", s.id), "total",
+			      (json_int_t)json_array_size(rows), "rows", rows, "xlsx_url",
+			      arena_printf(&r->arena, "/checkin/%lld/journal.xlsx", s.id)));
+}
+
+int pg_journal_xlsx(struct req *r)
+{
+	struct seminar s;
+	json_t *rows;
+	int rc;
+
+	if ((rc = journal_rows(r, &s, &rows)) != 0)
+		return rc;
+	rc = export_xlsx(&r->body, "Журнал", arena_printf(&r->arena, "Журнал посещаемости: %s", s.title), journal_cols,
+			 sizeof(journal_cols) / sizeof(journal_cols[0]), rows);
+	json_decref(rows);
+	if (rc == -1)
+		return 500;
+	/* A list of people is personal data: every export is on record. */
+	audit(r, "journal.export", "seminar", s.id, "xlsx");
+	r->ctype = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
+	resp_header(r, "Content-Disposition",
+		    arena_printf(&r->arena, "attachment; filename=\"journal-%lld.xlsx\"", s.id));
+	return 200;
+}
