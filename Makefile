@@ -78,6 +78,6 @@ fuzz: | deps
 	@tests/fuzz/run.sh
 
 clean:
-	rm -rf build bin
+	rm -rf build bin assets/vendor
 
 -include $(shell find build -name '*.d' 2>/dev/null)

@@ -92,8 +92,9 @@ static int scanner_page(struct req *r, const struct seminar *s, long long sessio
 		return 500;
 	}
 	page(r, "checkin",
-	     json_pack("{s:s, s:{s:I, s:s, s:s}, s:o, s:I, s:o, s:s, s:s, s:s, s:s, s:o, s:s?}", "title",
-		       "Отметка участников", "seminar", "id", (json_int_t)s->id, "title", s->title, "public_url",
+	     json_pack("{s:s, s:{s:I, s:s, s:s, s:s}, s:o, s:I, s:o, s:s, s:s, s:s, s:s, s:o, s:s?}", "title",
+		       "Отметка участников", "seminar", "id", (json_int_t)s->id, "title", s->title, "page_url",
+		       arena_printf(&r->arena, "/checkin/%lld", s->id), "public_url",
 		       arena_printf(&r->arena, "/seminars/%lld", s->id), "sessions",
 		       sessions_view(r, sessions, session), "session_id", (json_int_t)session, "counts", counts,
 		       "scan_url", arena_printf(&r->arena, "/checkin/%lld/scan", s->id), "undo_url",

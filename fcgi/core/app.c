@@ -96,6 +96,10 @@ static int match(struct req *r, const char *pat, const char *path)
 			size_t seg = strcspn(path, stop);
 			if (close == NULL || seg == 0 || n == 4)
 				return 0;
+			/* {id}, {sid}: a number, so "/checkin/nothing" is not taken for a seminar. */
+			if (close - pat >= 3 && close[-2] == 'i' && close[-1] == 'd' &&
+			    strspn(path, "0123456789") < seg)
+				return 0;
 			r->args[n++] = arena_strndup(&r->arena, path, seg);
 			path += seg;
 			pat = close + 1;

@@ -257,7 +257,7 @@ typedef int (*handler_fn)(struct req *);
 
 struct route {
 	enum method method;
-	const char *pattern; /* "/admin/users/{id}": {name} captures one segment */
+	const char *pattern; /* "/admin/users/{id}": {name} captures one segment; a name ending in "id" only digits */
 	handler_fn fn;
 	int flags;
 };
@@ -481,10 +481,12 @@ struct seminar {
 	long long id, organizer_id, region_id, district_id;
 	const char *title, *description, *format, *status, *venue, *address, *stream_url;
 	const char *reg_opens_at, *reg_closes_at, *hours, *starts_at, *ends_at, *district, *region, *sectors;
-	long long cap[MODE__MAX];   /* -1: unlimited */
-	long long taken[MODE__MAX]; /* confirmed registrations */
-	long long org_limit;        /* 0: none */
-	int reg_not_yet, reg_over;  /* the registration window has not opened / has closed */
+	long long cap[MODE__MAX];    /* -1: unlimited */
+	long long taken[MODE__MAX];  /* confirmed registrations */
+	long long org_limit;         /* 0: none */
+	int reg_not_yet, reg_over;   /* the registration window has not opened / has closed */
+	const char *attendance_rule; /* door, online, either, both */
+	long long online_min_percent;
 };
 
 /* Returns 1 with s filled (strings in the arena), 0 no such seminar, -1 failure. */
@@ -498,6 +500,8 @@ struct seminar_edit {
 	const char *title, *description, *format, *venue, *address, *stream_url, *reg_opens, *reg_closes, *hours;
 	long long cap_in_person, cap_online; /* cap_online -1: unlimited */
 	long long org_limit;                 /* 0: none */
+	const char *attendance_rule;         /* door, online, either, both */
+	long long online_min_percent;        /* of the sessions, for the online evidence */
 	long long sector_ids[8];
 	size_t nsectors;
 };

@@ -58,7 +58,7 @@ enum {
 	"JOIN sector x ON x.id = ss.sector_id WHERE ss.seminar_id = s.id), s.cap_in_person, "                          \
 	"IFNULL(s.cap_online, -1), s.taken_in_person, s.taken_online, IFNULL(s.org_limit, 0), "                        \
 	"s.reg_opens_at IS NOT NULL AND s.reg_opens_at > NOW(), s.reg_closes_at IS NOT NULL AND s.reg_closes_at <= "   \
-	"NOW()"
+	"NOW(), s.attendance_rule, s.online_min_percent"
 #define POSITION_SQL                                                                                                   \
 	"(SELECT COUNT(*) FROM registration w WHERE w.seminar_id = r.seminar_id AND w.mode = r.mode AND "              \
 	"w.status = 'waitlisted' AND (w.queued_at < r.queued_at OR (w.queued_at = r.queued_at AND w.id <= r.id)))"
@@ -75,11 +75,13 @@ static struct dbq q[Q__MAX] = {
 		 "reg_closes_at IS NOT NULL AND reg_closes_at <= NOW() FROM seminar WHERE id = ? FOR UPDATE"},
 	[Q_SEMINAR_INSERT] = {"INSERT INTO seminar (organizer_id, region_id, district_id, title, description, format, "
 			      "venue, address, stream_url, reg_opens_at, reg_closes_at, hours, cap_in_person, "
-			      "cap_online, org_limit) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"},
+			      "cap_online, org_limit, attendance_rule, online_min_percent) "
+			      "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"},
 	[Q_SEMINAR_UPDATE] =
 		{"UPDATE seminar SET region_id = ?, district_id = ?, title = ?, description = ?, "
 		 "format = ?, venue = ?, address = ?, stream_url = ?, reg_opens_at = ?, reg_closes_at = ?, "
-		 "hours = ?, cap_in_person = ?, cap_online = ?, org_limit = ?, updated_at = NOW(6) WHERE id = ?"},
+		 "hours = ?, cap_in_person = ?, cap_online = ?, org_limit = ?, attendance_rule = ?, "
+		 "online_min_percent = ?, updated_at = NOW(6) WHERE id = ?"},
 	[Q_SECTORS_CLEAR] = {"DELETE FROM seminar_sector WHERE seminar_id = ?"},
 	[Q_SECTOR_ADD] = {"INSERT IGNORE INTO seminar_sector (seminar_id, sector_id) VALUES (?, ?)"},
 	[Q_SECTOR_IDS] = {"SELECT sector_id FROM seminar_sector WHERE seminar_id = ? ORDER BY sector_id"},
@@ -246,6 +248,8 @@ static int seminar_row(struct db *d, struct arena *a, long long id, struct semin
 	s->region = dbres_str(&r, 0, 17);
 	s->sectors = dbres_str(&r, 0, 18);
 	places_from(&r, 19, s);
+	s->attendance_rule = dbres_str(&r, 0, 26);
+	s->online_min_percent = dbres_int(&r, 0, 27);
 	return 1;
 }
 
@@ -352,17 +356,19 @@ static int save_tx(struct db *d, void *arg)
 			       DB_DV_INT(e->cap_in_person),
 			       e->cap_online < 0 ? DB_DV_NULL : DB_DV_INT(e->cap_online),
 			       db_dv_id_or_null(e->org_limit),
+			       DB_DV_STR(e->attendance_rule),
+			       DB_DV_INT(e->online_min_percent),
 			       DB_DV_INT(e->id)};
 	struct dbres r;
 	size_t i;
 
 	arena_reset(&c->a);
 	if (e->id == 0) {
-		struct dbv v[15];
+		struct dbv v[17];
 		v[0] = DB_DV_INT(e->organizer_id);
-		for (i = 0; i < 14; i++)
+		for (i = 0; i < 16; i++)
 			v[i + 1] = common[i];
-		if (db_run(d, &q[Q_SEMINAR_INSERT], v, 15, &r, &c->a) == -1)
+		if (db_run(d, &q[Q_SEMINAR_INSERT], v, 17, &r, &c->a) == -1)
 			return -1;
 		c->id = (long long)r.insert_id;
 	} else {
@@ -373,7 +379,7 @@ static int save_tx(struct db *d, void *arg)
 		if (e->cap_in_person < s.taken[MODE_IN_PERSON] ||
 		    (e->cap_online >= 0 && e->cap_online < s.taken[MODE_ONLINE]))
 			return -2;
-		if (db_run(d, &q[Q_SEMINAR_UPDATE], common, 15, NULL, NULL) == -1)
+		if (db_run(d, &q[Q_SEMINAR_UPDATE], common, 17, NULL, NULL) == -1)
 			return -1;
 		c->id = e->id;
 	}

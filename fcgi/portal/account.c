@@ -210,8 +210,9 @@ static json_t *registrations_view(struct req *r)
 					  ? arena_printf(&r->arena, "/registrations/%lld/cancel", id)
 					  : NULL,
 				  "ticket_url",
-				  !is_past && strcmp(status, "confirmed") == 0 ? arena_printf(&r->arena, "/tickets/%lld", id)
-									       : NULL));
+				  !is_past && strcmp(status, "confirmed") == 0
+					  ? arena_printf(&r->arena, "/tickets/%lld", id)
+					  : NULL));
 	}
 	json_decref(rows);
 	return json_pack("{s:o, s:o, s:b}", "upcoming", up, "past", past, "any",

@@ -77,6 +77,8 @@ static const struct field fields[] = {
 	{"mode", "Формат участия", FT_ENUM, 0, 0, "in_person|online"},
 	{"status", "Статус", FT_ENUM, 0, 0, "published|cancelled|finished|confirmed|waitlisted"},
 	{"idem", "Ключ повтора", FT_TOKEN, 8, 64, NULL},
+	{"attendance_rule", "Что засчитывается как посещение", FT_ENUM, 0, 0, "door|online|either|both"},
+	{"online_min_percent", "Доля занятий с кодами онлайн", FT_INT, 1, 100, NULL},
 	{NULL, NULL, FT__MAX, 0, 0, NULL},
 };
 

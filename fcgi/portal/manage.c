@@ -128,6 +128,8 @@ static const char *parse_edit(struct req *r, struct seminar_edit *e)
 	e->cap_in_person = req_int(r, "cap_in_person", 0);
 	e->cap_online = req_int(r, "cap_online", -1);
 	e->org_limit = req_int(r, "org_limit", 0);
+	e->attendance_rule = req_param(r, "attendance_rule") ? req_param(r, "attendance_rule") : "either";
+	e->online_min_percent = req_int(r, "online_min_percent", 80);
 	e->nsectors = req_params(r, "sector_id", ids, 8);
 	for (i = 0; i < e->nsectors; i++)
 		e->sector_ids[i] = strtoll(ids[i], NULL, 10);
@@ -166,10 +168,11 @@ static const char *parse_edit(struct req *r, struct seminar_edit *e)
 /* The form as typed, to show it again with a message. */
 static json_t *form_from_request(struct req *r, long long id)
 {
-	static const char *const keys[] = {"title",      "description", "format",     "venue", "address",
-					   "stream_url", "reg_opens",   "reg_closes", "hours", NULL};
-	static const char *const ints[] = {"region_id",  "district_id", "cap_in_person",
-					   "cap_online", "org_limit",   NULL};
+	static const char *const keys[] = {"title",   "description",     "format",    "venue",
+					   "address", "stream_url",      "reg_opens", "reg_closes",
+					   "hours",   "attendance_rule", NULL};
+	static const char *const ints[] = {
+		"region_id", "district_id", "cap_in_person", "cap_online", "org_limit", "online_min_percent", NULL};
 	json_t *f = json_object(), *sectors = json_array();
 	const char *ids[8];
 	size_t i, n = req_params(r, "sector_id", ids, 8);
@@ -192,21 +195,24 @@ static json_t *form_from_request(struct req *r, long long id)
 
 static json_t *form_from_seminar(struct req *r, const struct seminar *s)
 {
-	json_t *ids = db_seminar_sector_ids(r->app->db, &r->arena, s->id), *sectors = json_array(), *x;
+	json_t *ids = db_seminar_sector_ids(r->app->db, &r->arena, s->id), *sectors = json_array(), *x, *f;
 	size_t i;
 
 	json_array_foreach (ids, i, x)
 		json_array_append(sectors, json_object_get(x, "id"));
 	json_decref(ids);
-	return json_pack(
-		"{s:I, s:s, s:s, s:s, s:s, s:I, s:o, s:s?, s:s?, s:s?, s:I, s:o, s:o, s:o, s:s?, s:o, s:o}", "id",
-		(json_int_t)s->id, "action", arena_printf(&r->arena, "/manage/seminars/%lld", s->id), "title", s->title,
-		"description", s->description, "format", s->format, "region_id", (json_int_t)s->region_id,
-		"district_id", s->district_id ? json_integer(s->district_id) : json_null(), "venue", s->venue,
-		"address", s->address, "stream_url", s->stream_url, "cap_in_person", (json_int_t)s->cap[MODE_IN_PERSON],
-		"cap_online", s->cap[MODE_ONLINE] < 0 ? json_null() : json_integer(s->cap[MODE_ONLINE]), "reg_opens",
-		dt_out(s->reg_opens_at), "reg_closes", dt_out(s->reg_closes_at), "hours", s->hours, "org_limit",
-		s->org_limit ? json_integer(s->org_limit) : json_null(), "sector_ids", sectors);
+	f = json_pack("{s:I, s:s, s:s, s:s, s:s, s:I, s:o, s:s?, s:s?, s:s?, s:I, s:o, s:o, s:o, s:s?, s:o, s:o}", "id",
+		      (json_int_t)s->id, "action", arena_printf(&r->arena, "/manage/seminars/%lld", s->id), "title",
+		      s->title, "description", s->description, "format", s->format, "region_id",
+		      (json_int_t)s->region_id, "district_id",
+		      s->district_id ? json_integer(s->district_id) : json_null(), "venue", s->venue, "address",
+		      s->address, "stream_url", s->stream_url, "cap_in_person", (json_int_t)s->cap[MODE_IN_PERSON],
+		      "cap_online", s->cap[MODE_ONLINE] < 0 ? json_null() : json_integer(s->cap[MODE_ONLINE]),
+		      "reg_opens", dt_out(s->reg_opens_at), "reg_closes", dt_out(s->reg_closes_at), "hours", s->hours,
+		      "org_limit", s->org_limit ? json_integer(s->org_limit) : json_null(), "sector_ids", sectors);
+	json_object_set_new(f, "attendance_rule", json_string(s->attendance_rule));
+	json_object_set_new(f, "online_min_percent", json_integer(s->online_min_percent));
+	return f;
 }
 
 static json_t *counts_of(struct req *r, const struct seminar *s)
@@ -293,6 +299,7 @@ static int form_page(struct req *r, const struct seminar *s, json_t *form, int s
 		json_decref(ctx);
 		return 500;
 	}
+	json_object_set_new(ctx, "rules", rules_json());
 	page(r, "manage-seminar", ctx);
 	return status;
 }
@@ -314,6 +321,8 @@ int pg_manage_new(struct req *r)
 			break;
 		}
 	json_object_set_new(form, "format", json_string("in_person"));
+	json_object_set_new(form, "attendance_rule", json_string("either"));
+	json_object_set_new(form, "online_min_percent", json_integer(80));
 	return form_page(r, NULL, form, 200, NULL, NULL);
 }
 

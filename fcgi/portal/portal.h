@@ -44,6 +44,10 @@ const char *seminar_status_name(const char *status);
 const char *reg_status_name(const char *status);
 json_t *formats_json(void);
 json_t *modes_json(void);
+/* The attendance rules {value, name} for the seminar form. */
+json_t *rules_json(void);
+/* «отметка на входе по билету», with the online share when percent > 0 and it applies. Static storage. */
+const char *attendance_rule_name(const char *rule, long long percent);
 /* One {mode, mode_name, capacity, left, full, text, default} per mode the format offers; cap -1: unlimited. */
 json_t *seats_json(struct arena *, const char *format, const long long cap[MODE__MAX],
 		   const long long taken[MODE__MAX]);

@@ -99,6 +99,8 @@ static int seminar_page(struct req *r, long long id, int status, const char *err
 		(has_reg && g.mode == MODE_ONLINE && g.status[0] == 'c') || may_manage(r, s.region_id) ? s.stream_url
 												       : NULL,
 		"ics_url", arena_printf(&r->arena, "/seminars/%lld.ics", s.id));
+	json_object_set_new(seminar, "attendance_rule",
+			    json_string(attendance_rule_name(s.attendance_rule, s.online_min_percent)));
 	closed = closed_reason(r, &s);
 	randombytes_buf(rnd, sizeof(rnd));
 	b64url_encode(idem, rnd, sizeof(rnd));

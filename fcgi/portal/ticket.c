@@ -16,9 +16,10 @@ static int ticket_for(struct req *r, struct ticket *t)
 	if (t->person_id != r->user->id && !auth_has(r, ROLE_ORGANIZER, t->region_id, -1))
 		return fail(r, 403, "Этот билет может открыть только его владелец или организатор семинара.");
 	if (strcmp(t->status, "confirmed") != 0)
-		return fail(r, 409, strcmp(t->status, "waitlisted") == 0
-					    ? "Билет появится, когда место подтвердится: сейчас вы в листе ожидания."
-					    : "Запись отменена — билет недействителен.");
+		return fail(r, 409,
+			    strcmp(t->status, "waitlisted") == 0
+				    ? "Билет появится, когда место подтвердится: сейчас вы в листе ожидания."
+				    : "Запись отменена — билет недействителен.");
 	return 0;
 }
 
@@ -45,8 +46,8 @@ int pg_ticket(struct req *r)
 	return page(r, "ticket",
 		    json_pack("{s:s, s:{s:I, s:s, s:s?, s:s, s:s, s:s?, s:s, s:s, s:s, s:s, s:s, s:s}}", "title",
 			      "Билет участника", "ticket", "id", (json_int_t)t.id, "name", t.name, "organization",
-			      t.organization, "title", t.title, "when", date_range_ru(&r->arena, t.starts_at, t.ends_at),
-			      "where", where(r, &t), "mode_name",
+			      t.organization, "title", t.title, "when",
+			      date_range_ru(&r->arena, t.starts_at, t.ends_at), "where", where(r, &t), "mode_name",
 			      strcmp(t.mode, "online") == 0 ? mode_names[MODE_ONLINE] : mode_names[MODE_IN_PERSON],
 			      "code", t.code, "svg_url", arena_printf(&r->arena, "/tickets/%lld.svg", t.id), "png_url",
 			      arena_printf(&r->arena, "/tickets/%lld.png", t.id), "pdf_url",
@@ -64,14 +65,10 @@ static int ticket_file(struct req *r, int kind)
 	if ((rc = ticket_for(r, &t)) != 0)
 		return rc;
 	if (kind == 2) {
-		struct ticket_pdf p = {t.title,
-				       t.name,
-				       t.organization,
-				       date_range_ru(&r->arena, t.starts_at, t.ends_at),
-				       where(r, &t),
-				       strcmp(t.mode, "online") == 0 ? "онлайн" : "очно",
-				       t.code,
-				       ticket_url(r, &t)};
+		struct ticket_pdf p = {t.title,        t.name,
+				       t.organization, date_range_ru(&r->arena, t.starts_at, t.ends_at),
+				       where(r, &t),   strcmp(t.mode, "online") == 0 ? "онлайн" : "очно",
+				       t.code,         ticket_url(r, &t)};
 		rc = ticket_pdf(&r->body, &p);
 	} else
 		rc = kind == 0 ? qr_svg(&r->body, ticket_url(r, &t), 8) : qr_png(&r->body, ticket_url(r, &t), 8);
@@ -79,8 +76,8 @@ static int ticket_file(struct req *r, int kind)
 		return 500;
 	r->ctype = ctypes[kind];
 	resp_header(r, "Content-Disposition",
-		    arena_printf(&r->arena, "%s; filename=\"ticket-%lld.%s\"", kind == 2 ? "attachment" : "inline", t.id,
-				 ext[kind]));
+		    arena_printf(&r->arena, "%s; filename=\"ticket-%lld.%s\"", kind == 2 ? "attachment" : "inline",
+				 t.id, ext[kind]));
 	return 200;
 }
 
