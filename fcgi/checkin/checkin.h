@@ -15,5 +15,6 @@ int pg_code(struct req *);
 int pg_code_post(struct req *);
 int pg_journal(struct req *);
 int pg_journal_xlsx(struct req *);
+int pg_journal_pdf(struct req *);
 
 #endif

@@ -4,9 +4,13 @@
 #include "checkin.h"
 
 static const struct export_col journal_cols[] = {
-	{"session", "Занятие", EX_DATE, 17},          {"full_name", "ФИО", EX_TEXT, 32},
-	{"organization", "Организация", EX_TEXT, 36}, {"district", "Район", EX_TEXT, 22},
-	{"mode_name", "Формат", EX_TEXT, 10},         {"at", "Время прихода", EX_DATE, 17},
+	{"n", "№", EX_INT, 5},
+	{"session", "Занятие", EX_DATE, 17},
+	{"full_name", "ФИО", EX_TEXT, 32},
+	{"organization", "Организация", EX_TEXT, 36},
+	{"district", "Район", EX_TEXT, 22},
+	{"mode_name", "Формат", EX_TEXT, 10},
+	{"at", "Время прихода", EX_DATE, 17},
 };
 
 /* Rows of the journal with Russian mode names; 0 or the status to return. */
@@ -52,30 +56,44 @@ int pg_journal(struct req *r)
 	}
 	audit(r, "journal.view", "seminar", s.id, NULL);
 	return page(r, "journal",
-		    json_pack("{s:s, s:{s:I, s:s, s:s}, s:I, s:o, s:s}", "title", "Журнал посещаемости", "seminar",
+		    json_pack("{s:s, s:{s:I, s:s, s:s}, s:I, s:o, s:s, s:s}", "title", "Журнал посещаемости", "seminar",
 			      "id", (json_int_t)s.id, "title", s.title, "scanner_url",
 			      arena_printf(&r->arena, "/checkin/%lld", s.id), "total",
 			      (json_int_t)json_array_size(rows), "rows", rows, "xlsx_url",
-			      arena_printf(&r->arena, "/checkin/%lld/journal.xlsx", s.id)));
+			      arena_printf(&r->arena, "/checkin/%lld/journal.xlsx", s.id), "pdf_url",
+			      arena_printf(&r->arena, "/checkin/%lld/journal.pdf", s.id)));
 }
 
-int pg_journal_xlsx(struct req *r)
+static int journal_file(struct req *r, int pdf)
 {
 	struct seminar s;
 	json_t *rows;
+	const char *title;
+	size_t ncols = sizeof(journal_cols) / sizeof(journal_cols[0]);
 	int rc;
 
 	if ((rc = journal_rows(r, &s, &rows)) != 0)
 		return rc;
-	rc = export_xlsx(&r->body, "Журнал", arena_printf(&r->arena, "Журнал посещаемости: %s", s.title), journal_cols,
-			 sizeof(journal_cols) / sizeof(journal_cols[0]), rows);
+	title = arena_printf(&r->arena, "Журнал посещаемости: %s", s.title);
+	rc = pdf ? table_pdf(&r->body, title, journal_cols, ncols, rows)
+		 : export_xlsx(&r->body, "Журнал", title, journal_cols, ncols, rows);
 	json_decref(rows);
 	if (rc == -1)
 		return 500;
 	/* A list of people is personal data: every export is on record. */
-	audit(r, "journal.export", "seminar", s.id, "xlsx");
-	r->ctype = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
+	audit(r, "journal.export", "seminar", s.id, pdf ? "pdf" : "xlsx");
+	r->ctype = pdf ? "application/pdf" : "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
 	resp_header(r, "Content-Disposition",
-		    arena_printf(&r->arena, "attachment; filename=\"journal-%lld.xlsx\"", s.id));
+		    arena_printf(&r->arena, "attachment; filename=\"journal-%lld.%s\"", s.id, pdf ? "pdf" : "xlsx"));
 	return 200;
+}
+
+int pg_journal_xlsx(struct req *r)
+{
+	return journal_file(r, 0);
+}
+
+int pg_journal_pdf(struct req *r)
+{
+	return journal_file(r, 1);
 }

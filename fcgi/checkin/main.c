@@ -9,6 +9,7 @@ static const struct route routes[] = {
 	{M_GET, "/checkin/{id}/present.svg", pg_present_svg, R_LOGIN},
 	{M_GET, "/checkin/{id}/present", pg_present, R_LOGIN},
 	{M_GET, "/checkin/{id}/journal.xlsx", pg_journal_xlsx, R_LOGIN},
+	{M_GET, "/checkin/{id}/journal.pdf", pg_journal_pdf, R_LOGIN},
 	{M_GET, "/checkin/{id}/journal", pg_journal, R_LOGIN},
 	{M_POST, "/checkin/{id}/scan", pg_scan, R_LOGIN},
 	{M_POST, "/checkin/{id}/undo", pg_undo, R_LOGIN},

@@ -732,5 +732,9 @@ struct ticket_pdf {
  * -1 (logged) with out left as it was, when a field is not UTF-8 or url is
  * not a valid QR text. */
 int ticket_pdf(struct buf *out, const struct ticket_pdf *t);
+/* Appends a printable PDF of rows (A4 landscape): title on the first page, the
+ * header row on every page, column widths in proportion to cols[].width, a cell
+ * too long cut with an ellipsis, page numbers. Returns 0, or -1 (logged). */
+int table_pdf(struct buf *out, const char *title, const struct export_col *cols, size_t ncols, json_t *rows);
 
 #endif

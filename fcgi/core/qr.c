@@ -1,6 +1,7 @@
-/* QR codes (SVG, PNG) through libqrencode and the printable A4 ticket through cairo. */
+/* QR codes (SVG, PNG) through libqrencode, and printable PDFs through cairo: the A4 ticket, tables. */
 #include <assert.h>
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -410,5 +411,154 @@ out:
 		out->len = start;
 		out->p[start] = '\0';
 	}
+	return rc;
+}
+
+/* ---- tables: A4 landscape, a header row repeated on every page, page numbers */
+
+#define T_W      (297 * MM)
+#define T_H      (210 * MM)
+#define T_MARGIN (12 * MM)
+#define T_ROW    14.0
+
+/* A cell's text: numbers as digits, "YYYY-MM-DD HH:MM:SS" as "DD.MM.YYYY HH:MM". */
+static const char *cell_text(json_t *v, enum export_kind kind, char *tmp, size_t n)
+{
+	const char *s;
+
+	if (json_is_integer(v)) {
+		snprintf(tmp, n, "%lld", (long long)json_integer_value(v));
+		return tmp;
+	}
+	if (json_is_real(v)) {
+		snprintf(tmp, n, "%g", json_real_value(v));
+		return tmp;
+	}
+	if (!json_is_string(v))
+		return "";
+	s = json_string_value(v);
+	if (kind == EX_DATE && strlen(s) >= 10 && s[4] == '-' && s[7] == '-') {
+		if (strlen(s) >= 16)
+			snprintf(tmp, n, "%.2s.%.2s.%.4s %.5s", s + 8, s + 5, s, s + 11);
+		else
+			snprintf(tmp, n, "%.2s.%.2s.%.4s", s + 8, s + 5, s);
+		return tmp;
+	}
+	return s;
+}
+
+/* Shows s at (x, y), cut with an ellipsis to width; scratch holds strlen(s) + 4 bytes. */
+static void show_fit(cairo_t *cr, const char *s, double x, double y, double width, char *scratch)
+{
+	size_t n = strlen(s);
+
+	memcpy(scratch, s, n + 1);
+	while (n > 0 && text_width(cr, scratch) > width) {
+		do
+			n--;
+		while (n > 0 && ((unsigned char)scratch[n] & 0xc0) == 0x80);
+		memcpy(scratch + n, "…", sizeof("…"));
+	}
+	cairo_move_to(cr, x, y);
+	cairo_show_text(cr, scratch);
+}
+
+static void table_header(cairo_t *cr, const struct export_col *cols, size_t ncols, const double *w, double y,
+			 char *scratch)
+{
+	double x = T_MARGIN;
+	size_t i;
+
+	cairo_set_source_rgb(cr, 0.92, 0.94, 0.97);
+	cairo_rectangle(cr, T_MARGIN, y, T_W - 2 * T_MARGIN, T_ROW + 4);
+	cairo_fill(cr);
+	font(cr, FONT, 1, 8.5, 0);
+	for (i = 0; i < ncols; i++) {
+		show_fit(cr, cols[i].title ? cols[i].title : cols[i].key, x + 2, y + T_ROW - 1, w[i] - 4, scratch);
+		x += w[i];
+	}
+}
+
+static void page_number(cairo_t *cr, int page)
+{
+	char s[32];
+
+	font(cr, FONT, 0, 8, 0.4);
+	snprintf(s, sizeof(s), "Страница %d", page);
+	cairo_move_to(cr, T_W - T_MARGIN - text_width(cr, s), T_H - T_MARGIN / 2);
+	cairo_show_text(cr, s);
+}
+
+int table_pdf(struct buf *out, const char *title, const struct export_col *cols, size_t ncols, json_t *rows)
+{
+	cairo_surface_t *sf;
+	cairo_t *cr;
+	double w[64], total = 0, y;
+	size_t i, c, start = out->len, longest = 64;
+	json_t *row;
+	char *scratch;
+	int page = 1, rc = 0;
+
+	if (ncols == 0 || ncols > 64 || !json_is_array(rows))
+		return -1;
+	for (c = 0; c < ncols; c++)
+		total += w[c] = cols[c].width > 0 ? cols[c].width : 15;
+	for (c = 0; c < ncols; c++)
+		w[c] = w[c] / total * (T_W - 2 * T_MARGIN);
+	json_array_foreach (rows, i, row)
+		for (c = 0; c < ncols; c++) {
+			json_t *v = json_object_get(row, cols[c].key);
+			if (json_is_string(v) && json_string_length(v) + 64 > longest)
+				longest = json_string_length(v) + 64;
+		}
+	if (title && strlen(title) + 64 > longest)
+		longest = strlen(title) + 64;
+	if ((scratch = malloc(longest)) == NULL)
+		abort();
+	sf = cairo_pdf_surface_create_for_stream(buf_write, out, T_W, T_H);
+	cr = cairo_create(sf);
+	y = T_MARGIN;
+	if (title != NULL) {
+		font(cr, FONT, 1, 13, 0);
+		show_fit(cr, title, T_MARGIN, y + 12, T_W - 2 * T_MARGIN, scratch);
+		y += 24;
+	}
+	table_header(cr, cols, ncols, w, y, scratch);
+	y += T_ROW + 4;
+	json_array_foreach (rows, i, row) {
+		double x = T_MARGIN;
+		if (y + T_ROW > T_H - T_MARGIN) {
+			page_number(cr, page++);
+			cairo_show_page(cr);
+			y = T_MARGIN;
+			table_header(cr, cols, ncols, w, y, scratch);
+			y += T_ROW + 4;
+		}
+		font(cr, FONT, 0, 8.5, 0);
+		for (c = 0; c < ncols; c++) {
+			char tmp[64];
+			show_fit(cr, cell_text(json_object_get(row, cols[c].key), cols[c].kind, tmp, sizeof(tmp)),
+				 x + 2, y + T_ROW - 3, w[c] - 4, scratch);
+			x += w[c];
+		}
+		cairo_set_source_rgb(cr, 0.85, 0.85, 0.85);
+		cairo_move_to(cr, T_MARGIN, y + T_ROW + 0.5);
+		cairo_line_to(cr, T_W - T_MARGIN, y + T_ROW + 0.5);
+		cairo_set_line_width(cr, 0.5);
+		cairo_stroke(cr);
+		y += T_ROW;
+	}
+	page_number(cr, page);
+	cairo_destroy(cr);
+	cairo_surface_finish(sf);
+	if (cairo_surface_status(sf) != CAIRO_STATUS_SUCCESS) {
+		log_msg(LOG_ERROR, NULL, "qr: table pdf: %s", cairo_status_to_string(cairo_surface_status(sf)));
+		out->len = start;
+		if (out->cap)
+			out->p[start] = '\0';
+		rc = -1;
+	}
+	cairo_surface_destroy(sf);
+	free(scratch);
 	return rc;
 }
