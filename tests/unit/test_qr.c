@@ -441,6 +441,45 @@ static void test_ticket_long_and_missing_fields(void **state)
 	buf_free(&word);
 }
 
+/* A journal-like table: Cyrillic cells, dates, several pages, a cell too long cut. */
+static void test_table(void **state)
+{
+	static const struct export_col cols[] = {
+		{"n", "№", EX_INT, 5}, {"name", "ФИО", EX_TEXT, 30}, {"at", "Время прихода", EX_DATE, 17}};
+	json_t *rows = json_array();
+	struct buf b = {0};
+	char *text, *info, path[256], cmd[320];
+	int i;
+
+	(void)state;
+	for (i = 1; i <= 120; i++)
+		json_array_append_new(
+			rows,
+			json_pack("{s:i, s:s, s:s}", "n", i, "name",
+				  i == 7 ? "Иванова Мария Петровна — очень длинное имя, которое "
+					   "никак не поместится в ширину своей колонки на странице, даже на широкой "
+					   "альбомной странице формата A4 с мелким шрифтом"
+					 : "Петров Пётр",
+				  "at", "2026-12-12 10:02:33"));
+	assert_int_equal(table_pdf(&b, "Журнал посещаемости", cols, 3, rows), 0);
+	snprintf(path, sizeof(path), "%s", tmp("table.pdf"));
+	save(path, &b);
+	text = pdf_text(path);
+	assert_non_null(strstr(text, "Журнал посещаемости"));
+	assert_non_null(strstr(text, "12.12.2026 10:02"));
+	assert_non_null(strstr(text, "Страница 2"));
+	assert_non_null(strstr(text, "…"));
+	snprintf(cmd, sizeof(cmd), "pdfinfo '%s' | grep -c '^Pages: *[2-9]'", path);
+	assert_int_equal(run(cmd, &info), 0);
+	free(text);
+	free(info);
+	unlink(path);
+	/* Not an array: refused, the buffer untouched. */
+	assert_int_equal(table_pdf(&b, NULL, cols, 3, json_object_get(rows, "x")), -1);
+	json_decref(rows);
+	buf_free(&b);
+}
+
 static int setup(void **state)
 {
 	(void)state;
@@ -460,6 +499,7 @@ int main(void)
 		cmocka_unit_test(test_png_url), cmocka_unit_test(test_png_cyrillic_and_longest),
 		cmocka_unit_test(test_svg),     cmocka_unit_test(test_errors_leave_buffer),
 		cmocka_unit_test(test_ticket),  cmocka_unit_test(test_ticket_long_and_missing_fields),
+		cmocka_unit_test(test_table),
 	};
 
 	return cmocka_run_group_tests_name("qr", tests, setup, teardown);
