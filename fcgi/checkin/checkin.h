@@ -4,6 +4,11 @@
 
 #include "../core/app.h"
 
+/* The seminar's sessions into *sessions (caller releases), and the one asked for
+ * by ?session_id, else the one running now, else the next, else the last.
+ * Returns its id, 0 when there is no such session, -1 on failure. */
+long long door_session(struct req *, const struct seminar *, json_t **sessions);
+
 int pg_scanner(struct req *);
 int pg_scan(struct req *);
 int pg_undo(struct req *);

@@ -1,4 +1,5 @@
 /* The door: scanner page, scans (idempotent by client scan id), undo, the ticket list for offline checks, search. */
+#include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
@@ -21,7 +22,7 @@ static int door_seminar(struct req *r, struct seminar *s)
 
 /* The session asked for, or the one running now (else the next, else the last).
  * Returns its id, 0 when the seminar has no such session (or none at all), -1 on failure. */
-static long long door_session(struct req *r, const struct seminar *s, json_t **sessions)
+long long door_session(struct req *r, const struct seminar *s, json_t **sessions)
 {
 	long long want = req_int(r, "session_id", 0), pick = 0;
 	json_t *row;
@@ -144,6 +145,15 @@ static const char *device_time(struct req *r)
 	for (i = 0; shape[i]; i++)
 		if (shape[i] == 'd' ? (v[i] < '0' || v[i] > '9') : v[i] != shape[i])
 			return NULL;
+	{
+		/* The shape is right; the values must be a real moment too. */
+		int y = atoi(v), mo = atoi(v + 5), d = atoi(v + 8), h = atoi(v + 11), mi = atoi(v + 14),
+		    se = atoi(v + 17);
+		static const int mdays[] = {31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+		if (y < 2000 || y > 2100 || mo < 1 || mo > 12 || d < 1 || d > mdays[mo - 1] || h > 23 || mi > 59 ||
+		    se > 59 || (mo == 2 && d == 29 && (y % 4 != 0 || (y % 100 == 0 && y % 400 != 0))))
+			return NULL;
+	}
 	t = arena_strdup(&r->arena, v);
 	t[10] = ' ';
 	return t;
@@ -221,10 +231,11 @@ int pg_undo(struct req *r)
 		return 500;
 	if (rc == 1)
 		audit(r, "checkin.undo", "scan_event", scan, arena_printf(&r->arena, "seminar=%lld", s.id));
+	/* 2: the same undo sent again, already on record. */
 	r->want_json = 1;
 	return page(r, "checkin",
-		    json_pack("{s:s, s:s}", "result", rc == 1 ? "undone" : "not_found", "message",
-			      rc == 1 ? "Отметка отменена." : "Нечего отменять: отметка не найдена или уже отменена."));
+		    json_pack("{s:s, s:s}", "result", rc >= 1 ? "undone" : "not_found", "message",
+			      rc >= 1 ? "Отметка отменена." : "Нечего отменять: отметка не найдена или уже отменена."));
 }
 
 int pg_tickets(struct req *r)

@@ -9,10 +9,11 @@
 #define CODE_TRIES        10
 #define CODE_TRIES_WINDOW 300
 
-/* The session of ?session_id for one of the seminar's organisers. Returns 0 or the status to return. */
+/* The session of ?session_id (or the one running now) for one of the seminar's organisers.
+ * Returns 0 or the status to return. */
 static int presenter_session(struct req *r, struct seminar *s, long long *session, const char **label)
 {
-	long long id = req_arg_id(r, 0), want = req_int(r, "session_id", 0);
+	long long id = req_arg_id(r, 0);
 	json_t *rows, *row;
 	size_t i;
 	int rc;
@@ -23,18 +24,13 @@ static int presenter_session(struct req *r, struct seminar *s, long long *sessio
 		return 500;
 	if ((rc = auth_require(r, ROLE_ORGANIZER, s->region_id, -1)) != 0)
 		return rc;
-	if ((rows = db_seminar_sessions(r->app->db, &r->arena, s->id)) == NULL)
+	if ((*session = door_session(r, s, &rows)) == -1)
 		return 500;
-	*session = 0;
-	json_array_foreach (rows, i, row) {
-		long long sid = json_integer_value(json_object_get(row, "id"));
-		const char *st = json_string_value(json_object_get(row, "starts_at"));
-		/* Without ?session_id, the first session of today or later. */
-		if (sid == want || (want == 0 && *session == 0)) {
-			*session = sid;
+	json_array_foreach (rows, i, row)
+		if (json_integer_value(json_object_get(row, "id")) == *session) {
+			const char *st = json_string_value(json_object_get(row, "starts_at"));
 			*label = arena_printf(&r->arena, "%s, %.5s", date_ru(&r->arena, st, 0), st + 11);
 		}
-	}
 	json_decref(rows);
 	return *session ? 0 : fail(r, 404, "У семинара нет такого занятия.");
 }

@@ -153,6 +153,11 @@ static int dispatch(struct req *r)
 		struct buf b = {0};
 		buf_adds(&b, "/login?next=");
 		url_encode(&b, r->path);
+		/* Keep the query: the presenter's QR carries the code in it. */
+		if (r->query[0] != '\0') {
+			buf_adds(&b, "%3F");
+			url_encode(&b, r->query);
+		}
 		r->location = arena_strdup(&r->arena, b.p);
 		buf_free(&b);
 		return 303;

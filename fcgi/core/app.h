@@ -627,7 +627,8 @@ struct scan_out {
  * Returns 1, or -1 on failure. */
 int db_checkin_scan(struct db *, struct arena *, const struct scan_in *, struct scan_out *);
 /* Takes back the check-in made by scan_id (an 'undo' event; nothing is deleted).
- * Returns 1 undone, 0 nothing to undo, -1 failure. */
+ * Returns 1 undone, 2 this very undo (client_scan_id) was done before, 0 nothing
+ * to undo, -1 failure. */
 int db_checkin_undo(struct db *, struct arena *, long long seminar_id, long long scan_id, const char *client_scan_id,
 		    const char *device_id, long long operator_id);
 /* Confirmed tickets of a seminar, for offline checks: {code, name, organization, mode}. */

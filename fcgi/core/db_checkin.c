@@ -20,13 +20,14 @@ enum {
 	Q_TICKET_ID,
 	Q_CANDIDATES,
 	Q_ATTEND_ONLINE,
+	Q_ATTEND_ONLINE_REVIVE,
 	Q_JOURNAL,
 	Q__MAX
 };
 
 static struct dbq q[Q__MAX] = {
-	[Q_SCAN_BY_CLIENT] = {"SELECT id, result, registration_id, conflict, session_id FROM scan_event "
-			      "WHERE client_scan_id = ?"},
+	[Q_SCAN_BY_CLIENT] = {"SELECT id, result, registration_id, conflict, session_id, seminar_id, undoes "
+			      "FROM scan_event WHERE client_scan_id = ?"},
 	[Q_TICKET_BY_CODE] = {"SELECT id, seminar_id, status FROM registration WHERE ticket_code = ?"},
 	[Q_ATTENDANCE_LOCK] = {"SELECT id, device_id, undone_at IS NOT NULL FROM attendance "
 			       "WHERE registration_id = ? AND session_id = ? FOR UPDATE"},
@@ -64,6 +65,9 @@ static struct dbq q[Q__MAX] = {
 			  "JOIN seminar s ON s.id = r.seminar_id JOIN seminar_session ss ON ss.seminar_id = s.id "
 			  "WHERE r.person_id = ? AND r.status = 'confirmed' AND s.status = 'published' "
 			  "AND NOW() BETWEEN ss.starts_at - INTERVAL 15 MINUTE AND ss.ends_at + INTERVAL 15 MINUTE"},
+	[Q_ATTEND_ONLINE_REVIVE] =
+		{"UPDATE attendance SET undone_at = NULL, mode = 'online', scan_id = ?, at = NOW(3), "
+		 "device_id = NULL, operator_id = ? WHERE id = ?"},
 	[Q_ATTEND_ONLINE] = {"INSERT INTO attendance (registration_id, session_id, mode, scan_id, at, operator_id) "
 			     "VALUES (?, ?, 'online', ?, NOW(3), ?)"},
 	[Q_JOURNAL] =
@@ -237,7 +241,10 @@ static int undo_tx(struct db *d, void *arg)
 	if (db_run(d, &q[Q_SCAN_BY_CLIENT], key, 1, &r, c->a) == -1)
 		return -1;
 	if (r.nrows == 1)
-		return strcmp(dbres_str(&r, 0, 1), "undone") == 0 ? 1 : 0;
+		return strcmp(dbres_str(&r, 0, 1), "undone") == 0 && dbres_int(&r, 0, 5) == c->seminar_id &&
+				       dbres_int(&r, 0, 6) == c->scan_id
+			       ? 2
+			       : 0;
 	if (db_run(d, &q[Q_SCAN_ORIGINAL], orig, 2, &r, c->a) == -1)
 		return -1;
 	if (r.nrows == 0)
@@ -364,11 +371,14 @@ static int online_tx(struct db *d, void *arg)
 	struct online_ctx *c = arg;
 	struct dbv lock[] = {DB_DV_INT(c->registration_id), DB_DV_INT(c->session_id)};
 	struct dbres r;
+	long long undone;
 	int fresh;
 
 	if (db_run(d, &q[Q_ATTENDANCE_LOCK], lock, 2, &r, c->a) == -1)
 		return -1;
-	fresh = r.nrows == 0;
+	/* A check-in undone at the door is made again by the code. */
+	fresh = r.nrows == 0 || dbres_int(&r, 0, 2) != 0;
+	undone = r.nrows == 1 ? dbres_int(&r, 0, 0) : 0;
 	{
 		struct dbv v[] = {DB_DV_STR(c->key),
 				  DB_DV_INT(c->seminar_id),
@@ -385,7 +395,11 @@ static int online_tx(struct db *d, void *arg)
 		if (db_run(d, &q[Q_SCAN_INSERT], v, 12, &r, c->a) == -1)
 			return -1;
 	}
-	if (fresh) {
+	if (fresh && undone) {
+		struct dbv v[] = {DB_DV_INT((long long)r.insert_id), DB_DV_INT(c->person_id), DB_DV_INT(undone)};
+		if (db_run(d, &q[Q_ATTEND_ONLINE_REVIVE], v, 3, NULL, NULL) == -1)
+			return -1;
+	} else if (fresh) {
 		struct dbv v[] = {DB_DV_INT(c->registration_id), DB_DV_INT(c->session_id),
 				  DB_DV_INT((long long)r.insert_id), DB_DV_INT(c->person_id)};
 		if (db_run(d, &q[Q_ATTEND_ONLINE], v, 4, NULL, NULL) == -1)

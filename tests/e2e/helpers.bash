@@ -281,3 +281,31 @@ seminar_state() {
 
 # reconcile: the rows of sql/checks/reconcile-places.sql (each one a broken invariant; none expected).
 reconcile() { "$STACK" psql -N -B <"${STACK%/scripts/stack.sh}/sql/checks/reconcile-places.sql"; }
+
+# ---- Tickets and attendance (tickets.bats, online.bats)
+
+# ticket_code REG: the ticket code of a registration.
+ticket_code() { sql "SELECT ticket_code FROM registration WHERE id = $1"; }
+
+# code_window: the number of the current 45-second window of the online attendance codes.
+code_window() { echo $((EPOCHSECONDS / 45)); }
+
+# session_code SESSION [WINDOW]: the online attendance code of a session in a window (default: the current one),
+# computed as fcgi/core/auth.c auth_session_code does: HMAC-SHA256 keyed with the bytes of $VAR/secret.key over
+# "code:<session>:<window>", HOTP dynamic truncation, six digits.
+session_code() {
+	python3 - "$VAR/secret.key" "$1" "${2:-$(code_window)}" <<'PY'
+import hashlib, hmac, sys
+key = bytes.fromhex(open(sys.argv[1]).read().strip())
+mac = hmac.new(key, ("code:%s:%s" % (sys.argv[2], sys.argv[3])).encode(), hashlib.sha256).digest()
+o = mac[-1] & 0x0F
+print("%06d" % ((int.from_bytes(mac[o:o + 4], "big") & 0x7FFFFFFF) % 1000000))
+PY
+}
+
+# window_fresh [SECONDS]: waits for the next code window when fewer than SECONDS (default 6) are left of this
+# one, so that a code computed now is still the current or the previous one when the server checks it.
+window_fresh() {
+	local left=$((45 - EPOCHSECONDS % 45))
+	((left >= ${1:-6})) || sleep "$left"
+}

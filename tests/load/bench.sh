@@ -12,9 +12,16 @@
 #   BENCH_RUSH_ATTEMPTS, BENCH_RUSH_PLACES, BENCH_RUSH_CONNECTIONS
 #                      the rush on one seminar: sign-up attempts by distinct people, in-person places,
 #                      wrk connections; defaults 20000, 1000, 128 (DESIGN.md section 8)
+#   BENCH_SCAN_TICKETS, BENCH_SCAN_SEMINARS
+#                      confirmed registrations with tickets for the scan API, and the seminars they are
+#                      spread over; defaults 60000 (at most BENCH_PEOPLE x BENCH_SCAN_SEMINARS), 8. Every
+#                      scan of the benchmark is the first of its ticket while they last
+#   BENCH_SCAN_RATE, BENCH_SCAN_RATE_CONNECTIONS
+#                      the paced scan run: scans per second and wrk connections; defaults 1000, 32
 # State in var/bench (its own MariaDB, nginx on a free port); results also in var/bench/results.tsv.
 # Every run starts from an empty database: migrations, seeds, then the data set of
-# tests/load/bench-data.py (about 100 seminars in region 48 and the people with their sessions).
+# tests/load/bench-data.py (about 100 seminars in region 48, the people with their sessions, and the
+# confirmed registrations with tickets of the scan seminars).
 # Exit status 1 when a scenario FAILs (target missed, any non-2xx/3xx response or socket error, a
 # failed sign-up, or a failed check of the data after it).
 set -euo pipefail
@@ -38,6 +45,15 @@ RUSH_CONNECTIONS=${BENCH_RUSH_CONNECTIONS:-128}
 RUSH_MAX_SECONDS=60 # the rush ends when all its sign-ups are answered; this is only a bound
 CATALOGUE_CARDS=20  # seminar cards the catalogue page must show
 PAIRS=$VAR/tmp/bench-people.txt
+SCAN_SEMINARS=${BENCH_SCAN_SEMINARS:-8}
+SCAN_TICKETS=${BENCH_SCAN_TICKETS:-60000}
+SCAN_RATE=${BENCH_SCAN_RATE:-1000}
+SCAN_RATE_CONNECTIONS=${BENCH_SCAN_RATE_CONNECTIONS:-32}
+SCAN_RATE_P99=10     # ms, at SCAN_RATE scans per second (DESIGN.md section 8)
+DOUBLE_SCANS=8       # devices scanning one fresh ticket at once in check_scan
+ORGANIZER=$VAR/tmp/bench-organizer.txt  # "SID CSRF" of the organiser
+TICKETS=$VAR/tmp/bench-tickets.txt      # "SEMINAR SESSION REGISTRATION CODE PERSON" per ticket, for the scripts
+TICKET_STATE=$VAR/tmp/bench-ticket-next.txt # the next ticket scan.lua hands out
 
 die() {
     echo "bench: $*" >&2
@@ -45,7 +61,8 @@ die() {
 }
 say() { echo "bench: $*" >&2; }
 
-for v in DURATION WARMUP WORKERS CONNECTIONS THREADS PEOPLE RUSH_ATTEMPTS RUSH_PLACES RUSH_CONNECTIONS; do
+for v in DURATION WARMUP WORKERS CONNECTIONS THREADS PEOPLE RUSH_ATTEMPTS RUSH_PLACES RUSH_CONNECTIONS \
+    SCAN_SEMINARS SCAN_TICKETS SCAN_RATE SCAN_RATE_CONNECTIONS; do
     [[ ${!v} =~ ^[1-9][0-9]*$ ]] || die "$v must be a positive number, got '${!v}'"
 done
 command -v wrk >/dev/null || die "wrk not found (run scripts/deps.sh)"
@@ -53,6 +70,8 @@ command -v curl >/dev/null || die "curl not found"
 command -v python3 >/dev/null || die "python3 not found"
 ((RUSH_ATTEMPTS <= PEOPLE)) || die "BENCH_RUSH_ATTEMPTS ($RUSH_ATTEMPTS) needs as many people (BENCH_PEOPLE is $PEOPLE)"
 ((RUSH_PLACES <= RUSH_ATTEMPTS)) || die "BENCH_RUSH_PLACES must not exceed BENCH_RUSH_ATTEMPTS"
+((SCAN_TICKETS <= PEOPLE * SCAN_SEMINARS)) || SCAN_TICKETS=$((PEOPLE * SCAN_SEMINARS)) # one per person and seminar
+((SCAN_TICKETS > 4 + DOUBLE_SCANS)) || die "BENCH_SCAN_TICKETS ($SCAN_TICKETS) is too small"
 for p in "${BASELINES[@]}"; do
     [[ -x $ROOT/build/tests/load/$p ]] || die "build/tests/load/$p is missing (run: make bench)"
 done
@@ -196,18 +215,37 @@ create_counter_table() {
 
 SPREAD_IDS=""
 RUSH_ID=""
+SCAN_IDS=""
+ORG_SID=""
+ORG_CSRF=""
+RESERVE=() # tickets kept out of the scripts' list, for the checks: "SEMINAR SESSION REGISTRATION CODE PERSON"
 
 # Loads the data set of tests/load/bench-data.py and writes the people's (sid, csrf) pairs to $PAIRS.
 load_data() {
     local out t0=$SECONDS
     out=$(python3 "$ROOT/tests/load/bench-data.py" --key-file "$VAR/secret.key" --pairs "$PAIRS" \
-        --people "$PEOPLE" --seminars "$SEMINARS" --rush-places "$RUSH_PLACES" |
+        --organizer-pair "$ORGANIZER" --people "$PEOPLE" --seminars "$SEMINARS" --rush-places "$RUSH_PLACES" \
+        --scan-seminars "$SCAN_SEMINARS" --scan-tickets "$SCAN_TICKETS" |
         stack psql -N -B 2>&1) || { echo "$out" >&2; die "loading the data set failed"; }
     SPREAD_IDS=$(awk -F'\t' '$1 == "spread" { print $2 }' <<<"$out")
     RUSH_ID=$(awk -F'\t' '$1 == "rush" { print $2 }' <<<"$out")
-    [[ $SPREAD_IDS =~ ^[0-9]+(,[0-9]+)*$ && $RUSH_ID =~ ^[0-9]+$ ]] ||
+    SCAN_IDS=$(awk -F'\t' '$1 == "scan" { print $2 }' <<<"$out")
+    [[ $SPREAD_IDS =~ ^[0-9]+(,[0-9]+)*$ && $RUSH_ID =~ ^[0-9]+$ && $SCAN_IDS =~ ^[0-9]+(,[0-9]+)*$ ]] ||
         { echo "$out" >&2; die "the data set did not report its seminars"; }
-    say "data set: $SEMINARS seminars + 1 rush seminar ($RUSH_PLACES places), $PEOPLE people with sessions ($((SECONDS - t0)) s)"
+    read -r ORG_SID ORG_CSRF <"$ORGANIZER" || die "no organiser session in $ORGANIZER"
+    # The tickets in random order (of their codes); the last few are kept for the checks.
+    stack psql -N -B -e "SELECT r.seminar_id, ss.id, r.id, r.ticket_code,
+            SUBSTRING_INDEX(SUBSTRING(p.email, 7), '@', 1)
+        FROM registration r JOIN seminar_session ss ON ss.seminar_id = r.seminar_id
+        JOIN person p ON p.id = r.person_id
+        WHERE r.seminar_id IN ($SCAN_IDS) AND r.status = 'confirmed' ORDER BY r.ticket_code" |
+        tr '\t' ' ' >"$TICKETS.all" || die "listing the tickets failed"
+    (($(wc -l <"$TICKETS.all") == SCAN_TICKETS)) ||
+        die "$(wc -l <"$TICKETS.all") tickets in the data set, not $SCAN_TICKETS (one session per scan seminar)"
+    mapfile -t RESERVE < <(tail -n 4 "$TICKETS.all")
+    head -n -4 "$TICKETS.all" >"$TICKETS"
+    rm -f "$TICKETS.all" "$TICKET_STATE"
+    say "data set: $SEMINARS seminars + 1 rush seminar ($RUSH_PLACES places) + $SCAN_SEMINARS scan seminars ($SCAN_TICKETS tickets), $PEOPLE people with sessions ($((SECONDS - t0)) s)"
 }
 
 # One number from SQL.
@@ -236,7 +274,8 @@ to_ms() {
 }
 
 # scenario NAME URL BASELINE TARGET [P99_MS [MIN_RPS]] [-- WRK_ARGS...]
-#   BASELINE and TARGET "-" make NAME a baseline row (no ratio); other scenarios name a baseline
+#   BASELINE and TARGET "-" make NAME a baseline row (no ratio; with P99_MS or MIN_RPS, a scenario with
+#   only those targets); other scenarios name a baseline
 #   measured before them (H0, H1, U) and the minimum ratio of its req/s. P99_MS (or "-"): the
 #   maximum 99th-percentile latency; MIN_RPS (or "-"): an absolute minimum of req/s. WRK_ARGS go
 #   to wrk as they are, e.g. -- -s "$ROOT/tests/load/signup.lua" or -- -c128 (later flags win).
@@ -274,7 +313,7 @@ scenario() {
         fi
     fi
 
-    local warmup=${SC_WARMUP:-$WARMUP} duration=${SC_DURATION:-$DURATION} log=$VAR/log/wrk-${name// /_}
+    local warmup=${SC_WARMUP:-$WARMUP} duration=${SC_DURATION:-$DURATION} log=$VAR/log/wrk-${name//[^[:alnum:]@~.-]/_}
     local done_dir=$VAR/tmp/wrk-done
     say "$name: $url (${warmup} s warm-up, ${duration} s measured)"
     if ((warmup > 0)); then
@@ -301,7 +340,7 @@ scenario() {
     bad=$(awk '$1 == "bench-lua:" { for (i = 2; i <= NF; i++) if ($i ~ /^bad=/) print substr($i, 5) }' <<<"$out")
     if [[ -n $bad ]]; then
         non2xx=$bad # the script's count: every answer that is not the expected 200
-        grep '^bench-lua:' <<<"$out" | sed "s/^bench-lua:/bench: $name:/" >&2
+        grep '^bench-lua:' <<<"$out" | sed "s|^bench-lua:|bench: $name:|" >&2
     fi
     [[ -n $rps && -n $total ]] || { echo "$out" >&2; die "$name: cannot read wrk's output"; }
     rps=$(awk -v x="$rps" 'BEGIN { printf "%.0f", x }')
@@ -309,7 +348,7 @@ scenario() {
 
     if ((non2xx > 0)); then
         if [[ -n $bad ]]; then
-            why+=("$non2xx of $total answers were not a sign-up ($(sed -n 's/^bench-lua: first bad answer: //p' <<<"$out" | head -c 160))")
+            why+=("$non2xx of $total answers were not the expected answer ($(sed -n 's/^bench-lua: first bad answer: //p' <<<"$out" | head -c 160))")
         else
             why+=("$non2xx of $total responses were not 2xx/3xx")
         fi
@@ -332,6 +371,8 @@ scenario() {
         check_catalogue) check_catalogue "$name" "$log.txt" ;;
         check_spread) check_spread "$name" "$log.txt" ;;
         check_rush) check_rush "$name" "$log.txt" ;;
+        check_scan) check_scan "$name" "$log.txt" ;;
+        check_qr) check_qr "$name" "$log.txt" ;;
         *) die "scenario $name: unknown SC_CHECK '$SC_CHECK'" ;;
         esac
         ((${#CHECK_WHY[@]} == 0)) || why+=("${CHECK_WHY[@]}")
@@ -343,18 +384,18 @@ scenario() {
         local note
         note=$(printf '%s; ' "${why[@]}")
         NOTES+=("$name: ${note%; }")
-    elif [[ $base == - ]]; then
-        verdict=ok
+    elif [[ $base == - && $p99max == - && $minrps == - ]]; then
+        verdict=ok # a baseline
     else
         verdict=PASS
     fi
 
-    local tdesc=-
-    if [[ $base != - ]]; then
-        tdesc=">= $target x $base"
-        [[ $p99max == - ]] || tdesc+=", p99 <= $p99max ms"
-        [[ $minrps == - ]] || tdesc+=", >= $minrps/s"
-    fi
+    # A row without a baseline but with P99_MS or MIN_RPS is a scenario with only those targets.
+    local tdesc=""
+    [[ $base == - ]] || tdesc=">= $target x $base"
+    [[ $p99max == - ]] || tdesc+="${tdesc:+, }p99 <= $p99max ms"
+    [[ $minrps == - ]] || tdesc+="${tdesc:+, }>= $minrps/s"
+    tdesc=${tdesc:--}
     ROWS+=("$name"$'\t'"$url"$'\t'"$rps"$'\t'"$p50"$'\t'"$p99"$'\t'"$((non2xx + sockerr))"$'\t'"$base"$'\t'"$ratio"$'\t'"$tdesc"$'\t'"$verdict")
     say "$name: $rps req/s, p50 $p50 ms, p99 $p99 ms, $((non2xx + sockerr)) errors -> $verdict"
 }
@@ -429,6 +470,120 @@ check_rush() {
     ((w == want_w)) || CHECK_WHY+=("$w waitlisted in the database, not $want_w")
     ((lc == c && lw == w)) || CHECK_WHY+=("the answers ($lc confirmed, $lw waitlisted) differ from the database ($c, $w)")
     [[ -z $rec ]] || CHECK_WHY+=("reconcile-places.sql: $(head -n 3 <<<"$rec" | tr '\t\n' ' ;')")
+}
+
+# POSTs one door scan as the organiser: scan_once SEMINAR SESSION CODE CLIENT_SCAN_ID DEVICE_ID;
+# prints the body, then the HTTP status on a line of its own.
+scan_once() {
+    curl -sS --max-time 10 -w '\n%{http_code}\n' -H 'Accept: application/json' -H "Cookie: sid=$ORG_SID" \
+        -H "X-CSRF-Token: $ORG_CSRF" --data-urlencode "code=$3" --data-urlencode "client_scan_id=$4" \
+        --data-urlencode "device_id=$5" --data-urlencode "session_id=$2" "$BASE_URL/checkin/$1/scan" 2>&1 || true
+}
+
+# "STATUS RESULT REPLAY" of a scan_once output file (RESULT "-" when the body has none).
+scan_answer() {
+    local status result replay
+    status=$(tail -n 1 "$1")
+    result=$(grep -o '"result": *"[a-z_]*"' "$1" | head -n 1 | sed 's/.*"\([a-z_]*\)"$/\1/')
+    replay=$(grep -o '"replay": *[a-z]*' "$1" | head -n 1 | sed 's/.*: *//')
+    echo "$status ${result:--} ${replay:--}"
+}
+
+SCAN_SENT=0     # scans handed out by scan.lua (all runs so far, warm-ups included)
+SCAN_ANSWERED=0 # scans answered to scan.lua
+SCAN_CHECKED=0  # scans recorded by the checks' own requests (replays not included)
+RESERVE_USED=0
+
+# After a scan run: its answers, a double scan of a fresh ticket, and the scan log against the attendance.
+check_scan() {
+    local name=$1 log=$2 f sent=0 answers=0 ok=0 already=0 repeats=0
+    for f in "$log" "${log%.txt}-warmup.txt"; do
+        [[ -r $f ]] || continue
+        sent=$((sent + $(lua_value sent "$f")))
+        answers=$((answers + $(lua_value answers "$f")))
+        ok=$((ok + $(lua_value ok "$f")))
+        already=$((already + $(lua_value already "$f")))
+        repeats=$((repeats + $(lua_value repeats "$f")))
+    done
+    SCAN_SENT=$((SCAN_SENT + sent))
+    SCAN_ANSWERED=$((SCAN_ANSWERED + answers))
+    # A first scan answered "already" would be a check-in nobody made.
+    ((already <= repeats)) ||
+        CHECK_WHY+=("$already scans answered \"already\", but only $repeats were second scans of a ticket")
+    local used=-
+    [[ -r $TICKET_STATE ]] && used=$(<"$TICKET_STATE")
+
+    # The double scan: DOUBLE_SCANS devices scan one never-scanned ticket at the same moment, then the
+    # first device uploads its scan again (a retry with the same client_scan_id).
+    local sem ses reg code person i pids=() st res rep n_ok=0 n_already=0 n_other=0 first_res="" other=""
+    read -r sem ses reg code person <<<"${RESERVE[RESERVE_USED]}"
+    RESERVE_USED=$((RESERVE_USED + 1))
+    for ((i = 1; i <= DOUBLE_SCANS; i++)); do
+        scan_once "$sem" "$ses" "$code" "bench-double-$$-$RESERVE_USED-$i" "bench-check-$i" \
+            >"$VAR/tmp/bench-double-$i.txt" &
+        pids+=($!)
+    done
+    wait "${pids[@]}" || true
+    SCAN_CHECKED=$((SCAN_CHECKED + DOUBLE_SCANS))
+    for ((i = 1; i <= DOUBLE_SCANS; i++)); do
+        read -r st res rep <<<"$(scan_answer "$VAR/tmp/bench-double-$i.txt")"
+        ((i > 1)) || first_res=$res
+        if [[ $st == 200 && $res == ok ]]; then
+            n_ok=$((n_ok + 1))
+        elif [[ $st == 200 && $res == already ]]; then
+            n_already=$((n_already + 1))
+        else
+            n_other=$((n_other + 1))
+            [[ -n $other ]] || other="$st $(head -c 200 "$VAR/tmp/bench-double-$i.txt" | tr '\n' ' ')"
+        fi
+    done
+    scan_once "$sem" "$ses" "$code" "bench-double-$$-$RESERVE_USED-1" bench-check-1 >"$VAR/tmp/bench-double-replay.txt"
+    read -r st res rep <<<"$(scan_answer "$VAR/tmp/bench-double-replay.txt")"
+    local present
+    present=$(sql_value "SELECT COUNT(*) FROM attendance WHERE registration_id = $reg AND session_id = $ses")
+    CHECKS+=("$name: double scan of ticket $reg by $DOUBLE_SCANS devices at once: $n_ok ok, $n_already already, $n_other other; the retried upload: $st $res, replay $rep; $present attendance rows for the ticket")
+    ((n_ok == 1 && n_already == DOUBLE_SCANS - 1)) ||
+        CHECK_WHY+=("double scan: $n_ok ok and $n_already already of $DOUBLE_SCANS, not 1 and $((DOUBLE_SCANS - 1))${other:+ (first other answer: $other)}")
+    ((present == 1)) || CHECK_WHY+=("double scan: $present attendance rows for one ticket, not 1")
+    [[ $st == 200 && $res == "$first_res" && $rep == true ]] ||
+        CHECK_WHY+=("the retried upload answered $st $res, replay $rep (want 200 $first_res, replay true)")
+
+    # The log against the attendance: one attendance row per ticket scanned, made by its one "ok" scan;
+    # every scan answered is in the log (those in flight when a timed run ends may be too).
+    local row att tickets oks events
+    row=$(sql_value "SELECT
+            (SELECT COUNT(*) FROM attendance a JOIN seminar_session ss ON ss.id = a.session_id
+             WHERE ss.seminar_id IN ($SCAN_IDS)),
+            COUNT(DISTINCT IF(result IN ('ok', 'already'), registration_id, NULL)),
+            COALESCE(SUM(result = 'ok'), 0), COUNT(*)
+        FROM scan_event WHERE seminar_id IN ($SCAN_IDS)")
+    read -r att tickets oks events <<<"$row"
+    CHECKS+=("$name: $sent scans sent and $answers answered (warm-up and run: $ok ok, $already already, $repeats second scans of a ticket), tickets handed out $used of $((SCAN_TICKETS - ${#RESERVE[@]})); database over all scan runs: $events scans logged (answered $((SCAN_ANSWERED + SCAN_CHECKED)), sent $((SCAN_SENT + SCAN_CHECKED))), $oks ok, $tickets distinct tickets scanned, $att attendance rows")
+    ((att == tickets)) || CHECK_WHY+=("$att attendance rows for $tickets distinct tickets scanned")
+    ((att == oks)) || CHECK_WHY+=("$att attendance rows but $oks scans answered ok")
+    ((SCAN_ANSWERED + SCAN_CHECKED <= events && events <= SCAN_SENT + SCAN_CHECKED)) ||
+        CHECK_WHY+=("$events scans logged, not between the $((SCAN_ANSWERED + SCAN_CHECKED)) answered and the $((SCAN_SENT + SCAN_CHECKED)) sent")
+}
+
+# After the QR run: the owner, an organiser and another participant ask for one ticket's image.
+check_qr() {
+    local name=$1 sem ses reg code person other osid code_owner code_org code_other ctype sig
+    read -r sem ses reg code person <<<"$(head -n 1 "$TICKETS")"
+    other=$((person % PEOPLE + 1))
+    read -r osid _ < <(sed -n "${other}p" "$PAIRS")
+    code_owner=$(curl -sS --max-time 5 -o "$VAR/tmp/bench-ticket.png" -w '%{http_code} %{content_type}' \
+        -H "Cookie: sid=$(sed -n "${person}p" "$PAIRS" | cut -d' ' -f1)" "$BASE_URL/tickets/$reg.png" 2>&1) || true
+    read -r code_owner ctype <<<"$code_owner"
+    sig=$(head -c 8 "$VAR/tmp/bench-ticket.png" 2>/dev/null | od -An -tx1 | tr -d ' \n')
+    code_org=$(curl -sS --max-time 5 -o /dev/null -w '%{http_code}' -H "Cookie: sid=$ORG_SID" \
+        "$BASE_URL/tickets/$reg.png" 2>&1) || true
+    code_other=$(curl -sS --max-time 5 -o /dev/null -w '%{http_code}' -H "Cookie: sid=$osid" \
+        "$BASE_URL/tickets/$reg.png" 2>&1) || true
+    CHECKS+=("$name: GET /tickets/$reg.png by its owner: $code_owner $ctype ($(stat -c %s "$VAR/tmp/bench-ticket.png" 2>/dev/null || echo 0) bytes), by the organiser: $code_org, by another participant: $code_other (want 200, 200, 403)")
+    [[ $code_owner == 200 && $ctype == image/png && $sig == 89504e470d0a1a0a ]] ||
+        CHECK_WHY+=("the owner got $code_owner $ctype, not a PNG")
+    [[ $code_org == 200 ]] || CHECK_WHY+=("the organiser got $code_org")
+    [[ $code_other == 403 ]] || CHECK_WHY+=("another participant got $code_other, not 403")
 }
 
 print_table() {
@@ -507,6 +662,18 @@ log_mark
 BENCH_SEMINARS=$RUSH_ID BENCH_QUOTA=$RUSH_ATTEMPTS SC_WARMUP=0 SC_DURATION=$RUSH_MAX_SECONDS SC_CHECK=check_rush \
     scenario rush "/seminars/$RUSH_ID/register" U 0.40 - 1000 \
     -- -c"$RUSH_CONNECTIONS" -s "$ROOT/tests/load/signup.lua"
+# The door: the organiser scans tickets of the scan seminars, each a first scan with a new client_scan_id.
+export BENCH_TICKETS=$TICKETS BENCH_ORGANIZER=$ORGANIZER BENCH_TICKET_STATE=$TICKET_STATE
+SC_CHECK=check_scan scenario "scan API" "/checkin/${SCAN_IDS%%,*}/scan" U 0.70 \
+    -- -s "$ROOT/tests/load/scan.lua"
+# The latency at a fixed rate. Debian's wrk 4.1 cannot fix the rate (wrk2's -R): scan.lua paces the
+# requests itself (BENCH_RATE, through wrk's delay()) over more connections than the rate needs, so
+# the offered load is about SCAN_RATE scans/s whatever the latency; MIN_RPS checks that it was.
+BENCH_RATE=$SCAN_RATE SC_CHECK=check_scan scenario "scan API @~$SCAN_RATE/s" "/checkin/${SCAN_IDS%%,*}/scan" \
+    - - "$SCAN_RATE_P99" "$((SCAN_RATE * 9 / 10))" -- -c"$SCAN_RATE_CONNECTIONS" -s "$ROOT/tests/load/scan.lua"
+# The QR image of a ticket, for its owner.
+SC_CHECK=check_qr scenario "ticket QR" "/tickets/$(awk 'NR == 1 { print $3 }' "$TICKETS").png" H0 0.50 \
+    -- -s "$ROOT/tests/load/ticket.lua"
 
 print_table
 exit "$FAILED"
