@@ -7,19 +7,6 @@
 
 #include "checkin.h"
 
-/* The seminar of the path for one of its organisers; returns 0 or the status to return. */
-static int door_seminar(struct req *r, struct seminar *s)
-{
-	long long id = req_arg_id(r, 0);
-	int rc;
-
-	if (id == 0 || (rc = db_seminar_get(r->app->db, &r->arena, id, s)) == 0)
-		return fail(r, 404, "Такого семинара нет.");
-	if (rc == -1)
-		return 500;
-	return auth_require(r, ROLE_ORGANIZER, s->region_id, -1);
-}
-
 /* The session asked for, or the one running now (else the next, else the last).
  * Returns its id, 0 when the seminar has no such session (or none at all), -1 on failure. */
 long long door_session(struct req *r, const struct seminar *s, json_t **sessions)
@@ -114,7 +101,7 @@ int pg_scanner(struct req *r)
 	long long session;
 	int rc;
 
-	if ((rc = door_seminar(r, &s)) != 0)
+	if ((rc = auth_seminar(r, req_arg_id(r, 0), &s)) != 0)
 		return rc;
 	if ((session = door_session(r, &s, &sessions)) == -1)
 		return 500;
@@ -180,7 +167,7 @@ int pg_scan(struct req *r)
 	long long session;
 	int rc;
 
-	if ((rc = door_seminar(r, &s)) != 0)
+	if ((rc = auth_seminar(r, req_arg_id(r, 0), &s)) != 0)
 		return rc;
 	if ((session = door_session(r, &s, &sessions)) == -1)
 		return 500;
@@ -222,7 +209,7 @@ int pg_undo(struct req *r)
 	const char *key = req_param(r, "client_scan_id") ? req_param(r, "client_scan_id") : random_id(r);
 	int rc;
 
-	if ((rc = door_seminar(r, &s)) != 0)
+	if ((rc = auth_seminar(r, req_arg_id(r, 0), &s)) != 0)
 		return rc;
 	if (scan == 0)
 		return fail_field(r, "scan_id", "укажите отметку, которую нужно отменить");
@@ -244,7 +231,7 @@ int pg_tickets(struct req *r)
 	json_t *tickets;
 	int rc;
 
-	if ((rc = door_seminar(r, &s)) != 0)
+	if ((rc = auth_seminar(r, req_arg_id(r, 0), &s)) != 0)
 		return rc;
 	if ((tickets = db_checkin_tickets(r->app->db, &r->arena, s.id)) == NULL)
 		return 500;
@@ -261,7 +248,7 @@ int pg_search(struct req *r)
 	long long session;
 	int rc;
 
-	if ((rc = door_seminar(r, &s)) != 0)
+	if ((rc = auth_seminar(r, req_arg_id(r, 0), &s)) != 0)
 		return rc;
 	if ((session = door_session(r, &s, &sessions)) == -1)
 		return 500;

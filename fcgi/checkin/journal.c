@@ -16,16 +16,11 @@ static const struct export_col journal_cols[] = {
 /* Rows of the journal with Russian mode names; 0 or the status to return. */
 static int journal_rows(struct req *r, struct seminar *s, json_t **rows)
 {
-	long long id = req_arg_id(r, 0);
 	json_t *row;
 	size_t i;
 	int rc;
 
-	if (id == 0 || (rc = db_seminar_get(r->app->db, &r->arena, id, s)) == 0)
-		return fail(r, 404, "Такого семинара нет.");
-	if (rc == -1)
-		return 500;
-	if ((rc = auth_require(r, ROLE_ORGANIZER, s->region_id, -1)) != 0)
+	if ((rc = auth_seminar(r, req_arg_id(r, 0), s)) != 0)
 		return rc;
 	if ((*rows = db_journal(r->app->db, &r->arena, s->id, req_int(r, "session_id", 0))) == NULL)
 		return 500;

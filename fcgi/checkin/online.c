@@ -13,16 +13,11 @@
  * Returns 0 or the status to return. */
 static int presenter_session(struct req *r, struct seminar *s, long long *session, const char **label)
 {
-	long long id = req_arg_id(r, 0);
 	json_t *rows, *row;
 	size_t i;
 	int rc;
 
-	if (id == 0 || (rc = db_seminar_get(r->app->db, &r->arena, id, s)) == 0)
-		return fail(r, 404, "Такого семинара нет.");
-	if (rc == -1)
-		return 500;
-	if ((rc = auth_require(r, ROLE_ORGANIZER, s->region_id, -1)) != 0)
+	if ((rc = auth_seminar(r, req_arg_id(r, 0), s)) != 0)
 		return rc;
 	if ((*session = door_session(r, s, &rows)) == -1)
 		return 500;

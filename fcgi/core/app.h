@@ -421,6 +421,11 @@ int auth_require(struct req *, enum role, long long region_id, long long sector_
  * (CODE_WINDOW seconds; window = unix time / CODE_WINDOW). */
 #define CODE_WINDOW 45
 void auth_session_code(const struct app *, long long session_id, long long window, char out[7]);
+/* Object-level check of the organiser's screens: loads seminar id (from the
+ * path) for an organiser of its region or an administrator. Returns 0, or the
+ * status to return (404 no such seminar, 401/403, 500). */
+struct seminar;
+int auth_seminar(struct req *, long long id, struct seminar *);
 /* Throttling: counts one hit in bucket; returns the hits in the current window
  * of `window` seconds (after this one), or -1 on database failure. */
 long auth_throttle_hit(struct req *, const char *bucket, long window);

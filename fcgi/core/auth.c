@@ -223,3 +223,14 @@ void auth_session_code(const struct app *a, long long session_id, long long wind
 	}
 	snprintf(out, 7, "%06lu", v % 1000000UL);
 }
+
+int auth_seminar(struct req *r, long long id, struct seminar *s)
+{
+	int rc;
+
+	if (id == 0 || (rc = db_seminar_get(r->app->db, &r->arena, id, s)) == 0)
+		return fail(r, 404, "Такого семинара нет.");
+	if (rc == -1)
+		return 500;
+	return auth_require(r, ROLE_ORGANIZER, s->region_id, -1);
+}

@@ -11,18 +11,6 @@ static int organizer_only(struct req *r)
 	return 0;
 }
 
-/* Loads seminar id for an organiser of its region; returns 0 or the status to return. */
-static int managed_seminar(struct req *r, long long id, struct seminar *s)
-{
-	int rc;
-
-	if (id == 0 || (rc = db_seminar_get(r->app->db, &r->arena, id, s)) == 0)
-		return fail(r, 404, "Такого семинара нет.");
-	if (rc == -1)
-		return 500;
-	return auth_require(r, ROLE_ORGANIZER, s->region_id, -1);
-}
-
 static json_t *count_entry(struct arena *a, enum mode m, long long cap, long long confirmed, long long waiting,
 			   long long cancelled)
 {
@@ -349,7 +337,7 @@ int pg_manage_edit(struct req *r)
 	struct seminar s;
 	int rc;
 
-	if ((rc = managed_seminar(r, req_arg_id(r, 0), &s)) != 0)
+	if ((rc = auth_seminar(r, req_arg_id(r, 0), &s)) != 0)
 		return rc;
 	return form_page(r, &s, form_from_seminar(r, &s), 200, NULL, NULL);
 }
@@ -362,7 +350,7 @@ int pg_manage_update(struct req *r)
 	long long id;
 	int rc;
 
-	if ((rc = managed_seminar(r, req_arg_id(r, 0), &s)) != 0)
+	if ((rc = auth_seminar(r, req_arg_id(r, 0), &s)) != 0)
 		return rc;
 	if ((err = parse_edit(r, &e)) != NULL)
 		return form_page(r, &s, form_from_request(r, s.id), 400, err, NULL);
@@ -385,7 +373,7 @@ int pg_manage_status(struct req *r)
 	const char *to = req_param(r, "status");
 	int rc;
 
-	if ((rc = managed_seminar(r, req_arg_id(r, 0), &s)) != 0)
+	if ((rc = auth_seminar(r, req_arg_id(r, 0), &s)) != 0)
 		return rc;
 	if (to == NULL)
 		return fail_field(r, "status", "выберите действие");
@@ -408,7 +396,7 @@ int pg_manage_session_add(struct req *r)
 	const char *date = req_param(r, "date"), *start = req_param(r, "start"), *end = req_param(r, "end");
 	int rc;
 
-	if ((rc = managed_seminar(r, req_arg_id(r, 0), &s)) != 0)
+	if ((rc = auth_seminar(r, req_arg_id(r, 0), &s)) != 0)
 		return rc;
 	if (date == NULL || start == NULL || end == NULL)
 		return form_page(r, &s, form_from_seminar(r, &s), 400,
@@ -429,7 +417,7 @@ int pg_manage_session_delete(struct req *r)
 	long long sid = req_arg_id(r, 1);
 	int rc;
 
-	if ((rc = managed_seminar(r, req_arg_id(r, 0), &s)) != 0)
+	if ((rc = auth_seminar(r, req_arg_id(r, 0), &s)) != 0)
 		return rc;
 	if ((rc = db_seminar_session_delete(r->app->db, s.id, sid)) == -1)
 		return 500;
@@ -545,7 +533,7 @@ int pg_manage_participants(struct req *r)
 	struct seminar s;
 	int rc;
 
-	if ((rc = managed_seminar(r, req_arg_id(r, 0), &s)) != 0)
+	if ((rc = auth_seminar(r, req_arg_id(r, 0), &s)) != 0)
 		return rc;
 	return participants_page(r, &s, 200, NULL);
 }
@@ -571,7 +559,7 @@ static int participants_export(struct req *r, int xlsx)
 	size_t ncols = sizeof(participant_cols) / sizeof(participant_cols[0]);
 	int rc;
 
-	if ((rc = managed_seminar(r, req_arg_id(r, 0), &s)) != 0)
+	if ((rc = auth_seminar(r, req_arg_id(r, 0), &s)) != 0)
 		return rc;
 	if ((rows = participant_rows(r, &s)) == NULL)
 		return 500;
@@ -618,7 +606,7 @@ int pg_manage_participant_add(struct req *r)
 	long long person;
 	int rc;
 
-	if ((rc = managed_seminar(r, req_arg_id(r, 0), &s)) != 0)
+	if ((rc = auth_seminar(r, req_arg_id(r, 0), &s)) != 0)
 		return rc;
 	if (email == NULL || mode == NULL)
 		return participants_page(r, &s, 400, "Укажите электронную почту участника и формат участия.");
