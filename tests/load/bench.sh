@@ -558,7 +558,7 @@ check_scan() {
             COALESCE(SUM(result = 'ok'), 0), COUNT(*)
         FROM scan_event WHERE seminar_id IN ($SCAN_IDS)")
     read -r att tickets oks events <<<"$row"
-    CHECKS+=("$name: $sent scans sent and $answers answered (warm-up and run: $ok ok, $already already, $repeats second scans of a ticket), tickets handed out $used of $((SCAN_TICKETS - ${#RESERVE[@]})); database over all scan runs: $events scans logged (answered $((SCAN_ANSWERED + SCAN_CHECKED)), sent $((SCAN_SENT + SCAN_CHECKED))), $oks ok, $tickets distinct tickets scanned, $att attendance rows")
+    CHECKS+=("$name: $sent scans sent and $answers answered (warm-up and run: $ok ok, $already already, $repeats second scans of a ticket), tickets handed out up to $used of $((SCAN_TICKETS - ${#RESERVE[@]})); database over all scan runs: $events scans logged (answered $((SCAN_ANSWERED + SCAN_CHECKED)), sent $((SCAN_SENT + SCAN_CHECKED))), $oks ok, $tickets distinct tickets scanned, $att attendance rows")
     ((att == tickets)) || CHECK_WHY+=("$att attendance rows for $tickets distinct tickets scanned")
     ((att == oks)) || CHECK_WHY+=("$att attendance rows but $oks scans answered ok")
     ((SCAN_ANSWERED + SCAN_CHECKED <= events && events <= SCAN_SENT + SCAN_CHECKED)) ||

@@ -5,9 +5,9 @@
 --   BENCH_TICKETS       file of "SEMINAR SESSION REGISTRATION CODE PERSON" lines (the confirmed registrations
 --                       of the scan seminars, in random order)
 --   BENCH_ORGANIZER     file with one "SID CSRF" line: the organiser's session and X-CSRF-Token
---   BENCH_TICKET_STATE  file holding the index of the next unused ticket (missing: 0); done() moves it on
---                       by the requests made, so the warm-up, the run and the next scenario scan other
---                       tickets (a ticket handed out but not answered is skipped, never scanned twice)
+--   BENCH_TICKET_STATE  file holding the index of the next unused ticket (missing: 0); done() moves it past
+--                       the last ticket handed out, so the warm-up, the run and the next scenario scan
+--                       other tickets (a ticket handed out but not answered is skipped, never scanned twice)
 --   BENCH_THREADS       the number of wrk threads (-t), see signup.lua
 --   BENCH_RUN           a run id, part of every client_scan_id
 --   BENCH_RATE          optional: the total rate in scans per second. wrk 4.1 has no fixed-rate mode
@@ -50,7 +50,7 @@ local sid, csrf, ntickets, nthreads, first, run
 local k = 0
 
 -- Results, read by done() through thread:get().
-sent, answers, ok, already, repeats, bad, first_bad = 0, 0, 0, 0, 0, 0, ""
+sent, answers, ok, already, repeats, bad, first_bad, top = 0, 0, 0, 0, 0, 0, "", 0
 
 function init(args)
    for line in io.lines(env("BENCH_TICKETS")) do
@@ -69,6 +69,7 @@ function init(args)
    if not nthreads or tid > nthreads then error("scan.lua: BENCH_THREADS does not match wrk -t") end
    run = env("BENCH_RUN", "0"):gsub("[^%w]", ""):sub(1, 20)
    first = read_state()
+   top = first
    k = tid - 1
    local rate = tonumber(os.getenv("BENCH_RATE") or "")
    if rate and rate > 0 then
@@ -98,6 +99,7 @@ function request()
    local j = first + k
    k = k + nthreads
    sent = sent + 1
+   top = j + 1 -- the threads hand out tickets at their own pace: done() takes the highest
    if j >= ntickets then repeats = repeats + 1 end
    local i = j % ntickets + 1
    -- A QR scanner reads the ticket's link; the door takes the code after "/t/".
@@ -126,8 +128,9 @@ function response(status, headers, body)
 end
 
 function done(summary, latency, requests)
-   local a, o, al, r, b, first_b, s = 0, 0, 0, 0, 0, "", 0
+   local a, o, al, r, b, first_b, s, after = 0, 0, 0, 0, 0, "", 0, read_state()
    for _, t in ipairs(threads) do
+      after = math.max(after, t:get("top"))
       a = a + t:get("answers")
       o = o + t:get("ok")
       al = al + t:get("already")
@@ -139,7 +142,7 @@ function done(summary, latency, requests)
    -- The next scenario (or phase) starts after every ticket handed out here.
    local path = env("BENCH_TICKET_STATE")
    local f = assert(io.open(path .. ".tmp", "w"))
-   f:write(string.format("%d\n", read_state() + s))
+   f:write(string.format("%d\n", after))
    f:close()
    assert(os.rename(path .. ".tmp", path))
    io.write(string.format("bench-lua: sent=%d answers=%d ok=%d already=%d repeats=%d bad=%d\n", s, a, o, al, r, b))
