@@ -50,8 +50,9 @@ static struct dbq q[Q__MAX] = {
 	[Q_TICKETS] = {"SELECT r.ticket_code, p.full_name, o.short_name, r.mode FROM registration r "
 		       "JOIN person p ON p.id = r.person_id LEFT JOIN organization o ON o.id = r.organization_id "
 		       "WHERE r.seminar_id = ? AND r.status = 'confirmed' ORDER BY p.full_name"},
+	/* Confirmed registrations come from the seminar's counters; presence is an index range. */
 	[Q_COUNTS] =
-		{"SELECT (SELECT COUNT(*) FROM registration WHERE seminar_id = ? AND status = 'confirmed'), "
+		{"SELECT (SELECT taken_in_person + taken_online FROM seminar WHERE id = ?), "
 		 "(SELECT COUNT(*) FROM attendance WHERE session_id = ? AND mode = 'in_person' "
 		 "AND undone_at IS NULL), "
 		 "(SELECT COUNT(*) FROM attendance WHERE session_id = ? AND mode = 'online' AND undone_at IS NULL)"},

@@ -47,7 +47,7 @@ CREATE TABLE attendance (
   operator_id INT UNSIGNED NULL,
   undone_at DATETIME(3) NULL,
   UNIQUE KEY attendance_once (registration_id, session_id),
-  KEY attendance_session (session_id),
+  KEY attendance_session (session_id, mode, undone_at),
   CONSTRAINT attendance_registration FOREIGN KEY (registration_id) REFERENCES registration (id),
   CONSTRAINT attendance_session FOREIGN KEY (session_id) REFERENCES seminar_session (id)
 ) ENGINE=InnoDB;
