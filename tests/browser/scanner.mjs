@@ -1,34 +1,11 @@
 // Browser test: the organiser checks participants in at the door on a phone, with a keyboard-wedge scanner
 // (it types the ticket code or the ticket link and presses Enter): green for a valid ticket, amber for one
 // already checked in, red for an unknown code; counters, the device's recent scans, no sideways scrolling.
-import { execFileSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
-import { exitCode, launch, step } from './lib/harness.mjs';
+import { base, demoHash, exitCode, fits, launch, plan, sql, step, str } from './lib/harness.mjs';
 
-const base = process.env.BASE_URL;
 const shots = (process.env.VAR || '/tmp') + '/browser-scanner';
-const root = process.env.ROOT || new URL('../..', import.meta.url).pathname;
-const stack = process.env.STACK || `${root}/scripts/stack.sh`;
-const plan = 11;
 
-// sql(query): rows of a query run as the database's root user, tab-separated lines.
-function sql(query) {
-  return execFileSync(stack, ['psql', '-N', '-B', '-e', query], { encoding: 'utf8' }).trim();
-}
-
-const str = (s) => `'${s.replace(/'/g, "''")}'`;
-
-// The page is no wider than the phone: nothing scrolls sideways.
-async function fits(page) {
-  const w = await page.evaluate(() => document.documentElement.scrollWidth);
-  return w <= 390 || `page ${page.url()} is ${w}px wide`;
-}
-
-console.log(`1..${plan}`);
-if (!base) {
-  console.log('Bail out! BASE_URL is not set (run through make test)');
-  process.exit(1);
-}
+plan(11);
 
 // A published in-person seminar in Усманский район with a session running now (today), and a participant of
 // the demo school with a confirmed place (the seminar's counter counts it, as a sign-up would).
@@ -36,7 +13,7 @@ const tag = `${Date.now().toString(36)}${process.pid.toString(36)}`;
 const title = `Отметка на входе ${tag}`;
 const email = `browser.scanner.${tag}@example.ru`;
 const name = 'Сканова Ирина Петровна';
-const hash = readFileSync(`${root}/sql/seed/920-demo-accounts.sql`, 'utf8').match(/'(\$argon2id\$[^']+)'/)[1];
+const hash = demoHash();
 let seminarId;
 let regId;
 let ticket;

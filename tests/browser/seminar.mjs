@@ -1,33 +1,10 @@
 // Browser test: a participant finds a seminar in the catalogue, signs up online, sees it in the cabinet
 // and cancels it there, through the real pages on a phone-sized screen.
-import { execFileSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
-import { exitCode, launch, step } from './lib/harness.mjs';
+import { base, demoHash, exitCode, fits, launch, plan, sql, step, str } from './lib/harness.mjs';
 
-const base = process.env.BASE_URL;
 const shots = (process.env.VAR || '/tmp') + '/browser-seminar';
-const root = process.env.ROOT || new URL('../..', import.meta.url).pathname;
-const stack = process.env.STACK || `${root}/scripts/stack.sh`;
-const plan = 12;
 
-// sql(query): rows of a query run as the database's root user, tab-separated lines.
-function sql(query) {
-  return execFileSync(stack, ['psql', '-N', '-B', '-e', query], { encoding: 'utf8' }).trim();
-}
-
-const str = (s) => `'${s.replace(/'/g, "''")}'`;
-
-// The page is no wider than the phone: nothing scrolls sideways.
-async function fits(page) {
-  const w = await page.evaluate(() => document.documentElement.scrollWidth);
-  return w <= 390 || `page ${page.url()} is ${w}px wide`;
-}
-
-console.log(`1..${plan}`);
-if (!base) {
-  console.log('Bail out! BASE_URL is not set (run through make test)');
-  process.exit(1);
-}
+plan(12);
 
 // A published hybrid seminar in Усманский район in 30 days, 5 places in person and unlimited online,
 // and a participant of the demo school with the demo password (hash from sql/seed/920-demo-accounts.sql).
@@ -36,7 +13,7 @@ const title = `Соцсети школы на телефоне ${tag}`;
 // A title with a long word (a hashtag, as such seminars have) must wrap instead of widening the page.
 const longTitle = `Неделя #ГоспабликиЛипецкойОбластиОбразование ${tag}`;
 const email = `browser.seminar.${tag}@example.ru`;
-const hash = readFileSync(`${root}/sql/seed/920-demo-accounts.sql`, 'utf8').match(/'(\$argon2id\$[^']+)'/)[1];
+const hash = demoHash();
 let seminarId;
 try {
   seminarId = sql(`INSERT INTO seminar (title, description, format, status, organizer_id, region_id, district_id, venue,

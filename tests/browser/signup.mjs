@@ -1,15 +1,9 @@
 // Browser test: a person signs up, logs out and logs in through the real pages on a phone-sized screen.
-import { exitCode, launch, step } from './lib/harness.mjs';
+import { base, exitCode, launch, plan, step } from './lib/harness.mjs';
 
-const base = process.env.BASE_URL;
 const shots = (process.env.VAR || '/tmp') + '/browser';
-const plan = 6;
 
-console.log(`1..${plan}`);
-if (!base) {
-  console.log('Bail out! BASE_URL is not set (run through make test)');
-  process.exit(1);
-}
+plan(6);
 const browser = await launch();
 const ctx = await browser.newContext({ viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true,
   locale: 'ru-RU' });

@@ -1,5 +1,40 @@
-// Shared harness of the browser tests: TAP lines, steps that turn exceptions into failures, Debian's chromium.
+// Shared harness of the browser tests: TAP lines, steps that turn exceptions into failures, Debian's chromium,
+// SQL through the stack script, the phone-width check, the demo password hash.
+import { execFileSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { chromium } from 'playwright-core';
+
+export const base = process.env.BASE_URL;
+export const root = process.env.ROOT || new URL('../../..', import.meta.url).pathname;
+const stack = process.env.STACK || `${root}/scripts/stack.sh`;
+
+// sql(query): rows of a query run as the database's root user, tab-separated lines.
+export function sql(query) {
+  return execFileSync(stack, ['psql', '-N', '-B', '-e', query], { encoding: 'utf8' }).trim();
+}
+
+// A string as an SQL literal.
+export const str = (s) => `'${s.replace(/'/g, "''")}'`;
+
+// The page is no wider than the phone: nothing scrolls sideways.
+export async function fits(page) {
+  const w = await page.evaluate(() => document.documentElement.scrollWidth);
+  return w <= 390 || `page ${page.url()} is ${w}px wide`;
+}
+
+// The argon2id hash of the demo password (demo12345), for people a test inserts with SQL.
+export function demoHash() {
+  return readFileSync(`${root}/sql/seed/920-demo-accounts.sql`, 'utf8').match(/'(\$argon2id\$[^']+)'/)[1];
+}
+
+// Prints the TAP plan; bails out when the test stack's address is missing.
+export function plan(n) {
+  console.log(`1..${n}`);
+  if (!base) {
+    console.log('Bail out! BASE_URL is not set (run through make test)');
+    process.exit(1);
+  }
+}
 
 let n = 0;
 let failed = 0;
