@@ -3,7 +3,7 @@
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/../.."
 seconds=${FUZZ_SECONDS:-30}
-pkgs="libxml-2.0 libsodium jansson libmariadb xlsxwriter libqrencode cairo"
+pkgs="libxml-2.0 libsodium jansson libmariadb xlsxwriter libqrencode cairo libpng"
 mkdir -p build/fuzz
 for src in tests/fuzz/fuzz_*.c; do
     name=$(basename "$src" .c)
