@@ -77,10 +77,7 @@ static int journal_file(struct req *r, int pdf)
 		return 500;
 	/* A list of people is personal data: every export is on record. */
 	audit(r, "journal.export", "seminar", s.id, pdf ? "pdf" : "xlsx");
-	r->ctype = pdf ? "application/pdf" : "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
-	resp_header(r, "Content-Disposition",
-		    arena_printf(&r->arena, "attachment; filename=\"journal-%lld.%s\"", s.id, pdf ? "pdf" : "xlsx"));
-	return 200;
+	return resp_file(r, "attachment", arena_printf(&r->arena, "journal-%lld.%s", s.id, pdf ? "pdf" : "xlsx"));
 }
 
 int pg_journal_xlsx(struct req *r)

@@ -383,6 +383,10 @@ int fail(struct req *, int status, const char *msg);
 int fail_field(struct req *, const char *name, const char *why);
 int redirect(struct req *, const char *path);
 void resp_header(struct req *, const char *name, const char *value);
+/* A file answer of the body already written: the content type follows the
+ * name's extension (csv, xlsx, pdf, png, svg, ics), and Content-Disposition
+ * is "attachment" (download) or "inline" with that name. Returns 200. */
+int resp_file(struct req *, const char *disposition, const char *filename);
 /* max_age < 0: session cookie; 0: delete. Always HttpOnly, SameSite=Lax, Path=/. */
 void resp_cookie(struct req *, const char *name, const char *value, long max_age);
 

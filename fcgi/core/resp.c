@@ -51,6 +51,27 @@ void resp_cookie(struct req *r, const char *name, const char *value, long max_ag
 				 r->app->secure_cookies ? "; Secure" : ""));
 }
 
+int resp_file(struct req *r, const char *disposition, const char *name)
+{
+	static const char *const types[][2] = {
+		{".csv", "text/csv; charset=utf-8"},
+		{".xlsx", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"},
+		{".pdf", "application/pdf"},
+		{".png", "image/png"},
+		{".svg", "image/svg+xml"},
+		{".ics", "text/calendar; charset=utf-8"},
+	};
+	const char *ext = strrchr(name, '.');
+	size_t i;
+
+	r->ctype = "application/octet-stream";
+	for (i = 0; ext && i < sizeof(types) / sizeof(types[0]); i++)
+		if (strcmp(ext, types[i][0]) == 0)
+			r->ctype = types[i][1];
+	resp_header(r, "Content-Disposition", arena_printf(&r->arena, "%s; filename=\"%s\"", disposition, name));
+	return 200;
+}
+
 int page(struct req *r, const char *tmpl, json_t *ctx)
 {
 	json_decref(r->ctx);

@@ -570,12 +570,7 @@ static int participants_export(struct req *r, int xlsx)
 		return 500;
 	/* Lists of people are personal data: every export is on record. */
 	audit(r, "participants.export", "seminar", s.id, xlsx ? "xlsx" : "csv");
-	r->ctype =
-		xlsx ? "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet" : "text/csv; charset=utf-8";
-	resp_header(
-		r, "Content-Disposition",
-		arena_printf(&r->arena, "attachment; filename=\"participants-%lld.%s\"", s.id, xlsx ? "xlsx" : "csv"));
-	return 200;
+	return resp_file(r, "attachment", arena_printf(&r->arena, "participants-%lld.%s", s.id, xlsx ? "xlsx" : "csv"));
 }
 
 int pg_manage_participants_csv(struct req *r)

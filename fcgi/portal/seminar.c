@@ -197,9 +197,7 @@ int pg_seminar_ics(struct req *r)
 	}
 	buf_adds(&r->body, "END:VCALENDAR\r\n");
 	json_decref(rows);
-	r->ctype = "text/calendar; charset=utf-8";
-	resp_header(r, "Content-Disposition", arena_printf(&r->arena, "attachment; filename=\"seminar-%lld.ics\"", id));
-	return 200;
+	return resp_file(r, "attachment", arena_printf(&r->arena, "seminar-%lld.ics", id));
 }
 
 static int mode_arg(struct req *r, enum mode *m)

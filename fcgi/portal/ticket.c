@@ -57,7 +57,6 @@ int pg_ticket(struct req *r)
 
 static int ticket_file(struct req *r, int kind)
 {
-	static const char *const ctypes[] = {"image/svg+xml", "image/png", "application/pdf"};
 	static const char *const ext[] = {"svg", "png", "pdf"};
 	struct ticket t;
 	int rc;
@@ -74,11 +73,8 @@ static int ticket_file(struct req *r, int kind)
 		rc = kind == 0 ? qr_svg(&r->body, ticket_url(r, &t), 8) : qr_png(&r->body, ticket_url(r, &t), 8);
 	if (rc == -1)
 		return 500;
-	r->ctype = ctypes[kind];
-	resp_header(r, "Content-Disposition",
-		    arena_printf(&r->arena, "%s; filename=\"ticket-%lld.%s\"", kind == 2 ? "attachment" : "inline",
-				 t.id, ext[kind]));
-	return 200;
+	return resp_file(r, kind == 2 ? "attachment" : "inline",
+			 arena_printf(&r->arena, "ticket-%lld.%s", t.id, ext[kind]));
 }
 
 int pg_ticket_svg(struct req *r)

@@ -1,7 +1,7 @@
 // Browser test: the organiser checks participants in at the door on a phone, with a keyboard-wedge scanner
 // (it types the ticket code or the ticket link and presses Enter): green for a valid ticket, amber for one
 // already checked in, red for an unknown code; counters, the device's recent scans, no sideways scrolling.
-import { base, demoHash, exitCode, fits, launch, plan, sql, step, str } from './lib/harness.mjs';
+import { base, demoHash, exitCode, fits, launch, phonePage, plan, sql, step, str } from './lib/harness.mjs';
 
 const shots = (process.env.VAR || '/tmp') + '/browser-scanner';
 
@@ -45,12 +45,7 @@ try {
 }
 
 const browser = await launch();
-const ctx = await browser.newContext({ viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true,
-  locale: 'ru-RU' });
-const page = await ctx.newPage();
-const errors = [];
-page.on('pageerror', (e) => errors.push(e.message));
-page.on('console', (m) => { if (m.type() === 'error') errors.push(m.text()); });
+const { page, errors } = await phonePage(browser);
 const wide = [];
 async function checkWidth() {
   const r = await fits(page);

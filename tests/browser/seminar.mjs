@@ -1,6 +1,6 @@
 // Browser test: a participant finds a seminar in the catalogue, signs up online, sees it in the cabinet
 // and cancels it there, through the real pages on a phone-sized screen.
-import { base, demoHash, exitCode, fits, launch, plan, sql, step, str } from './lib/harness.mjs';
+import { base, demoHash, exitCode, fits, launch, phonePage, plan, sql, step, str } from './lib/harness.mjs';
 
 const shots = (process.env.VAR || '/tmp') + '/browser-seminar';
 
@@ -42,12 +42,7 @@ try {
 }
 
 const browser = await launch();
-const ctx = await browser.newContext({ viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true,
-  locale: 'ru-RU' });
-const page = await ctx.newPage();
-const errors = [];
-page.on('pageerror', (e) => errors.push(e.message));
-page.on('console', (m) => { if (m.type() === 'error') errors.push(m.text()); });
+const { page, errors } = await phonePage(browser);
 const wide = [];
 async function checkWidth() {
   const r = await fits(page);
@@ -149,8 +144,7 @@ await step('a title with a long word wraps on the catalogue card and the seminar
 });
 
 await step("the organiser's pages of the seminar fit a phone screen too", async () => {
-  const octx = await browser.newContext({ viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true });
-  const op = await octx.newPage();
+  const { ctx: octx, page: op } = await phonePage(browser);
   const bad = [];
   await op.goto(`${base}/login`);
   await op.fill('input[name="email"]', 'organizer@demo.local');

@@ -1,17 +1,12 @@
 // Browser test: a person signs up, logs out and logs in through the real pages on a phone-sized screen.
-import { base, exitCode, launch, plan, step } from './lib/harness.mjs';
+import { base, exitCode, launch, phonePage, plan, step } from './lib/harness.mjs';
 
 const shots = (process.env.VAR || '/tmp') + '/browser';
 
 plan(6);
 const browser = await launch();
-const ctx = await browser.newContext({ viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true,
-  locale: 'ru-RU' });
-const page = await ctx.newPage();
+const { page, errors } = await phonePage(browser);
 const email = `phone.${Date.now()}.${process.pid}@example.ru`;
-const errors = [];
-page.on('pageerror', (e) => errors.push(e.message));
-page.on('console', (m) => { if (m.type() === 'error') errors.push(m.text()); });
 
 await step('sign-up page narrows organisations by region and district', async () => {
   await page.goto(`${base}/signup`);

@@ -65,6 +65,18 @@ export function launch() {
   });
 }
 
+// A page in a new phone-sized browser context (390×844, touch, Russian), and the list that collects
+// its script errors and console errors (CSP violations among them).
+export async function phonePage(browser) {
+  const ctx = await browser.newContext({ viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true,
+    locale: 'ru-RU' });
+  const page = await ctx.newPage();
+  const errors = [];
+  page.on('pageerror', (e) => errors.push(e.message));
+  page.on('console', (m) => { if (m.type() === 'error') errors.push(m.text()); });
+  return { ctx, page, errors };
+}
+
 export function exitCode() {
   return failed ? 1 : 0;
 }
