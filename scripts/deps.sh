@@ -6,7 +6,7 @@ set -euo pipefail
 PACKAGES=(
     build-essential pkg-config
     libfcgi-dev libmariadb-dev libxml2-dev libsodium-dev libjansson-dev
-    libqrencode-dev libxlsxwriter-dev librsvg2-dev libcairo2-dev libpng-dev
+    libqrencode-dev libxlsxwriter-dev librsvg2-dev libcairo2-dev libpng-dev libzip-dev
     mariadb-server mariadb-client nginx curl
     libcmocka-dev bats bats-assert bats-support wrk
     zbar-tools poppler-utils fonts-paratype chromium python3-openpyxl xlsx2csv

@@ -30,3 +30,18 @@ GRANT INSERT ON seminars.audit_log TO 'sem_reports'@'localhost';
 -- checkin writes the scan log and the attendance derived from it.
 GRANT INSERT, UPDATE ON seminars.scan_event TO 'sem_checkin'@'localhost';
 GRANT INSERT, UPDATE ON seminars.attendance TO 'sem_checkin'@'localhost';
+
+-- certs keeps templates, certificates, their files and the issuing jobs.
+GRANT INSERT, UPDATE ON seminars.certificate_template TO 'sem_certs'@'localhost';
+GRANT INSERT, UPDATE ON seminars.seminar_certificate TO 'sem_certs'@'localhost';
+GRANT INSERT, UPDATE ON seminars.certificate_series TO 'sem_certs'@'localhost';
+GRANT INSERT, UPDATE ON seminars.certificate TO 'sem_certs'@'localhost';
+GRANT INSERT, UPDATE ON seminars.certificate_file TO 'sem_certs'@'localhost';
+GRANT INSERT, UPDATE ON seminars.certificate_job TO 'sem_certs'@'localhost';
+
+-- Stored routines (the attendance rule, coverage upkeep): SQL SECURITY DEFINER procedures write
+-- the coverage tables, so the programs need only EXECUTE, never write access to those tables.
+GRANT EXECUTE ON seminars.* TO 'sem_portal'@'localhost';
+GRANT EXECUTE ON seminars.* TO 'sem_checkin'@'localhost';
+GRANT EXECUTE ON seminars.* TO 'sem_certs'@'localhost';
+GRANT EXECUTE ON seminars.* TO 'sem_reports'@'localhost';
