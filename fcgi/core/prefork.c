@@ -41,7 +41,7 @@ static void handle(int sig, void (*fn)(int))
 	sigaction(sig, &sa, NULL);
 }
 
-static pid_t spawn(void (*child)(void *), void *arg, const sigset_t *orig)
+static pid_t spawn(void (*child)(void *, int), void *arg, int slot, const sigset_t *orig)
 {
 	pid_t pid = fork();
 
@@ -52,7 +52,7 @@ static pid_t spawn(void (*child)(void *), void *arg, const sigset_t *orig)
 	handle(SIGCHLD, SIG_DFL);
 	prctl(PR_SET_PDEATHSIG, SIGTERM);
 	sigprocmask(SIG_SETMASK, orig, NULL);
-	child(arg);
+	child(arg, slot);
 	_exit(0);
 }
 
@@ -63,7 +63,7 @@ static void sleep_ms(long ms)
 	nanosleep(&ts, NULL);
 }
 
-int prefork_run(int n, void (*child)(void *), void *arg, int drain_s)
+int prefork_run(int n, void (*child)(void *, int), void *arg, int drain_s)
 {
 	pid_t *pids = calloc((size_t)n, sizeof(*pids));
 	time_t *born = calloc((size_t)n, sizeof(*born));
@@ -83,7 +83,7 @@ int prefork_run(int n, void (*child)(void *), void *arg, int drain_s)
 	handle(SIGCHLD, on_chld);
 	signal(SIGPIPE, SIG_IGN);
 	for (i = 0; i < n; i++) {
-		pids[i] = spawn(child, arg, &orig);
+		pids[i] = spawn(child, arg, i, &orig);
 		born[i] = time(NULL);
 	}
 	log_msg(LOG_INFO, NULL, "master: %d workers started", n);
@@ -112,7 +112,7 @@ int prefork_run(int n, void (*child)(void *), void *arg, int drain_s)
 			/* A worker that dies at once (database down) is restarted slowly. */
 			if (time(NULL) - born[i] < 1)
 				sleep(1);
-			pids[i] = spawn(child, arg, &orig);
+			pids[i] = spawn(child, arg, i, &orig);
 			born[i] = time(NULL);
 		}
 	}

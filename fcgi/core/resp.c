@@ -60,6 +60,7 @@ int resp_file(struct req *r, const char *disposition, const char *name)
 		{".png", "image/png"},
 		{".svg", "image/svg+xml"},
 		{".ics", "text/calendar; charset=utf-8"},
+		{".zip", "application/zip"},
 	};
 	const char *ext = strrchr(name, '.');
 	size_t i;

@@ -1,4 +1,4 @@
-/* Text helpers: UTF-8 checks, URL coding, HTML escaping, base64url, dates in Russian. */
+/* Text helpers: UTF-8 checks, URL coding, HTML escaping, base64url, dates and attendance rules in Russian. */
 #include <ctype.h>
 #include <stdio.h>
 #include <string.h>
@@ -199,4 +199,25 @@ const char *weekday_ru(const char *s)
 	/* Sakamoto's method: 0 is Sunday. */
 	y -= m < 3;
 	return days[(y + y / 4 - y / 100 + y / 400 + t[m - 1] + d) % 7];
+}
+
+const char *attendance_rule_name(const char *rule, long long percent)
+{
+	static const char *const t[][2] = {{"door", "отметка на входе по билету"},
+					   {"online", "коды присутствия онлайн"},
+					   {"either", "отметка на входе или коды присутствия онлайн"},
+					   {"both", "и отметка на входе, и коды присутствия онлайн"}};
+	static char buf[160];
+	const char *name = "";
+	size_t i;
+
+	for (i = 0; rule && i < sizeof(t) / sizeof(t[0]); i++)
+		if (strcmp(t[i][0], rule) == 0)
+			name = t[i][1];
+	/* The share of sessions applies where online codes count. */
+	if (percent > 0 && rule && strcmp(rule, "door") != 0) {
+		snprintf(buf, sizeof(buf), "%s (коды — не меньше чем на %lld%% занятий)", name, percent);
+		return buf;
+	}
+	return name;
 }

@@ -35,14 +35,18 @@ struct zipw *zipw_open(void)
 
 int zipw_add(struct zipw *z, const char *name, const void *data, size_t len, int store)
 {
-	void *copy = malloc(len ? len : 1);
+	void *copy = NULL;
 	zip_source_t *s;
 	zip_int64_t i;
 
-	if (copy == NULL)
-		return -1;
-	memcpy(copy, data, len);
-	s = zip_source_buffer(z->za, copy, len, 1); /* freed by libzip */
+	/* An empty member needs no copy (libzip does not free a zero-length buffer). */
+	if (len > 0) {
+		copy = malloc(len);
+		if (copy == NULL)
+			return -1;
+		memcpy(copy, data, len);
+	}
+	s = zip_source_buffer(z->za, copy, len, copy != NULL); /* the copy is freed by libzip */
 	if (s == NULL) {
 		free(copy);
 		return -1;

@@ -37,6 +37,15 @@ int pg_ticket_svg(struct req *);
 int pg_ticket_png(struct req *);
 int pg_ticket_pdf(struct req *);
 int pg_ticket_link(struct req *);
+/* import.c: register imports; organizations.c: organisations proposed at sign-up */
+int pg_import(struct req *);
+int pg_import_upload(struct req *);
+int pg_import_preview(struct req *);
+int pg_import_apply(struct req *);
+int pg_proposed(struct req *);
+int pg_proposed_org(struct req *);
+int pg_proposed_accept(struct req *);
+int pg_proposed_merge(struct req *);
 
 /* view.c: names and view models shared by the pages */
 const char *format_name(const char *format);
@@ -46,8 +55,6 @@ json_t *formats_json(void);
 json_t *modes_json(void);
 /* The attendance rules {value, name} for the seminar form. */
 json_t *rules_json(void);
-/* «отметка на входе по билету», with the online share when percent > 0 and it applies. Static storage. */
-const char *attendance_rule_name(const char *rule, long long percent);
 /* One {mode, mode_name, capacity, left, full, text, default} per mode the format offers; cap -1: unlimited. */
 json_t *seats_json(struct arena *, const char *format, const long long cap[MODE__MAX],
 		   const long long taken[MODE__MAX]);

@@ -1,5 +1,4 @@
 /* Names and small view models shared by the portal's pages: formats, statuses, places left. */
-#include <stdio.h>
 #include <string.h>
 
 #include "portal.h"
@@ -113,22 +112,4 @@ json_t *rules_json(void)
 		json_array_append_new(
 			out, json_pack("{s:s, s:s}", "value", codes[i], "name", attendance_rule_name(codes[i], 0)));
 	return out;
-}
-
-const char *attendance_rule_name(const char *rule, long long percent)
-{
-	static const char *const t[][2] = {{"door", "отметка на входе по билету"},
-					   {"online", "коды присутствия онлайн"},
-					   {"either", "отметка на входе или коды присутствия онлайн"},
-					   {"both", "и отметка на входе, и коды присутствия онлайн"},
-					   {NULL, NULL}};
-	static char buf[160];
-	const char *name = lookup(t, rule);
-
-	/* The share of sessions applies where online codes count. */
-	if (percent > 0 && strcmp(rule, "door") != 0) {
-		snprintf(buf, sizeof(buf), "%s (коды — не меньше чем на %lld%% занятий)", name, percent);
-		return buf;
-	}
-	return name;
 }

@@ -19,7 +19,7 @@ static const struct field fields[] = {
 	{NULL, NULL, FT__MAX, 0, 0, NULL},
 };
 static const struct route routes[] = {{M_OTHER, NULL, NULL, 0}};
-static const struct program prog = {"fuzz", routes, fields, 1};
+static const struct program prog = {.name = "fuzz", .routes = routes, .fields = fields, .nodb = 1};
 
 static const char *const ctypes[] = {
 	"application/x-www-form-urlencoded",

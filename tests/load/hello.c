@@ -18,7 +18,7 @@ static const struct field fields[] = {
 	{NULL, NULL, FT__MAX, 0, 0, NULL},
 };
 
-static const struct program prog = {"hello", routes, fields, 1};
+static const struct program prog = {.name = "hello", .routes = routes, .fields = fields, .nodb = 1};
 
 int main(int argc, char **argv)
 {

@@ -29,7 +29,7 @@ static const struct field fields[] = {
 	{NULL, NULL, FT__MAX, 0, 0, NULL},
 };
 
-static const struct program prog = {"select", routes, fields, 0};
+static const struct program prog = {.name = "select", .routes = routes, .fields = fields};
 
 int main(int argc, char **argv)
 {

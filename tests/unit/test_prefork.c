@@ -1,4 +1,5 @@
-/* Unit tests of fcgi/core/prefork.c: a killed worker is replaced, SIGTERM drains the workers and the master exits 0. */
+/* Unit tests of fcgi/core/prefork.c: a killed worker is replaced in its slot, SIGTERM drains the workers and the master
+ * exits 0. */
 #include <dirent.h>
 #include <setjmp.h>
 #include <signal.h>
@@ -18,9 +19,10 @@
 
 static pid_t master;
 
-static void worker(void *arg)
+static void worker(void *arg, int slot)
 {
 	(void)arg;
+	(void)slot;
 	while (!prefork_stopping)
 		pause();
 }
@@ -136,9 +138,10 @@ static void test_restart_and_drain(void **state)
 	assert_true(kill(fresh, 0) == -1);
 }
 
-static void stubborn(void *arg)
+static void stubborn(void *arg, int slot)
 {
 	(void)arg;
+	(void)slot;
 	for (;;)
 		pause();
 }
@@ -182,11 +185,90 @@ static void test_drain_timeout(void **state)
 	assert_true(kill(w[1], 0) == -1);
 }
 
+static char slot_dir[64];
+
+/* Marks its slot with a file "<slot>.<pid>" in slot_dir, then waits to be stopped. */
+static void slot_worker(void *arg, int slot)
+{
+	char path[128];
+	FILE *f;
+
+	(void)arg;
+	snprintf(path, sizeof(path), "%s/%d.%d", slot_dir, slot, (int)getpid());
+	if ((f = fopen(path, "w")) != NULL)
+		fclose(f);
+	while (!prefork_stopping)
+		pause();
+}
+
+/* The pid marked for slot, skipping not_pid; 0 when none (yet). */
+static pid_t slot_pid(int slot, pid_t not_pid)
+{
+	DIR *d = opendir(slot_dir);
+	struct dirent *e;
+	pid_t pid = 0;
+	int s, p;
+
+	assert_non_null(d);
+	while ((e = readdir(d)) != NULL)
+		if (sscanf(e->d_name, "%d.%d", &s, &p) == 2 && s == slot && p != not_pid)
+			pid = (pid_t)p;
+	closedir(d);
+	return pid;
+}
+
+/* Each worker is told its slot, 0..n-1; the worker that replaces a dead one takes its slot. */
+static void test_slots(void **state)
+{
+	pid_t w[3], fresh = 0;
+	long t;
+	int i;
+
+	(void)state;
+	strcpy(slot_dir, "/tmp/test_prefork.XXXXXX");
+	assert_non_null(mkdtemp(slot_dir));
+	fflush(NULL);
+	master = fork();
+	assert_true(master >= 0);
+	if (master == 0) {
+		signal(SIGSEGV, SIG_DFL);
+		signal(SIGABRT, SIG_DFL);
+		log_init("unit-master", LOG__MAX);
+		_exit(prefork_run(3, slot_worker, NULL, 2));
+	}
+	for (t = 0; t < 3000; t += 20) {
+		for (i = 0; i < 3 && (w[i] = slot_pid(i, 0)) != 0; i++)
+			;
+		if (i == 3)
+			break;
+		sleep_ms(20);
+	}
+	if (t >= 3000)
+		fail_msg("the workers of slots 0, 1 and 2 did not all start");
+	assert_true(slot_pid(3, 0) == 0);
+	assert_int_equal(kill(w[1], SIGKILL), 0);
+	for (t = 0; t < 3000 && (fresh = slot_pid(1, w[1])) == 0; t += 20)
+		sleep_ms(20);
+	if (fresh == 0)
+		fail_msg("no new worker took slot 1");
+	assert_int_not_equal(fresh, w[0]);
+	assert_int_not_equal(fresh, w[2]);
+	kill(master, SIGTERM);
+	waitpid(master, NULL, 0);
+	master = 0;
+	{
+		char cmd[128];
+		snprintf(cmd, sizeof(cmd), "rm -rf %s", slot_dir);
+		assert_int_equal(system(cmd), 0);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_teardown(test_restart_and_drain, teardown),
 		cmocka_unit_test_teardown(test_drain_timeout, teardown),
+		cmocka_unit_test_teardown(test_slots, teardown),
 	};
 
 	return cmocka_run_group_tests_name("prefork", tests, NULL, NULL);

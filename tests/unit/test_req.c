@@ -24,7 +24,7 @@ static const struct field fields[] = {
 	{NULL, NULL, FT_TEXT, 0, 0, NULL},
 };
 static const struct route routes[] = {{M_GET, NULL, NULL, 0}};
-static const struct program prog = {"unit", routes, fields, 1};
+static const struct program prog = {.name = "unit", .routes = routes, .fields = fields, .nodb = 1};
 static struct app app;
 static struct req_io io = {NULL};
 static struct req r;

@@ -1,0 +1,165 @@
+/* One certificate (its PDF, revoke, re-issue) and a seminar's certificates as a ZIP or one PDF for printing. */
+#include <string.h>
+
+#include "certs.h"
+
+#define BATCH 50 /* certificates read per query for the ZIP and the printable PDF */
+
+/* The certificate of the path for an organiser of its seminar's region, or for its holder when
+ * holder_ok. Returns 0, or the status to return. */
+static int cert_for(struct req *r, struct cert_row *c, int holder_ok)
+{
+	const char *number = r->args[0];
+	int rc;
+
+	if (strlen(number) > 80 || (rc = db_cert_by_number(r->app->db, &r->arena, number, c)) == 0)
+		return fail(r, 404, "Такого сертификата нет.");
+	if (rc == -1)
+		return 500;
+	if (auth_has(r, ROLE_ORGANIZER, c->region_id, -1) || (holder_ok && c->person_id == r->user->id))
+		return 0;
+	return fail(r, 403,
+		    holder_ok ? "Этот сертификат может скачать только его владелец или организатор семинара."
+			      : "Отзывать и переоформлять сертификаты могут только организаторы семинара.");
+}
+
+int pg_cert_pdf(struct req *r)
+{
+	struct cert_row c;
+	const char *pdf;
+	size_t len;
+	int rc;
+
+	if ((rc = cert_for(r, &c, 1)) != 0)
+		return rc;
+	/* The holder of a revoked certificate gets no copy to show; organisers keep theirs. */
+	if (c.revoked_at != NULL && !auth_has(r, ROLE_ORGANIZER, c.region_id, -1))
+		return fail(r, 409,
+			    arena_printf(&r->arena, "Сертификат отозван %s. Обратитесь к организатору семинара.",
+					 certs_dmy(&r->arena, c.revoked_at)));
+	if ((rc = db_cert_pdf(r->app->db, &r->arena, c.id, &pdf, &len)) == -1)
+		return 500;
+	if (rc == 0)
+		return fail(r, 409, "Сертификат ещё выпускается. Обновите страницу через минуту.");
+	buf_add(&r->body, pdf, len);
+	return resp_file(r, "attachment", arena_printf(&r->arena, "certificate-%s.pdf", c.number));
+}
+
+int pg_cert_revoke(struct req *r)
+{
+	const char *reason = req_param(r, "reason");
+	struct cert_row c;
+	int rc;
+
+	if ((rc = cert_for(r, &c, 0)) != 0)
+		return rc;
+	if (reason == NULL)
+		return fail(r, 400, "Укажите причину отзыва сертификата.");
+	if ((rc = db_cert_revoke(r->app->db, c.id, reason, r->user->id, r->ip)) == -1)
+		return 500;
+	if (rc == 0)
+		return fail(r, 409, "Сертификат уже отозван.");
+	return redirect(r, arena_printf(&r->arena, "/certificates/seminars/%lld", c.seminar_id));
+}
+
+int pg_cert_reissue(struct req *r)
+{
+	struct cert_row c, now;
+	int rc;
+
+	if ((rc = cert_for(r, &c, 0)) != 0)
+		return rc;
+	if (!c.rendered)
+		return fail(r, 409, "Сертификат ещё выпускается. Переоформить его можно, когда выпуск закончится.");
+	if ((rc = db_cert_reissue(r->app->db, &r->arena, c.id, r->user->id, r->ip, certs_render, r->app, &now)) == -1)
+		return 500;
+	if (rc == 0)
+		return fail(r, 409,
+			    "Отозванный сертификат можно переоформить, только если участник выполнил условие "
+			    "посещения семинара. Проверьте отметки посещения.");
+	return redirect(r, arena_printf(&r->arena, "/certificates/seminars/%lld", c.seminar_id));
+}
+
+int pg_cert_zip(struct req *r)
+{
+	struct seminar s;
+	struct arena a = {0};
+	struct cert_row *rows;
+	const char **pdf;
+	size_t *len;
+	struct zipw *z;
+	long long after = 0, total = 0;
+	int rc, n, i;
+
+	if ((rc = auth_seminar(r, req_arg_id(r, 0), &s)) != 0)
+		return rc;
+	if ((z = zipw_open()) == NULL)
+		return 500;
+	/* In batches, so that only a batch of PDFs is in memory besides the archive. */
+	do {
+		arena_reset(&a);
+		if ((n = db_cert_seminar_batch(r->app->db, &a, s.id, after, BATCH, 1, &rows, &pdf, &len)) == -1)
+			break;
+		for (i = 0; i < n; i++)
+			if (zipw_add(z, arena_printf(&a, "%s.pdf", rows[i].number), pdf[i], len[i], 1) == -1)
+				n = -1;
+		if (n > 0)
+			after = rows[n - 1].id;
+		total += n > 0 ? n : 0;
+	} while (n == BATCH);
+	arena_free(&a);
+	if (n == -1 || total == 0) {
+		struct buf junk = {0};
+		zipw_close(z, &junk);
+		buf_free(&junk);
+		return n == -1 ? 500 : fail(r, 404, "Выданных сертификатов у этого семинара пока нет.");
+	}
+	if (zipw_close(z, &r->body) == -1)
+		return 500;
+	/* Certificates carry personal data: every export is on record. */
+	audit(r, "certificate.export", "seminar", s.id, arena_printf(&r->arena, "zip, %lld", total));
+	return resp_file(r, "attachment", arena_printf(&r->arena, "certificates-%lld.zip", s.id));
+}
+
+int pg_cert_book(struct req *r)
+{
+	struct seminar s;
+	struct arena a = {0};
+	struct cert_row *rows;
+	struct cert_book *book = NULL;
+	long long after = 0, total = 0;
+	int rc, n, i, bad = 0;
+
+	if ((rc = auth_seminar(r, req_arg_id(r, 0), &s)) != 0)
+		return rc;
+	do {
+		arena_reset(&a);
+		if ((n = db_cert_seminar_batch(r->app->db, &a, s.id, after, BATCH, 0, &rows, NULL, NULL)) == -1) {
+			bad = 1;
+			break;
+		}
+		if (n > 0 && book == NULL && (book = cert_book_open(&r->body)) == NULL) {
+			bad = 1;
+			break;
+		}
+		for (i = 0; i < n && !bad; i++) {
+			const struct cert_tmpl *t;
+			struct cert_values v;
+			bad = certs_fill(r->app, &a, &rows[i], &t, &v) == -1 || cert_book_add(book, t, &v) == -1;
+		}
+		if (n > 0)
+			after = rows[n - 1].id;
+		total += n;
+	} while (n == BATCH && !bad);
+	arena_free(&a);
+	if (book != NULL && cert_book_close(book) == -1)
+		bad = 1;
+	if (bad) {
+		buf_reset(&r->body);
+		return 500;
+	}
+	if (total == 0)
+		return fail(r, 404, "Выданных сертификатов у этого семинара пока нет.");
+	audit(r, "certificate.export", "seminar", s.id, arena_printf(&r->arena, "pdf, %lld", total));
+	return resp_file(r, "attachment", arena_printf(&r->arena, "certificates-%lld.pdf", s.id));
+}

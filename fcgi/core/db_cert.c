@@ -1,0 +1,672 @@
+/* Statements of certificates: seminar settings, the dry run, issuing jobs, rendering in chunks, revoke, re-issue. */
+#include <string.h>
+
+#include "app.h"
+
+enum {
+	Q_SETTINGS,
+	Q_SETTINGS_LOCK,
+	Q_SETTINGS_SAVE,
+	Q_TEMPLATE_OK,
+	Q_TEMPLATES,
+	Q_DRY_RUN,
+	Q_SEMINAR_STATUS,
+	Q_JOB_ACTIVE,
+	Q_TODO,
+	Q_JOB_INSERT,
+	Q_JOB_GET,
+	Q_JOB_LAST,
+	Q_JOB_QUEUED,
+	Q_JOBS_RUNNING,
+	Q_JOB_LOCK,
+	Q_SERIES_TAKE,
+	Q_SERIES_ADD,
+	Q_ISSUE,
+	Q_JOB_START,
+	Q_JOB_FAIL,
+	Q_CHUNK,
+	Q_HAS_FILE,
+	Q_FILE_PUT,
+	Q_JOB_PROGRESS,
+	Q_JOB_DONE,
+	Q_BY_NUMBER,
+	Q_BY_CODE,
+	Q_LOOKUP,
+	Q_PDF,
+	Q_BATCH,
+	Q_BATCH_PDF,
+	Q_REVOKE,
+	Q_CERT_LOCK,
+	Q_QUALIFIES,
+	Q_PERSON_NOW,
+	Q_REISSUE,
+	Q_PERSON_CERTS,
+	Q__MAX
+};
+
+/* The evidence of one registration (alias r) as the rule counts it: sessions of the seminar,
+ * sessions checked in at the door, sessions attended online (undone check-ins do not count). */
+#define ATT_COUNTS                                                                                                     \
+	"(SELECT COUNT(*) FROM seminar_session ss WHERE ss.seminar_id = r.seminar_id) AS sessions, "                   \
+	"(SELECT COUNT(*) FROM attendance a WHERE a.registration_id = r.id AND a.mode = 'in_person' "                  \
+	"AND a.undone_at IS NULL) AS door_n, "                                                                         \
+	"(SELECT COUNT(*) FROM attendance a WHERE a.registration_id = r.id AND a.mode = 'online' "                     \
+	"AND a.undone_at IS NULL) AS online_n"
+/* The one definition of "attended" (migration 004), for a row x of ATT_COUNTS joined with its seminar s. */
+#define QUALIFIES "attendance_qualifies(s.attendance_rule, s.online_min_percent, x.sessions, x.door_n, x.online_n)"
+#define NO_FILE   "NOT EXISTS (SELECT 1 FROM certificate_file f WHERE f.certificate_id = c.id)"
+/* Confirmed registrations of a seminar without a certificate, with their evidence. */
+#define UNCERTIFIED                                                                                                    \
+	"(SELECT r.id, r.seminar_id, r.person_id, " ATT_COUNTS " FROM registration r WHERE r.seminar_id = ? "          \
+	"AND r.status = 'confirmed' AND NOT EXISTS (SELECT 1 FROM certificate c WHERE c.registration_id = r.id)) x "   \
+	"JOIN seminar s ON s.id = x.seminar_id"
+#define CERT_COLS                                                                                                      \
+	"c.id, c.registration_id, c.seminar_id, c.person_id, c.template_id, c.version, c.number, c.verify_code, "      \
+	"c.full_name, c.full_name_dat, c.organization, c.seminar_title, c.dates, c.hours, c.format, c.issuer, "        \
+	"c.signatory, c.issued_at, c.reissued_at, c.revoked_at, c.revoke_reason"
+#define CERT_NCOLS 21
+#define JOB_COLS   "id, seminar_id, status, total, done, error, created_at, finished_at"
+/* The ticket codes' recipe (db_seminar.c): 16 bytes of the server's CSPRNG as base64url. */
+#define RANDOM_CODE "SUBSTR(REPLACE(REPLACE(TO_BASE64(RANDOM_BYTES(16)), '+', '-'), '/', '_'), 1, 22)"
+
+static struct dbq q[Q__MAX] = {
+	[Q_SETTINGS] = {"SELECT template_id, issuer, signatory FROM seminar_certificate WHERE seminar_id = ?"},
+	[Q_SETTINGS_LOCK] = {"SELECT template_id FROM seminar_certificate WHERE seminar_id = ? FOR UPDATE"},
+	[Q_SETTINGS_SAVE] = {"INSERT INTO seminar_certificate (seminar_id, template_id, issuer, signatory) "
+			     "VALUES (?, ?, ?, ?) ON DUPLICATE KEY UPDATE template_id = VALUES(template_id), "
+			     "issuer = VALUES(issuer), signatory = VALUES(signatory)"},
+	[Q_TEMPLATE_OK] = {"SELECT id FROM certificate_template WHERE id = ? AND archived_at IS NULL "
+			   "AND (region_id IS NULL OR region_id = ?)"},
+	[Q_TEMPLATES] = {"SELECT id, name FROM certificate_template WHERE archived_at IS NULL "
+			 "AND (region_id IS NULL OR region_id = ?) ORDER BY builtin IS NULL, name, id"},
+	/* The rule's verdict, and the verdicts of its two kinds of evidence alone (to say what is missing). */
+	[Q_DRY_RUN] = {"SELECT x.id, x.person_id, p.full_name, o.short_name, x.mode, x.sessions, x.door_n, "
+		       "x.online_n, " QUALIFIES ", attendance_qualifies('door', 0, x.sessions, x.door_n, x.online_n), "
+		       "attendance_qualifies('online', s.online_min_percent, x.sessions, x.door_n, x.online_n), "
+		       "c.number, c.verify_code, c.revoked_at, c.reissued_at, c.version, "
+		       "c.id IS NOT NULL AND NOT " NO_FILE " FROM (SELECT r.id, r.seminar_id, r.person_id, "
+		       "r.organization_id, r.mode, " ATT_COUNTS " FROM registration r WHERE r.seminar_id = ? "
+		       "AND (r.status = 'confirmed' OR EXISTS (SELECT 1 FROM certificate c WHERE c.registration_id = "
+		       "r.id))) x JOIN seminar s ON s.id = x.seminar_id JOIN person p ON p.id = x.person_id "
+		       "LEFT JOIN organization o ON o.id = x.organization_id "
+		       "LEFT JOIN certificate c ON c.registration_id = x.id ORDER BY p.full_name, x.id"},
+	[Q_SEMINAR_STATUS] = {"SELECT status FROM seminar WHERE id = ?"},
+	[Q_JOB_ACTIVE] = {"SELECT id FROM certificate_job WHERE seminar_id = ? AND status IN ('queued', 'running') "
+			  "ORDER BY id LIMIT 1"},
+	[Q_TODO] = {"SELECT (SELECT COUNT(*) FROM " UNCERTIFIED " WHERE " QUALIFIES ") + "
+		    "(SELECT COUNT(*) FROM certificate c WHERE c.seminar_id = ? AND " NO_FILE ")"},
+	[Q_JOB_INSERT] = {"INSERT INTO certificate_job (seminar_id, requested_by) VALUES (?, ?)"},
+	[Q_JOB_GET] = {"SELECT " JOB_COLS " FROM certificate_job WHERE id = ?"},
+	[Q_JOB_LAST] = {"SELECT " JOB_COLS " FROM certificate_job WHERE seminar_id = ? ORDER BY id DESC LIMIT 1"},
+	[Q_JOB_QUEUED] = {"SELECT " JOB_COLS " FROM certificate_job WHERE status = 'queued' ORDER BY id LIMIT 1"},
+	[Q_JOBS_RUNNING] = {"SELECT " JOB_COLS " FROM certificate_job WHERE status = 'running' ORDER BY id LIMIT ?"},
+	[Q_JOB_LOCK] = {"SELECT status FROM certificate_job WHERE id = ? FOR UPDATE SKIP LOCKED"},
+	/* Locks the series row and reads its last number (0 for a new series) in one round trip. */
+	[Q_SERIES_TAKE] = {"INSERT INTO certificate_series (prefix, last_no) VALUES (?, 0) "
+			   "ON DUPLICATE KEY UPDATE last_no = LAST_INSERT_ID(last_no)"},
+	[Q_SERIES_ADD] = {"UPDATE certificate_series SET last_no = last_no + ? WHERE prefix = ?"},
+	/* Numbers follow the names' order; the counter has at least 5 digits. */
+	[Q_ISSUE] =
+		{"INSERT INTO certificate (registration_id, seminar_id, person_id, number, verify_code, template_id, "
+		 "full_name, full_name_dat, organization, seminar_title, dates, hours, format, issuer, signatory, "
+		 "issued_at) SELECT y.id, y.seminar_id, y.person_id, "
+		 "CONCAT(?, LPAD(y.n, GREATEST(5, CHAR_LENGTH(y.n)), '0')), " RANDOM_CODE ", sc.template_id, "
+		 "p.full_name, p.full_name_dat, o.name, s.title, ?, s.hours, "
+		 "IF(y.door_n > 0, IF(y.online_n > 0, 'очно и онлайн', 'очно'), 'онлайн'), sc.issuer, "
+		 "sc.signatory, NOW() FROM (SELECT x.*, ? + ROW_NUMBER() OVER (ORDER BY pp.full_name, x.id) AS n "
+		 "FROM " UNCERTIFIED " JOIN person pp ON pp.id = x.person_id WHERE " QUALIFIES ") y "
+		 "JOIN seminar s ON s.id = y.seminar_id JOIN seminar_certificate sc ON sc.seminar_id = y.seminar_id "
+		 "JOIN person p ON p.id = y.person_id LEFT JOIN organization o ON o.id = p.organization_id"},
+	[Q_JOB_START] = {"UPDATE certificate_job SET status = 'running', started_at = NOW(3), "
+			 "total = (SELECT COUNT(*) FROM certificate c WHERE c.seminar_id = ? AND " NO_FILE ") "
+			 "WHERE id = ?"},
+	[Q_JOB_FAIL] = {"UPDATE certificate_job SET status = 'failed', error = ?, finished_at = NOW(3) "
+			"WHERE id = ? AND status IN ('queued', 'running')"},
+	/* Only certificate rows are read, so only they are locked (never the seminar). */
+	[Q_CHUNK] = {"SELECT " CERT_COLS " FROM certificate c WHERE c.seminar_id = ? AND " NO_FILE " ORDER BY c.id "
+		     "LIMIT ? FOR UPDATE SKIP LOCKED"},
+	/* A statement of its own: under READ COMMITTED it sees a file committed after the chunk's statement began. */
+	[Q_HAS_FILE] = {"SELECT 1 FROM certificate_file WHERE certificate_id = ?"},
+	[Q_FILE_PUT] = {"INSERT INTO certificate_file (certificate_id, version, pdf) VALUES (?, ?, ?) "
+			"ON DUPLICATE KEY UPDATE version = VALUES(version), pdf = VALUES(pdf)"},
+	[Q_JOB_PROGRESS] = {"UPDATE certificate_job SET done = done + ? WHERE id = ?"},
+	[Q_JOB_DONE] = {"UPDATE certificate_job SET status = 'done', finished_at = NOW(3) WHERE id = ? "
+			"AND status = 'running' AND NOT EXISTS (SELECT 1 FROM certificate c WHERE c.seminar_id = ? "
+			"AND " NO_FILE ")"},
+	[Q_BY_NUMBER] = {"SELECT " CERT_COLS ", s.region_id, NOT " NO_FILE " FROM certificate c "
+			 "JOIN seminar s ON s.id = c.seminar_id WHERE c.number = ?"},
+	[Q_BY_CODE] = {"SELECT " CERT_COLS ", s.region_id, NOT " NO_FILE " FROM certificate c "
+		       "JOIN seminar s ON s.id = c.seminar_id WHERE c.verify_code = ?"},
+	[Q_LOOKUP] = {"SELECT verify_code FROM certificate WHERE number = ? "
+		      "AND SUBSTRING_INDEX(TRIM(full_name), ' ', 1) = ?"},
+	[Q_PDF] = {"SELECT pdf FROM certificate_file WHERE certificate_id = ?"},
+	[Q_BATCH] = {"SELECT " CERT_COLS " FROM certificate c WHERE c.seminar_id = ? AND c.revoked_at IS NULL "
+		     "AND c.id > ? AND NOT " NO_FILE " ORDER BY c.id LIMIT ?"},
+	[Q_BATCH_PDF] = {"SELECT " CERT_COLS ", f.pdf FROM certificate c JOIN certificate_file f ON f.certificate_id = "
+			 "c.id WHERE c.seminar_id = ? AND c.revoked_at IS NULL AND c.id > ? ORDER BY c.id LIMIT ?"},
+	[Q_REVOKE] = {"UPDATE certificate SET revoked_at = NOW(), revoke_reason = ?, revoked_by = ? "
+		      "WHERE id = ? AND revoked_at IS NULL"},
+	[Q_CERT_LOCK] = {"SELECT " CERT_COLS " FROM certificate c WHERE c.id = ? FOR UPDATE"},
+	[Q_QUALIFIES] = {"SELECT " QUALIFIES " FROM (SELECT r.id, r.seminar_id, " ATT_COUNTS " FROM registration r "
+			 "WHERE r.id = ? AND r.status = 'confirmed') x JOIN seminar s ON s.id = x.seminar_id"},
+	[Q_PERSON_NOW] = {"SELECT p.full_name, p.full_name_dat, o.name FROM person p "
+			  "LEFT JOIN organization o ON o.id = p.organization_id WHERE p.id = ?"},
+	[Q_REISSUE] =
+		{"UPDATE certificate SET full_name = ?, full_name_dat = ?, organization = ?, version = version + 1, "
+		 "reissued_at = NOW(), revoked_at = NULL, revoke_reason = NULL, revoked_by = NULL WHERE id = ?"},
+	[Q_PERSON_CERTS] = {"SELECT c.number, c.verify_code, c.seminar_title, c.dates, c.issued_at, c.reissued_at, "
+			    "c.revoked_at FROM certificate c WHERE c.person_id = ? AND NOT " NO_FILE
+			    " ORDER BY c.issued_at DESC, c.id DESC"},
+};
+
+/* ---- settings and the dry run */
+
+int db_cert_settings_get(struct db *d, struct arena *a, long long seminar_id, struct cert_settings *s)
+{
+	struct dbv v[] = {DB_DV_INT(seminar_id)};
+	struct dbres r;
+
+	if (db_run(d, &q[Q_SETTINGS], v, 1, &r, a) == -1)
+		return -1;
+	if (r.nrows == 0)
+		return 0;
+	s->template_id = dbres_int(&r, 0, 0);
+	s->issuer = dbres_str(&r, 0, 1);
+	s->signatory = dbres_str(&r, 0, 2);
+	return 1;
+}
+
+struct settings_ctx {
+	long long seminar_id, region_id;
+	const struct cert_settings *s;
+};
+
+static int settings_tx(struct db *d, void *arg)
+{
+	struct settings_ctx *c = arg;
+	struct dbv t[] = {DB_DV_INT(c->s->template_id), DB_DV_INT(c->region_id)};
+	struct dbv v[] = {DB_DV_INT(c->seminar_id), DB_DV_INT(c->s->template_id), DB_DV_STR(c->s->issuer),
+			  DB_DV_STR(c->s->signatory)};
+	struct arena a = {0};
+	struct dbres r;
+	int rc = db_run(d, &q[Q_TEMPLATE_OK], t, 2, &r, &a);
+
+	arena_free(&a);
+	if (rc == -1)
+		return -1;
+	if (r.nrows == 0)
+		return 0;
+	return db_run(d, &q[Q_SETTINGS_SAVE], v, 4, NULL, NULL) == -1 ? -1 : 1;
+}
+
+int db_cert_settings_save(struct db *d, long long seminar_id, long long region_id, const struct cert_settings *s)
+{
+	struct settings_ctx c = {seminar_id, region_id, s};
+
+	return db_tx(d, settings_tx, &c);
+}
+
+json_t *db_cert_templates_usable(struct db *d, struct arena *a, long long region_id)
+{
+	static const char *const k[] = {"#id", "name", NULL};
+	struct dbv v[] = {DB_DV_INT(region_id)};
+
+	return db_json(d, &q[Q_TEMPLATES], v, 1, a, k);
+}
+
+json_t *db_cert_dry_run(struct db *d, struct arena *a, long long seminar_id)
+{
+	static const char *const k[] = {"#registration_id", "#person_id", "full_name",   "organization", "mode",
+					"#sessions",        "#door_n",    "#online_n",   "#qualifies",   "#door_ok",
+					"#online_ok",       "number",     "verify_code", "revoked_at",   "reissued_at",
+					"#version",         "#rendered",  NULL};
+	struct dbv v[] = {DB_DV_INT(seminar_id)};
+
+	return db_json(d, &q[Q_DRY_RUN], v, 1, a, k);
+}
+
+/* ---- jobs */
+
+struct create_ctx {
+	long long seminar_id, person_id, *job_id;
+};
+
+static int create_tx(struct db *d, void *arg)
+{
+	struct create_ctx *c = arg;
+	struct dbv sid[] = {DB_DV_INT(c->seminar_id)};
+	struct dbv todo[] = {DB_DV_INT(c->seminar_id), DB_DV_INT(c->seminar_id)};
+	struct dbv ins[] = {DB_DV_INT(c->seminar_id), DB_DV_INT(c->person_id)};
+	struct arena a = {0};
+	struct dbres r;
+	const char *status;
+	int rc = -1;
+
+	/* The settings row serialises the jobs of one seminar. */
+	if (db_run(d, &q[Q_SETTINGS_LOCK], sid, 1, &r, &a) == -1)
+		goto out;
+	rc = CQ_NO_SETTINGS;
+	if (r.nrows == 0)
+		goto out;
+	rc = -1;
+	if (db_run(d, &q[Q_SEMINAR_STATUS], sid, 1, &r, &a) == -1 || r.nrows == 0)
+		goto out;
+	status = dbres_str(&r, 0, 0);
+	rc = CQ_STATUS;
+	if (strcmp(status, "draft") == 0 || strcmp(status, "cancelled") == 0)
+		goto out;
+	rc = -1;
+	if (db_run(d, &q[Q_JOB_ACTIVE], sid, 1, &r, &a) == -1)
+		goto out;
+	if (r.nrows > 0) {
+		*c->job_id = dbres_int(&r, 0, 0);
+		rc = CQ_BUSY;
+		goto out;
+	}
+	if (db_run(d, &q[Q_TODO], todo, 2, &r, &a) == -1)
+		goto out;
+	rc = CQ_NOTHING;
+	if (dbres_int(&r, 0, 0) == 0)
+		goto out;
+	rc = -1;
+	if (db_run(d, &q[Q_JOB_INSERT], ins, 2, &r, &a) == -1)
+		goto out;
+	*c->job_id = (long long)r.insert_id;
+	rc = CQ_QUEUED;
+out:
+	arena_free(&a);
+	return rc;
+}
+
+int db_cert_job_create(struct db *d, long long seminar_id, long long person_id, long long *job_id)
+{
+	struct create_ctx c = {seminar_id, person_id, job_id};
+
+	*job_id = 0;
+	return db_tx(d, create_tx, &c);
+}
+
+static void job_row(const struct dbres *r, size_t i, struct cert_job *j)
+{
+	j->id = dbres_int(r, i, 0);
+	j->seminar_id = dbres_int(r, i, 1);
+	j->status = dbres_str(r, i, 2);
+	j->total = dbres_int(r, i, 3);
+	j->done = dbres_int(r, i, 4);
+	j->error = dbres_str(r, i, 5);
+	j->created_at = dbres_str(r, i, 6);
+	j->finished_at = dbres_str(r, i, 7);
+}
+
+static int job_one(struct db *d, struct arena *a, int which, const struct dbv *v, size_t n, struct cert_job *j)
+{
+	struct dbres r;
+
+	if (db_run(d, &q[which], v, n, &r, a) == -1)
+		return -1;
+	if (r.nrows == 0)
+		return 0;
+	job_row(&r, 0, j);
+	return 1;
+}
+
+int db_cert_job_get(struct db *d, struct arena *a, long long job_id, struct cert_job *j)
+{
+	struct dbv v[] = {DB_DV_INT(job_id)};
+
+	return job_one(d, a, Q_JOB_GET, v, 1, j);
+}
+
+int db_cert_job_last(struct db *d, struct arena *a, long long seminar_id, struct cert_job *j)
+{
+	struct dbv v[] = {DB_DV_INT(seminar_id)};
+
+	return job_one(d, a, Q_JOB_LAST, v, 1, j);
+}
+
+int db_cert_job_queued(struct db *d, struct arena *a, struct cert_job *j)
+{
+	return job_one(d, a, Q_JOB_QUEUED, NULL, 0, j);
+}
+
+int db_cert_jobs_running(struct db *d, struct arena *a, struct cert_job *jobs, int max)
+{
+	struct dbv v[] = {DB_DV_INT(max)};
+	struct dbres r;
+	size_t i;
+
+	if (db_run(d, &q[Q_JOBS_RUNNING], v, 1, &r, a) == -1)
+		return -1;
+	for (i = 0; i < r.nrows && i < (size_t)max; i++)
+		job_row(&r, i, &jobs[i]);
+	return (int)i;
+}
+
+static int claim_tx(struct db *d, void *arg)
+{
+	const struct cert_issue *in = arg;
+	struct dbv job[] = {DB_DV_INT(in->job_id)};
+	struct dbv prefix[] = {DB_DV_STR(in->prefix)};
+	struct dbv start[] = {DB_DV_INT(in->seminar_id), DB_DV_INT(in->job_id)};
+	struct arena a = {0};
+	struct dbres r;
+	long long base, n;
+	int rc = -1;
+
+	/* Another runner claiming the same job holds its row: skip it rather than wait. */
+	if (db_run(d, &q[Q_JOB_LOCK], job, 1, &r, &a) == -1)
+		goto out;
+	rc = 0;
+	if (r.nrows == 0 || strcmp(dbres_str(&r, 0, 0), "queued") != 0)
+		goto out;
+	rc = -1;
+	/* From here to the commit the series row is locked: its numbers are ours. */
+	if (db_run(d, &q[Q_SERIES_TAKE], prefix, 1, &r, &a) == -1)
+		goto out;
+	base = r.affected == 1 ? 0 : (long long)r.insert_id;
+	{
+		struct dbv v[] = {DB_DV_STR(in->prefix), DB_DV_STR(in->dates), DB_DV_INT(base),
+				  DB_DV_INT(in->seminar_id)};
+		if (db_run(d, &q[Q_ISSUE], v, 4, &r, &a) == -1)
+			goto out;
+	}
+	n = (long long)r.affected;
+	if (n > 0) {
+		struct dbv v[] = {DB_DV_INT(n), DB_DV_STR(in->prefix)};
+		if (db_run(d, &q[Q_SERIES_ADD], v, 2, NULL, NULL) == -1)
+			goto out;
+	}
+	if (db_run(d, &q[Q_JOB_START], start, 2, NULL, NULL) == -1)
+		goto out;
+	rc = 1;
+out:
+	arena_free(&a);
+	return rc;
+}
+
+int db_cert_job_claim(struct db *d, const struct cert_issue *in)
+{
+	return db_tx(d, claim_tx, (void *)in);
+}
+
+int db_cert_job_fail(struct db *d, long long job_id, const char *error)
+{
+	struct dbv v[] = {DB_DV_STR(error), DB_DV_INT(job_id)};
+
+	return db_run(d, &q[Q_JOB_FAIL], v, 2, NULL, NULL);
+}
+
+/* ---- certificates */
+
+/* CERT_COLS of row i. */
+static void cert_row(const struct dbres *r, size_t i, struct cert_row *c)
+{
+	memset(c, 0, sizeof(*c));
+	c->id = dbres_int(r, i, 0);
+	c->registration_id = dbres_int(r, i, 1);
+	c->seminar_id = dbres_int(r, i, 2);
+	c->person_id = dbres_int(r, i, 3);
+	c->template_id = dbres_int(r, i, 4);
+	c->version = dbres_int(r, i, 5);
+	c->number = dbres_str(r, i, 6);
+	c->verify_code = dbres_str(r, i, 7);
+	c->full_name = dbres_str(r, i, 8);
+	c->full_name_dat = dbres_str(r, i, 9);
+	c->organization = dbres_str(r, i, 10);
+	c->seminar_title = dbres_str(r, i, 11);
+	c->dates = dbres_str(r, i, 12);
+	c->hours = dbres_str(r, i, 13);
+	c->format = dbres_str(r, i, 14);
+	c->issuer = dbres_str(r, i, 15);
+	c->signatory = dbres_str(r, i, 16);
+	c->issued_at = dbres_str(r, i, 17);
+	c->reissued_at = dbres_str(r, i, 18);
+	c->revoked_at = dbres_str(r, i, 19);
+	c->revoke_reason = dbres_str(r, i, 20);
+}
+
+/* Renders c into pdf and stores it as the certificate's current file. */
+static int file_put(struct db *d, const struct cert_row *c, cert_render_fn fn, void *arg, struct buf *pdf)
+{
+	buf_reset(pdf);
+	if (fn(arg, c, pdf) == -1)
+		return -2;
+	{
+		struct dbv v[] = {DB_DV_INT(c->id), DB_DV_INT(c->version), DB_DV_BIN(pdf->p, pdf->len)};
+		return db_run(d, &q[Q_FILE_PUT], v, 3, NULL, NULL);
+	}
+}
+
+struct chunk_ctx {
+	const struct cert_job *job;
+	int limit, n, rendered;
+	cert_render_fn fn;
+	void *arg;
+	struct buf pdf;
+};
+
+static int chunk_tx(struct db *d, void *arg)
+{
+	struct chunk_ctx *c = arg;
+	struct dbv v[] = {DB_DV_INT(c->job->seminar_id), DB_DV_INT(c->limit)};
+	struct dbv done[] = {DB_DV_INT(c->job->id), DB_DV_INT(c->job->seminar_id)};
+	struct arena a = {0};
+	struct dbres r;
+	struct cert_row row;
+	size_t i;
+	int rc = -1;
+
+	c->rendered = 0;
+	if (db_run(d, &q[Q_CHUNK], v, 2, &r, &a) == -1)
+		goto out;
+	c->n = (int)r.nrows;
+	if (r.nrows == 0) {
+		/* Nothing free here: the job is done unless other runners still hold some. */
+		rc = db_run(d, &q[Q_JOB_DONE], done, 2, NULL, NULL);
+		goto out;
+	}
+	for (i = 0; i < r.nrows; i++) {
+		struct dbv id[] = {DB_DV_INT(dbres_int(&r, i, 0))};
+		struct dbres f;
+		/* The row is ours now; another runner may have stored its PDF just before we locked it. */
+		if ((rc = db_run(d, &q[Q_HAS_FILE], id, 1, &f, &a)) == -1)
+			goto out;
+		if (f.nrows > 0)
+			continue;
+		cert_row(&r, i, &row);
+		if ((rc = file_put(d, &row, c->fn, c->arg, &c->pdf)) != 0)
+			goto out;
+		c->rendered++;
+	}
+	if (c->rendered > 0) {
+		struct dbv p[] = {DB_DV_INT(c->rendered), DB_DV_INT(c->job->id)};
+		rc = db_run(d, &q[Q_JOB_PROGRESS], p, 2, NULL, NULL);
+	}
+out:
+	arena_free(&a);
+	return rc;
+}
+
+int db_cert_render_chunk(struct db *d, const struct cert_job *job, int limit, cert_render_fn fn, void *arg)
+{
+	struct chunk_ctx c = {job, limit, 0, 0, fn, arg, {0}};
+	int rc = db_tx(d, chunk_tx, &c);
+
+	buf_free(&c.pdf);
+	if (rc == -2) {
+		log_msg(LOG_ERROR, NULL, "certificates: job %lld: a PDF could not be rendered", job->id);
+		db_cert_job_fail(d, job->id, "Не удалось построить PDF сертификата: проверьте шаблон.");
+	}
+	return rc < 0 ? -1 : c.n;
+}
+
+static int cert_one(struct db *d, struct arena *a, int which, const char *key, struct cert_row *c)
+{
+	struct dbv v[] = {DB_DV_STR(key)};
+	struct dbres r;
+
+	if (db_run(d, &q[which], v, 1, &r, a) == -1)
+		return -1;
+	if (r.nrows == 0)
+		return 0;
+	cert_row(&r, 0, c);
+	c->region_id = dbres_int(&r, 0, CERT_NCOLS);
+	c->rendered = dbres_int(&r, 0, CERT_NCOLS + 1) != 0;
+	return 1;
+}
+
+int db_cert_by_number(struct db *d, struct arena *a, const char *number, struct cert_row *c)
+{
+	return cert_one(d, a, Q_BY_NUMBER, number, c);
+}
+
+int db_cert_by_code(struct db *d, struct arena *a, const char *code, struct cert_row *c)
+{
+	return cert_one(d, a, Q_BY_CODE, code, c);
+}
+
+int db_cert_lookup(struct db *d, struct arena *a, const char *number, const char *surname, const char **code)
+{
+	struct dbv v[] = {DB_DV_STR(number), DB_DV_STR(surname)};
+	struct dbres r;
+
+	if (db_run(d, &q[Q_LOOKUP], v, 2, &r, a) == -1)
+		return -1;
+	if (r.nrows == 0)
+		return 0;
+	*code = dbres_str(&r, 0, 0);
+	return 1;
+}
+
+int db_cert_pdf(struct db *d, struct arena *a, long long cert_id, const char **pdf, size_t *len)
+{
+	struct dbv v[] = {DB_DV_INT(cert_id)};
+	struct dbres r;
+
+	if (db_run(d, &q[Q_PDF], v, 1, &r, a) == -1)
+		return -1;
+	if (r.nrows == 0)
+		return 0;
+	*pdf = r.cells[0].s;
+	*len = r.cells[0].len;
+	return 1;
+}
+
+int db_cert_seminar_batch(struct db *d, struct arena *a, long long seminar_id, long long after_id, int limit,
+			  int with_pdf, struct cert_row **rows, const char ***pdf, size_t **len)
+{
+	struct dbv v[] = {DB_DV_INT(seminar_id), DB_DV_INT(after_id), DB_DV_INT(limit)};
+	struct dbres r;
+	size_t i;
+
+	if (db_run(d, &q[with_pdf ? Q_BATCH_PDF : Q_BATCH], v, 3, &r, a) == -1)
+		return -1;
+	*rows = arena_alloc(a, (r.nrows + 1) * sizeof(**rows));
+	if (with_pdf) {
+		*pdf = arena_alloc(a, (r.nrows + 1) * sizeof(**pdf));
+		*len = arena_alloc(a, (r.nrows + 1) * sizeof(**len));
+	}
+	for (i = 0; i < r.nrows; i++) {
+		cert_row(&r, i, &(*rows)[i]);
+		if (with_pdf) {
+			(*pdf)[i] = r.cells[i * r.ncols + CERT_NCOLS].s;
+			(*len)[i] = r.cells[i * r.ncols + CERT_NCOLS].len;
+		}
+	}
+	return (int)r.nrows;
+}
+
+struct revoke_ctx {
+	long long id, by;
+	const char *reason, *ip;
+};
+
+static int revoke_tx(struct db *d, void *arg)
+{
+	struct revoke_ctx *c = arg;
+	struct dbv v[] = {DB_DV_STR(c->reason), DB_DV_INT(c->by), DB_DV_INT(c->id)};
+	struct arena a = {0};
+	struct dbres r;
+	int rc = db_run(d, &q[Q_REVOKE], v, 3, &r, &a);
+
+	arena_free(&a);
+	if (rc == -1)
+		return -1;
+	if (r.affected == 0)
+		return 0;
+	return db_audit(d, c->by, "certificate.revoke", "certificate", c->id, c->ip, c->reason) == -1 ? -1 : 1;
+}
+
+int db_cert_revoke(struct db *d, long long cert_id, const char *reason, long long by, const char *ip)
+{
+	struct revoke_ctx c = {cert_id, by, reason, ip};
+
+	return db_tx(d, revoke_tx, &c);
+}
+
+struct reissue_ctx {
+	long long id, by;
+	const char *ip;
+	struct arena *a;
+	cert_render_fn fn;
+	void *arg;
+	struct cert_row *out;
+	struct buf pdf;
+};
+
+static int reissue_tx(struct db *d, void *arg)
+{
+	struct reissue_ctx *c = arg;
+	struct dbv id[] = {DB_DV_INT(c->id)};
+	struct dbres r;
+
+	if (db_run(d, &q[Q_CERT_LOCK], id, 1, &r, c->a) == -1 || r.nrows == 0)
+		return -1;
+	cert_row(&r, 0, c->out);
+	if (c->out->revoked_at != NULL) {
+		struct dbv reg[] = {DB_DV_INT(c->out->registration_id)};
+		if (db_run(d, &q[Q_QUALIFIES], reg, 1, &r, c->a) == -1)
+			return -1;
+		if (r.nrows == 0 || dbres_int(&r, 0, 0) == 0)
+			return -3;
+	}
+	{
+		struct dbv p[] = {DB_DV_INT(c->out->person_id)};
+		if (db_run(d, &q[Q_PERSON_NOW], p, 1, &r, c->a) == -1 || r.nrows == 0)
+			return -1;
+	}
+	{
+		struct dbv v[] = {DB_DV_STR(dbres_str(&r, 0, 0)), DB_DV_STR(dbres_str(&r, 0, 1)),
+				  db_dv_str_or_null(dbres_str(&r, 0, 2)), DB_DV_INT(c->id)};
+		if (db_run(d, &q[Q_REISSUE], v, 4, NULL, NULL) == -1)
+			return -1;
+	}
+	if (db_run(d, &q[Q_CERT_LOCK], id, 1, &r, c->a) == -1 || r.nrows == 0)
+		return -1;
+	cert_row(&r, 0, c->out);
+	if (file_put(d, c->out, c->fn, c->arg, &c->pdf) != 0)
+		return -1;
+	return db_audit(d, c->by, "certificate.reissue", "certificate", c->id, c->ip,
+			arena_printf(c->a, "version %lld", c->out->version)) == -1
+		       ? -1
+		       : 1;
+}
+
+int db_cert_reissue(struct db *d, struct arena *a, long long cert_id, long long by, const char *ip, cert_render_fn fn,
+		    void *arg, struct cert_row *out)
+{
+	struct reissue_ctx c = {cert_id, by, ip, a, fn, arg, out, {0}};
+	int rc = db_tx(d, reissue_tx, &c);
+
+	buf_free(&c.pdf);
+	return rc == -3 ? 0 : rc;
+}
+
+json_t *db_person_certificates(struct db *d, struct arena *a, long long person_id)
+{
+	static const char *const k[] = {"number",    "verify_code", "seminar_title", "dates",
+					"issued_at", "reissued_at", "revoked_at",    NULL};
+	struct dbv v[] = {DB_DV_INT(person_id)};
+
+	return db_json(d, &q[Q_PERSON_CERTS], v, 1, a, k);
+}
