@@ -18,7 +18,7 @@ UNIT_TESTS = $(patsubst tests/unit/%.c,build/tests/unit/%,$(wildcard tests/unit/
 BASELINES = hello select update
 PORT ?= 8080
 
-.PHONY: all deps run stop test bench lint fuzz clean
+.PHONY: all deps run stop test bench lint fuzz clean coverage-recompute coverage-check
 all: $(addprefix bin/,$(PROGRAMS)) assets/vendor/jsQR.js
 
 deps:
@@ -56,6 +56,7 @@ stop:
 	@scripts/stack.sh stop
 	@VAR=var/test scripts/stack.sh stop
 	@VAR=var/bench scripts/stack.sh stop
+	@VAR=var/bench-national scripts/stack.sh stop
 
 node_modules/.package-lock.json: package.json package-lock.json | deps
 	npm ci --no-audit --no-fund --loglevel=error
@@ -70,6 +71,13 @@ test: all $(UNIT_TESTS) node_modules/.package-lock.json
 
 bench: all $(addprefix build/tests/load/,$(BASELINES))
 	@tests/load/bench.sh
+
+# The coverage summary tables of a running stack (var/, or VAR=...): rebuild them, or compare them with the raw data.
+coverage-recompute:
+	@scripts/coverage.sh recompute
+
+coverage-check:
+	@scripts/coverage.sh check
 
 lint: deps
 	@scripts/lint.sh

@@ -39,6 +39,7 @@ MYSQL_SOCK=$VAR/run/mysqld.sock
 MYSQL_PID=$VAR/run/mysqld.pid
 NGINX_PID=$VAR/run/nginx.pid
 IS_ROOT=0
+MIGRATED=0 # set when this start applied a migration
 ((EUID == 0)) && IS_ROOT=1
 
 # A daemon binary that may live in an sbin directory outside a normal user's PATH.
@@ -229,6 +230,7 @@ migrate() {
         fi
         db "$DB_NAME" -e "INSERT INTO schema_migrations (version) VALUES ('$name')"
         say "applied migration ${f##*/}"
+        MIGRATED=1
     done
     shopt -u nullglob
 }
@@ -260,6 +262,23 @@ load_seeds() {
             die "seed failed: sql/seed/${f##*/}"
         fi
     done
+}
+
+# The coverage tables are derived data: rebuilt whole after a migration (a fresh database included),
+# and the register's counts after every seed load (the seeds may change the register).
+refresh_coverage() {
+    local err=$VAR/tmp/sql-error.txt
+    if ((MIGRATED)); then
+        db "$DB_NAME" -e "CALL coverage_recompute()" >/dev/null 2>"$err" || {
+            cat "$err" >&2
+            die "CALL coverage_recompute() failed"
+        }
+    else
+        db "$DB_NAME" -e "START TRANSACTION; CALL register_recount(0); COMMIT" 2>"$err" || {
+            cat "$err" >&2
+            die "CALL register_recount(0) failed"
+        }
+    fi
 }
 
 write_app_conf() {
@@ -369,6 +388,7 @@ cmd_start() {
     migrate
     apply_grants
     load_seeds
+    refresh_coverage
     write_app_conf
     start_programs
     start_nginx

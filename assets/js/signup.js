@@ -14,6 +14,11 @@
     return;
   }
   var nojs = form.querySelectorAll('[data-nojs]');
+  // «Моей организации нет в списке»: the proposed organisation's fields and its district.
+  var missing = document.getElementById('su-org-missing');
+  var newOrg = document.getElementById('su-new-org');
+  var orgField = document.getElementById('su-organization-field');
+  var orgDistrict = document.getElementById('su-org-district');
   var seq = 0; // only the latest request may fill the selects
 
   function showFallback(show) {
@@ -72,6 +77,9 @@
   }
 
   region.addEventListener('change', function () {
+    if (orgDistrict) {
+      orgDistrict.value = '';
+    }
     clearSelect(district);
     clearSelect(organization);
     if (!region.value) {
@@ -86,6 +94,9 @@
   });
 
   district.addEventListener('change', function () {
+    if (orgDistrict) {
+      orgDistrict.value = district.value;
+    }
     clearSelect(organization);
     if (!region.value || !district.value) {
       seq++;
@@ -98,6 +109,18 @@
       });
     });
   });
+
+  function showMissing() {
+    newOrg.hidden = !missing.checked;
+    orgField.hidden = missing.checked;
+    organization.required = !missing.checked;
+    document.getElementById('su-org-name').required = missing.checked;
+    document.getElementById('su-org-sector').required = missing.checked;
+  }
+  if (missing && newOrg && orgField) {
+    missing.addEventListener('change', showMissing);
+    showMissing();
+  }
 
   showFallback(false);
 }());

@@ -33,7 +33,7 @@ static const struct field fields[] = {
 	{NULL, NULL, FT__MAX, 0, 0, NULL},
 };
 
-static const struct program checkin = {"checkin", routes, fields, 0};
+static const struct program checkin = {.name = "checkin", .routes = routes, .fields = fields};
 
 int main(int argc, char **argv)
 {

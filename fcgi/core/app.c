@@ -1,4 +1,5 @@
 /* Program start-up, the worker's request loop, routing and the front-line checks. */
+#include <malloc.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -10,6 +11,7 @@
 #include "app.h"
 
 static int listen_fd = -1;
+static int fcgi_workers; /* prefork slots below this serve requests; the rest run prog->background */
 
 static const char *default_message(int status)
 {
@@ -61,6 +63,7 @@ int app_init(struct app *a, const struct program *prog, int argc, char **argv)
 	a->base_url = config_get(&a->cfg, "base_url", "http://127.0.0.1:8080");
 	a->secure_cookies = strncmp(a->base_url, "https:", 6) == 0;
 	a->body_max = (size_t)config_int(&a->cfg, "body_max", 1024 * 1024);
+	a->upload_max = (size_t)config_int(&a->cfg, "upload_max", 20 * 1024 * 1024);
 	a->pwhash_min = strcmp(config_get(&a->cfg, "pwhash", "interactive"), "min") == 0;
 	a->session_ttl = config_int(&a->cfg, "session_ttl", 14 * 86400);
 	v = config_get(&a->cfg, "templates", "templates");
@@ -81,6 +84,11 @@ static int db_ready(struct app *a)
 				config_get(&a->cfg, "db_user", "sem_portal"), config_get(&a->cfg, "db_password", ""),
 				config_get(&a->cfg, "db_name", "seminars"));
 	return a->db != NULL;
+}
+
+int app_db(struct app *a)
+{
+	return db_ready(a);
 }
 
 /* Matches path against pattern; captures {x} segments into r->args. */
@@ -124,6 +132,14 @@ static const struct route *route_find(struct req *r, int *status)
 		*status = 405;
 	}
 	return NULL;
+}
+
+size_t app_body_max(struct req *r)
+{
+	int st;
+	const struct route *rt = route_find(r, &st);
+
+	return rt != NULL && (rt->flags & R_UPLOAD) ? r->app->upload_max : r->app->body_max;
 }
 
 static int dispatch(struct req *r)
@@ -240,7 +256,8 @@ static void handle(struct req_io *io, void *arg)
 	struct arena keep = r.arena;
 	struct buf head = r.head, body = r.body;
 	double t0 = now_ms();
-	const char *rid;
+	const char *rid, *cl = io_param(io, "CONTENT_LENGTH");
+	int big = cl != NULL && strtoll(cl, NULL, 10) > (long long)a->body_max;
 
 	memset(&r, 0, sizeof(r));
 	r.arena = keep;
@@ -272,7 +289,14 @@ static void handle(struct req_io *io, void *arg)
 	r.ctx = NULL;
 	buf_reset(&r.head);
 	buf_reset(&r.body);
+	/* A big download (a ZIP of certificates) must not stay in the worker's memory. */
+	if (r.body.cap > 4 * 1024 * 1024)
+		buf_free(&r.body);
 	arena_reset(&r.arena);
+	/* A big upload (a register import) leaves megabytes of freed heap behind, which glibc keeps:
+	 * give it back, so the worker is small again for the next request. */
+	if (big)
+		malloc_trim(0);
 }
 
 int app_healthz(struct req *r)
@@ -284,13 +308,21 @@ int app_healthz(struct req *r)
 	return 200;
 }
 
-static void worker(void *arg)
+static void worker(void *arg, int slot)
 {
 	struct app *a = arg;
 
-	if (!a->prog->nodb && !db_ready(a))
-		log_msg(LOG_WARN, NULL, "worker: database not reachable yet; answering 503 until it is");
-	io_accept_loop(listen_fd, handle, a);
+	if (slot >= fcgi_workers) {
+		/* A background runner: no requests, only its own loop once the database answers. */
+		while (!prefork_stopping && !db_ready(a))
+			sleep(1);
+		if (!prefork_stopping)
+			a->prog->background(a);
+	} else {
+		if (!a->prog->nodb && !db_ready(a))
+			log_msg(LOG_WARN, NULL, "worker: database not reachable yet; answering 503 until it is");
+		io_accept_loop(listen_fd, handle, a);
+	}
 	db_close(a->db);
 	a->db = NULL;
 }
@@ -313,7 +345,9 @@ int app_serve(struct app *a)
 			a->prog->name);
 		return 1;
 	}
-	rc = prefork_run((int)config_int(&a->cfg, "workers", 2), worker, a, 10);
+	fcgi_workers = (int)config_int(&a->cfg, "workers", 2);
+	rc = prefork_run(fcgi_workers + (a->prog->background ? (int)config_int(&a->cfg, "background_workers", 2) : 0),
+			 worker, a, 10);
 	if (sock != NULL)
 		unlink(sock);
 	return rc;

@@ -88,12 +88,16 @@ int url_is_safe(const char *s);
 const char *date_ru(struct arena *, const char *sql, int with_time);
 /* The Russian weekday of a database date ("суббота"), or "". */
 const char *weekday_ru(const char *sql);
+/* A seminar's attendance rule (door, online, either, both) in Russian: «отметка на входе по
+ * билету», with the online share when percent > 0 and it applies. Static storage. */
+const char *attendance_rule_name(const char *rule, long long percent);
 /* Base64url without padding, for random tokens. out must hold 4*n/3+4 bytes. */
 void b64url_encode(char *out, const unsigned char *in, size_t n);
 
 /* ---------------------------------------------------------------- cache
  * A worker's small cache of whole response bodies (pages that are the same
- * for every guest). An entry serves only while the data version it was made
+ * for every guest) or of other data that is costly to read (the country's
+ * coverage cells). An entry serves only while the data version it was made
  * from is current, and never longer than max_age seconds. */
 
 /* The body stored for key at this version, fresh enough, or NULL; *ctype is set. */
@@ -254,6 +258,7 @@ typedef int (*handler_fn)(struct req *);
 #define R_LOGIN  0x1 /* a signed-in user; guests are sent to /login */
 #define R_ADMIN  0x2 /* an administrator */
 #define R_NOCSRF 0x4 /* POST without a CSRF token (liveness, scripts with their own token) */
+#define R_UPLOAD 0x8 /* a file upload: the body may be upload_max bytes (default 20 MB), not body_max */
 
 struct route {
 	enum method method;
@@ -262,11 +267,17 @@ struct route {
 	int flags;
 };
 
+struct app;
 struct program {
 	const char *name;
 	const struct route *routes;
 	const struct field *fields;
 	int nodb; /* serves without a database connection (the H0 baseline) */
+	/* Optional background work (certificate issuing): app_serve runs it in
+	 * `background_workers` (default 2) extra processes beside the FastCGI
+	 * workers, each with its own database connection, restarted like a worker
+	 * when it dies. It must return soon after prefork_stopping is set. */
+	void (*background)(struct app *);
 };
 
 struct app {
@@ -277,6 +288,7 @@ struct app {
 	unsigned char key[32]; /* secret_key: CSRF tokens, code HMACs */
 	const char *base_url;
 	size_t body_max;
+	size_t upload_max; /* the body limit of R_UPLOAD routes */
 	int secure_cookies;
 	int pwhash_min;   /* "pwhash = min": cheapest argon2id, for tests only */
 	long session_ttl; /* seconds */
@@ -345,6 +357,9 @@ int app_init(struct app *, const struct program *, int argc, char **argv);
  * stdin/stdout. Returns the process exit code. */
 int app_serve(struct app *);
 
+/* Connects a->db with the program's settings when it is not connected (start-up work before the
+ * workers fork must db_close it and set it NULL again). Returns 1 when connected, 0 when not (logged). */
+int app_db(struct app *);
 /* A program's whole main(): app_init, then app_serve. Returns the exit code. */
 int app_main(const struct program *, int argc, char **argv);
 
@@ -352,13 +367,16 @@ int app_main(const struct program *, int argc, char **argv);
  * against the program's table. Returns 0, or an HTTP status (400, 413, 415)
  * with r->errmsg set. */
 int req_parse(struct req *);
+/* The body limit of the request's route: upload_max for an R_UPLOAD route, body_max otherwise. */
+size_t app_body_max(struct req *);
 /* Writes status line, headers and body (none for HEAD) to the client. */
 void resp_send(struct req *);
 
-/* Pre-forking master: runs child(arg) in n worker processes, restarts a worker
- * that dies, and on SIGTERM or SIGINT passes the signal on and waits for the
- * workers to drain (at most drain_s seconds). Returns the exit code. */
-int prefork_run(int n, void (*child)(void *), void *arg, int drain_s);
+/* Pre-forking master: runs child(arg, slot) in n worker processes (slot 0..n-1,
+ * kept by a restarted worker), restarts a worker that dies, and on SIGTERM or
+ * SIGINT passes the signal on and waits for the workers to drain (at most
+ * drain_s seconds). Returns the exit code. */
+int prefork_run(int n, void (*child)(void *, int), void *arg, int drain_s);
 /* Set by the worker's SIGTERM handler: finish the current request, then exit. */
 extern volatile int prefork_stopping;
 
@@ -384,7 +402,7 @@ int fail_field(struct req *, const char *name, const char *why);
 int redirect(struct req *, const char *path);
 void resp_header(struct req *, const char *name, const char *value);
 /* A file answer of the body already written: the content type follows the
- * name's extension (csv, xlsx, pdf, png, svg, ics), and Content-Disposition
+ * name's extension (csv, xlsx, pdf, png, svg, ics, zip), and Content-Disposition
  * is "attachment" (download) or "inline" with that name. Returns 200. */
 int resp_file(struct req *, const char *disposition, const char *filename);
 /* max_age < 0: session cookie; 0: delete. Always HttpOnly, SameSite=Lax, Path=/. */
@@ -464,13 +482,58 @@ int db_audit(struct db *, long long person_id, const char *action, const char *o
 json_t *db_sectors(struct db *, struct arena *);
 json_t *db_regions(struct db *, struct arena *);
 json_t *db_districts(struct db *, struct arena *, long long region_id);
-/* Active organisations of a district: {id, short_name, sector_name}. */
+/* Active organisations of the register (status 'register') of a district: {id, short_name, sector_name}. */
 json_t *db_organizations(struct db *, struct arena *, long long district_id);
-/* Active organisations of a region: {id, short_name, district}, by district and name. */
+/* Active organisations of the register of a region: {id, short_name, district}, by district and name. */
 json_t *db_region_organizations(struct db *, struct arena *, long long region_id);
-/* Returns 1 with the organisation's region and district, 0 no such active organisation, -1 failure. */
+/* Returns 1 with the organisation's region and district, 0 no such active organisation of the register, -1 failure. */
 int db_organization_place(struct db *, struct arena *, long long organization_id, long long *region_id,
 			  long long *district_id);
+
+/* ---------------------------------------------------------------- db_report: coverage reports
+ * Read only the summary tables of migration 005 (coverage_cell, register_cell, coverage_org,
+ * coverage_fact) and seminar rows: never a join over registrations. sectors is a
+ * comma-separated list of sector ids ("1,3"); period a period key ("all", "2026", "2026-Q4",
+ * "2026-11"); from and to the dates "YYYY-MM-DD" the period spans, to excluded. A report's rows
+ * are the districts of region_id, or the regions of the country when region_id is 0. */
+struct report_cell {
+	long long key; /* the district, or the region in the country's report */
+	long long sector_id;
+	long long orgs, covered, people, people_door, people_online, seminars;
+};
+/* Returns 1 with the first and the last year that coverage_cell has periods of, 0 when it has
+ * none, -1 on failure. */
+int db_report_years(struct db *, struct arena *, int *first, int *last);
+/* Returns 1 with the district's region and both names (arena), 0 no such district, -1 failure. */
+int db_report_district(struct db *, struct arena *, long long id, long long *region_id, const char **name,
+		       const char **region);
+/* Each fills *cells (arena) with the cells that have counts, and only its own measures (the
+ * others 0), and returns their number, or -1 on failure.
+ * register: orgs, the active organisations of the register per cell. */
+long db_report_register(struct db *, struct arena *, long long region_id, const char *sectors,
+			struct report_cell **cells);
+/* coverage: covered, people, people_door and people_online per cell in period. */
+long db_report_coverage(struct db *, struct arena *, long long region_id, const char *sectors, const char *period,
+			struct report_cell **cells);
+/* Seminars held (published or finished, with a district, starting in [from, to)) of a row with
+ * the same sectors: a report counts a seminar once in a total of any sectors. Sector ids are
+ * below 64. */
+struct report_seminars {
+	long long key;              /* the district, or the region in the country's report */
+	unsigned long long sectors; /* bit (1 << id) of each of their sectors */
+	long long n;
+};
+/* Fills *rows (arena) and returns their number, or -1 on failure. */
+long db_report_seminars(struct db *, struct arena *, long long region_id, const char *from, const char *to,
+			struct report_seminars **rows);
+/* The largest district id (a new district or region shows at once in cached reports), -1 on failure. */
+long long db_report_last_district(struct db *, struct arena *);
+/* Active register organisations of a district as a JSON array (new reference, NULL on failure):
+ * {id, short_name, inn, sector_id, sector, covered (1/0 in period), last_on (the latest training
+ * before to, or null), people (distinct people trained in [from, to))}, those not covered first,
+ * then by name. */
+json_t *db_report_district_orgs(struct db *, struct arena *, long long district_id, const char *sectors,
+				const char *period, const char *from, const char *to);
 
 /* ---------------------------------------------------------------- db_people: profile and administration */
 /* {full_name, full_name_dat, email, phone, position, organization, district, region}, or
@@ -671,6 +734,116 @@ int db_ticket_get(struct db *, struct arena *, long long registration_id, struct
 /* Looks up a person by e-mail: returns the id, 0 none, -1 failure. */
 long long db_person_by_email(struct db *, struct arena *, const char *email);
 
+/* ---------------------------------------------------------------- db_cert: certificate settings, issuing, verification
+ * Certificates of a seminar are issued by background jobs (the certs program's runners): a job
+ * is queued by the organiser, claimed by one runner in one transaction that numbers and inserts
+ * the certificates of every confirmed registration that qualifies by the seminar's rule (the SQL
+ * function attendance_qualifies) and has none yet, and then rendered in chunks by every runner. */
+#define CERT_CODE_LEN 22 /* verify_code: 16 random bytes, base64url */
+
+/* What a seminar's certificates say beyond the seminar itself. */
+struct cert_settings {
+	long long template_id;
+	const char *issuer, *signatory;
+};
+/* Returns 1 with s filled (arena), 0 when the seminar has no settings yet, -1 failure. */
+int db_cert_settings_get(struct db *, struct arena *, long long seminar_id, struct cert_settings *);
+/* Saves (upserts) the settings. Returns 1, 0 when the template is not one of
+ * db_cert_templates_usable(region_id), -1 failure. */
+int db_cert_settings_save(struct db *, long long seminar_id, long long region_id, const struct cert_settings *);
+/* Templates a seminar of the region may use (builtin and the region's, not archived): {id, name}. */
+json_t *db_cert_templates_usable(struct db *, struct arena *, long long region_id);
+/* The dry run: every confirmed registration of the seminar (and any with a certificate), by name:
+ * {registration_id, person_id, full_name, organization, mode, sessions, door_n, online_n,
+ *  qualifies (0/1, by attendance_qualifies), door_ok and online_ok (0/1: that evidence alone would
+ *  do, by the same function), number, verify_code, revoked_at, reissued_at, version,
+ *  rendered (0/1: the PDF of the certificate exists)}; number and the rest are null without a certificate. */
+json_t *db_cert_dry_run(struct db *, struct arena *, long long seminar_id);
+
+struct cert_job {
+	long long id, seminar_id, total, done;
+	const char *status; /* queued, running, done, failed */
+	const char *error, *created_at, *finished_at;
+};
+enum cert_queue {
+	CQ_QUEUED,      /* *job_id is the new job */
+	CQ_NO_SETTINGS, /* no template chosen yet */
+	CQ_STATUS,      /* the seminar is a draft or cancelled */
+	CQ_BUSY,        /* a job of the seminar is queued or running: *job_id is that one */
+	CQ_NOTHING,     /* nobody qualifies who has no certificate yet, and no PDF is left to make */
+	CQ__MAX
+};
+/* Queues an issuing job for the seminar in one transaction (the checks above first).
+ * Returns the outcome, or -1 on failure. */
+int db_cert_job_create(struct db *, long long seminar_id, long long person_id, long long *job_id);
+/* Returns 1 with the job (arena), 0 none, -1 failure. */
+int db_cert_job_get(struct db *, struct arena *, long long job_id, struct cert_job *);
+/* The seminar's latest job: 1, 0 none, -1 failure. */
+int db_cert_job_last(struct db *, struct arena *, long long seminar_id, struct cert_job *);
+/* The oldest queued job: 1, 0 none, -1 failure. */
+int db_cert_job_queued(struct db *, struct arena *, struct cert_job *);
+/* Running jobs, oldest first, up to max into jobs; returns the count or -1. */
+int db_cert_jobs_running(struct db *, struct arena *, struct cert_job *jobs, int max);
+
+/* What the runner works out for a job's certificates; the rest of their snapshot (title,
+ * hours, template, issuer, signatory, the person's names and organisation) is read in the
+ * claiming transaction. */
+struct cert_issue {
+	long long job_id, seminar_id;
+	const char *prefix; /* the number series: number = prefix + a counter of at least 5 digits */
+	const char *dates;  /* «12–13 ноября 2026 г.» */
+};
+/* Claims a queued job in one transaction: takes the next numbers of the series, inserts
+ * a certificate (with a new verify_code) for every qualifying registration without one,
+ * and marks the job running with total = the seminar's certificates without a PDF.
+ * Returns 1 claimed, 0 when another runner has it or it is not queued, -1 failure. */
+int db_cert_job_claim(struct db *, const struct cert_issue *);
+/* Marks a job failed with a Russian message. Returns 0 or -1. */
+int db_cert_job_fail(struct db *, long long job_id, const char *error);
+
+/* A certificate as stored: the snapshot of its current version. */
+struct cert_row {
+	long long id, registration_id, seminar_id, person_id, template_id, version;
+	long long region_id; /* the seminar's; 0 where not loaded (render callbacks, batches) */
+	int rendered;        /* its PDF is stored; set where region_id is */
+	const char *number, *verify_code, *full_name, *full_name_dat, *organization, *seminar_title, *dates, *hours,
+		*format, *issuer, *signatory, *issued_at, *reissued_at, *revoked_at, *revoke_reason;
+};
+/* Renders the PDF of a certificate into out; 0 or -1. */
+typedef int (*cert_render_fn)(void *arg, const struct cert_row *, struct buf *out);
+/* Renders up to limit certificates of the job's seminar that have no PDF, in one
+ * transaction: claimed with FOR UPDATE SKIP LOCKED (so several runners share a job),
+ * stored, and added to the job's done count. When none is left at all, marks the job
+ * done. Returns the number claimed (0: nothing to do here now), or -1 on failure
+ * (a render failure rolls back and marks the job failed). */
+int db_cert_render_chunk(struct db *, const struct cert_job *, int limit, cert_render_fn, void *arg);
+
+/* Returns 1 with the certificate (arena; region_id set), 0 none, -1 failure. */
+int db_cert_by_number(struct db *, struct arena *, const char *number, struct cert_row *);
+int db_cert_by_code(struct db *, struct arena *, const char *code, struct cert_row *);
+/* The verify_code of the certificate with this number whose holder's surname (the first word
+ * of the name; case and е/ё do not matter) is surname: 1 with *code (arena), 0 none, -1 failure. */
+int db_cert_lookup(struct db *, struct arena *, const char *number, const char *surname, const char **code);
+/* The stored PDF of a certificate: 1 with pdf (arena) and len, 0 none yet, -1 failure. */
+int db_cert_pdf(struct db *, struct arena *, long long cert_id, const char **pdf, size_t *len);
+/* Certificates of a seminar that are issued (PDF stored) and not revoked, in number order:
+ * rows with id > after_id, at most limit, into *rows (arena); with_pdf also loads each PDF
+ * (pdf, len arrays in the arena). Returns the count, or -1. */
+int db_cert_seminar_batch(struct db *, struct arena *, long long seminar_id, long long after_id, int limit,
+			  int with_pdf, struct cert_row **rows, const char ***pdf, size_t **len);
+/* Revokes with a reason, audited in the same transaction. Returns 1, 0 already revoked, -1 failure. */
+int db_cert_revoke(struct db *, long long cert_id, const char *reason, long long by, const char *ip);
+/* Re-issues: the snapshot takes the person's current name, dative name and organisation,
+ * version + 1, reissued_at now, the new PDF (render) stored, same number and verify_code,
+ * audited, all in one transaction. A revoked certificate is re-issued (and so restored) only
+ * while its registration is confirmed and qualifies by the seminar's rule. Returns 1 with
+ * out filled (arena), 0 when revoked and not qualifying, -1 failure. */
+int db_cert_reissue(struct db *, struct arena *, long long cert_id, long long by, const char *ip, cert_render_fn,
+		    void *arg, struct cert_row *out);
+/* A person's certificates whose PDF exists, newest first: {number, verify_code, seminar_title,
+ * dates, issued_at, reissued_at, revoked_at}. */
+json_t *db_person_certificates(struct db *, struct arena *, long long person_id);
+
 /* ---------------------------------------------------------------- export: spreadsheets for Excel
  * Tables for download, as CSV or XLSX. Rows are a JSON array of objects; each
  * column takes object[key]. A value may be a string, an integer, a real, a
@@ -725,6 +898,10 @@ int export_xlsx(struct buf *out, const char *sheet, const char *title, const str
 int qr_svg(struct buf *out, const char *text, int module_px);
 /* A PNG image, black on white, (modules) * module_px pixels square. */
 int qr_png(struct buf *out, const char *text, int module_px);
+/* The dark modules as SVG path data to be stroked 1 unit wide with butt caps: each run of dark
+ * modules is a line through the middle of its row ("M4 4.5h7..."), in module units with the quiet
+ * zone, for embedding in another SVG document; *modules is the side of the symbol with its quiet zone. */
+int qr_path(struct buf *out, const char *text, int *modules);
 
 /* What a ticket shows; a NULL or empty field is left out. */
 struct ticket_pdf {
@@ -781,6 +958,7 @@ struct cert_values {
  * dangerous (script, foreignObject, on* attributes, external references); harmless unknown ones
  * (Inkscape's metadata, sodipodi:*, inkscape:*) are dropped. */
 int cert_sanitize(struct buf *out, const char *svg, size_t len, const char **why);
+/* (*why is a static string, or a static buffer that the next call overwrites.) */
 struct cert_tmpl;
 /* Compiles a sanitised template once: parsed, placeholders located. NULL with *why when it
  * cannot be used. The template is shared by every certificate rendered from it. */
@@ -788,6 +966,8 @@ struct cert_tmpl *cert_compile(const char *svg, size_t len, const char **why);
 void cert_free(struct cert_tmpl *);
 /* Bit (1u << f) for every cert_field the template uses. */
 unsigned cert_fields_used(const struct cert_tmpl *);
+/* The text of the template's <title> (its name as the designer gave it), or NULL. */
+const char *cert_title(const struct cert_tmpl *);
 /* Appends a one-page PDF of the filled template. Returns 0, or -1 (logged). */
 int cert_pdf(struct buf *out, const struct cert_tmpl *, const struct cert_values *);
 /* Many certificates as one PDF, a page each (for printing): open, add each, close. */
@@ -796,6 +976,26 @@ struct cert_book *cert_book_open(struct buf *out);
 int cert_book_add(struct cert_book *, const struct cert_tmpl *, const struct cert_values *);
 /* Finishes the PDF into out and frees the book. Returns 0, or -1 when any page failed. */
 int cert_book_close(struct cert_book *);
+
+/* ---------------------------------------------------------------- db_cert_template: stored certificate templates */
+struct cert_template_row {
+	long long id, owner_id, region_id; /* owner_id, region_id 0: none (builtin; every region) */
+	const char *name, *svg, *builtin;  /* builtin: the file name, or NULL for an upload */
+	int archived;
+};
+/* Returns 1 with the template (strings in the arena; svg only when with_svg), 0 no such template, -1 failure. */
+int db_cert_template_get(struct db *, struct arena *, long long id, int with_svg, struct cert_template_row *);
+/* Templates not archived, builtin ones first: {id, name, builtin, owner_id, owner_name, region_id, region_name,
+ * created_at} (owner_id, region_id null when none). */
+json_t *db_cert_templates(struct db *, struct arena *);
+/* Stores a sanitised upload and its audit record ('certificate_template.upload') in one transaction.
+ * region_id 0: every region. Returns the new id, or -1. */
+long long db_cert_template_create(struct db *, const char *name, const char *svg, long long owner_id,
+				  long long region_id, const char *ip);
+/* Archives a template with its audit record. Returns 1 archived, 0 it already was, -1 failure. */
+int db_cert_template_archive(struct db *, long long id, long long person_id, const char *ip);
+/* Inserts or updates the builtin template of file `builtin`. Returns its id, or -1. */
+long long db_cert_template_builtin(struct db *, const char *builtin, const char *name, const char *svg);
 
 /* ---------------------------------------------------------------- zip: archives in memory
  * Writing: many files in one download. Reading: members of an .xlsx workbook. */
@@ -809,5 +1009,134 @@ int zipw_close(struct zipw *, struct buf *out);
 /* Appends member name of the archive data to out. Returns 1, 0 when there is no such member,
  * -1 when data is not a zip archive or the member is bigger than max (checked while inflating). */
 int zip_read(const void *data, size_t len, const char *name, size_t max, struct buf *out);
+
+/* ---------------------------------------------------------------- sheet: spreadsheet uploads
+ * A CSV or XLSX upload read into rows of text cells, for the register imports.
+ * CSV: UTF-8 with or without a BOM, or Windows-1251 (Excel's "CSV" in a Russian
+ * locale; converted), ';' or ',' (or a tab) between fields, whichever the first
+ * line has most of, quotes per RFC 4180, CRLF or LF. XLSX: the workbook's first
+ * worksheet with shared and inline strings; a whole number is written as people
+ * read it (4816105358, not 4.816105358E9), booleans as 1 and 0, formulas by their
+ * cached value. Parsed from memory with libxml2 (no network, no DTD, a DOCTYPE
+ * refused); an inflated member is capped, so a zip bomb is refused. */
+#define SHEET_ROWS_MAX  100000             /* non-empty rows of a file */
+#define SHEET_COLS_MAX  64                 /* columns: a value further right is refused */
+#define SHEET_CELLS_MAX 2000000            /* cells of a file (empty ones between values count) */
+#define SHEET_CELL_MAX  32767              /* bytes of one cell (Excel's limit) */
+#define SHEET_XML_MAX   (32 * 1024 * 1024) /* an inflated member of an .xlsx */
+
+struct sheet_row {
+	long line;          /* where it is in the file: the CSV line it starts on, the XLSX row number */
+	size_t n;           /* cells up to the last non-empty one */
+	const char **cells; /* UTF-8 text as in the file (not trimmed); an empty cell is "" */
+};
+struct sheet {
+	struct sheet_row *rows; /* rows with a non-empty cell, in file order (empty rows are left out) */
+	size_t nrows;
+};
+/* Reads data (XLSX when it is a zip archive, otherwise CSV) into s, in the arena. Returns 1, or
+ * 0 with *why saying in Russian what is wrong (empty, not a table, an old .xls, UTF-16, an
+ * unclosed quote, over a cap, damaged or a zip bomb); *why is static or in the arena. */
+int sheet_read(struct arena *, const void *data, size_t len, struct sheet *s, const char **why);
+/* Cell i of a row, "" past its end. */
+const char *sheet_cell(const struct sheet_row *, size_t i);
+
+/* ---------------------------------------------------------------- db_register: the register of organisations
+ * Imports of the ministry's spreadsheets go in two steps. The preview checks every line, compares
+ * it with the database and stores the outcome (register_import and its rows); the apply writes
+ * exactly those rows in one transaction and then lets coverage and the register's counts follow
+ * (CALL coverage_touch_org, register_recount). An organisation's key is its INN, a district's its
+ * OKTMO code. An organisations file names the regions it covers: their active organisations of
+ * the register that have an INN and are absent from the file are deactivated (one without an
+ * INN cannot be matched and is left alone). A districts file adds and changes, never deletes.
+ * Organisations proposed at sign-up (status 'proposed', not active) wait for an administrator to
+ * accept them into the register or merge them into one of it. */
+enum import_kind { IMPORT_ORGANIZATIONS, IMPORT_DISTRICTS, IMPORT__MAX };
+extern const char *const import_kinds[IMPORT__MAX]; /* "organizations", "districts" as in SQL */
+enum import_action { IA_ADD, IA_CHANGE, IA_SAME, IA_DEACTIVATE, IA_REJECT, IA__MAX };
+extern const char *const import_actions[IA__MAX]; /* "add", "change", "same", "deactivate", "reject" */
+
+/* Returns 1 when s is an INN: 10 or 12 digits with the right check digits, 0 otherwise. */
+int inn_valid(const char *s);
+
+struct import_new {
+	enum import_kind kind;
+	const char *file_name, *sha256; /* sha256: 64 hex digits of the file's bytes */
+	long long person_id;
+	const char *ip;
+};
+/* Reads the header (the first of the top 5 rows that names the required columns; the column
+ * names are matched by their words, «Код ОКТМО», «ИНН», «Краткое наименование», ...), checks
+ * every line after it, compares with the database and stores the preview with its audit record
+ * in one transaction. A rejected line carries every reason, in Russian; a repeated key rejects
+ * the later line. Returns the import id; 0 with *why (Russian, arena or static) when the file as
+ * a whole cannot be used (a required column missing or named twice, no data lines); -1 failure. */
+long long db_import_preview(struct db *, struct arena *, const struct import_new *, const struct sheet *,
+			    const char **why);
+
+struct import_info {
+	long long id, uploaded_by;
+	enum import_kind kind;
+	const char *file_name, *sha256, *uploader, *uploaded_at;
+	const char *applied_at;           /* NULL while not applied */
+	const char *same_file_applied_at; /* when an earlier import of the same file was applied, or NULL */
+	const char *ignored;              /* header cells no column was taken from, or NULL */
+	long count[IA__MAX];
+};
+/* Returns 1 with the import (strings in the arena), 0 no such import, -1 failure. */
+int db_import_get(struct db *, struct arena *, long long id, struct import_info *);
+/* Rows of one action in file order, limit from offset: {line (null for a deactivation), action,
+ * target_id, reason, and the line's values: inn, name, short_name, district, sector, region, page_urls
+ * (organisations) or region, name, oktmo, population (districts)}. */
+json_t *db_import_rows(struct db *, struct arena *, long long id, enum import_action, long limit, long offset);
+/* The latest imports: {id, kind, file_name, uploader, uploaded_at, applied_at, add, change, same,
+ * deactivate, reject}. */
+json_t *db_imports_recent(struct db *, struct arena *, long limit);
+/* Applies a preview in one transaction with its audit record. Returns 1 applied, 0 no such
+ * import, 2 it was applied before (nothing done), 3 the register changed since the preview (a
+ * row no longer matches what was shown: nothing done), -1 failure. */
+int db_import_apply(struct db *, long long id, long long person_id, const char *ip);
+
+/* An organisation a person proposes at sign-up because theirs is not in the register. */
+struct org_proposal {
+	const char *name;
+	long long district_id, sector_id;
+};
+/* Creates the account and the organisation (status 'proposed', not active, proposed_by the
+ * person; its short name is the name) in one transaction. Returns the person's id, 0 when the
+ * e-mail is taken, -2 when there is no such district or sector, -1 failure. */
+long long db_person_create_proposing(struct db *, const struct person_new *, const struct org_proposal *);
+/* Organisations waiting for an administrator, oldest first: {id, name, short_name, district, region, sector,
+ * created_at, proposed_by, proposer, proposer_email, registrations}. */
+json_t *db_orgs_proposed(struct db *, struct arena *);
+
+struct org_info {
+	long long id, sector_id, district_id, region_id, proposed_by, people, registrations, merged_into;
+	const char *name, *short_name, *inn, *sector, *district, *region, *status, *created_at, *proposer,
+		*proposer_email;
+	int active;
+};
+/* Returns 1 with the organisation (strings in the arena), 0 none, -1 failure. */
+int db_org_get(struct db *, struct arena *, long long id, struct org_info *);
+/* Active organisations of the register whose INN is text or whose name has it, those of the district and then
+ * the region first, at most 50: {id, short_name, name, inn, district, sector}. */
+json_t *db_orgs_search(struct db *, struct arena *, const char *text, long long region_id, long long district_id);
+
+struct org_accept {
+	long long id, sector_id;
+	const char *name, *short_name, *inn; /* inn may be NULL */
+	long long by;                        /* the administrator, for the audit log */
+	const char *ip;
+};
+/* Takes a proposed organisation into the register (status 'register', active) with the values given,
+ * recounts its district and re-evaluates its registrations' coverage, audited, in one transaction.
+ * Returns 1, 0 no such organisation, 2 it is not proposed (any more), 3 the INN belongs to another
+ * organisation, 4 no such sector, -1 failure. */
+int db_org_accept(struct db *, const struct org_accept *);
+/* Merges a proposed organisation into target (an active organisation of the register): its people
+ * and their registrations move to target, it becomes 'merged' into target, and the coverage of both
+ * is re-evaluated, audited, in one transaction. Returns 1, 0 no such organisation, 2 it is not
+ * proposed (any more), 3 target is not an active organisation of the register, -1 failure. */
+int db_org_merge(struct db *, long long id, long long target, long long by, const char *ip);
 
 #endif

@@ -22,6 +22,7 @@ enum {
 	Q_ATTEND_ONLINE,
 	Q_ATTEND_ONLINE_REVIVE,
 	Q_JOURNAL,
+	Q_COVERAGE_TOUCH,
 	Q__MAX
 };
 
@@ -82,6 +83,8 @@ static struct dbq q[Q__MAX] = {
 		      "p.full_name, o.short_name, s.title, s.starts_at, s.ends_at, s.venue, s.address "
 		      "FROM registration r JOIN person p ON p.id = r.person_id JOIN seminar s ON s.id = r.seminar_id "
 		      "LEFT JOIN organization o ON o.id = r.organization_id WHERE r.id = ?"},
+	/* Coverage counts follow attendance in the same transaction (migration 005). */
+	[Q_COVERAGE_TOUCH] = {"CALL coverage_touch(?)"},
 };
 
 struct scan_ctx {
@@ -105,6 +108,13 @@ static int describe(struct db *d, struct arena *a, long long reg, long long sess
 		out->by = dbres_str(&r, 0, 3);
 	}
 	return 0;
+}
+
+static int coverage_touch(struct db *d, long long registration_id)
+{
+	struct dbv v[] = {DB_DV_INT(registration_id)};
+
+	return db_run(d, &q[Q_COVERAGE_TOUCH], v, 1, NULL, NULL);
 }
 
 static const char *result_static(const char *s)
@@ -206,6 +216,8 @@ static int scan_tx(struct db *d, void *arg)
 			if (db_run(d, &q[Q_ATTEND_INSERT], v, 6, NULL, NULL) == -1)
 				return -1;
 		}
+		if (coverage_touch(d, out->registration_id) == -1)
+			return -1;
 	}
 	return out->registration_id ? describe(d, c->a, out->registration_id, in->session_id, out) : 0;
 }
@@ -275,7 +287,7 @@ static int undo_tx(struct db *d, void *arg)
 		if (db_run(d, &q[Q_SCAN_INSERT], v, 12, &r, c->a) == -1)
 			return -1;
 	}
-	return 1;
+	return coverage_touch(d, reg) == -1 ? -1 : 1;
 }
 
 int db_checkin_undo(struct db *d, struct arena *a, long long seminar_id, long long scan_id, const char *client_scan_id,
@@ -406,6 +418,8 @@ static int online_tx(struct db *d, void *arg)
 		if (db_run(d, &q[Q_ATTEND_ONLINE], v, 4, NULL, NULL) == -1)
 			return -1;
 	}
+	if (fresh && coverage_touch(d, c->registration_id) == -1)
+		return -1;
 	return fresh;
 }
 

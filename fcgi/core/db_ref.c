@@ -1,4 +1,5 @@
-/* Statements of reference data: sectors, regions, districts and the register of organisations. */
+/* Statements of reference data: sectors, regions, districts and the register of organisations (pickers offer only
+ * active organisations of the register). */
 #include <string.h>
 
 #include "app.h"
@@ -10,12 +11,12 @@ static struct dbq q[Q__MAX] = {
 	[Q_REGIONS] = {"SELECT id, name FROM region ORDER BY name"},
 	[Q_DISTRICTS] = {"SELECT id, name FROM district WHERE region_id = ? ORDER BY name"},
 	[Q_ORGS] = {"SELECT o.id, o.short_name, s.name FROM organization o JOIN sector s ON s.id = o.sector_id "
-		    "WHERE o.district_id = ? AND o.active ORDER BY o.short_name"},
+		    "WHERE o.district_id = ? AND o.active AND o.status = 'register' ORDER BY o.short_name"},
 	[Q_REGION_ORGS] =
 		{"SELECT o.id, o.short_name, d.name FROM organization o JOIN district d ON d.id = o.district_id "
-		 "WHERE d.region_id = ? AND o.active ORDER BY d.name, o.short_name"},
+		 "WHERE d.region_id = ? AND o.active AND o.status = 'register' ORDER BY d.name, o.short_name"},
 	[Q_ORG_PLACE] = {"SELECT d.region_id, d.id FROM organization o JOIN district d ON d.id = o.district_id "
-			 "WHERE o.id = ? AND o.active"},
+			 "WHERE o.id = ? AND o.active AND o.status = 'register'"},
 };
 
 json_t *db_sectors(struct db *d, struct arena *a)

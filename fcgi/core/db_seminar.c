@@ -46,6 +46,8 @@ enum {
 	Q_PERSON_BY_EMAIL,
 	Q_COUNTS,
 	Q_VERSION,
+	Q_COVERAGE_TOUCH,
+	Q_COVERAGE_SEMINAR,
 	Q__MAX
 };
 
@@ -168,7 +170,19 @@ static struct dbq q[Q__MAX] = {
 	[Q_PERSON_BY_EMAIL] = {"SELECT id FROM person WHERE email = ?"},
 	[Q_VERSION] = {"SELECT MAX(updated_at) FROM seminar"},
 	[Q_COUNTS] = {"SELECT mode, status, COUNT(*) FROM registration WHERE seminar_id = ? GROUP BY mode, status"},
+	/* Coverage counts follow registrations and seminars in the same transaction (migration 005). */
+	[Q_COVERAGE_TOUCH] = {"CALL coverage_touch(?)"},
+	[Q_COVERAGE_SEMINAR] = {"CALL coverage_touch_seminar(?)"},
 };
+
+/* Re-evaluates what a registration (Q_COVERAGE_TOUCH) or every registration of a seminar
+ * (Q_COVERAGE_SEMINAR) counts for coverage. */
+static int coverage(struct db *d, int stmt, long long id)
+{
+	struct dbv v[] = {DB_DV_INT(id)};
+
+	return db_run(d, &q[stmt], v, 1, NULL, NULL);
+}
 
 static struct dbv like_or_null(struct arena *a, const char *s)
 {
@@ -298,7 +312,10 @@ static int place_freed(struct db *d, struct arena *a, long long seminar_id, enum
 	{
 		struct dbv set[] = {DB_DV_STR(mode_codes[m]), DB_DV_STR("confirmed"), DB_DV_STR("confirmed"),
 				    DB_DV_INT(dbres_int(&r, 0, 0))};
-		return db_run(d, &q[Q_REG_SET], set, 4, NULL, NULL);
+		if (db_run(d, &q[Q_REG_SET], set, 4, NULL, NULL) == -1)
+			return -1;
+		/* Promoted: check-ins from before a cancellation count again. */
+		return coverage(d, Q_COVERAGE_TOUCH, dbres_int(&r, 0, 0));
 	}
 }
 
@@ -323,7 +340,8 @@ static int promote_all(struct db *d, struct arena *a, long long seminar_id)
 					    DB_DV_INT(dbres_int(&r, 0, 0))};
 			if (db_run(d, &q[Q_REG_SET], set, 4, NULL, NULL) == -1 ||
 			    db_run(d, &q[m == MODE_IN_PERSON ? Q_TAKE_IN_PERSON : Q_TAKE_ONLINE], sid, 1, NULL, NULL) ==
-				    -1)
+				    -1 ||
+			    coverage(d, Q_COVERAGE_TOUCH, dbres_int(&r, 0, 0)) == -1)
 				return -1;
 			s.taken[m]++;
 		}
@@ -393,7 +411,10 @@ static int save_tx(struct db *d, void *arg)
 		if (db_run(d, &q[Q_SECTOR_ADD], v, 2, NULL, NULL) == -1)
 			return -1;
 	}
-	return e->id == 0 ? 0 : promote_all(d, &c->a, c->id);
+	if (e->id == 0)
+		return 0;
+	/* The rule, its percent and the sectors decide which registrations count. */
+	return promote_all(d, &c->a, c->id) == -1 || coverage(d, Q_COVERAGE_SEMINAR, c->id) == -1 ? -1 : 0;
 }
 
 long long db_seminar_save(struct db *d, const struct seminar_edit *e)
@@ -440,7 +461,10 @@ static int status_tx(struct db *d, void *arg)
 		if (dbres_int(&r, 0, 0) == 0)
 			return -2;
 	}
-	return db_run(d, &q[Q_STATUS_SET], set, 2, NULL, NULL) == -1 ? -1 : 1;
+	if (db_run(d, &q[Q_STATUS_SET], set, 2, NULL, NULL) == -1)
+		return -1;
+	/* Only a published or finished seminar counts. */
+	return coverage(d, Q_COVERAGE_SEMINAR, c->id) == -1 ? -1 : 1;
 }
 
 int db_seminar_set_status(struct db *d, long long id, const char *status)
@@ -452,11 +476,15 @@ int db_seminar_set_status(struct db *d, long long id, const char *status)
 	return rc == -2 ? 0 : rc;
 }
 
+/* After a session is added or deleted: the seminar's dates, and its coverage (the first session
+ * dates the period, the number of sessions the online percent). */
 static int dates_update(struct db *d, long long seminar_id)
 {
 	struct dbv v[] = {DB_DV_INT(seminar_id), DB_DV_INT(seminar_id), DB_DV_INT(seminar_id)};
 
-	return db_run(d, &q[Q_DATES], v, 3, NULL, NULL);
+	if (db_run(d, &q[Q_DATES], v, 3, NULL, NULL) == -1)
+		return -1;
+	return coverage(d, Q_COVERAGE_SEMINAR, seminar_id);
 }
 
 struct session_ctx {
@@ -668,7 +696,9 @@ static int register_tx(struct db *d, void *arg)
 				  db_dv_str_or_null(in->idem_key),
 				  DB_DV_STR(in->by_organizer ? "organizer" : "self"),
 				  DB_DV_INT(existing)};
-		if (db_run(d, &q[Q_REG_REVIVE], v, 6, NULL, NULL) == -1)
+		/* A registration signed up again keeps its check-ins from before it was cancelled. */
+		if (db_run(d, &q[Q_REG_REVIVE], v, 6, NULL, NULL) == -1 ||
+		    coverage(d, Q_COVERAGE_TOUCH, existing) == -1)
 			return -1;
 		c->out->id = existing;
 	} else {
@@ -777,7 +807,8 @@ static int change_tx(struct db *d, void *arg)
 	if (c->to < 0) {
 		struct dbv set[] = {DB_DV_STR(mode_codes[from]), DB_DV_STR("cancelled"), DB_DV_STR("cancelled"),
 				    DB_DV_INT(c->id)};
-		if (db_run(d, &q[Q_REG_SET], set, 4, NULL, NULL) == -1)
+		/* A cancelled registration stops counting, check-ins or not. */
+		if (db_run(d, &q[Q_REG_SET], set, 4, NULL, NULL) == -1 || coverage(d, Q_COVERAGE_TOUCH, c->id) == -1)
 			return -1;
 		return status[0] == 'c' && place_freed(d, &c->a, seminar_id, from) == -1 ? -1 : 1;
 	}
@@ -790,7 +821,9 @@ static int change_tx(struct db *d, void *arg)
 				    DB_DV_INT(c->id)};
 		struct dbv sid[] = {DB_DV_INT(seminar_id)};
 		if (db_run(d, &q[Q_REG_SET], set, 4, NULL, NULL) == -1 ||
-		    db_run(d, &q[c->to == MODE_IN_PERSON ? Q_TAKE_IN_PERSON : Q_TAKE_ONLINE], sid, 1, NULL, NULL) == -1)
+		    db_run(d, &q[c->to == MODE_IN_PERSON ? Q_TAKE_IN_PERSON : Q_TAKE_ONLINE], sid, 1, NULL, NULL) ==
+			    -1 ||
+		    coverage(d, Q_COVERAGE_TOUCH, c->id) == -1)
 			return -1;
 	}
 	return status[0] == 'c' && place_freed(d, &c->a, seminar_id, from) == -1 ? -1 : 1;

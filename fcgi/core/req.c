@@ -216,7 +216,7 @@ static int read_body(struct req *r, char **out, size_t *outlen)
 	const char *cl = io_param(r->io, "CONTENT_LENGTH");
 	char *end, *body;
 	long long n;
-	size_t got = 0;
+	size_t got = 0, max;
 
 	*out = NULL;
 	*outlen = 0;
@@ -225,9 +225,8 @@ static int read_body(struct req *r, char **out, size_t *outlen)
 	n = strtoll(cl, &end, 10);
 	if (*end != '\0' || n < 0)
 		return bad(r, 400, "Неверная длина запроса.");
-	if ((unsigned long long)n > r->app->body_max) {
-		r->errmsg =
-			arena_printf(&r->arena, "Слишком большой запрос: не более %zu КБ.", r->app->body_max / 1024);
+	if ((unsigned long long)n > (max = app_body_max(r))) {
+		r->errmsg = arena_printf(&r->arena, "Слишком большой запрос: не более %zu КБ.", max / 1024);
 		return 413;
 	}
 	body = arena_alloc(&r->arena, (size_t)n + 1);

@@ -82,25 +82,32 @@ int pg_logout(struct req *r)
 
 static int signup_page(struct req *r, int status, const char *error)
 {
-	static const char *const names[] = {"email",     "full_name",   "full_name_dat",   "phone", "position",
-					    "region_id", "district_id", "organization_id", NULL};
+	static const char *const names[] = {"email",       "full_name", "full_name_dat", "phone",
+					    "position",    "region_id", "district_id",   "organization_id",
+					    "org_missing", "org_name",  "sector_id",     NULL};
 	json_t *form = form_echo(r, names), *ctx;
 	long long region = req_int(r, "region_id", 0), district = req_int(r, "district_id", 0);
-	long long org = req_int(r, "organization_id", 0);
-	json_t *regions, *districts, *orgs;
+	long long org = req_int(r, "organization_id", 0), org_district = req_int(r, "org_district_id", 0);
+	const char *dname, *rname;
+	json_t *regions, *districts, *orgs, *sectors;
 
-	/* After a POST the place comes from the chosen organisation. */
-	if (org > 0 && db_organization_place(r->app->db, &r->arena, org, &region, &district) == 1) {
+	/* After a POST the place comes from the chosen organisation, or is the district of the proposed one. */
+	if ((org > 0 && db_organization_place(r->app->db, &r->arena, org, &region, &district) == 1) ||
+	    (org <= 0 && org_district > 0 &&
+	     db_report_district(r->app->db, &r->arena, org_district, &region, &dname, &rname) == 1)) {
+		if (org <= 0)
+			district = org_district;
 		json_object_set_new(form, "region_id", json_integer(region));
 		json_object_set_new(form, "district_id", json_integer(district));
 	}
 	regions = db_regions(r->app->db, &r->arena);
 	districts = region > 0 ? db_districts(r->app->db, &r->arena, region) : json_array();
 	orgs = district > 0 ? db_organizations(r->app->db, &r->arena, district) : json_array();
-	ctx = json_pack("{s:s, s:o, s:o?, s:o?, s:o?, s:s, s:s?}", "title", "Регистрация", "form", form, "regions",
-			regions, "districts", districts, "organizations", orgs, "consent_version", CONSENT_VERSION,
-			"error", error);
-	if (regions == NULL || districts == NULL || orgs == NULL) {
+	sectors = db_sectors(r->app->db, &r->arena);
+	ctx = json_pack("{s:s, s:o, s:o?, s:o?, s:o?, s:o?, s:s, s:s?}", "title", "Регистрация", "form", form,
+			"regions", regions, "districts", districts, "organizations", orgs, "sectors", sectors,
+			"consent_version", CONSENT_VERSION, "error", error);
+	if (regions == NULL || districts == NULL || orgs == NULL || sectors == NULL) {
 		json_decref(ctx);
 		return 500;
 	}
@@ -113,22 +120,30 @@ int pg_signup(struct req *r)
 	return signup_page(r, 200, NULL);
 }
 
-static const char *missing(struct req *r)
+/* The first required field left empty; a person whose organisation is not in the register names
+ * it (with its district and sector) instead of choosing one. */
+static const char *missing(struct req *r, int proposing)
 {
-	static const char *const need[] = {"organization_id", "full_name", "full_name_dat", "email",
-					   "password",        "password2", "consent",       NULL};
-	static const char *const labels[] = {"Организация",
-					     "ФИО",
-					     "ФИО в дательном падеже",
-					     "Электронная почта",
-					     "Пароль",
-					     "Пароль ещё раз",
-					     "Согласие на обработку персональных данных"};
-	int i;
+	static const struct {
+		const char *name, *label;
+		int when; /* 0: choosing, 1: proposing, -1: always */
+	} need[] = {
+		{"organization_id", "Организация", 0},
+		{"org_name", "Название организации", 1},
+		{"org_district_id", "Район", 1},
+		{"sector_id", "Направление", 1},
+		{"full_name", "ФИО", -1},
+		{"full_name_dat", "ФИО в дательном падеже", -1},
+		{"email", "Электронная почта", -1},
+		{"password", "Пароль", -1},
+		{"password2", "Пароль ещё раз", -1},
+		{"consent", "Согласие на обработку персональных данных", -1},
+	};
+	size_t i;
 
-	for (i = 0; need[i]; i++)
-		if (req_param(r, need[i]) == NULL)
-			return arena_printf(&r->arena, "Заполните поле «%s».", labels[i]);
+	for (i = 0; i < sizeof(need) / sizeof(need[0]); i++)
+		if ((need[i].when < 0 || need[i].when == proposing) && req_param(r, need[i].name) == NULL)
+			return arena_printf(&r->arena, "Заполните поле «%s».", need[i].label);
 	return NULL;
 }
 
@@ -139,9 +154,9 @@ int pg_signup_post(struct req *r)
 	const char *err, *bucket = arena_printf(&r->arena, "signup:ip:%s", r->ip);
 	long long region, district, id;
 	long hits;
-	int rc;
+	int rc, proposing = req_param(r, "org_missing") != NULL;
 
-	if ((err = missing(r)) != NULL)
+	if ((err = missing(r, proposing)) != NULL)
 		return signup_page(r, 400, err);
 	if (utf8_count(req_param(r, "password"), strlen(req_param(r, "password"))) < 8)
 		return signup_page(r, 400, "Пароль должен быть не короче 8 символов.");
@@ -152,10 +167,11 @@ int pg_signup_post(struct req *r)
 	if (hits > config_int(&r->app->cfg, "signup_limit", 20))
 		return signup_page(r, 429, "Слишком много регистраций с вашего адреса. Попробуйте через час.");
 	p.organization_id = req_int(r, "organization_id", 0);
-	if ((rc = db_organization_place(r->app->db, &r->arena, p.organization_id, &region, &district)) == -1)
-		return 500;
-	if (rc == 0)
-		return signup_page(r, 400, "Выбранной организации нет в реестре. Выберите организацию из списка.");
+	if (!proposing &&
+	    (rc = db_organization_place(r->app->db, &r->arena, p.organization_id, &region, &district)) != 1)
+		return rc == -1 ? 500
+				: signup_page(r, 400,
+					      "Выбранной организации нет в реестре. Выберите организацию из списка.");
 	if (auth_hash_password(r->app, req_param(r, "password"), hash) == -1)
 		return 500;
 	p.email = req_param(r, "email");
@@ -165,11 +181,22 @@ int pg_signup_post(struct req *r)
 	p.phone = req_param(r, "phone");
 	p.position = req_param(r, "position");
 	p.consent_version = CONSENT_VERSION;
-	if ((id = db_person_create(r->app->db, &p)) == -1)
+	if (proposing) {
+		/* The organisation waits for an administrator (not active, so it counts nowhere yet). */
+		struct org_proposal o = {req_param(r, "org_name"), req_int(r, "org_district_id", 0),
+					 req_int(r, "sector_id", 0)};
+		p.organization_id = 0;
+		id = db_person_create_proposing(r->app->db, &p, &o);
+	} else
+		id = db_person_create(r->app->db, &p);
+	if (id == -1)
 		return 500;
+	if (id == -2)
+		return signup_page(r, 400, "Такого района или направления нет. Выберите их из списка.");
 	if (id == 0)
 		return signup_page(r, 409, "Этот адрес электронной почты уже зарегистрирован. Войдите с ним.");
-	audit(r, "signup", "person", id, arena_printf(&r->arena, "consent %s", CONSENT_VERSION));
+	audit(r, "signup", "person", id,
+	      arena_printf(&r->arena, "consent %s%s", CONSENT_VERSION, proposing ? "; organisation proposed" : ""));
 	if (auth_login(r, id) == -1)
 		return 500;
 	return redirect(r, "/me");
@@ -219,10 +246,39 @@ static json_t *registrations_view(struct req *r)
 			 json_array_size(up) + json_array_size(past) > 0);
 }
 
+/* The person's certificates for the cabinet (the PDF link while not revoked), or NULL on failure. */
+static json_t *certificates_view(struct req *r)
+{
+	json_t *rows = db_person_certificates(r->app->db, &r->arena, r->user->id), *row, *out;
+	size_t i;
+
+	if (rows == NULL)
+		return NULL;
+	out = json_array();
+	json_array_foreach (rows, i, row) {
+		const char *number = json_string_value(json_object_get(row, "number"));
+		const char *revoked = json_string_value(json_object_get(row, "revoked_at"));
+
+		json_array_append_new(
+			out,
+			json_pack("{s:s, s:O, s:O, s:b, s:s, s:s?, s:s}", "number", number, "seminar_title",
+				  json_object_get(row, "seminar_title"), "dates", json_object_get(row, "dates"),
+				  "revoked", revoked != NULL, "status_name",
+				  revoked ? arena_printf(&r->arena, "отозван %s", date_ru(&r->arena, revoked, 0))
+					  : "действителен",
+				  "pdf_url", revoked ? NULL : arena_printf(&r->arena, "/certificates/%s.pdf", number),
+				  "verify_url",
+				  arena_printf(&r->arena, "/certificates/verify/%s",
+					       json_string_value(json_object_get(row, "verify_code")))));
+	}
+	json_decref(rows);
+	return out;
+}
+
 int pg_me(struct req *r)
 {
 	json_t *person = db_person_profile(r->app->db, &r->arena, r->user->id);
-	json_t *grants = db_person_grants(r->app->db, &r->arena, r->user->id), *roles, *g, *regs;
+	json_t *grants = db_person_grants(r->app->db, &r->arena, r->user->id), *roles, *g, *regs, *certs;
 	size_t i;
 
 	if (person == NULL || grants == NULL) {
@@ -239,12 +295,13 @@ int pg_me(struct req *r)
 							     json_string_value(json_object_get(g, "sector_name")))));
 	}
 	json_decref(grants);
-	if ((regs = registrations_view(r)) == NULL) {
+	if ((regs = registrations_view(r)) == NULL || (certs = certificates_view(r)) == NULL) {
 		json_decref(person);
 		json_decref(roles);
+		json_decref(regs);
 		return 500;
 	}
 	return page(r, "me",
-		    json_pack("{s:s, s:o, s:o, s:o}", "title", "Личный кабинет", "person", person, "roles", roles,
-			      "registrations", regs));
+		    json_pack("{s:s, s:o, s:o, s:o, s:o}", "title", "Личный кабинет", "person", person, "roles", roles,
+			      "registrations", regs, "certificates", certs));
 }

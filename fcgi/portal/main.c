@@ -14,6 +14,14 @@ static const struct route routes[] = {
 	{M_GET, "/admin/users/{id}", pg_admin_user, R_ADMIN},
 	{M_POST, "/admin/users/{id}/grants", pg_admin_grant, R_ADMIN},
 	{M_POST, "/admin/grants/{id}/revoke", pg_admin_revoke, R_ADMIN},
+	{M_GET, "/admin/import", pg_import, R_ADMIN},
+	{M_POST, "/admin/import", pg_import_upload, R_ADMIN | R_UPLOAD},
+	{M_GET, "/admin/import/{id}", pg_import_preview, R_ADMIN},
+	{M_POST, "/admin/import/{id}/apply", pg_import_apply, R_ADMIN},
+	{M_GET, "/admin/organizations/proposed", pg_proposed, R_ADMIN},
+	{M_GET, "/admin/organizations/proposed/{id}", pg_proposed_org, R_ADMIN},
+	{M_POST, "/admin/organizations/proposed/{id}/accept", pg_proposed_accept, R_ADMIN},
+	{M_POST, "/admin/organizations/proposed/{id}/merge", pg_proposed_merge, R_ADMIN},
 	{M_GET, "/tickets/{id}.svg", pg_ticket_svg, R_LOGIN},
 	{M_GET, "/tickets/{id}.png", pg_ticket_png, R_LOGIN},
 	{M_GET, "/tickets/{id}.pdf", pg_ticket_pdf, R_LOGIN},
@@ -79,10 +87,19 @@ static const struct field fields[] = {
 	{"idem", "Ключ повтора", FT_TOKEN, 8, 64, NULL},
 	{"attendance_rule", "Что засчитывается как посещение", FT_ENUM, 0, 0, "door|online|either|both"},
 	{"online_min_percent", "Доля занятий с кодами онлайн", FT_INT, 1, 100, NULL},
+	{"file", "Файл", FT_FILE, 0, 20 * 1024 * 1024, NULL},
+	{"kind", "Что загружается", FT_ENUM, 0, 0, "organizations|districts"},
+	{"show", "Показать", FT_ENUM, 0, 0, "add|change|same|deactivate|reject"},
+	{"org_missing", "Моей организации нет в списке", FT_BOOL, 0, 0, NULL},
+	{"org_name", "Название организации", FT_TEXT, 3, 500, NULL},
+	{"org_short_name", "Краткое наименование", FT_TEXT, 2, 255, NULL},
+	{"org_district_id", "Район организации", FT_ID, 0, 0, NULL},
+	{"inn", "ИНН", FT_TEXT, 10, 12, NULL},
+	{"target_id", "Организация реестра", FT_ID, 0, 0, NULL},
 	{NULL, NULL, FT__MAX, 0, 0, NULL},
 };
 
-static const struct program portal = {"portal", routes, fields, 0};
+static const struct program portal = {.name = "portal", .routes = routes, .fields = fields};
 
 int main(int argc, char **argv)
 {

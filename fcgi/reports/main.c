@@ -1,17 +1,27 @@
-/* The reports program: training coverage by district and sector, exports. */
-#include "../core/app.h"
+/* The reports program: training coverage by district and sector, one district's organisations, exports. */
+#include "reports.h"
 
 static const struct route routes[] = {
 	{M_GET, "/reports/healthz", app_healthz, 0},
+	{M_GET, "/reports/coverage", pg_coverage, R_LOGIN},
+	{M_GET, "/reports/coverage.csv", pg_coverage_csv, R_LOGIN},
+	{M_GET, "/reports/coverage.xlsx", pg_coverage_xlsx, R_LOGIN},
+	{M_GET, "/reports/coverage/districts/{id}.csv", pg_district_csv, R_LOGIN},
+	{M_GET, "/reports/coverage/districts/{id}.xlsx", pg_district_xlsx, R_LOGIN},
+	{M_GET, "/reports/coverage/districts/{id}", pg_district, R_LOGIN},
 	{M_OTHER, NULL, NULL, 0},
 };
 
 static const struct field fields[] = {
 	FIELD_CSRF,
+	{"region", "Регион", FT_ID, 0, 0, NULL},
+	{"sector", "Направление", FT_ID, 0, 0, NULL},
+	/* "all", "2026", "2026-Q4" or "2026-11": the handler checks the shape. */
+	{"period", "Период", FT_TOKEN, 3, 7, NULL},
 	{NULL, NULL, FT__MAX, 0, 0, NULL},
 };
 
-static const struct program reports = {"reports", routes, fields, 0};
+static const struct program reports = {.name = "reports", .routes = routes, .fields = fields};
 
 int main(int argc, char **argv)
 {

@@ -309,3 +309,26 @@ window_fresh() {
 	local left=$((45 - EPOCHSECONDS % 45))
 	((left >= ${1:-6})) || sleep "$left"
 }
+
+# ---- People made in the database (coverage.bats)
+
+# web_sessions OUT: gives each person of the "name person_id" lines on stdin a signed-in session for two hours,
+# as fcgi/core/auth.c makes one (the cookie sid=<43 characters of base64url>, web_session keeps its BLAKE2b-256,
+# the CSRF token is base64url(HMAC-SHA256(secret key, "csrf:" + sid))); writes "name person_id sid csrf" lines
+# (tab-separated) to OUT.
+web_sessions() {
+	python3 -c '
+import base64, hashlib, hmac, os, sys
+key = bytes.fromhex(open(sys.argv[1]).read().strip())
+b64 = lambda b: base64.urlsafe_b64encode(b).rstrip(b"=").decode()
+rows = []
+with open(sys.argv[2], "w") as out:
+    for line in sys.stdin:
+        name, pid = line.split()
+        sid = b64(os.urandom(32))
+        tok = b64(hmac.new(key, b"csrf:" + sid.encode(), hashlib.sha256).digest())
+        rows.append("(UNHEX(\"%s\"), %d, NOW() + INTERVAL 2 HOUR)" % (hashlib.blake2b(sid.encode(), digest_size=32).hexdigest(), int(pid)))
+        out.write("%s\t%s\t%s\t%s\n" % (name, pid, sid, tok))
+print("INSERT INTO web_session (id_hash, person_id, expires_at) VALUES " + ", ".join(rows))
+' "$VAR/secret.key" "$1" | "$STACK" psql
+}

@@ -18,10 +18,21 @@
 #                      scan of the benchmark is the first of its ticket while they last
 #   BENCH_SCAN_RATE, BENCH_SCAN_RATE_CONNECTIONS
 #                      the paced scan run: scans per second and wrk connections; defaults 1000, 32
+#   BENCH_CERTS        certificates of the issuing batch (people checked in at one seminar); default 1000
+#   BENCH_NATIONAL     the coverage scenarios on the national data set: 1 (after the others, the default),
+#                      0 (skip them) or only (nothing else)
+#   BENCH_COVERAGE_RATE, BENCH_COVERAGE_CONNECTIONS
+#                      the coverage reports' offered rate (requests per second) and wrk connections;
+#                      defaults 100, 16
+#   NATIONAL_*         the size of the national data set, see tests/load/national.sh
 # State in var/bench (its own MariaDB, nginx on a free port); results also in var/bench/results.tsv.
 # Every run starts from an empty database: migrations, seeds, then the data set of
 # tests/load/bench-data.py (about 100 seminars in region 48, the people with their sessions, and the
 # confirmed registrations with tickets of the scan seminars).
+# The coverage scenarios run last, on a stack of their own in var/bench-national that is kept between
+# runs: the national data set of tests/load/national.sh (89 regions ... 2,000,000 registrations) takes
+# minutes to load, so it is loaded again only when the migrations, the seeds, the generator or the
+# NATIONAL_* settings change.
 # Exit status 1 when a scenario FAILs (target missed, any non-2xx/3xx response or socket error, a
 # failed sign-up, or a failed check of the data after it).
 set -euo pipefail
@@ -50,6 +61,16 @@ SCAN_TICKETS=${BENCH_SCAN_TICKETS:-60000}
 SCAN_RATE=${BENCH_SCAN_RATE:-1000}
 SCAN_RATE_CONNECTIONS=${BENCH_SCAN_RATE_CONNECTIONS:-32}
 SCAN_RATE_P99=10     # ms, at SCAN_RATE scans per second (DESIGN.md section 8)
+CERTS=${BENCH_CERTS:-1000}
+CERT_BATCH_SECONDS=3 # a batch of CERTS certificates, issued in the background (DESIGN.md section 8)
+CERT_MIN_RATE=250    # PDFs per second
+CERT_MAX_SECONDS=120 # the batch's bound: it FAILs when the job is not done by then
+NATIONAL=${BENCH_NATIONAL:-1}
+NVAR=$ROOT/var/bench-national # the national stack's state, kept between runs
+COVERAGE_RATE=${BENCH_COVERAGE_RATE:-100}
+COVERAGE_CONNECTIONS=${BENCH_COVERAGE_CONNECTIONS:-16}
+COVERAGE_P95=50   # ms, any region or the whole country (DESIGN.md section 8)
+RECOMPUTE_MAX=15  # seconds of CALL coverage_recompute() on the national data set
 DOUBLE_SCANS=8       # devices scanning one fresh ticket at once in check_scan
 ORGANIZER=$VAR/tmp/bench-organizer.txt  # "SID CSRF" of the organiser
 TICKETS=$VAR/tmp/bench-tickets.txt      # "SEMINAR SESSION REGISTRATION CODE PERSON" per ticket, for the scripts
@@ -62,14 +83,17 @@ die() {
 say() { echo "bench: $*" >&2; }
 
 for v in DURATION WARMUP WORKERS CONNECTIONS THREADS PEOPLE RUSH_ATTEMPTS RUSH_PLACES RUSH_CONNECTIONS \
-    SCAN_SEMINARS SCAN_TICKETS SCAN_RATE SCAN_RATE_CONNECTIONS; do
+    SCAN_SEMINARS SCAN_TICKETS SCAN_RATE SCAN_RATE_CONNECTIONS CERTS COVERAGE_RATE COVERAGE_CONNECTIONS; do
     [[ ${!v} =~ ^[1-9][0-9]*$ ]] || die "$v must be a positive number, got '${!v}'"
 done
 command -v wrk >/dev/null || die "wrk not found (run scripts/deps.sh)"
 command -v curl >/dev/null || die "curl not found"
 command -v python3 >/dev/null || die "python3 not found"
+command -v b2sum >/dev/null || die "b2sum not found (coreutils)"
+[[ $NATIONAL == 0 || $NATIONAL == 1 || $NATIONAL == only ]] || die "BENCH_NATIONAL must be 0, 1 or only, got '$NATIONAL'"
 ((RUSH_ATTEMPTS <= PEOPLE)) || die "BENCH_RUSH_ATTEMPTS ($RUSH_ATTEMPTS) needs as many people (BENCH_PEOPLE is $PEOPLE)"
 ((RUSH_PLACES <= RUSH_ATTEMPTS)) || die "BENCH_RUSH_PLACES must not exceed BENCH_RUSH_ATTEMPTS"
+((CERTS <= PEOPLE)) || die "BENCH_CERTS ($CERTS) needs as many people (BENCH_PEOPLE is $PEOPLE)"
 ((SCAN_TICKETS <= PEOPLE * SCAN_SEMINARS)) || SCAN_TICKETS=$((PEOPLE * SCAN_SEMINARS)) # one per person and seminar
 ((SCAN_TICKETS > 4 + DOUBLE_SCANS)) || die "BENCH_SCAN_TICKETS ($SCAN_TICKETS) is too small"
 for p in "${BASELINES[@]}"; do
@@ -152,6 +176,7 @@ cleanup() {
     trap - EXIT INT TERM
     stop_baselines
     stack_stop || rc=1
+    national_stop || rc=1
     exit "$rc"
 }
 
@@ -282,6 +307,8 @@ to_ms() {
 # Variables set for one call (SC_WARMUP=0 scenario ...):
 #   SC_WARMUP, SC_DURATION  seconds of warm-up (0: none) and of the measured run; default
 #                           $WARMUP and $DURATION
+#   SC_P95                  the maximum 95th-percentile latency in ms, read from the script's
+#                           "bench-lua: ... p95_ms=X" line (wrk's own table has no 95th)
 #   SC_CHECK                one of the check_* functions, run after the measured run as
 #                           SC_CHECK NAME WRK_OUTPUT_FILE;
 #                           it adds lines to CHECKS (printed below the table) and the reasons of a
@@ -290,7 +317,7 @@ to_ms() {
 # environment, for the scripts. A script's "bench-lua: ... bad=N" line replaces wrk's count of
 # non-2xx/3xx responses (the script judges every answer).
 scenario() {
-    local name=$1 url=$2 base=$3 target=$4 p99max=- minrps=- extra=() out code
+    local name=$1 url=$2 base=$3 target=$4 p99max=- minrps=- extra=() out code p95max=${SC_P95:--} p95=-
     shift 4
     if (($#)) && [[ $1 != -- ]]; then p99max=$1; shift; fi
     if (($#)) && [[ $1 != -- ]]; then minrps=$1; shift; fi
@@ -365,6 +392,13 @@ scenario() {
         why+=("p99 $p99 ms > $p99max ms")
     fi
     if [[ $minrps != - ]] && ((rps < minrps)); then why+=("$rps req/s < $minrps req/s"); fi
+    if [[ $p95max != - ]]; then
+        p95=$(awk '$1 == "bench-lua:" { for (i = 2; i <= NF; i++) if ($i ~ /^p95_ms=/) print substr($i, 8) }' <<<"$out")
+        p95=${p95:-nan}
+        if awk -v p="$p95" -v m="$p95max" 'BEGIN { exit !(p == "nan" || p > m) }'; then
+            why+=("p95 $p95 ms > $p95max ms")
+        fi
+    fi
     if [[ -n ${SC_CHECK:-} ]]; then
         CHECK_WHY=()
         case $SC_CHECK in
@@ -373,6 +407,7 @@ scenario() {
         check_rush) check_rush "$name" "$log.txt" ;;
         check_scan) check_scan "$name" "$log.txt" ;;
         check_qr) check_qr "$name" "$log.txt" ;;
+        check_coverage) check_coverage "$name" "$log.txt" ;;
         *) die "scenario $name: unknown SC_CHECK '$SC_CHECK'" ;;
         esac
         ((${#CHECK_WHY[@]} == 0)) || why+=("${CHECK_WHY[@]}")
@@ -384,7 +419,7 @@ scenario() {
         local note
         note=$(printf '%s; ' "${why[@]}")
         NOTES+=("$name: ${note%; }")
-    elif [[ $base == - && $p99max == - && $minrps == - ]]; then
+    elif [[ $base == - && $p99max == - && $minrps == - && $p95max == - ]]; then
         verdict=ok # a baseline
     else
         verdict=PASS
@@ -395,9 +430,12 @@ scenario() {
     [[ $base == - ]] || tdesc=">= $target x $base"
     [[ $p99max == - ]] || tdesc+="${tdesc:+, }p99 <= $p99max ms"
     [[ $minrps == - ]] || tdesc+="${tdesc:+, }>= $minrps/s"
+    [[ $p95max == - ]] || tdesc+="${tdesc:+, }p95 <= $p95max ms"
     tdesc=${tdesc:--}
     ROWS+=("$name"$'\t'"$url"$'\t'"$rps"$'\t'"$p50"$'\t'"$p99"$'\t'"$((non2xx + sockerr))"$'\t'"$base"$'\t'"$ratio"$'\t'"$tdesc"$'\t'"$verdict")
-    say "$name: $rps req/s, p50 $p50 ms, p99 $p99 ms, $((non2xx + sockerr)) errors -> $verdict"
+    local p95say=""
+    [[ $p95max == - ]] || p95say=" p95 $p95 ms,"
+    say "$name: $rps req/s, p50 $p50 ms,$p95say p99 $p99 ms, $((non2xx + sockerr)) errors -> $verdict"
 }
 
 # ---------------------------------------------------------------------------- checks after scenarios
@@ -586,6 +624,264 @@ check_qr() {
     [[ $code_other == 403 ]] || CHECK_WHY+=("another participant got $code_other, not 403")
 }
 
+# The certificate batch: CERTS people of the data set checked in at the door of one finished seminar of
+# the organiser's; the organiser issues their certificates (POST, as the page's form does) and the job is
+# polled as the page's script does, until it is done. Seconds from the POST to done, and PDFs per second.
+cert_batch() {
+    local name="certificates, $CERTS batch" sem job code st="" t0 t1 secs rate row n files total ndone size why=()
+    sem=$(sql_value "INSERT INTO seminar (title, description, format, status, organizer_id, region_id, venue, address,
+            cap_in_person, taken_in_person, hours, starts_at, ends_at, attendance_rule)
+        SELECT 'Практикум: официальные страницы учреждений в социальных сетях — контент-план, модерация, отчётность',
+               'Все участники отмечены на входе: их сертификаты выпускаются одной партией.', 'in_person', 'finished',
+               id, 48, 'Центр управления регионом', 'пл. Ленина, 1', $CERTS, $CERTS, 8.0,
+               CURDATE() - INTERVAL 2 DAY + INTERVAL 10 HOUR, CURDATE() - INTERVAL 1 DAY + INTERVAL 18 HOUR, 'door'
+        FROM person WHERE email = 'bench-organizer@bench.invalid';
+        SET @s = LAST_INSERT_ID();
+        INSERT INTO seminar_sector (seminar_id, sector_id) VALUES (@s, 1);
+        INSERT INTO seminar_session (seminar_id, starts_at, ends_at) SELECT id, starts_at, ends_at FROM seminar WHERE id = @s;
+        SET @ss = LAST_INSERT_ID();
+        INSERT INTO registration (seminar_id, person_id, organization_id, mode, status, queued_at, source, ticket_code)
+        SELECT @s, p.id, p.organization_id, 'in_person', 'confirmed', NOW(6), 'self',
+               SUBSTR(REPLACE(REPLACE(TO_BASE64(RANDOM_BYTES(16)), '+', '-'), '/', '_'), 1, 22)
+        FROM seq_1_to_$CERTS s JOIN person p ON p.email = CONCAT('bench-', s.seq, '@bench.invalid');
+        INSERT INTO attendance (registration_id, session_id, mode, scan_id, at)
+        SELECT id, @ss, 'in_person', 0, NOW() FROM registration WHERE seminar_id = @s;
+        CALL coverage_touch_seminar(@s);
+        INSERT INTO seminar_certificate (seminar_id, template_id, issuer, signatory)
+        SELECT @s, MIN(id), 'ЦУР Липецкой области', 'Директор А. А. Петров' FROM certificate_template
+        WHERE builtin IS NOT NULL AND archived_at IS NULL;
+        SELECT @s") || die "$name: setting up the seminar failed"
+    say "$name: seminar $sem, POST /certificates/seminars/$sem/issue, polling the job"
+    t0=$EPOCHREALTIME
+    code=$(curl -sS -o "$VAR/tmp/bench-issue.txt" -w '%{http_code}' --max-time 10 -X POST -H "Cookie: sid=$ORG_SID" \
+        -H "X-CSRF-Token: $ORG_CSRF" "$BASE_URL/certificates/seminars/$sem/issue" 2>&1) || true
+    job=$(sql_value "SELECT MAX(id) FROM certificate_job WHERE seminar_id = $sem")
+    if [[ $code == 303 && $job =~ ^[0-9]+$ ]]; then
+        while ((${EPOCHREALTIME%.*} - ${t0%.*} < CERT_MAX_SECONDS)); do
+            st=$(curl -sS --max-time 5 -H 'Accept: application/json' -H "Cookie: sid=$ORG_SID" \
+                "$BASE_URL/certificates/jobs/$job" 2>/dev/null | grep -o '"status": *"[a-z]*"' | head -n 1 |
+                sed 's/.*"\([a-z]*\)"$/\1/') || true
+            [[ $st == 'done' || $st == 'failed' ]] && break
+            sleep 0.05
+        done
+    else
+        why+=("POST issue answered $code: $(head -c 200 "$VAR/tmp/bench-issue.txt" | tr '\n' ' ')")
+    fi
+    t1=$EPOCHREALTIME
+    secs=$(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.2f", b - a }')
+    rate=$(awk -v n="$CERTS" -v s="$secs" 'BEGIN { printf "%.0f", (s > 0 ? n / s : 0) }')
+    row=$(sql_value "SELECT COUNT(*), COUNT(f.certificate_id), COALESCE(ROUND(AVG(LENGTH(f.pdf)) / 1024), 0),
+            (SELECT CONCAT(total, ' ', done) FROM certificate_job WHERE seminar_id = $sem ORDER BY id DESC LIMIT 1)
+        FROM certificate c LEFT JOIN certificate_file f ON f.certificate_id = c.id WHERE c.seminar_id = $sem")
+    read -r n files size total ndone <<<"$row"
+    CHECKS+=("$name: job ${job:-?} $st in $secs s ($rate PDFs/s); $n certificates, $files PDFs (${size} KB on average), job total ${total:-?} done ${ndone:-?} (want $CERTS each)")
+    [[ $st == 'done' ]] || why+=("the job is '${st:-unknown}', not done, after $secs s")
+    ((n == CERTS && files == CERTS)) || why+=("$n certificates and $files PDFs, not $CERTS")
+    [[ ${total:-} == "$CERTS" && ${ndone:-} == "$CERTS" ]] || why+=("job total ${total:-?} done ${ndone:-?}, not $CERTS")
+    awk -v s="$secs" -v m="$CERT_BATCH_SECONDS" 'BEGIN { exit !(s > m) }' && why+=("$secs s > $CERT_BATCH_SECONDS s")
+    ((rate >= CERT_MIN_RATE)) || why+=("$rate PDFs/s < $CERT_MIN_RATE PDFs/s")
+    local verdict=PASS
+    if ((${#why[@]})); then
+        verdict=FAIL
+        FAILED=1
+        local note
+        note=$(printf '%s; ' "${why[@]}")
+        NOTES+=("$name: ${note%; }")
+    fi
+    # The PDFs/s stand in the req/s column; the batch's seconds are in the check line.
+    ROWS+=("$name"$'\t'"/certificates/seminars/$sem/issue"$'\t'"$rate"$'\t'-$'\t'-$'\t'$((${#why[@]} > 0))$'\t'-$'\t'-$'\t'"<= $CERT_BATCH_SECONDS s, >= $CERT_MIN_RATE PDFs/s"$'\t'"$verdict")
+    say "$name: $secs s, $rate PDFs/s -> $verdict"
+}
+
+# ---------------------------------------------------------------------------- coverage on the national data set
+
+NPORT=""
+NSID=""     # the administrator's session on the national stack
+NATIONAL_REGIONS_ASKED="" # the regions of the region report's requests, for the check line
+
+nstack() { VAR=$NVAR PORT=$NPORT WORKERS=$WORKERS DEMO=0 EXTRA_CONF=$NVAR/bench-extra.conf "$ROOT/scripts/stack.sh" "$@"; }
+nsql() { nstack psql -N -B "$@"; }
+# shellcheck disable=SC2317 # invoked by cleanup
+national_stop() { VAR=$NVAR "$ROOT/scripts/stack.sh" stop >&2; }
+
+# What the loaded data set depends on: when it changes, the national database is made again.
+national_fingerprint() {
+    {
+        cat "$ROOT"/sql/migrations/*.sql "$ROOT"/sql/seed/0*.sql "$ROOT"/tests/load/national.{sh,sql}
+        env | grep '^NATIONAL_' | sort || true
+    } | sha256sum | cut -d' ' -f1
+}
+
+# Starts the national stack on a free port with the data set loaded (tests/load/national.sh does nothing
+# when its marker says it is there) and an administrator's session in NSID.
+national_start() {
+    local fp hash
+    mkdir -p "$NVAR"
+    echo "log_level = warn" >"$NVAR/bench-extra.conf"
+    NPORT=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+    fp=$(national_fingerprint)
+    if [[ ! -r $NVAR/national.fingerprint || $(<"$NVAR/national.fingerprint") != "$fp" ]]; then
+        say "national data set: first run, or the schema, the seeds or the generator changed: made anew in $NVAR"
+        national_stop
+        rm -rf "$NVAR/db" "$NVAR/national.fingerprint"
+    fi
+    nstack start >&2
+    VAR=$NVAR "$ROOT/tests/load/national.sh" || die "loading the national data set failed"
+    echo "$fp" >"$NVAR/national.fingerprint"
+    NSID=$(head -c 32 /dev/urandom | base64 | tr '+/' '-_' | tr -d '=\n') # 43 characters, like auth_login makes
+    hash=$(printf '%s' "$NSID" | b2sum -l 256 | cut -d' ' -f1)
+    nsql -e "INSERT INTO person (email, password_hash, full_name, full_name_dat, position, consent_at, consent_version)
+        VALUES ('bench-admin@bench.invalid', '!', 'Администратор Нагрузочного Теста', 'Администратору Нагрузочного Теста',
+                'Администратор', NOW(), '2026-01')
+        ON DUPLICATE KEY UPDATE email = email;
+        SET @a = (SELECT id FROM person WHERE email = 'bench-admin@bench.invalid');
+        INSERT IGNORE INTO role_grant (person_id, role) VALUES (@a, 'admin');
+        DELETE FROM web_session WHERE person_id = @a;
+        INSERT INTO web_session (id_hash, person_id, expires_at, ip) VALUES (X'$hash', @a, NOW() + INTERVAL 1 DAY, '127.0.0.1')" ||
+        die "creating the administrator's session failed"
+}
+
+# The request lists of coverage.lua: eight regions (the seed's three and five others) or the country, in
+# periods from all time to one month (none: the current year), some with a sector filter, JSON and HTML.
+national_urls() {
+    local periods=("" all 2026 2025 2024 2026-Q3 2025-Q1 2026-10 2024-06) r p f q i=0 regions
+    regions=$(nsql -e "SELECT id FROM region ORDER BY id IN (48, 23, 39) DESC, CRC32(id), id LIMIT 8") ||
+        die "listing the regions failed"
+    NATIONAL_REGIONS_ASKED=${regions//$'\n'/, }
+    for r in $regions; do
+        for p in "${periods[@]}"; do
+            i=$((i + 1))
+            echo "$( ((i % 2)) && echo json || echo html) /reports/coverage?region=$r${p:+&period=$p}$( ((i % 3)) || echo "&sector=$((i % 6 + 1))")"
+        done
+    done >"$NVAR/tmp/coverage-region.txt"
+    i=0
+    for p in "${periods[@]}"; do
+        for f in json html; do
+            i=$((i + 1))
+            q=${p:+period=$p}$( ((i % 3)) || echo "${p:+&}sector=$((i % 6 + 1))")
+            echo "$f /reports/coverage${q:+?}$q"
+        done
+    done >"$NVAR/tmp/coverage-country.txt"
+}
+
+check_coverage() {
+    local name=$1 log=$2 what="the country"
+    [[ $BENCH_URLS == *region* ]] && what="regions $NATIONAL_REGIONS_ASKED"
+    CHECKS+=("$name: $(lua_value sent "$log") requests sent, $(lua_value answers "$log") answered, $(wc -l <"$BENCH_URLS") URLs ($what; all time to one month; JSON and HTML) at ~$COVERAGE_RATE/s: p50 $(lua_value p50_ms "$log") ms, p95 $(lua_value p95_ms "$log") ms, p99 $(lua_value p99_ms "$log") ms")
+}
+
+# CPU seconds (user and system, in clock ticks) the national stack's MariaDB server has used so far: on
+# a shared machine the wall time of a statement includes the waits for a CPU, its server CPU time not.
+server_ticks() {
+    local pid stat
+    pid=$(<"$NVAR/run/mysqld.pid")
+    { read -r stat <"/proc/$pid/stat"; } 2>/dev/null || { echo 0; return 0; }
+    stat=${stat##*) }
+    awk '{ print $12 + $13 }' <<<"$stat"
+}
+
+# A row of a statement timed through the mariadb client: sql_row NAME SQL MAX_SECONDS EXPECT, MAX_SECONDS
+# "-" for no bound, EXPECT "any" (the result is not checked) or "none" (every row returned is a
+# difference). Its milliseconds stand in the p50 column (one run); the time, the server's CPU time and
+# the rows are in the check line.
+sql_row() {
+    local name=$1 sql=$2 max=$3 expect=$4 t0 secs out err=$NVAR/tmp/bench-sql-error.txt rows=- why=() verdict=PASS
+    local tdesc="" seen="" c0 cpu
+    [[ $max == - ]] || tdesc="<= $max s"
+    if [[ $expect == none ]]; then tdesc+="${tdesc:+, }no rows"; fi
+    c0=$(server_ticks)
+    t0=$EPOCHREALTIME
+    if out=$(nsql -e "$sql" 2>"$err"); then
+        rows=$(grep -c . <<<"$out" || true)
+        if [[ $expect == none ]]; then
+            seen=", $rows rows (want none)"
+            ((rows == 0)) || why+=("$rows rows, the first: $(head -n 3 <<<"$out" | tr '\t\n' ' ;' | head -c 300)")
+        fi
+    else
+        why+=("$sql failed: $(head -c 300 "$err" | tr '\n' ' ')")
+    fi
+    secs=$(awk -v a="$t0" -v b="$EPOCHREALTIME" 'BEGIN { printf "%.1f", b - a }')
+    cpu=$(awk -v a="$c0" -v b="$(server_ticks)" -v hz="$(getconf CLK_TCK)" 'BEGIN { printf "%.1f", (b - a) / hz }')
+    if [[ $max != - ]] && awk -v s="$secs" -v m="$max" 'BEGIN { exit !(s > m) }'; then
+        why+=("$secs s > $max s")
+    fi
+    CHECKS+=("$name: $sql took $secs s (MariaDB used $cpu s of CPU)$seen")
+    result_row "$name" "$sql" "$(awk -v s="$secs" 'BEGIN { printf "%.0f", s * 1000 }')" "$tdesc" "${why[@]}"
+    say "$name: $secs s -> ${ROWS[-1]##*$'\t'}"
+}
+
+# A row that is not a wrk run: result_row NAME WHAT P50_MS TARGET [WHY...]; each WHY is a failure.
+result_row() {
+    local name=$1 what=$2 p50=$3 tdesc=$4 verdict=PASS note
+    shift 4
+    if (($#)); then
+        verdict=FAIL
+        FAILED=1
+        note=$(printf '%s; ' "$@")
+        NOTES+=("$name: ${note%; }")
+    fi
+    ROWS+=("$name"$'\t'"$what"$'\t'-$'\t'"$p50"$'\t'-$'\t'$(($# > 0))$'\t'-$'\t'-$'\t'"$tdesc"$'\t'"$verdict")
+}
+
+# The totals of the country's and a region's reports (JSON) over all time and a shorter period against
+# the same numbers counted from coverage_fact (which coverage_check has just compared with the raw data),
+# the register and the seminars: the reports show what a full recompute gives.
+report_totals() {
+    local name="report totals = facts" scope region period from to got want why=() n=0 q
+    for scope in "0 all 1000-01-01 9999-12-31" "0 2025 2025-01-01 2026-01-01" "48 all 1000-01-01 9999-12-31" \
+        "48 2026-Q2 2026-04-01 2026-07-01"; do
+        read -r region period from to <<<"$scope"
+        q="period=$period"
+        ((region == 0)) || q="region=$region&$q"
+        got=$(curl -sS --max-time 30 -H 'Accept: application/json' -H "Cookie: sid=$NSID" "$BASE_URL/reports/coverage?$q" |
+            python3 -c 'import json, sys
+t = json.load(sys.stdin)["totals"]["total"]
+print(*(t[k] for k in ("orgs", "covered", "people", "people_door", "people_online", "seminars")))' 2>&1) ||
+            got="no totals in the answer ($(tail -n 1 <<<"$got"))"
+        want=$(nsql -e "SELECT (SELECT COUNT(*) FROM organization o JOIN district d ON d.id = o.district_id
+                    WHERE o.active AND o.status = 'register' AND $region IN (0, d.region_id)),
+                COUNT(DISTINCT f.organization_id, f.sector_id, f.district_id),
+                COUNT(DISTINCT f.person_id, f.district_id, f.sector_id),
+                COUNT(DISTINCT IF(f.door, f.person_id, NULL), f.district_id, f.sector_id),
+                COUNT(DISTINCT IF(f.online, f.person_id, NULL), f.district_id, f.sector_id),
+                (SELECT COUNT(DISTINCT s.id) FROM seminar s JOIN seminar_sector x ON x.seminar_id = s.id
+                   JOIN district d ON d.id = s.district_id
+                  WHERE s.status IN ('published', 'finished') AND s.starts_at >= '$from' AND s.starts_at < '$to'
+                    AND $region IN (0, d.region_id))
+            FROM coverage_fact f JOIN district d ON d.id = f.district_id
+            WHERE f.held_on >= '$from' AND f.held_on < '$to' AND $region IN (0, d.region_id)" | tr '\t' ' ') ||
+            want="(counting failed)"
+        n=$((n + 1))
+        [[ $got == "$want" ]] || why+=("/reports/coverage?$q says $got, the facts $want")
+    done
+    CHECKS+=("$name: organisations, covered, people, in person, online, seminars of $n reports (the country and region 48, all time and a year or quarter) against coverage_fact: $((n - ${#why[@]})) of $n equal")
+    result_row "$name" "/reports/coverage" - "equal" "${why[@]}"
+    say "$name: $((n - ${#why[@]})) of $n equal -> ${ROWS[-1]##*$'\t'}"
+}
+
+# A coverage report at COVERAGE_RATE requests per second (the latency at a fixed offered rate, its p95):
+# coverage_scenario NAME URL_LIST. MIN_RPS checks that the rate was offered.
+coverage_scenario() {
+    BENCH_URLS=$2 BENCH_SID=$NSID BENCH_THREADS=$THREADS BENCH_RATE=$COVERAGE_RATE SC_P95=$COVERAGE_P95 \
+        SC_CHECK=check_coverage scenario "$1" "$(awk 'NR == 1 { print $2 }' "$2")" - - - "$((COVERAGE_RATE * 9 / 10))" \
+        -- -c"$COVERAGE_CONNECTIONS" -s "$ROOT/tests/load/coverage.lua"
+}
+
+# The coverage reports for a region and for the country, then the full recompute, the consistency check
+# (the summary tables against a recompute from the raw data) and the reports' totals against the facts.
+national_section() {
+    national_start
+    national_urls
+    local base_url=$BASE_URL
+    BASE_URL=http://127.0.0.1:$NPORT
+    coverage_scenario "coverage report, region" "$NVAR/tmp/coverage-region.txt"
+    coverage_scenario "coverage report, country" "$NVAR/tmp/coverage-country.txt"
+    sql_row "coverage recompute" "CALL coverage_recompute()" "$RECOMPUTE_MAX" any
+    sql_row "consistency" "CALL coverage_check()" - none
+    report_totals
+    BASE_URL=$base_url
+}
+
 print_table() {
     local header=$'scenario\turl\treq/s\tp50 ms\tp99 ms\terrors\tbaseline\tratio\ttarget\tverdict' row
     {
@@ -630,6 +926,12 @@ trap 'exit 143' TERM
 # Leftovers of an interrupted run.
 stop_baselines
 stack_stop
+national_stop
+if [[ $NATIONAL == only ]]; then
+    national_section
+    print_table
+    exit "$FAILED"
+fi
 # An empty database on every run (mariadb-install-db takes about a second): the data set and the
 # rush's counts start from zero, and no purge of an earlier run's rows competes with the scenarios.
 rm -rf "$VAR/db"
@@ -674,6 +976,14 @@ BENCH_RATE=$SCAN_RATE SC_CHECK=check_scan scenario "scan API @~$SCAN_RATE/s" "/c
 # The QR image of a ticket, for its owner.
 SC_CHECK=check_qr scenario "ticket QR" "/tickets/$(awk 'NR == 1 { print $3 }' "$TICKETS").png" H0 0.50 \
     -- -s "$ROOT/tests/load/ticket.lua"
+# Certificates: one batch issued in the background by the certs program's runners.
+cert_batch
+# The coverage scenarios have a stack of their own: this one is done.
+if [[ $NATIONAL == 1 ]]; then
+    stop_baselines
+    stack_stop
+    national_section
+fi
 
 print_table
 exit "$FAILED"

@@ -1,0 +1,358 @@
+#!/usr/bin/env bats
+# Coverage upkeep end to end: the summary tables follow door scans, undos, online codes, cancellations and the
+# organiser's changes in the same transaction (the C hooks and the procedures of sql/migrations/005-coverage.sql).
+# (1) A small data set of its own region equals a table checked by hand, kept current and recomputed alike.
+# (2) After hundreds of parallel sign-ups, scans, codes, undos, cancellations, mode switches and rule changes
+# scripts/coverage.sh check finds no difference; a damaged row is found, and a recompute repairs it.
+#
+# The people are made in the database with signed-in sessions (web_sessions in helpers.bash); everything they and
+# the organiser do goes through the HTTP APIs as a browser or a door device sends it.
+
+load helpers
+
+setup_file() {
+	local run="cov-$$-${EPOCHREALTIME/[.,]/}" dir=$BATS_FILE_TMPDIR h
+	h=$(grep -o "'\$argon2id\$[^']*'" "${STACK%/scripts/stack.sh}/sql/seed/920-demo-accounts.sql" | head -1)
+	[[ -n $h ]] || return 1
+	echo "$run" >"$dir/run"
+	# A region of its own with districts А and Б. In А: schools А1 and А2, the house of culture А3 and the school
+	# А4, gone from the register; in Б: the school Б1. p1 and p2 work at А1, p3 and p6 at А2, p4 at А3, p5 and p7
+	# at Б1; "org" organises seminars in the region.
+	sql "SET @r = (SELECT MIN(seq) FROM seq_100_to_9999 WHERE seq NOT IN (SELECT id FROM region));
+	     INSERT INTO region (id, name) VALUES (@r, 'Регион $run');
+	     INSERT INTO district (region_id, name) VALUES (@r, 'Район А'), (@r, 'Район Б');
+	     SET @a = (SELECT id FROM district WHERE region_id = @r AND name = 'Район А'),
+	         @b = (SELECT id FROM district WHERE region_id = @r AND name = 'Район Б');
+	     INSERT INTO organization (district_id, sector_id, name, short_name, active) VALUES
+	       (@a, 1, 'МБОУ А1 $run', 'А1', TRUE), (@a, 1, 'МБОУ А2 $run', 'А2', TRUE),
+	       (@a, 3, 'МБУК А3 $run', 'А3', TRUE), (@a, 1, 'МБОУ А4 $run', 'А4', FALSE),
+	       (@b, 1, 'МБОУ Б1 $run', 'Б1', TRUE);
+	     CALL register_recount(@a);
+	     CALL register_recount(@b);
+	     INSERT INTO person (email, password_hash, full_name, full_name_dat, position, organization_id, consent_at,
+	                         consent_version)
+	     SELECT CONCAT('$run-', x.n, '@example.test'), $h, CONCAT('Охватова ', x.n), CONCAT('Охватовой ', x.n),
+	            'Администратор госпаблика', o.id, NOW(), '2026-01'
+	     FROM (SELECT 'p1' n, 'А1' o UNION ALL SELECT 'p2', 'А1' UNION ALL SELECT 'p3', 'А2'
+	           UNION ALL SELECT 'p4', 'А3' UNION ALL SELECT 'p5', 'Б1' UNION ALL SELECT 'p6', 'А2'
+	           UNION ALL SELECT 'p7', 'Б1') x
+	     JOIN organization o ON o.short_name = x.o AND o.district_id IN (@a, @b);
+	     INSERT INTO person (email, password_hash, full_name, full_name_dat, position, consent_at, consent_version)
+	     VALUES ('$run-org@example.test', $h, 'Организаторова Нина', 'Организаторовой Нине', 'Организатор', NOW(),
+	             '2026-01');
+	     INSERT INTO role_grant (person_id, role, region_id)
+	     SELECT id, 'organizer', @r FROM person WHERE email = '$run-org@example.test';
+	     SELECT @r, @a, @b" >"$dir/region"
+	sql "SELECT SUBSTRING_INDEX(SUBSTRING_INDEX(email, '@', 1), '-', -1), id FROM person
+	     WHERE email LIKE '$run-%' ORDER BY id" | web_sessions "$dir/people"
+	[[ $(wc -l <"$dir/people") == 8 ]]
+}
+
+# The seminars of this file leave the catalogue through the organiser's API (so their coverage follows).
+teardown_file() {
+	local id
+	[[ -r $BATS_FILE_TMPDIR/region ]] || return 0
+	setup
+	BATS_TEST_TMPDIR=$BATS_FILE_TMPDIR # where req keeps the last answer
+	for id in $(sql "SELECT id FROM seminar WHERE region_id = $R AND status = 'published'"); do
+		call org POST "/manage/seminars/$id/status" --data-urlencode status=finished
+	done
+}
+
+setup() {
+	declare -gA PID_OF SID_OF CSRF_OF
+	local name pid sid tok
+	while IFS=$'\t' read -r name pid sid tok; do
+		PID_OF[$name]=$pid SID_OF[$name]=$sid CSRF_OF[$name]=$tok
+	done < <(cat "$BATS_FILE_TMPDIR"/people "$BATS_FILE_TMPDIR"/crowd 2>/dev/null)
+	read -r R DA DB <"$BATS_FILE_TMPDIR/region"
+	RUN=$(cat "$BATS_FILE_TMPDIR/run")
+	COVERAGE=${STACK%/stack.sh}/coverage.sh
+}
+
+# call WHO METHOD PATH [curl args...]: a request of WHO's signed-in session with their CSRF token, JSON accepted.
+call() {
+	local who=$1
+	req - "$2" "$3" -H 'Accept: application/json' -H "Cookie: sid=${SID_OF[$who]}" -H "X-CSRF-Token: ${CSRF_OF[$who]}" \
+		"${@:4}"
+}
+
+# cov_seminar [COLUMN=SQL ...]: a published seminar of the organiser in district А (see seminar_sql), 20 places.
+cov_seminar() {
+	seminar_sql "title=$(sql_str "Охват $RUN $RANDOM")" "region_id=$R" "district_id=$DA" "organizer_id=${PID_OF[org]}" \
+		cap_in_person=20 "$@"
+	SESSION_ID=$(sql "SELECT MIN(id) FROM seminar_session WHERE seminar_id = $SEMINAR_ID")
+}
+
+# sign_up WHO SEMINAR MODE: a confirmed registration through the sign-up API; sets REG_ID.
+sign_up() {
+	call "$1" POST "/seminars/$2/register" --data-urlencode "mode=$3" --data-urlencode "idem=$(idem_key)"
+	[[ $code == 200 ]] || fail "sign-up of $1 to $2: HTTP $code $output"
+	REG_ID=$(jq -r '.registration.id' <<<"$output")
+	[[ $(jq -r '.registration.status' <<<"$output") == confirmed ]] || fail "sign-up of $1 to $2: $output"
+}
+
+# door SEMINAR SESSION REG: the organiser scans the registration's ticket at the door; sets SCAN_ID.
+door() {
+	call org POST "/checkin/$1/scan" --data-urlencode "code=$(ticket_code "$3")" --data-urlencode "session_id=$2"
+	[[ $code == 200 && $(jq -r .result <<<"$output") == ok ]] || fail "scan of registration $3: HTTP $code $output"
+	SCAN_ID=$(jq -r .scan_id <<<"$output")
+}
+
+# online WHO SESSION: the participant types the session's code from the broadcast.
+online() {
+	call "$1" POST /checkin/code --data-urlencode "c=$(session_code "$2")"
+	[[ $code == 200 ]] || fail "online code of $1 for session $2: HTTP $code $output"
+}
+
+# counted REG: 1 when the registration counts (has a fact), else 0.
+counted() { sql "SELECT COUNT(*) FROM coverage_fact WHERE registration_id = $1"; }
+
+# cells: the coverage cells of the region, "period district sector orgs people in_person online" a line.
+cells() {
+	sql "SELECT c.period, IF(c.district_id = $DA, 'А', 'Б'), c.sector_id, c.orgs_covered, c.people, c.people_door,
+	            c.people_online
+	     FROM coverage_cell c JOIN district d ON d.id = c.district_id WHERE d.region_id = $R
+	     ORDER BY c.period, 2, c.sector_id" | tr '\t' ' '
+}
+
+@test "coverage of a hand-checked data set: absent, online-only, door, one organisation twice, a year boundary" {
+	local s1 s2 s3 ses1 ses3a ses3b r p1 p2 p5 p6 expected
+	# S1, 31 December 2025, the door counts: p1 and p2 (one school) come, p3 is absent, p4 (house of culture, not
+	# of the seminar's sector) comes, p6 comes but the check-in is undone.
+	cov_seminar "starts_at='2025-12-31 10:00:00'" "ends_at='2025-12-31 13:00:00'" "attendance_rule='door'"
+	s1=$SEMINAR_ID ses1=$SESSION_ID
+	sign_up p1 "$s1" in_person && p1=$REG_ID
+	sign_up p2 "$s1" in_person && p2=$REG_ID
+	sign_up p3 "$s1" in_person && r=$REG_ID
+	door "$s1" "$ses1" "$p1"
+	door "$s1" "$ses1" "$p2"
+	sign_up p4 "$s1" in_person && door "$s1" "$ses1" "$REG_ID"
+	[[ $(counted "$REG_ID") == 0 ]] || fail "an organisation of another sector counted"
+	sign_up p6 "$s1" in_person && p6=$REG_ID && door "$s1" "$ses1" "$p6"
+	[[ $(counted "$p6") == 1 ]] || fail "the door scan of p6 did not count"
+	call org POST "/checkin/$s1/undo" --data-urlencode "scan_id=$SCAN_ID"
+	[[ $code == 200 && $(jq -r .result <<<"$output") == undone ]] || fail "undo: HTTP $code $output"
+	[[ $(counted "$p6") == 0 && $(counted "$r") == 0 ]] || fail "an undone check-in or an absent person counted"
+
+	# S2, 1 January 2026, door or online: p3 and p1 come; p5 comes, then cancels.
+	cov_seminar "starts_at='2026-01-01 10:00:00'" "ends_at='2026-01-01 13:00:00'" "attendance_rule='either'"
+	s2=$SEMINAR_ID
+	sign_up p3 "$s2" in_person && door "$s2" "$SESSION_ID" "$REG_ID"
+	sign_up p1 "$s2" in_person && door "$s2" "$SESSION_ID" "$REG_ID"
+	sign_up p5 "$s2" in_person && p5=$REG_ID && door "$s2" "$SESSION_ID" "$p5"
+	[[ $(counted "$p5") == 1 ]] || fail "the door scan of p5 did not count"
+	call p5 POST "/registrations/$p5/cancel"
+	[[ $code == 200 || $code == 303 ]] || fail "cancel: HTTP $code $output"
+	[[ $(counted "$p5") == 0 ]] || fail "a cancelled registration still counts"
+
+	# S3, online only, codes in 60 % of the sessions: two sessions now; p5 (Б1) types both codes, p7 (Б1) one,
+	# p2 none. Then the organiser adds a session on 10 June 2025: three sessions (p5 2/3 = 67 %, p7 33 %), and
+	# the seminar is dated by its first session.
+	cov_seminar "format='online'" "cap_in_person=0" "starts_at=NOW() - INTERVAL 1 HOUR" \
+		"ends_at=NOW() + INTERVAL 2 HOUR" "attendance_rule='online'" online_min_percent=60
+	s3=$SEMINAR_ID ses3a=$SESSION_ID
+	ses3b=$(sql "INSERT INTO seminar_session (seminar_id, starts_at, ends_at)
+	             VALUES ($s3, NOW() - INTERVAL 30 MINUTE, NOW() + INTERVAL 3 HOUR); SELECT LAST_INSERT_ID()")
+	sql "UPDATE seminar SET ends_at = NOW() + INTERVAL 3 HOUR WHERE id = $s3"
+	sign_up p5 "$s3" online && r=$REG_ID
+	sign_up p7 "$s3" online && p7=$REG_ID
+	sign_up p2 "$s3" online
+	window_fresh
+	online p5 "$ses3a"
+	online p5 "$ses3b"
+	online p7 "$ses3a"
+	[[ $(counted "$r") == 1 && $(counted "$p7") == 0 ]] || fail "online codes: p5 $(counted "$r"), p7 $(counted "$p7")"
+	call org POST "/manage/seminars/$s3/sessions" --data-urlencode date=2025-06-10 --data-urlencode start=10:00 \
+		--data-urlencode end=13:00
+	[[ $code == 303 ]] || fail "session add: HTTP $code $output"
+	[[ $(sql "SELECT held_on FROM coverage_fact WHERE registration_id = $r") == 2025-06-10 ]] ||
+		fail "the online fact did not move to the seminar's new first day"
+
+	# By hand: А counts А1 (p1, p2 on 31.12; p1 on 1.01) and А2 (p3 on 1.01); Б counts Б1 (p5 online, 10.06.2025).
+	expected="2025 А 1 1 2 2 0
+2025 Б 1 1 1 0 1
+2025-06 Б 1 1 1 0 1
+2025-12 А 1 1 2 2 0
+2025-Q2 Б 1 1 1 0 1
+2025-Q4 А 1 1 2 2 0
+2026 А 1 2 2 2 0
+2026-01 А 1 2 2 2 0
+2026-Q1 А 1 2 2 2 0
+all А 1 2 3 3 0
+all Б 1 1 1 0 1"
+	run cells
+	assert_output "$expected"
+	# The register: А has two schools (А4 left it) and a house of culture, Б one school.
+	run sql "SELECT IF(district_id = $DA, 'А', 'Б'), sector_id, orgs FROM register_cell
+	         WHERE district_id IN ($DA, $DB) ORDER BY 1, 2"
+	assert_output "$(printf 'А\t1\t2\nА\t3\t1\nБ\t1\t1')"
+
+	# A recompute from the raw data gives the same table.
+	run "$COVERAGE" recompute
+	assert_success
+	run cells
+	assert_output "$expected"
+}
+
+@test "coverage stays consistent through parallel sign-ups, scans, codes, undos, cancellations and rule changes" {
+	local dir=$BATS_TEST_TMPDIR m1 m2 m3 m4 m sem ses who reg st mode line n facts i base=$BASE_URL
+	local -a ms
+	# Whatever other tests wrote behind the APIs' back is set right first.
+	run "$COVERAGE" recompute
+	assert_success
+
+	# 42 people over seven organisations: schools and houses of culture in А and Б, a school proposed at
+	# sign-up (not in the register) and one gone from it.
+	sql "INSERT INTO organization (district_id, sector_id, name, short_name, active, status) VALUES
+	       ($DA, 1, 'МБОУ Е1 $RUN', 'Е1', TRUE, 'register'), ($DA, 1, 'МБОУ Е2 $RUN', 'Е2', TRUE, 'register'),
+	       ($DA, 3, 'МБУК К1 $RUN', 'К1', TRUE, 'register'), ($DA, 1, 'МБОУ П1 $RUN', 'П1', TRUE, 'proposed'),
+	       ($DB, 1, 'МБОУ Е3 $RUN', 'Е3', TRUE, 'register'), ($DB, 3, 'МБУК К2 $RUN', 'К2', TRUE, 'register'),
+	       ($DB, 1, 'МБОУ Х1 $RUN', 'Х1', FALSE, 'register');
+	     CALL register_recount($DA);
+	     CALL register_recount($DB);
+	     INSERT INTO person (email, password_hash, full_name, full_name_dat, position, organization_id, consent_at,
+	                         consent_version)
+	     SELECT CONCAT('$RUN-q', s.seq, '@example.test'), p.password_hash, CONCAT('Толпина ', s.seq),
+	            CONCAT('Толпиной ', s.seq), 'Методист', o.id, NOW(), '2026-01'
+	     FROM seq_1_to_42 s
+	     JOIN person p ON p.email = '$RUN-p1@example.test'
+	     JOIN organization o ON o.district_id IN ($DA, $DB)
+	      AND o.short_name = ELT(1 + s.seq % 7, 'Е1', 'Е2', 'К1', 'П1', 'Е3', 'К2', 'Х1')"
+	sql "SELECT SUBSTRING_INDEX(SUBSTRING_INDEX(email, '@', 1), '-', -1), id FROM person
+	     WHERE email LIKE '$RUN-q%' ORDER BY id" | web_sessions "$BATS_FILE_TMPDIR/crowd"
+	setup
+	# Four seminars running now with two sessions each and few places (people wait, places free up):
+	# door / online 50 % / either / both, education or culture or both.
+	for line in "door 1" "online 3" "either 1" "both 1"; do
+		read -r st sem <<<"$line"
+		cov_seminar "starts_at=NOW() - INTERVAL 1 HOUR" "ends_at=NOW() + INTERVAL 3 HOUR" "attendance_rule='$st'" \
+			online_min_percent=50 cap_in_person=8 cap_online=6 "sector=$sem"
+		sql "INSERT INTO seminar_session (seminar_id, starts_at, ends_at)
+		     VALUES ($SEMINAR_ID, NOW() - INTERVAL 30 MINUTE, NOW() + INTERVAL 3 HOUR)"
+		ms+=("$SEMINAR_ID")
+	done
+	m1=${ms[0]} m2=${ms[1]} m3=${ms[2]} m4=${ms[3]}
+	sql "INSERT INTO seminar_sector (seminar_id, sector_id) VALUES ($m3, 3)"
+
+	# as_user WHO: the curl arguments of WHO's signed-in session, one request a line for xargs.
+	as_user() { printf "%s " -H "'Cookie: sid=${SID_OF[$1]}'" -H "'X-CSRF-Token: ${CSRF_OF[$1]}'" -H "'Accept: application/json'"; }
+	# parallel FILE: runs the requests of FILE eight at a time in random order; fails on a 5xx or no answer.
+	parallel() {
+		shuf "$1" | xargs -P 8 -L 1 curl -sS --max-time 30 -o /dev/null -w '%{http_code}\n' >"$1.codes" || true
+		[[ $(wc -l <"$1.codes") == $(wc -l <"$1") ]] || fail "$1: $(wc -l <"$1.codes") answers to $(wc -l <"$1") requests"
+		! grep -qv '^[234]' "$1.codes" || fail "$1: $(sort "$1.codes" | uniq -c | tr '\n' ' ')"
+	}
+
+	# Sign-ups: everyone to three of the four seminars, in person or online at random.
+	for ((i = 1; i <= 42; i++)); do
+		for m in "${ms[@]}"; do
+			((m % 4 == i % 4)) && continue
+			mode=$([[ $((RANDOM % 2)) == 0 ]] && echo in_person || echo online)
+			echo "$(as_user "q$i") --data-urlencode mode=$mode --data-urlencode idem=$(idem_key) $base/seminars/$m/register"
+		done
+	done >"$dir/signups"
+	parallel "$dir/signups"
+
+	# Scans at both sessions (waiting and cancelled tickets among them), online codes of both sessions, a few
+	# cancellations and mode switches by the participants, rule and sector changes by the organiser, a session
+	# added in the past and a seminar finished, all at once.
+	window_fresh 15
+	sql "SELECT r.id, r.seminar_id, p.email, r.status, r.mode, r.ticket_code,
+	            (SELECT GROUP_CONCAT(ss.id ORDER BY ss.id) FROM seminar_session ss WHERE ss.seminar_id = r.seminar_id)
+	     FROM registration r JOIN person p ON p.id = r.person_id WHERE r.seminar_id IN ($m1, $m2, $m3, $m4)" |
+		tr '\t' ' ' >"$dir/regs"
+	(($(wc -l <"$dir/regs") >= 100)) || fail "$(wc -l <"$dir/regs") registrations"
+	declare -A code_of
+	for ses in $(sql "SELECT id FROM seminar_session WHERE seminar_id IN ($m1, $m2, $m3, $m4)"); do
+		code_of[$ses]=$(session_code "$ses")
+	done
+	while read -r reg sem who st mode ticket ses; do
+		who=${who%%@*} who=${who##*-}
+		if ((RANDOM % 10 < 7)); then
+			echo "$(as_user org) --data-urlencode code=$ticket --data-urlencode session_id=${ses%%,*} $base/checkin/$sem/scan"
+		fi
+		if ((RANDOM % 10 < 4)); then
+			echo "$(as_user org) --data-urlencode code=$ticket --data-urlencode session_id=${ses##*,} $base/checkin/$sem/scan"
+		fi
+		if ((RANDOM % 10 < 4)); then
+			echo "$(as_user "$who") --data-urlencode c=${code_of[${ses%%,*}]} $base/checkin/code"
+		fi
+		if ((RANDOM % 10 < 3)); then
+			echo "$(as_user "$who") --data-urlencode c=${code_of[${ses##*,}]} $base/checkin/code"
+		fi
+		case $((RANDOM % 10)) in
+		0) echo "$(as_user "$who") -X POST $base/registrations/$reg/cancel" ;;
+		1) echo "$(as_user "$who") --data-urlencode mode=$([[ $mode == online ]] && echo in_person || echo online) $base/registrations/$reg/mode" ;;
+		esac
+	done <"$dir/regs" >"$dir/mixed"
+	edit() {
+		local id=$1 f
+		shift
+		echo -n "$(as_user org)"
+		while IFS= read -r f; do
+			printf -- "--data-urlencode '%s' " "$f"
+		done < <(form_merge "$(seminar_fields)" "region_id=$R" "district_id=$DA" cap_in_person=8 cap_online=6 "$@")
+		echo "$base/manage/seminars/$id"
+	}
+	{
+		edit "$m1" attendance_rule=online online_min_percent=50 sector_id=1
+		edit "$m3" attendance_rule=both online_min_percent=100 sector_id=1 sector_id=3
+		echo "$(as_user org) --data-urlencode date=2025-09-01 --data-urlencode start=10:00 --data-urlencode end=12:00 $base/manage/seminars/$m2/sessions"
+		echo "$(as_user org) --data-urlencode status=finished $base/manage/seminars/$m4/status"
+	} >>"$dir/mixed"
+	parallel "$dir/mixed"
+
+	# Undos of a third of the check-ins at the door, sign-ups again after a cancellation, cancellations after
+	# a check-in, more scans, and the rules changed back, at once.
+	sql "SELECT id, seminar_id FROM scan_event WHERE seminar_id IN ($m1, $m2, $m3, $m4) AND method = 'qr'
+	     AND result = 'ok' AND id % 3 = 0" | while read -r n sem; do
+		echo "$(as_user org) --data-urlencode scan_id=$n $base/checkin/$sem/undo"
+	done >"$dir/more"
+	sql "SELECT r.seminar_id, p.email FROM registration r JOIN person p ON p.id = r.person_id
+	     WHERE r.seminar_id IN ($m1, $m2, $m3) AND r.status = 'cancelled'" | while read -r sem who; do
+		who=${who%%@*} who=${who##*-}
+		echo "$(as_user "$who") --data-urlencode mode=online --data-urlencode idem=$(idem_key) $base/seminars/$sem/register"
+	done >>"$dir/more"
+	sql "SELECT DISTINCT r.id, p.email FROM registration r JOIN person p ON p.id = r.person_id
+	     JOIN attendance a ON a.registration_id = r.id
+	     WHERE r.seminar_id IN ($m1, $m2, $m3, $m4) AND r.status = 'confirmed' LIMIT 6" | while read -r reg who; do
+		who=${who%%@*} who=${who##*-}
+		echo "$(as_user "$who") -X POST $base/registrations/$reg/cancel"
+	done >>"$dir/more"
+	shuf -n 40 "$dir/regs" | while read -r reg sem who st mode ticket ses; do
+		echo "$(as_user org) --data-urlencode code=$ticket --data-urlencode session_id=${ses##*,} $base/checkin/$sem/scan"
+	done >>"$dir/more"
+	{
+		edit "$m1" attendance_rule=either online_min_percent=50 sector_id=1 sector_id=3
+		edit "$m3" attendance_rule=door online_min_percent=50 sector_id=1 sector_id=3
+	} >>"$dir/more"
+	parallel "$dir/more"
+
+	# The operations did count, and took counts back (undone check-ins, cancellations after check-ins).
+	facts=$(sql "SELECT COUNT(*) FROM coverage_fact WHERE seminar_id IN ($m1, $m2, $m3, $m4)")
+	((facts >= 5)) || fail "only $facts registrations count"
+	[[ $(sql "SELECT COUNT(*) > 0 FROM attendance a JOIN registration r ON r.id = a.registration_id
+	          WHERE r.seminar_id IN ($m1, $m2, $m3) AND a.undone_at IS NOT NULL") == 1 ]] || fail "nothing was undone"
+	[[ $(sql "SELECT COUNT(*) > 0 FROM registration r WHERE r.seminar_id IN ($m1, $m2, $m3, $m4)
+	          AND r.status = 'cancelled' AND EXISTS (SELECT 1 FROM attendance a WHERE a.registration_id = r.id)") == 1 ]] ||
+		fail "no cancellation after a check-in"
+
+	run "$COVERAGE" check
+	assert_success
+	assert_output "coverage: consistent"
+
+	# A damaged cell is found; a recompute repairs it.
+	sql "UPDATE coverage_cell SET orgs_covered = orgs_covered + 1 WHERE district_id = $DA AND sector_id = 1
+	     AND period = 'all'"
+	run "$COVERAGE" check
+	assert_failure 1
+	assert_line --regexp "^coverage_cell +period=all district=$DA sector=1 +should be orgs=[0-9]+ .* is orgs=[0-9]+ "
+	assert_line "coverage: 1 differences between the summary tables and a recompute from the raw data"
+	run "$COVERAGE" recompute
+	assert_success
+	assert_output --regexp '^coverage: recomputed in [0-9.]+ s '
+	run "$COVERAGE" check
+	assert_success
+	assert_output "coverage: consistent"
+}
