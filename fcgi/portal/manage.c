@@ -271,10 +271,13 @@ static int form_page(struct req *r, const struct seminar *s, json_t *form, int s
 		}
 		json_decref(rows);
 		seminar = json_pack(
-			"{s:s, s:s, s:s, s:s, s:o, s:s, s:s, s:o}", "status", s->status, "status_name",
+			"{s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:o, s:s, s:s, s:o}", "status", s->status, "status_name",
 			seminar_status_name(s->status), "public_url", arena_printf(&r->arena, "/seminars/%lld", s->id),
 			"participants_url", arena_printf(&r->arena, "/manage/seminars/%lld/participants", s->id),
-			"status_actions", status_actions(s->status), "status_url",
+			"checkin_url", arena_printf(&r->arena, "/checkin/%lld", s->id), "journal_url",
+			arena_printf(&r->arena, "/checkin/%lld/journal", s->id), "certificates_url",
+			arena_printf(&r->arena, "/certificates/seminars/%lld", s->id), "status_actions",
+			status_actions(s->status), "status_url",
 			arena_printf(&r->arena, "/manage/seminars/%lld/status", s->id), "sessions_url",
 			arena_printf(&r->arena, "/manage/seminars/%lld/sessions", s->id), "counts", counts_of(r, s));
 	}

@@ -84,6 +84,11 @@ load helpers
 	assert_equal "$location" "/manage/seminars/$id"
 	run sql "SELECT status FROM seminar WHERE id = $id"
 	assert_output published
+	# The organiser's page leads to the door scanner, the journal and the certificates of this seminar.
+	get o "/manage/seminars/$id"
+	assert_output --partial "href=\"/checkin/$id\""
+	assert_output --partial "href=\"/checkin/$id/journal\""
+	assert_output --partial "href=\"/certificates/seminars/$id\""
 	get_json - "/seminars/$id"
 	assert_equal "$code" 200
 	assert_equal "$(jq -r '.seminar.status, (.sessions | length)' <<<"$output")" $'published\n2'
