@@ -457,6 +457,30 @@ BEGIN
                        cov_period;
 END//
 
+-- coverage_touch in a transaction of its own, tried again when it meets another transaction in
+-- a deadlock or waits too long for a lock (the programs' transactions are retried the same way).
+CREATE PROCEDURE coverage_retouch(IN reg INT UNSIGNED)
+  MODIFIES SQL DATA SQL SECURITY INVOKER
+BEGIN
+  DECLARE tries INT DEFAULT 0;
+  DECLARE failed BOOLEAN;
+  DECLARE CONTINUE HANDLER FOR 1205, 1213 SET failed = TRUE;
+  REPEAT
+    SET failed = FALSE, tries = tries + 1;
+    START TRANSACTION;
+    CALL coverage_touch(reg);
+    IF failed THEN
+      ROLLBACK;
+      DO SLEEP(0.01 * tries);
+    ELSE
+      COMMIT;
+    END IF;
+  UNTIL NOT failed OR tries = 5 END REPEAT;
+  IF failed THEN
+    SIGNAL SQLSTATE '40001' SET MESSAGE_TEXT = 'coverage: a change made during the recompute could not be applied';
+  END IF;
+END//
+
 -- Rebuilds coverage_* and register_cell from the raw data. The new tables are built beside the
 -- live ones (the reports keep answering from those) and swapped in at once. A change of a fact
 -- made meanwhile goes to the live tables and is noted in coverage_dirty; it is applied again
@@ -502,9 +526,7 @@ BEGIN
     IF done THEN
       LEAVE dirty_loop;
     END IF;
-    START TRANSACTION;
-    CALL coverage_touch(reg);
-    COMMIT;
+    CALL coverage_retouch(reg);
   END LOOP;
   CLOSE dirty;
   DELETE FROM coverage_dirty;

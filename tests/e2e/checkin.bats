@@ -37,21 +37,7 @@ setup_file() {
 	} | sed 's/^palien/alien/' >"$dir/ids"
 	[[ $(wc -l <"$dir/ids") == $((PEOPLE + 3)) ]] || return 1
 	# One signed-in session each: "name <TAB> person_id <TAB> sid <TAB> csrf" in $dir/people.
-	python3 -c '
-import base64, hashlib, hmac, os, sys
-key = bytes.fromhex(open(sys.argv[1]).read().strip())
-b64 = lambda b: base64.urlsafe_b64encode(b).rstrip(b"=").decode()
-rows = []
-with open(sys.argv[2], "w") as out:
-    for line in sys.stdin:
-        name, pid = line.split()
-        sid = b64(os.urandom(32))
-        tok = b64(hmac.new(key, b"csrf:" + sid.encode(), hashlib.sha256).digest())
-        rows.append("(UNHEX(\"%s\"), %s, NOW() + INTERVAL 2 HOUR)" % (hashlib.blake2b(sid.encode(), digest_size=32).hexdigest(), pid))
-        out.write("%s\t%s\t%s\t%s\n" % (name, pid, sid, tok))
-print("INSERT INTO web_session (id_hash, person_id, expires_at) VALUES " + ", ".join(rows))
-' "$VAR/secret.key" "$dir/people" <"$dir/ids" >"$dir/sessions.sql"
-	"$STACK" psql <"$dir/sessions.sql"
+	web_sessions "$dir/people" <"$dir/ids"
 }
 
 # The seminars of this file leave the catalogue when it ends.
