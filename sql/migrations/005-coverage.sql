@@ -363,7 +363,10 @@ CREATE PROCEDURE coverage_build()
   MODIFIES SQL DATA SQL SECURITY INVOKER
 BEGIN
   DECLARE max_sessions INT;
-  SET SESSION tmp_table_size = 4294967296, max_heap_table_size = 4294967296;
+  DECLARE tmp_size BIGINT UNSIGNED DEFAULT @@SESSION.tmp_table_size;
+  DECLARE heap_size BIGINT UNSIGNED DEFAULT @@SESSION.max_heap_table_size;
+  -- The in-memory tables and groupings of the national data set take a few hundred megabytes.
+  SET SESSION tmp_table_size = 1073741824, max_heap_table_size = 1073741824;
   DROP TEMPORARY TABLE IF EXISTS cov_seminar, cov_kind, cov_number, cov_qualifies, cov_sector, cov_org,
                                  cov_attendance, cov_period;
   DROP TABLE IF EXISTS coverage_fact_new, coverage_org_new, coverage_person_new, coverage_cell_new,
@@ -426,8 +429,8 @@ BEGIN
   ALTER TABLE coverage_fact_new ADD KEY coverage_fact_org (organization_id, held_on),
                                 ADD KEY coverage_fact_person (person_id), ADD KEY coverage_fact_seminar (seminar_id);
 
-  -- The four period keys of every date that occurs; pid numbers them in key order, so grouping on
-  -- it gives the rows in primary-key order.
+  -- The four period keys of every date that occurs; pid numbers them in key order, so the groupings
+  -- give the rows in primary-key order.
   CREATE TEMPORARY TABLE cov_period (held_on DATE NOT NULL, pid INT NOT NULL, period CHAR(7) CHARACTER SET ascii NOT NULL,
                                      KEY (held_on)) ENGINE=MEMORY
   SELECT d.held_on, DENSE_RANK() OVER (ORDER BY coverage_period(d.held_on, l.seq)) AS pid,
@@ -442,10 +445,12 @@ BEGIN
   SELECT f.person_id, f.district_id, f.sector_id, MIN(p.period), COUNT(*), SUM(f.door), SUM(f.online)
     FROM coverage_fact_new f JOIN cov_period p ON p.held_on = f.held_on
    GROUP BY f.person_id, f.district_id, f.sector_id, p.pid;
+  -- A sort groups a few million rows into the cells faster than a temporary table with a key.
   INSERT INTO coverage_cell_new (period, district_id, sector_id, orgs_covered)
-  SELECT period, district_id, sector_id, COUNT(*) FROM coverage_org_new GROUP BY period, district_id, sector_id;
+  SELECT SQL_BIG_RESULT period, district_id, sector_id, COUNT(*) FROM coverage_org_new
+   GROUP BY period, district_id, sector_id;
   INSERT INTO coverage_cell_new (period, district_id, sector_id, people, people_door, people_online)
-  SELECT period, district_id, sector_id, COUNT(*), SUM(n_door > 0), SUM(n_online > 0)
+  SELECT SQL_BIG_RESULT period, district_id, sector_id, COUNT(*), SUM(n_door > 0), SUM(n_online > 0)
     FROM coverage_person_new GROUP BY period, district_id, sector_id
   ON DUPLICATE KEY UPDATE people = VALUES(people), people_door = VALUES(people_door),
                           people_online = VALUES(people_online);
@@ -455,6 +460,7 @@ BEGIN
    GROUP BY district_id, sector_id;
   DROP TEMPORARY TABLE cov_seminar, cov_kind, cov_number, cov_qualifies, cov_sector, cov_org, cov_attendance,
                        cov_period;
+  SET SESSION tmp_table_size = tmp_size, max_heap_table_size = heap_size;
 END//
 
 -- coverage_touch in a transaction of its own, tried again when it meets another transaction in

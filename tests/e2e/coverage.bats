@@ -4,6 +4,7 @@
 # (1) A small data set of its own region equals a table checked by hand, kept current and recomputed alike.
 # (2) After hundreds of parallel sign-ups, scans, codes, undos, cancellations, mode switches and rule changes
 # scripts/coverage.sh check finds no difference; a damaged row is found, and a recompute repairs it.
+# (3) Check-ins made while recomputes run one after another are all counted (none lost in a swap).
 #
 # The people are made in the database with signed-in sessions (web_sessions in helpers.bash); everything they and
 # the organiser do goes through the HTTP APIs as a browser or a door device sends it.
@@ -103,6 +104,17 @@ door() {
 online() {
 	call "$1" POST /checkin/code --data-urlencode "c=$(session_code "$2")"
 	[[ $code == 200 ]] || fail "online code of $1 for session $2: HTTP $code $output"
+}
+
+# as_user WHO: the curl arguments of a request of WHO's signed-in session, for a line of requests (see parallel).
+as_user() { printf "%s " -H "'Cookie: sid=${SID_OF[$1]}'" -H "'X-CSRF-Token: ${CSRF_OF[$1]}'" -H "'Accept: application/json'"; }
+
+# parallel FILE [N]: runs the requests of FILE (curl arguments, one request a line) N (8) at a time in random
+# order; fails on an answer that is not 2xx, 3xx or 4xx, or a request without an answer.
+parallel() {
+	shuf "$1" | xargs -P "${2:-8}" -L 1 curl -sS --max-time 30 -o /dev/null -w '%{http_code}\n' >"$1.codes" || true
+	[[ $(wc -l <"$1.codes") == $(wc -l <"$1") ]] || fail "$1: $(wc -l <"$1.codes") answers to $(wc -l <"$1") requests"
+	! grep -qv '^[234]' "$1.codes" || fail "$1: $(sort "$1.codes" | uniq -c | tr '\n' ' ')"
 }
 
 # counted REG: 1 when the registration counts (has a fact), else 0.
@@ -235,15 +247,6 @@ all Б 1 1 1 0 1"
 	m1=${ms[0]} m2=${ms[1]} m3=${ms[2]} m4=${ms[3]}
 	sql "INSERT INTO seminar_sector (seminar_id, sector_id) VALUES ($m3, 3)"
 
-	# as_user WHO: the curl arguments of WHO's signed-in session, one request a line for xargs.
-	as_user() { printf "%s " -H "'Cookie: sid=${SID_OF[$1]}'" -H "'X-CSRF-Token: ${CSRF_OF[$1]}'" -H "'Accept: application/json'"; }
-	# parallel FILE: runs the requests of FILE eight at a time in random order; fails on a 5xx or no answer.
-	parallel() {
-		shuf "$1" | xargs -P 8 -L 1 curl -sS --max-time 30 -o /dev/null -w '%{http_code}\n' >"$1.codes" || true
-		[[ $(wc -l <"$1.codes") == $(wc -l <"$1") ]] || fail "$1: $(wc -l <"$1.codes") answers to $(wc -l <"$1") requests"
-		! grep -qv '^[234]' "$1.codes" || fail "$1: $(sort "$1.codes" | uniq -c | tr '\n' ' ')"
-	}
-
 	# Sign-ups: everyone to three of the four seminars, in person or online at random.
 	for ((i = 1; i <= 42; i++)); do
 		for m in "${ms[@]}"; do
@@ -355,4 +358,42 @@ all Б 1 1 1 0 1"
 	run "$COVERAGE" check
 	assert_success
 	assert_output "coverage: consistent"
+}
+
+@test "a recompute while people are checked in at the door loses none of the check-ins" {
+	local dir=$BATS_TEST_TMPDIR sem ses scans n=0
+	cov_seminar "starts_at=NOW() - INTERVAL 1 HOUR" "ends_at=NOW() + INTERVAL 2 HOUR" "attendance_rule='door'" \
+		cap_in_person=90
+	sem=$SEMINAR_ID ses=$SESSION_ID
+	# 90 people of the region's schools with confirmed registrations made in the database (nothing counts yet).
+	sql "INSERT INTO person (email, password_hash, full_name, full_name_dat, position, organization_id, consent_at,
+	                         consent_version)
+	     SELECT CONCAT('$RUN-d', s.seq, '@example.test'), '!', CONCAT('Входова ', s.seq), CONCAT('Входовой ', s.seq),
+	            'Методист', o.id, NOW(), '2026-01'
+	     FROM seq_1_to_90 s JOIN organization o ON o.district_id IN ($DA, $DB)
+	      AND o.short_name = ELT(1 + s.seq % 3, 'А1', 'А2', 'Б1');
+	     INSERT INTO registration (seminar_id, person_id, organization_id, mode, status, queued_at, ticket_code)
+	     SELECT $sem, id, organization_id, 'in_person', 'confirmed', NOW(6),
+	            SUBSTR(REPLACE(REPLACE(TO_BASE64(RANDOM_BYTES(16)), '+', '-'), '/', '_'), 1, 22)
+	     FROM person WHERE email LIKE '$RUN-d%';
+	     UPDATE seminar SET taken_in_person = 90 WHERE id = $sem"
+	sql "SELECT ticket_code FROM registration WHERE seminar_id = $sem" | while read -r code; do
+		echo "$(as_user org) --data-urlencode code=$code --data-urlencode session_id=$ses $BASE_URL/checkin/$sem/scan"
+	done >"$dir/scans"
+	# The door lets them in two at a time while the tables are rebuilt again and again: a check-in that comes
+	# while a recompute builds is applied again after the swap.
+	parallel "$dir/scans" 2 &
+	scans=$!
+	while kill -0 "$scans" 2>/dev/null; do
+		"$COVERAGE" recompute >/dev/null || fail "a recompute failed while check-ins went on"
+		n=$((n + 1))
+	done
+	wait "$scans"
+	((n >= 3)) || fail "only $n recomputes ran during the check-ins"
+	[[ $(grep -c '^200$' "$dir/scans.codes") == 90 ]] || fail "scans: $(sort "$dir/scans.codes" | uniq -c | tr '\n' ' ')"
+	[[ $(sql "SELECT COUNT(*) FROM coverage_fact WHERE seminar_id = $sem") == 90 ]]
+	run "$COVERAGE" check
+	assert_success
+	assert_output "coverage: consistent"
+	[[ $(sql "SELECT CONCAT(since IS NULL, ' ', (SELECT COUNT(*) FROM coverage_dirty)) FROM coverage_rebuild") == "1 0" ]]
 }
