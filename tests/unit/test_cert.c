@@ -13,6 +13,8 @@
 /* After app.h: cmocka defines a fail() macro that would clash with the core's fail(). */
 #include <cmocka.h>
 
+#include "tmpfiles.h"
+
 #define URL "http://127.0.0.1:8080/certificates/verify/AbC-dEf_123456789012"
 #define SVG_OPEN                                                                                                       \
 	"<svg xmlns=\"http://www.w3.org/2000/svg\" xmlns:xlink=\"http://www.w3.org/1999/xlink\" width=\"297mm\" "      \
@@ -21,27 +23,6 @@
 #define NAME_TEXT "<text x=\"20\" y=\"40\" font-family=\"PT Sans\" font-size=\"8\">{{full_name}}</text>"
 /* A usable template around the given markup. */
 #define GOOD(inner) SVG_OPEN NAME_TEXT QR_RECT inner "</svg>"
-
-static char tmpdir[64];
-
-static const char *tmp(const char *name)
-{
-	static char paths[4][128];
-	static int next;
-	char *p = paths[next++ % 4];
-
-	snprintf(p, sizeof(paths[0]), "%s/%s", tmpdir, name);
-	return p;
-}
-
-static void save(const char *path, const struct buf *b)
-{
-	FILE *f = fopen(path, "wb");
-
-	assert_non_null(f);
-	assert_int_equal(fwrite(b->p, 1, b->len, f), b->len);
-	assert_int_equal(fclose(f), 0);
-}
 
 static void load(const char *path, struct buf *b)
 {
@@ -54,24 +35,6 @@ static void load(const char *path, struct buf *b)
 	while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0)
 		buf_add(b, chunk, n);
 	fclose(f);
-}
-
-/* Runs a shell command; returns its exit status with its standard output in out (caller frees). */
-static int run(const char *cmd, char **out)
-{
-	struct buf b = {0};
-	char chunk[4096];
-	size_t n;
-	FILE *f = popen(cmd, "r");
-	int st;
-
-	assert_non_null(f);
-	buf_adds(&b, "");
-	while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0)
-		buf_add(&b, chunk, n);
-	st = pclose(f);
-	*out = b.p;
-	return WIFEXITED(st) ? WEXITSTATUS(st) : -1;
 }
 
 /* The text of a PDF, white space runs made one space. Caller frees. */
@@ -503,14 +466,13 @@ static int setup(void **state)
 {
 	(void)state;
 	log_init("test_cert", LOG__MAX);
-	snprintf(tmpdir, sizeof(tmpdir), "/tmp/test_cert.XXXXXX");
-	return mkdtemp(tmpdir) == NULL ? -1 : 0;
+	return tmp_make("test_cert");
 }
 
 static int teardown(void **state)
 {
 	(void)state;
-	return rmdir(tmpdir);
+	return tmp_remove();
 }
 
 int main(void)

@@ -16,48 +16,10 @@
 /* After app.h: cmocka defines a fail() macro that would clash with the core's fail(). */
 #include <cmocka.h>
 
+#include "tmpfiles.h"
+
 #define URL      "http://127.0.0.1:8080/t/AbC-dEf_123"
 #define CYRILLIC "Билет участника: Иванова Мария Петровна, семинар «Охрана труда» №12"
-
-static char tmpdir[64];
-
-/* A path in the temporary directory (static storage: one at a time per slot). */
-static const char *tmp(const char *name)
-{
-	static char paths[4][128];
-	static int next;
-	char *p = paths[next++ % 4];
-
-	snprintf(p, sizeof(paths[0]), "%s/%s", tmpdir, name);
-	return p;
-}
-
-static void save(const char *path, const struct buf *b)
-{
-	FILE *f = fopen(path, "wb");
-
-	assert_non_null(f);
-	assert_int_equal(fwrite(b->p, 1, b->len, f), b->len);
-	assert_int_equal(fclose(f), 0);
-}
-
-/* Runs a shell command; returns its exit status with its standard output in out (caller frees). */
-static int run(const char *cmd, char **out)
-{
-	struct buf b = {0};
-	char chunk[4096];
-	size_t n;
-	FILE *f = popen(cmd, "r");
-	int st;
-
-	assert_non_null(f);
-	buf_adds(&b, "");
-	while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0)
-		buf_add(&b, chunk, n);
-	st = pclose(f);
-	*out = b.p;
-	return WIFEXITED(st) ? WEXITSTATUS(st) : -1;
-}
 
 /* What zbarimg reads from an image file: the text with the final newline removed, or NULL. */
 static char *zbar(const char *path)
@@ -483,14 +445,13 @@ static void test_table(void **state)
 static int setup(void **state)
 {
 	(void)state;
-	snprintf(tmpdir, sizeof(tmpdir), "/tmp/test_qr.XXXXXX");
-	return mkdtemp(tmpdir) == NULL ? -1 : 0;
+	return tmp_make("test_qr");
 }
 
 static int teardown(void **state)
 {
 	(void)state;
-	return rmdir(tmpdir);
+	return tmp_remove();
 }
 
 int main(void)
