@@ -213,8 +213,7 @@ int pg_undo(struct req *r)
 		return rc;
 	if (scan == 0)
 		return fail_field(r, "scan_id", "укажите отметку, которую нужно отменить");
-	if ((rc = db_checkin_undo(r->app->db, &r->arena, s.id, scan, key, req_param(r, "device_id"), r->user->id)) ==
-	    -1)
+	if ((rc = db_checkin_undo(r->app->db, s.id, scan, key, req_param(r, "device_id"), r->user->id)) == -1)
 		return 500;
 	if (rc == 1)
 		audit(r, "checkin.undo", "scan_event", scan, arena_printf(&r->arena, "seminar=%lld", s.id));

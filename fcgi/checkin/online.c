@@ -132,9 +132,8 @@ int pg_code_post(struct req *r)
 		title = arena_strdup(&r->arena, json_string_value(json_object_get(c, "title")));
 		randombytes_buf(rnd, sizeof(rnd));
 		b64url_encode(key, rnd, sizeof(rnd));
-		rc = db_online_attend(r->app->db, &r->arena, json_integer_value(json_object_get(c, "seminar_id")),
-				      session, json_integer_value(json_object_get(c, "registration_id")), r->user->id,
-				      key);
+		rc = db_online_attend(r->app->db, json_integer_value(json_object_get(c, "seminar_id")), session,
+				      json_integer_value(json_object_get(c, "registration_id")), r->user->id, key);
 		json_decref(cands);
 		if (rc == -1)
 			return 500;

@@ -134,20 +134,16 @@ static const struct route *route_find(struct req *r, int *status)
 	return NULL;
 }
 
-size_t app_body_max(struct req *r)
-{
-	int st;
-	const struct route *rt = route_find(r, &st);
-
-	return rt != NULL && (rt->flags & R_UPLOAD) ? r->app->upload_max : r->app->body_max;
-}
-
 static int dispatch(struct req *r)
 {
-	const struct route *rt;
-	int st;
+	const struct route *rt = NULL;
+	int st = 404, parsed = req_start(r);
 
-	int parsed = req_parse(r);
+	/* The route, found once, sets the body limit before the body is read. */
+	if (parsed == 0) {
+		rt = route_find(r, &st);
+		parsed = req_read(r, rt != NULL && (rt->flags & R_UPLOAD) ? r->app->upload_max : r->app->body_max);
+	}
 
 	/* Cookies are parsed first, so even an error page knows who is signed in. */
 	if (!r->app->prog->nodb) {
@@ -158,7 +154,7 @@ static int dispatch(struct req *r)
 	}
 	if (parsed != 0)
 		return parsed;
-	if ((rt = route_find(r, &st)) == NULL)
+	if (rt == NULL)
 		return st;
 	if (r->method == M_POST && !(rt->flags & R_NOCSRF) && !auth_csrf_ok(r))
 		return fail(r, 403,

@@ -197,14 +197,39 @@ int db_run(struct db *, struct dbq *, const struct dbv *params, size_t n, struct
 /* The server error code of the last failure: 1062 duplicate key, 1213 deadlock,
  * 1205 lock wait timeout, 2006/2013 connection lost, 0 none. */
 unsigned db_errno(const struct db *);
-/* Runs fn(db, arg) inside BEGIN/COMMIT. fn returns < 0 to roll back (its value
- * is returned), >= 0 to commit. Deadlock, lock timeout and lost connection
- * roll back and retry the whole function up to 3 times. Returns fn's value, or
- * -1 when the transaction could not be committed. */
-int db_tx(struct db *, int (*fn)(struct db *, void *), void *arg);
+/* What a transaction body asks of db_tx. */
+enum tx_end {
+	TX_COMMIT,   /* done: commit */
+	TX_ROLLBACK, /* refused (the body put its named outcome in its context): roll back */
+	TX_FAIL,     /* a statement failed (db_errno tells why): roll back, retry when transient */
+	TX__MAX
+};
+/* Runs body(db, scratch, ctx) inside START TRANSACTION ... COMMIT. A deadlock, a lock wait
+ * time-out or a lost connection (in the body or at COMMIT) rolls back and runs the whole body
+ * again, at most 3 more times, so the body writes into ctx only what it would write again.
+ * scratch is the connection's arena, reset before each attempt: the body's temporary memory,
+ * valid until the next db_tx on this connection. The body reports its outcome through ctx.
+ * Returns 1 committed, 0 rolled back as the body asked (TX_ROLLBACK), -1 failed. */
+int db_tx(struct db *, enum tx_end (*body)(struct db *, struct arena *scratch, void *ctx), void *ctx);
 int db_ping(struct db *);
 
 const char *dbres_str(const struct dbres *, size_t row, size_t col); /* NULL for SQL NULL */
+/* A column of a struct read from a result: its type and where it lands. A statement's select list
+ * and its reader come from one X-macro list of X(type, field, sql) (see db_seminar.c): DB_COL_SQL
+ * makes the SQL, and a table of struct dbcol made from the same list reads the row. */
+enum dbcol_type { DBC_STR, DBC_LL, DBC_BOOL, DBC__MAX }; /* const char *, long long, int 0/1 */
+struct dbcol {
+	enum dbcol_type t;
+	size_t off; /* offsetof the field */
+};
+#define DB_COL_SQL(t, field, sql) sql
+/* Fills the fields of out from row of r, column i by cols[i]; n must be the result's column count
+ * (asserted). Strings stay in the result's arena. */
+void dbres_fill(const struct dbres *, size_t row, const struct dbcol *cols, size_t n, void *out);
+/* The number of elements of an array; a pointer does not compile. */
+#define NELEM(a)                                                                                                       \
+	(sizeof(a) / sizeof((a)[0]) +                                                                                  \
+	 0 * sizeof(char[1 - 2 * __builtin_types_compatible_p(__typeof__(a), __typeof__(&(a)[0]))]))
 /* s with LIKE's metacharacters (% _ \) escaped, for "LIKE CONCAT('%', ?, '%')". In the arena. */
 const char *db_like_escape(struct arena *, const char *s);
 long long dbres_int(const struct dbres *, size_t row, size_t col); /* 0 for SQL NULL */
@@ -363,12 +388,13 @@ int app_db(struct app *);
 /* A program's whole main(): app_init, then app_serve. Returns the exit code. */
 int app_main(const struct program *, int argc, char **argv);
 
-/* Parses the request line, cookies, query and body, validating every field
- * against the program's table. Returns 0, or an HTTP status (400, 413, 415)
+/* Parses the request line (method, path, query string, Accept) and the cookies. Returns 0, or 400
  * with r->errmsg set. */
-int req_parse(struct req *);
-/* The body limit of the request's route: upload_max for an R_UPLOAD route, body_max otherwise. */
-size_t app_body_max(struct req *);
+int req_start(struct req *);
+/* Then the query's and the body's fields, validating every field against the program's table; a
+ * body over body_max bytes is refused before it is read. Returns 0, or an HTTP status (400, 413,
+ * 415) with r->errmsg set. */
+int req_read(struct req *, size_t body_max);
 /* Writes status line, headers and body (none for HEAD) to the client. */
 void resp_send(struct req *);
 
@@ -701,7 +727,7 @@ int db_checkin_scan(struct db *, struct arena *, const struct scan_in *, struct 
 /* Takes back the check-in made by scan_id (an 'undo' event; nothing is deleted).
  * Returns 1 undone, 2 this very undo (client_scan_id) was done before, 0 nothing
  * to undo, -1 failure. */
-int db_checkin_undo(struct db *, struct arena *, long long seminar_id, long long scan_id, const char *client_scan_id,
+int db_checkin_undo(struct db *, long long seminar_id, long long scan_id, const char *client_scan_id,
 		    const char *device_id, long long operator_id);
 /* Confirmed tickets of a seminar, for offline checks: {code, name, organization, mode}. */
 json_t *db_checkin_tickets(struct db *, struct arena *, long long seminar_id);
@@ -720,7 +746,7 @@ struct ticket {
 json_t *db_online_candidates(struct db *, struct arena *, long long person_id);
 /* Records online presence at a session (a scan event and the attendance row, once).
  * Returns 1 recorded, 0 it already was, -1 failure. */
-int db_online_attend(struct db *, struct arena *, long long seminar_id, long long session_id, long long registration_id,
+int db_online_attend(struct db *, long long seminar_id, long long session_id, long long registration_id,
 		     long long person_id, const char *client_scan_id);
 /* The attendance journal: {session_id, session, full_name, organization, district, mode, at} for every
  * check-in not undone, by session and arrival; session_id 0 for all sessions. */
@@ -1092,9 +1118,15 @@ json_t *db_import_rows(struct db *, struct arena *, long long id, enum import_ac
 /* The latest imports: {id, kind, file_name, uploader, uploaded_at, applied_at, add, change, same,
  * deactivate, reject}. */
 json_t *db_imports_recent(struct db *, struct arena *, long limit);
-/* Applies a preview in one transaction with its audit record. Returns 1 applied, 0 no such
- * import, 2 it was applied before (nothing done), 3 the register changed since the preview (a
- * row no longer matches what was shown: nothing done), -1 failure. */
+enum apply_outcome {
+	APPLY_DONE,      /* applied */
+	APPLY_NO_IMPORT, /* no such import */
+	APPLY_ALREADY,   /* it was applied before: nothing done */
+	APPLY_STALE,     /* the register changed since the preview (a row no longer matches what was shown) */
+	APPLY__MAX
+};
+/* Applies a preview in one transaction with its audit record; anything but APPLY_DONE changes
+ * nothing. Returns the outcome, or -1 on failure. */
 int db_import_apply(struct db *, long long id, long long person_id, const char *ip);
 
 /* An organisation a person proposes at sign-up because theirs is not in the register. */
@@ -1128,15 +1160,24 @@ struct org_accept {
 	long long by;                        /* the administrator, for the audit log */
 	const char *ip;
 };
+/* What the review of a proposed organisation did. */
+enum org_outcome {
+	ORG_DONE,         /* accepted or merged */
+	ORG_NONE,         /* no such organisation */
+	ORG_NOT_PROPOSED, /* it is not proposed (any more) */
+	ORG_INN_TAKEN,    /* accept: the INN belongs to another organisation */
+	ORG_NO_SECTOR,    /* accept: no such sector */
+	ORG_BAD_TARGET,   /* merge: the target is not an active organisation of the register */
+	ORG__MAX
+};
 /* Takes a proposed organisation into the register (status 'register', active) with the values given,
  * recounts its district and re-evaluates its registrations' coverage, audited, in one transaction.
- * Returns 1, 0 no such organisation, 2 it is not proposed (any more), 3 the INN belongs to another
- * organisation, 4 no such sector, -1 failure. */
+ * Returns the outcome (ORG_BAD_TARGET never), or -1 on failure. */
 int db_org_accept(struct db *, const struct org_accept *);
 /* Merges a proposed organisation into target (an active organisation of the register): its people
  * and their registrations move to target, it becomes 'merged' into target, and the coverage of both
- * is re-evaluated, audited, in one transaction. Returns 1, 0 no such organisation, 2 it is not
- * proposed (any more), 3 target is not an active organisation of the register, -1 failure. */
+ * is re-evaluated, audited, in one transaction. Returns the outcome (ORG_INN_TAKEN, ORG_NO_SECTOR
+ * never), or -1 on failure. */
 int db_org_merge(struct db *, long long id, long long target, long long by, const char *ip);
 
 #endif

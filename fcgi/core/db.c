@@ -1,4 +1,5 @@
 /* MariaDB access: one connection, lazily prepared statements, transactions with retry. */
+#include <assert.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -13,6 +14,7 @@ struct db {
 	unsigned long gen; /* bumped at every (re)connect; stale statements re-prepare */
 	unsigned err;
 	int in_tx;
+	struct arena scratch; /* a transaction body's memory, reset before each attempt */
 };
 
 static unsigned long connections;
@@ -84,6 +86,7 @@ void db_close(struct db *d)
 	free(d->user);
 	free(d->password);
 	free(d->name);
+	arena_free(&d->scratch);
 	free(d);
 }
 
@@ -241,9 +244,10 @@ int db_run(struct db *d, struct dbq *q, const struct dbv *p, size_t n, struct db
 	return run_once(d, q, p, n, res, a);
 }
 
-int db_tx(struct db *d, int (*fn)(struct db *, void *), void *arg)
+int db_tx(struct db *d, enum tx_end (*body)(struct db *, struct arena *, void *), void *ctx)
 {
-	int attempt, rc = -1;
+	enum tx_end end;
+	int attempt;
 
 	for (attempt = 0; attempt < 4; attempt++) {
 		if (attempt > 0) {
@@ -257,25 +261,26 @@ int db_tx(struct db *d, int (*fn)(struct db *, void *), void *arg)
 				continue;
 			return -1;
 		}
+		arena_reset(&d->scratch);
 		d->in_tx = 1;
 		d->err = 0;
-		rc = fn(d, arg);
+		end = body(d, &d->scratch, ctx);
 		d->in_tx = 0;
-		if (rc >= 0 && mysql_commit(d->m) == 0)
-			return rc;
-		if (rc >= 0)
-			d->err = mysql_errno(d->m);
-		else if (d->err == 0) {
-			/* The function chose to roll back: not a database failure. */
+		if (end == TX_COMMIT && mysql_commit(d->m) == 0)
+			return 1;
+		if (end == TX_ROLLBACK) {
+			/* The body refused: not a database failure. */
 			mysql_rollback(d->m);
-			return rc;
+			return 0;
 		}
+		if (end == TX_COMMIT)
+			d->err = mysql_errno(d->m);
 		if (!is_lost(d->err))
 			mysql_rollback(d->m);
 		if (d->err != 1213 && d->err != 1205 && !is_lost(d->err)) {
-			if (rc >= 0)
+			if (end == TX_COMMIT)
 				log_msg(LOG_ERROR, NULL, "db: commit: %u", d->err);
-			return rc >= 0 ? -1 : rc;
+			return -1;
 		}
 	}
 	log_msg(LOG_ERROR, NULL, "db: transaction failed after retries (%u)", d->err);
@@ -294,6 +299,22 @@ const char *dbres_str(const struct dbres *r, size_t row, size_t col)
 	const struct dbv *v = &r->cells[row * r->ncols + col];
 
 	return v->t == DBT_STR ? v->s : NULL;
+}
+
+void dbres_fill(const struct dbres *r, size_t row, const struct dbcol *cols, size_t n, void *out)
+{
+	size_t i;
+
+	assert(n == r->ncols);
+	for (i = 0; i < n; i++) {
+		char *field = (char *)out + cols[i].off;
+		switch (cols[i].t) {
+		case DBC_STR: *(const char **)field = dbres_str(r, row, i); break;
+		case DBC_LL: *(long long *)field = dbres_int(r, row, i); break;
+		case DBC_BOOL: *(int *)field = dbres_int(r, row, i) != 0; break;
+		case DBC__MAX: assert(0); break;
+		}
+	}
 }
 
 long long dbres_int(const struct dbres *r, size_t row, size_t col)

@@ -181,22 +181,20 @@ struct settings_ctx {
 	const struct cert_settings *s;
 };
 
-static int settings_tx(struct db *d, void *arg)
+/* Rolls back when the template may not be used in the seminar's region. */
+static enum tx_end settings_tx(struct db *d, struct arena *scratch, void *arg)
 {
 	struct settings_ctx *c = arg;
 	struct dbv t[] = {DB_DV_INT(c->s->template_id), DB_DV_INT(c->region_id)};
 	struct dbv v[] = {DB_DV_INT(c->seminar_id), DB_DV_INT(c->s->template_id), DB_DV_STR(c->s->issuer),
 			  DB_DV_STR(c->s->signatory)};
-	struct arena a = {0};
 	struct dbres r;
-	int rc = db_run(d, &q[Q_TEMPLATE_OK], t, 2, &r, &a);
 
-	arena_free(&a);
-	if (rc == -1)
-		return -1;
+	if (db_run(d, &q[Q_TEMPLATE_OK], t, 2, &r, scratch) == -1)
+		return TX_FAIL;
 	if (r.nrows == 0)
-		return 0;
-	return db_run(d, &q[Q_SETTINGS_SAVE], v, 4, NULL, NULL) == -1 ? -1 : 1;
+		return TX_ROLLBACK;
+	return db_run(d, &q[Q_SETTINGS_SAVE], v, 4, NULL, NULL) == -1 ? TX_FAIL : TX_COMMIT;
 }
 
 int db_cert_settings_save(struct db *d, long long seminar_id, long long region_id, const struct cert_settings *s)
@@ -229,61 +227,57 @@ json_t *db_cert_dry_run(struct db *d, struct arena *a, long long seminar_id)
 
 struct create_ctx {
 	long long seminar_id, person_id, *job_id;
+	enum cert_queue outcome;
 };
 
-static int create_tx(struct db *d, void *arg)
+static enum tx_end not_queued(struct create_ctx *c, enum cert_queue why)
+{
+	c->outcome = why;
+	return TX_ROLLBACK;
+}
+
+static enum tx_end create_tx(struct db *d, struct arena *scratch, void *arg)
 {
 	struct create_ctx *c = arg;
 	struct dbv sid[] = {DB_DV_INT(c->seminar_id)};
 	struct dbv todo[] = {DB_DV_INT(c->seminar_id), DB_DV_INT(c->seminar_id)};
 	struct dbv ins[] = {DB_DV_INT(c->seminar_id), DB_DV_INT(c->person_id)};
-	struct arena a = {0};
 	struct dbres r;
 	const char *status;
-	int rc = -1;
 
 	/* The settings row serialises the jobs of one seminar. */
-	if (db_run(d, &q[Q_SETTINGS_LOCK], sid, 1, &r, &a) == -1)
-		goto out;
-	rc = CQ_NO_SETTINGS;
+	if (db_run(d, &q[Q_SETTINGS_LOCK], sid, 1, &r, scratch) == -1)
+		return TX_FAIL;
 	if (r.nrows == 0)
-		goto out;
-	rc = -1;
-	if (db_run(d, &q[Q_SEMINAR_STATUS], sid, 1, &r, &a) == -1 || r.nrows == 0)
-		goto out;
+		return not_queued(c, CQ_NO_SETTINGS);
+	if (db_run(d, &q[Q_SEMINAR_STATUS], sid, 1, &r, scratch) == -1 || r.nrows == 0)
+		return TX_FAIL;
 	status = dbres_str(&r, 0, 0);
-	rc = CQ_STATUS;
 	if (strcmp(status, "draft") == 0 || strcmp(status, "cancelled") == 0)
-		goto out;
-	rc = -1;
-	if (db_run(d, &q[Q_JOB_ACTIVE], sid, 1, &r, &a) == -1)
-		goto out;
+		return not_queued(c, CQ_STATUS);
+	if (db_run(d, &q[Q_JOB_ACTIVE], sid, 1, &r, scratch) == -1)
+		return TX_FAIL;
 	if (r.nrows > 0) {
 		*c->job_id = dbres_int(&r, 0, 0);
-		rc = CQ_BUSY;
-		goto out;
+		return not_queued(c, CQ_BUSY);
 	}
-	if (db_run(d, &q[Q_TODO], todo, 2, &r, &a) == -1)
-		goto out;
-	rc = CQ_NOTHING;
+	if (db_run(d, &q[Q_TODO], todo, 2, &r, scratch) == -1)
+		return TX_FAIL;
 	if (dbres_int(&r, 0, 0) == 0)
-		goto out;
-	rc = -1;
-	if (db_run(d, &q[Q_JOB_INSERT], ins, 2, &r, &a) == -1)
-		goto out;
+		return not_queued(c, CQ_NOTHING);
+	if (db_run(d, &q[Q_JOB_INSERT], ins, 2, &r, scratch) == -1)
+		return TX_FAIL;
 	*c->job_id = (long long)r.insert_id;
-	rc = CQ_QUEUED;
-out:
-	arena_free(&a);
-	return rc;
+	c->outcome = CQ_QUEUED;
+	return TX_COMMIT;
 }
 
 int db_cert_job_create(struct db *d, long long seminar_id, long long person_id, long long *job_id)
 {
-	struct create_ctx c = {seminar_id, person_id, job_id};
+	struct create_ctx c = {seminar_id, person_id, job_id, CQ__MAX};
 
 	*job_id = 0;
-	return db_tx(d, create_tx, &c);
+	return db_tx(d, create_tx, &c) == -1 ? -1 : (int)c.outcome;
 }
 
 static void job_row(const struct dbres *r, size_t i, struct cert_job *j)
@@ -342,46 +336,38 @@ int db_cert_jobs_running(struct db *d, struct arena *a, struct cert_job *jobs, i
 	return (int)i;
 }
 
-static int claim_tx(struct db *d, void *arg)
+/* Rolls back when the job is gone or no longer queued. */
+static enum tx_end claim_tx(struct db *d, struct arena *scratch, void *arg)
 {
 	const struct cert_issue *in = arg;
 	struct dbv job[] = {DB_DV_INT(in->job_id)};
 	struct dbv prefix[] = {DB_DV_STR(in->prefix)};
 	struct dbv start[] = {DB_DV_INT(in->seminar_id), DB_DV_INT(in->job_id)};
-	struct arena a = {0};
 	struct dbres r;
 	long long base, n;
-	int rc = -1;
 
 	/* Another runner claiming the same job holds its row: skip it rather than wait. */
-	if (db_run(d, &q[Q_JOB_LOCK], job, 1, &r, &a) == -1)
-		goto out;
-	rc = 0;
+	if (db_run(d, &q[Q_JOB_LOCK], job, 1, &r, scratch) == -1)
+		return TX_FAIL;
 	if (r.nrows == 0 || strcmp(dbres_str(&r, 0, 0), "queued") != 0)
-		goto out;
-	rc = -1;
+		return TX_ROLLBACK;
 	/* From here to the commit the series row is locked: its numbers are ours. */
-	if (db_run(d, &q[Q_SERIES_TAKE], prefix, 1, &r, &a) == -1)
-		goto out;
+	if (db_run(d, &q[Q_SERIES_TAKE], prefix, 1, &r, scratch) == -1)
+		return TX_FAIL;
 	base = r.affected == 1 ? 0 : (long long)r.insert_id;
 	{
 		struct dbv v[] = {DB_DV_STR(in->prefix), DB_DV_STR(in->dates), DB_DV_INT(base),
 				  DB_DV_INT(in->seminar_id)};
-		if (db_run(d, &q[Q_ISSUE], v, 4, &r, &a) == -1)
-			goto out;
+		if (db_run(d, &q[Q_ISSUE], v, 4, &r, scratch) == -1)
+			return TX_FAIL;
 	}
 	n = (long long)r.affected;
 	if (n > 0) {
 		struct dbv v[] = {DB_DV_INT(n), DB_DV_STR(in->prefix)};
 		if (db_run(d, &q[Q_SERIES_ADD], v, 2, NULL, NULL) == -1)
-			goto out;
+			return TX_FAIL;
 	}
-	if (db_run(d, &q[Q_JOB_START], start, 2, NULL, NULL) == -1)
-		goto out;
-	rc = 1;
-out:
-	arena_free(&a);
-	return rc;
+	return db_run(d, &q[Q_JOB_START], start, 2, NULL, NULL) == -1 ? TX_FAIL : TX_COMMIT;
 }
 
 int db_cert_job_claim(struct db *d, const struct cert_issue *in)
@@ -440,64 +426,67 @@ static int file_put(struct db *d, const struct cert_row *c, cert_render_fn fn, v
 struct chunk_ctx {
 	const struct cert_job *job;
 	int limit, n, rendered;
+	int render_failed; /* a PDF could not be made: the chunk is rolled back */
 	cert_render_fn fn;
 	void *arg;
 	struct buf pdf;
 };
 
-static int chunk_tx(struct db *d, void *arg)
+static enum tx_end chunk_tx(struct db *d, struct arena *scratch, void *arg)
 {
 	struct chunk_ctx *c = arg;
 	struct dbv v[] = {DB_DV_INT(c->job->seminar_id), DB_DV_INT(c->limit)};
 	struct dbv done[] = {DB_DV_INT(c->job->id), DB_DV_INT(c->job->seminar_id)};
-	struct arena a = {0};
 	struct dbres r;
 	struct cert_row row;
 	size_t i;
-	int rc = -1;
+	int rc;
 
 	c->rendered = 0;
-	if (db_run(d, &q[Q_CHUNK], v, 2, &r, &a) == -1)
-		goto out;
+	if (db_run(d, &q[Q_CHUNK], v, 2, &r, scratch) == -1)
+		return TX_FAIL;
 	c->n = (int)r.nrows;
 	if (r.nrows == 0) {
 		/* Nothing free here: the job is done unless other runners still hold some. */
-		rc = db_run(d, &q[Q_JOB_DONE], done, 2, NULL, NULL);
-		goto out;
+		return db_run(d, &q[Q_JOB_DONE], done, 2, NULL, NULL) == -1 ? TX_FAIL : TX_COMMIT;
 	}
 	for (i = 0; i < r.nrows; i++) {
 		struct dbv id[] = {DB_DV_INT(dbres_int(&r, i, 0))};
 		struct dbres f;
 		/* The row is ours now; another runner may have stored its PDF just before we locked it. */
-		if ((rc = db_run(d, &q[Q_HAS_FILE], id, 1, &f, &a)) == -1)
-			goto out;
+		if (db_run(d, &q[Q_HAS_FILE], id, 1, &f, scratch) == -1)
+			return TX_FAIL;
 		if (f.nrows > 0)
 			continue;
 		cert_row(&r, i, &row);
-		if ((rc = file_put(d, &row, c->fn, c->arg, &c->pdf)) != 0)
-			goto out;
+		if ((rc = file_put(d, &row, c->fn, c->arg, &c->pdf)) == -2) {
+			c->render_failed = 1;
+			return TX_ROLLBACK;
+		}
+		if (rc != 0)
+			return TX_FAIL;
 		c->rendered++;
 	}
 	if (c->rendered > 0) {
 		struct dbv p[] = {DB_DV_INT(c->rendered), DB_DV_INT(c->job->id)};
-		rc = db_run(d, &q[Q_JOB_PROGRESS], p, 2, NULL, NULL);
+		if (db_run(d, &q[Q_JOB_PROGRESS], p, 2, NULL, NULL) == -1)
+			return TX_FAIL;
 	}
-out:
-	arena_free(&a);
-	return rc;
+	return TX_COMMIT;
 }
 
 int db_cert_render_chunk(struct db *d, const struct cert_job *job, int limit, cert_render_fn fn, void *arg)
 {
-	struct chunk_ctx c = {job, limit, 0, 0, fn, arg, {0}};
+	struct chunk_ctx c = {job, limit, 0, 0, 0, fn, arg, {0}};
 	int rc = db_tx(d, chunk_tx, &c);
 
 	buf_free(&c.pdf);
-	if (rc == -2) {
+	if (c.render_failed) {
 		log_msg(LOG_ERROR, NULL, "certificates: job %lld: a PDF could not be rendered", job->id);
 		db_cert_job_fail(d, job->id, "Не удалось построить PDF сертификата: проверьте шаблон.");
+		return -1;
 	}
-	return rc < 0 ? -1 : c.n;
+	return rc == 1 ? c.n : -1;
 }
 
 static int cert_one(struct db *d, struct arena *a, int which, const char *key, struct cert_row *c)
@@ -581,20 +570,19 @@ struct revoke_ctx {
 	const char *reason, *ip;
 };
 
-static int revoke_tx(struct db *d, void *arg)
+/* Rolls back when the certificate is revoked already. */
+static enum tx_end revoke_tx(struct db *d, struct arena *scratch, void *arg)
 {
 	struct revoke_ctx *c = arg;
 	struct dbv v[] = {DB_DV_STR(c->reason), DB_DV_INT(c->by), DB_DV_INT(c->id)};
-	struct arena a = {0};
 	struct dbres r;
-	int rc = db_run(d, &q[Q_REVOKE], v, 3, &r, &a);
 
-	arena_free(&a);
-	if (rc == -1)
-		return -1;
+	if (db_run(d, &q[Q_REVOKE], v, 3, &r, scratch) == -1)
+		return TX_FAIL;
 	if (r.affected == 0)
-		return 0;
-	return db_audit(d, c->by, "certificate.revoke", "certificate", c->id, c->ip, c->reason) == -1 ? -1 : 1;
+		return TX_ROLLBACK;
+	return db_audit(d, c->by, "certificate.revoke", "certificate", c->id, c->ip, c->reason) == -1 ? TX_FAIL
+												      : TX_COMMIT;
 }
 
 int db_cert_revoke(struct db *d, long long cert_id, const char *reason, long long by, const char *ip)
@@ -614,42 +602,44 @@ struct reissue_ctx {
 	struct buf pdf;
 };
 
-static int reissue_tx(struct db *d, void *arg)
+/* Rolls back when a revoked certificate's holder no longer qualifies. The row lands in c->out, in the
+ * caller's arena. */
+static enum tx_end reissue_tx(struct db *d, struct arena *scratch, void *arg)
 {
 	struct reissue_ctx *c = arg;
 	struct dbv id[] = {DB_DV_INT(c->id)};
 	struct dbres r;
 
 	if (db_run(d, &q[Q_CERT_LOCK], id, 1, &r, c->a) == -1 || r.nrows == 0)
-		return -1;
+		return TX_FAIL;
 	cert_row(&r, 0, c->out);
 	if (c->out->revoked_at != NULL) {
 		struct dbv reg[] = {DB_DV_INT(c->out->registration_id)};
 		if (db_run(d, &q[Q_QUALIFIES], reg, 1, &r, c->a) == -1)
-			return -1;
+			return TX_FAIL;
 		if (r.nrows == 0 || dbres_int(&r, 0, 0) == 0)
-			return -3;
+			return TX_ROLLBACK;
 	}
 	{
 		struct dbv p[] = {DB_DV_INT(c->out->person_id)};
 		if (db_run(d, &q[Q_PERSON_NOW], p, 1, &r, c->a) == -1 || r.nrows == 0)
-			return -1;
+			return TX_FAIL;
 	}
 	{
 		struct dbv v[] = {DB_DV_STR(dbres_str(&r, 0, 0)), DB_DV_STR(dbres_str(&r, 0, 1)),
 				  db_dv_str_or_null(dbres_str(&r, 0, 2)), DB_DV_INT(c->id)};
 		if (db_run(d, &q[Q_REISSUE], v, 4, NULL, NULL) == -1)
-			return -1;
+			return TX_FAIL;
 	}
 	if (db_run(d, &q[Q_CERT_LOCK], id, 1, &r, c->a) == -1 || r.nrows == 0)
-		return -1;
+		return TX_FAIL;
 	cert_row(&r, 0, c->out);
 	if (file_put(d, c->out, c->fn, c->arg, &c->pdf) != 0)
-		return -1;
-	return db_audit(d, c->by, "certificate.reissue", "certificate", c->id, c->ip,
-			arena_printf(c->a, "version %lld", c->out->version)) == -1
-		       ? -1
-		       : 1;
+		return TX_FAIL;
+	if (db_audit(d, c->by, "certificate.reissue", "certificate", c->id, c->ip,
+		     arena_printf(scratch, "version %lld", c->out->version)) == -1)
+		return TX_FAIL;
+	return TX_COMMIT;
 }
 
 int db_cert_reissue(struct db *d, struct arena *a, long long cert_id, long long by, const char *ip, cert_render_fn fn,
@@ -659,7 +649,7 @@ int db_cert_reissue(struct db *d, struct arena *a, long long cert_id, long long 
 	int rc = db_tx(d, reissue_tx, &c);
 
 	buf_free(&c.pdf);
-	return rc == -3 ? 0 : rc;
+	return rc;
 }
 
 json_t *db_person_certificates(struct db *d, struct arena *a, long long person_id)

@@ -56,17 +56,20 @@ struct create {
 	long long owner_id, region_id, id;
 };
 
-static int create_tx(struct db *d, void *arg)
+static enum tx_end create_tx(struct db *d, struct arena *scratch, void *arg)
 {
 	struct create *c = arg;
 	struct dbv v[] = {DB_DV_STR(c->name), DB_DV_STR(c->svg), db_dv_id_or_null(c->owner_id),
 			  db_dv_id_or_null(c->region_id)};
 	struct dbres res;
 
-	if (db_run(d, &q[Q_INSERT], v, 4, &res, NULL) == -1)
-		return -1;
+	if (db_run(d, &q[Q_INSERT], v, 4, &res, scratch) == -1)
+		return TX_FAIL;
 	c->id = (long long)res.insert_id;
-	return db_audit(d, c->owner_id, "certificate_template.upload", "certificate_template", c->id, c->ip, c->name);
+	if (db_audit(d, c->owner_id, "certificate_template.upload", "certificate_template", c->id, c->ip, c->name) ==
+	    -1)
+		return TX_FAIL;
+	return TX_COMMIT;
 }
 
 long long db_cert_template_create(struct db *d, const char *name, const char *svg, long long owner_id,
@@ -74,7 +77,7 @@ long long db_cert_template_create(struct db *d, const char *name, const char *sv
 {
 	struct create c = {name, svg, ip, owner_id, region_id, 0};
 
-	return db_tx(d, create_tx, &c) < 0 ? -1 : c.id;
+	return db_tx(d, create_tx, &c) == 1 ? c.id : -1;
 }
 
 struct archive {
@@ -82,19 +85,19 @@ struct archive {
 	const char *ip;
 };
 
-static int archive_tx(struct db *d, void *arg)
+static enum tx_end archive_tx(struct db *d, struct arena *scratch, void *arg)
 {
 	struct archive *x = arg;
 	struct dbv v[] = {DB_DV_INT(x->id)};
 	struct dbres res;
 
-	if (db_run(d, &q[Q_ARCHIVE], v, 1, &res, NULL) == -1)
-		return -1;
+	if (db_run(d, &q[Q_ARCHIVE], v, 1, &res, scratch) == -1)
+		return TX_FAIL;
 	if (res.affected == 0)
-		return 0;
+		return TX_ROLLBACK;
 	if (db_audit(d, x->person_id, "certificate_template.archive", "certificate_template", x->id, x->ip, NULL) == -1)
-		return -1;
-	return 1;
+		return TX_FAIL;
+	return TX_COMMIT;
 }
 
 int db_cert_template_archive(struct db *d, long long id, long long person_id, const char *ip)

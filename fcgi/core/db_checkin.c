@@ -128,7 +128,16 @@ static const char *result_static(const char *s)
 	return "invalid";
 }
 
-static int scan_tx(struct db *d, void *arg)
+/* The end of a scan: out names the person of its registration, if any. */
+static enum tx_end described(struct db *d, struct arena *a, struct scan_out *out, long long session_id)
+{
+	if (out->registration_id && describe(d, a, out->registration_id, session_id, out) == -1)
+		return TX_FAIL;
+	return TX_COMMIT;
+}
+
+/* Every scan is recorded, whatever its result: the body always commits. */
+static enum tx_end scan_tx(struct db *d, struct arena *scratch, void *arg)
 {
 	struct scan_ctx *c = arg;
 	const struct scan_in *in = c->in;
@@ -139,19 +148,20 @@ static int scan_tx(struct db *d, void *arg)
 	long long attendance = 0;
 	int revive = 0;
 
+	(void)scratch; /* what the scan reads goes into out, in the caller's arena */
 	memset(out, 0, sizeof(*out));
 	if (db_run(d, &q[Q_SCAN_BY_CLIENT], key, 1, &r, c->a) == -1)
-		return -1;
+		return TX_FAIL;
 	if (r.nrows == 1) {
 		out->replay = 1;
 		out->scan_id = dbres_int(&r, 0, 0);
 		out->result = result_static(dbres_str(&r, 0, 1));
 		out->registration_id = dbres_int(&r, 0, 2);
 		out->conflict = dbres_int(&r, 0, 3) != 0;
-		return out->registration_id ? describe(d, c->a, out->registration_id, dbres_int(&r, 0, 4), out) : 0;
+		return described(d, c->a, out, dbres_int(&r, 0, 4));
 	}
 	if (db_run(d, &q[Q_TICKET_BY_CODE], code, 1, &r, c->a) == -1)
-		return -1;
+		return TX_FAIL;
 	if (r.nrows == 0)
 		out->result = "invalid";
 	else {
@@ -169,7 +179,7 @@ static int scan_tx(struct db *d, void *arg)
 	if (strcmp(out->result, "ok") == 0) {
 		struct dbv v[] = {DB_DV_INT(out->registration_id), DB_DV_INT(in->session_id)};
 		if (db_run(d, &q[Q_ATTENDANCE_LOCK], v, 2, &r, c->a) == -1)
-			return -1;
+			return TX_FAIL;
 		if (r.nrows == 1) {
 			attendance = dbres_int(&r, 0, 0);
 			revive = dbres_int(&r, 0, 2) != 0;
@@ -197,7 +207,7 @@ static int scan_tx(struct db *d, void *arg)
 				  DB_DV_INT(out->conflict),
 				  DB_DV_NULL};
 		if (db_run(d, &q[Q_SCAN_INSERT], v, 12, &r, c->a) == -1)
-			return -1;
+			return TX_FAIL;
 		out->scan_id = (long long)r.insert_id;
 		if (!own)
 			out->registration_id = 0;
@@ -208,18 +218,18 @@ static int scan_tx(struct db *d, void *arg)
 					  db_dv_str_or_null(in->device_id), db_dv_id_or_null(in->operator_id),
 					  DB_DV_INT(attendance)};
 			if (db_run(d, &q[Q_ATTEND_REVIVE], v, 5, NULL, NULL) == -1)
-				return -1;
+				return TX_FAIL;
 		} else {
 			struct dbv v[] = {DB_DV_INT(out->registration_id),  DB_DV_INT(in->session_id),
 					  DB_DV_INT(out->scan_id),          db_dv_str_or_null(in->device_time),
 					  db_dv_str_or_null(in->device_id), db_dv_id_or_null(in->operator_id)};
 			if (db_run(d, &q[Q_ATTEND_INSERT], v, 6, NULL, NULL) == -1)
-				return -1;
+				return TX_FAIL;
 		}
 		if (coverage_touch(d, out->registration_id) == -1)
-			return -1;
+			return TX_FAIL;
 	}
-	return out->registration_id ? describe(d, c->a, out->registration_id, in->session_id, out) : 0;
+	return described(d, c->a, out, in->session_id);
 }
 
 int db_checkin_scan(struct db *d, struct arena *a, const struct scan_in *in, struct scan_out *out)
@@ -234,16 +244,22 @@ int db_checkin_scan(struct db *d, struct arena *a, const struct scan_in *in, str
 		if (rc != -1 || db_errno(d) != 1062)
 			break;
 	}
-	return rc < 0 ? -1 : 1;
+	return rc;
 }
 
 struct undo_ctx {
 	long long seminar_id, scan_id, operator_id;
 	const char *client_scan_id, *device_id;
-	struct arena *a;
+	int outcome; /* as db_checkin_undo returns it */
 };
 
-static int undo_tx(struct db *d, void *arg)
+static enum tx_end undo_refused(struct undo_ctx *c, int outcome)
+{
+	c->outcome = outcome;
+	return TX_ROLLBACK;
+}
+
+static enum tx_end undo_tx(struct db *d, struct arena *scratch, void *arg)
 {
 	struct undo_ctx *c = arg;
 	struct dbv key[] = {DB_DV_STR(c->client_scan_id)};
@@ -251,25 +267,26 @@ static int undo_tx(struct db *d, void *arg)
 	struct dbres r;
 	long long reg, session;
 
-	if (db_run(d, &q[Q_SCAN_BY_CLIENT], key, 1, &r, c->a) == -1)
-		return -1;
+	if (db_run(d, &q[Q_SCAN_BY_CLIENT], key, 1, &r, scratch) == -1)
+		return TX_FAIL;
 	if (r.nrows == 1)
-		return strcmp(dbres_str(&r, 0, 1), "undone") == 0 && dbres_int(&r, 0, 5) == c->seminar_id &&
-				       dbres_int(&r, 0, 6) == c->scan_id
-			       ? 2
-			       : 0;
-	if (db_run(d, &q[Q_SCAN_ORIGINAL], orig, 2, &r, c->a) == -1)
-		return -1;
+		return undo_refused(c, strcmp(dbres_str(&r, 0, 1), "undone") == 0 &&
+						       dbres_int(&r, 0, 5) == c->seminar_id &&
+						       dbres_int(&r, 0, 6) == c->scan_id
+					       ? 2
+					       : 0);
+	if (db_run(d, &q[Q_SCAN_ORIGINAL], orig, 2, &r, scratch) == -1)
+		return TX_FAIL;
 	if (r.nrows == 0)
-		return 0;
+		return undo_refused(c, 0);
 	reg = dbres_int(&r, 0, 0);
 	session = dbres_int(&r, 0, 1);
 	{
 		struct dbv v[] = {DB_DV_INT(reg), DB_DV_INT(session), DB_DV_INT(c->scan_id)};
-		if (db_run(d, &q[Q_ATTEND_UNDO], v, 3, &r, c->a) == -1)
-			return -1;
+		if (db_run(d, &q[Q_ATTEND_UNDO], v, 3, &r, scratch) == -1)
+			return TX_FAIL;
 		if (r.affected == 0)
-			return 0;
+			return undo_refused(c, 0);
 	}
 	{
 		struct dbv v[] = {DB_DV_STR(c->client_scan_id),
@@ -284,18 +301,21 @@ static int undo_tx(struct db *d, void *arg)
 				  DB_DV_STR("undone"),
 				  DB_DV_INT(0),
 				  DB_DV_INT(c->scan_id)};
-		if (db_run(d, &q[Q_SCAN_INSERT], v, 12, &r, c->a) == -1)
-			return -1;
+		if (db_run(d, &q[Q_SCAN_INSERT], v, 12, &r, scratch) == -1)
+			return TX_FAIL;
 	}
-	return coverage_touch(d, reg) == -1 ? -1 : 1;
+	if (coverage_touch(d, reg) == -1)
+		return TX_FAIL;
+	c->outcome = 1;
+	return TX_COMMIT;
 }
 
-int db_checkin_undo(struct db *d, struct arena *a, long long seminar_id, long long scan_id, const char *client_scan_id,
+int db_checkin_undo(struct db *d, long long seminar_id, long long scan_id, const char *client_scan_id,
 		    const char *device_id, long long operator_id)
 {
-	struct undo_ctx c = {seminar_id, scan_id, operator_id, client_scan_id, device_id, a};
+	struct undo_ctx c = {seminar_id, scan_id, operator_id, client_scan_id, device_id, 0};
 
-	return db_tx(d, undo_tx, &c);
+	return db_tx(d, undo_tx, &c) == -1 ? -1 : c.outcome;
 }
 
 json_t *db_checkin_tickets(struct db *d, struct arena *a, long long seminar_id)
@@ -376,10 +396,11 @@ json_t *db_online_candidates(struct db *d, struct arena *a, long long person_id)
 struct online_ctx {
 	long long seminar_id, session_id, registration_id, person_id;
 	const char *key;
-	struct arena *a;
+	int fresh; /* a new check-in, not a repeated code */
 };
 
-static int online_tx(struct db *d, void *arg)
+/* The code is recorded either way: the body always commits. */
+static enum tx_end online_tx(struct db *d, struct arena *scratch, void *arg)
 {
 	struct online_ctx *c = arg;
 	struct dbv lock[] = {DB_DV_INT(c->registration_id), DB_DV_INT(c->session_id)};
@@ -387,8 +408,8 @@ static int online_tx(struct db *d, void *arg)
 	long long undone;
 	int fresh;
 
-	if (db_run(d, &q[Q_ATTENDANCE_LOCK], lock, 2, &r, c->a) == -1)
-		return -1;
+	if (db_run(d, &q[Q_ATTENDANCE_LOCK], lock, 2, &r, scratch) == -1)
+		return TX_FAIL;
 	/* A check-in undone at the door is made again by the code. */
 	fresh = r.nrows == 0 || dbres_int(&r, 0, 2) != 0;
 	undone = r.nrows == 1 ? dbres_int(&r, 0, 0) : 0;
@@ -405,34 +426,35 @@ static int online_tx(struct db *d, void *arg)
 				  DB_DV_STR(fresh ? "ok" : "already"),
 				  DB_DV_INT(0),
 				  DB_DV_NULL};
-		if (db_run(d, &q[Q_SCAN_INSERT], v, 12, &r, c->a) == -1)
-			return -1;
+		if (db_run(d, &q[Q_SCAN_INSERT], v, 12, &r, scratch) == -1)
+			return TX_FAIL;
 	}
 	if (fresh && undone) {
 		struct dbv v[] = {DB_DV_INT((long long)r.insert_id), DB_DV_INT(c->person_id), DB_DV_INT(undone)};
 		if (db_run(d, &q[Q_ATTEND_ONLINE_REVIVE], v, 3, NULL, NULL) == -1)
-			return -1;
+			return TX_FAIL;
 	} else if (fresh) {
 		struct dbv v[] = {DB_DV_INT(c->registration_id), DB_DV_INT(c->session_id),
 				  DB_DV_INT((long long)r.insert_id), DB_DV_INT(c->person_id)};
 		if (db_run(d, &q[Q_ATTEND_ONLINE], v, 4, NULL, NULL) == -1)
-			return -1;
+			return TX_FAIL;
 	}
 	if (fresh && coverage_touch(d, c->registration_id) == -1)
-		return -1;
-	return fresh;
+		return TX_FAIL;
+	c->fresh = fresh;
+	return TX_COMMIT;
 }
 
-int db_online_attend(struct db *d, struct arena *a, long long seminar_id, long long session_id,
-		     long long registration_id, long long person_id, const char *client_scan_id)
+int db_online_attend(struct db *d, long long seminar_id, long long session_id, long long registration_id,
+		     long long person_id, const char *client_scan_id)
 {
-	struct online_ctx c = {seminar_id, session_id, registration_id, person_id, client_scan_id, a};
+	struct online_ctx c = {seminar_id, session_id, registration_id, person_id, client_scan_id, 0};
 	int rc = db_tx(d, online_tx, &c);
 
 	/* Two tabs sending the code at once meet at the UNIQUE index: the second finds the first. */
 	if (rc == -1 && db_errno(d) == 1062)
 		rc = db_tx(d, online_tx, &c);
-	return rc;
+	return rc == -1 ? -1 : c.fresh;
 }
 
 json_t *db_journal(struct db *d, struct arena *a, long long seminar_id, long long session_id)

@@ -953,7 +953,7 @@ static void district_line(struct preview *p, const struct sheet_row *row)
 	buf_free(&changes);
 }
 
-static int store_tx(struct db *d, void *arg)
+static enum tx_end store_tx(struct db *d, struct arena *scratch, void *arg)
 {
 	struct preview *p = arg;
 	const struct import_new *in = p->in;
@@ -972,11 +972,11 @@ static int store_tx(struct db *d, void *arg)
 	{
 		struct dbv v[] = {DB_DV_STR(import_kinds[in->kind]), DB_DV_STR(in->file_name), DB_DV_STR(in->sha256),
 				  DB_DV_INT(in->person_id), DB_DV_STR(s)};
-		rc = db_run(d, &q[Q_IMPORT_INSERT], v, 5, &r, p->a);
+		rc = db_run(d, &q[Q_IMPORT_INSERT], v, 5, &r, scratch);
 	}
 	free(s);
 	if (rc == -1)
-		return -1;
+		return TX_FAIL;
 	p->id = (long long)r.insert_id;
 	for (i = 0; i < p->n; i += ROWS_PER_INSERT) {
 		json_t *rows = json_array();
@@ -999,10 +999,12 @@ static int store_tx(struct db *d, void *arg)
 		}
 		free(s);
 		if (rc == -1)
-			return -1;
+			return TX_FAIL;
 	}
-	return db_audit(d, in->person_id, "register.import.upload", "register_import", p->id, in->ip,
-			arena_printf(p->a, "%s %s: %ld lines", import_kinds[in->kind], in->sha256, (long)p->n));
+	if (db_audit(d, in->person_id, "register.import.upload", "register_import", p->id, in->ip,
+		     arena_printf(scratch, "%s %s: %ld lines", import_kinds[in->kind], in->sha256, (long)p->n)) == -1)
+		return TX_FAIL;
+	return TX_COMMIT;
 }
 
 /* The header is the first row that names the required columns (a title may stand above it);
@@ -1080,7 +1082,7 @@ long long db_import_preview(struct db *d, struct arena *a, const struct import_n
 		else
 			district_line(&p, &sh->rows[i]);
 	}
-	if ((in->kind == IMPORT_DISTRICTS || org_deactivations(d, &p) == 0) && db_tx(d, store_tx, &p) >= 0)
+	if ((in->kind == IMPORT_DISTRICTS || org_deactivations(d, &p) == 0) && db_tx(d, store_tx, &p) == 1)
 		rc = p.id;
 	buf_free(&p.lines);
 	return rc;
@@ -1186,8 +1188,8 @@ json_t *db_imports_recent(struct db *d, struct arena *a, long limit)
 struct apply_ctx {
 	long long id, person_id;
 	const char *ip;
-	struct arena a;
 	long count[IA__MAX]; /* rows of the preview per action */
+	enum apply_outcome outcome;
 };
 
 static int call_id(struct db *d, int stmt, long long id)
@@ -1197,36 +1199,41 @@ static int call_id(struct db *d, int stmt, long long id)
 	return db_run(d, &q[stmt], v, 1, NULL, NULL);
 }
 
-/* Runs a write of the apply and checks that it took every row the preview showed. Returns 0,
- * -3 when the register changed since (fewer rows matched, or an added key exists now), -1. */
-static int apply_step(struct db *d, int stmt, long long id, long expected)
+/* Runs a write of the apply and checks that it took every row the preview showed: TX_COMMIT to go
+ * on; TX_ROLLBACK (APPLY_STALE) when the register changed since (fewer rows matched, or an added key
+ * exists now); TX_FAIL. */
+static enum tx_end apply_step(struct db *d, struct apply_ctx *c, int stmt, long expected)
 {
-	struct dbv v[] = {DB_DV_INT(id)};
+	struct dbv v[] = {DB_DV_INT(c->id)};
 	struct dbres r;
 
 	if (expected == 0)
-		return 0;
-	if (db_run(d, &q[stmt], v, 1, &r, NULL) == -1)
-		return db_errno(d) == 1062 ? -3 : -1;
-	return (long)r.affected == expected ? 0 : -3;
+		return TX_COMMIT;
+	if (db_run(d, &q[stmt], v, 1, &r, NULL) == -1 && db_errno(d) != 1062)
+		return TX_FAIL;
+	if (db_errno(d) == 1062 || (long)r.affected != expected) {
+		c->outcome = APPLY_STALE;
+		return TX_ROLLBACK;
+	}
+	return TX_COMMIT;
 }
 
 /* Coverage follows the organisations whose district, sector or standing changed; the register's
  * counts follow the districts they left or joined. */
-static int apply_upkeep(struct db *d, struct apply_ctx *c)
+static int apply_upkeep(struct db *d, struct arena *scratch, struct apply_ctx *c)
 {
 	struct dbv v[] = {DB_DV_INT(c->id), DB_DV_INT(c->id)};
 	struct dbres r;
 	size_t i;
 
-	if (db_run(d, &q[Q_APPLY_TOUCHED], v, 1, &r, &c->a) == -1)
+	if (db_run(d, &q[Q_APPLY_TOUCHED], v, 1, &r, scratch) == -1)
 		return -1;
 	for (i = 0; i < r.nrows; i++)
 		if (call_id(d, Q_TOUCH_ORG, dbres_int(&r, i, 0)) == -1)
 			return -1;
 	if (c->count[IA_ADD] + c->count[IA_CHANGE] + c->count[IA_DEACTIVATE] > RECOUNT_ROWS)
 		return call_id(d, Q_RECOUNT, 0);
-	if (db_run(d, &q[Q_APPLY_DISTRICTS], v, 2, &r, &c->a) == -1)
+	if (db_run(d, &q[Q_APPLY_DISTRICTS], v, 2, &r, scratch) == -1)
 		return -1;
 	if (r.nrows > RECOUNT_ALL)
 		return call_id(d, Q_RECOUNT, 0);
@@ -1236,60 +1243,60 @@ static int apply_upkeep(struct db *d, struct apply_ctx *c)
 	return 0;
 }
 
-static int apply_tx(struct db *d, void *arg)
+static enum tx_end apply_refused(struct apply_ctx *c, enum apply_outcome o)
+{
+	c->outcome = o;
+	return TX_ROLLBACK;
+}
+
+static enum tx_end apply_tx(struct db *d, struct arena *scratch, void *arg)
 {
 	struct apply_ctx *c = arg;
 	struct dbv v[] = {DB_DV_INT(c->id)};
 	struct dbres r;
 	long *n = c->count;
 	size_t i;
-	int rc, k, orgs;
+	int k, orgs;
+	enum tx_end end;
 
-	arena_reset(&c->a);
 	memset(c->count, 0, sizeof(c->count));
-	if (db_run(d, &q[Q_IMPORT_LOCK], v, 1, &r, &c->a) == -1)
-		return -1;
+	if (db_run(d, &q[Q_IMPORT_LOCK], v, 1, &r, scratch) == -1)
+		return TX_FAIL;
 	if (r.nrows == 0)
-		return -4;
+		return apply_refused(c, APPLY_NO_IMPORT);
 	if (dbres_int(&r, 0, 1) != 0)
-		return 0;
+		return apply_refused(c, APPLY_ALREADY);
 	orgs = strcmp(dbres_str(&r, 0, 0), "organizations") == 0;
-	if (db_run(d, &q[Q_ROW_COUNTS], v, 1, &r, &c->a) == -1)
-		return -1;
+	if (db_run(d, &q[Q_ROW_COUNTS], v, 1, &r, scratch) == -1)
+		return TX_FAIL;
 	for (i = 0; i < r.nrows; i++)
 		for (k = 0; k < IA__MAX; k++)
 			if (strcmp(dbres_str(&r, i, 0), import_actions[k]) == 0)
 				n[k] = (long)dbres_int(&r, i, 1);
 	if (orgs) {
-		if ((rc = apply_step(d, Q_APPLY_ORG_ADD, c->id, n[IA_ADD])) != 0 ||
-		    (rc = apply_step(d, Q_APPLY_ORG_CHANGE, c->id, n[IA_CHANGE])) != 0 ||
-		    (rc = apply_step(d, Q_APPLY_ORG_DEACTIVATE, c->id, n[IA_DEACTIVATE])) != 0 ||
-		    (rc = apply_upkeep(d, c)) != 0)
-			return rc;
-	} else if ((rc = apply_step(d, Q_APPLY_DISTRICT_ADD, c->id, n[IA_ADD])) != 0 ||
-		   (rc = apply_step(d, Q_APPLY_DISTRICT_CHANGE, c->id, n[IA_CHANGE])) != 0)
-		return rc;
-	if (db_run(d, &q[Q_IMPORT_APPLIED], v, 1, NULL, NULL) == -1)
-		return -1;
-	return db_audit(d, c->person_id, "register.import.apply", "register_import", c->id, c->ip,
-			arena_printf(&c->a, "added %ld, changed %ld, deactivated %ld, rejected %ld", n[IA_ADD],
-				     n[IA_CHANGE], n[IA_DEACTIVATE], n[IA_REJECT])) == -1
-		       ? -1
-		       : 1;
+		if ((end = apply_step(d, c, Q_APPLY_ORG_ADD, n[IA_ADD])) != TX_COMMIT ||
+		    (end = apply_step(d, c, Q_APPLY_ORG_CHANGE, n[IA_CHANGE])) != TX_COMMIT ||
+		    (end = apply_step(d, c, Q_APPLY_ORG_DEACTIVATE, n[IA_DEACTIVATE])) != TX_COMMIT)
+			return end;
+		if (apply_upkeep(d, scratch, c) != 0)
+			return TX_FAIL;
+	} else if ((end = apply_step(d, c, Q_APPLY_DISTRICT_ADD, n[IA_ADD])) != TX_COMMIT ||
+		   (end = apply_step(d, c, Q_APPLY_DISTRICT_CHANGE, n[IA_CHANGE])) != TX_COMMIT)
+		return end;
+	if (db_run(d, &q[Q_IMPORT_APPLIED], v, 1, NULL, NULL) == -1 ||
+	    db_audit(d, c->person_id, "register.import.apply", "register_import", c->id, c->ip,
+		     arena_printf(scratch, "added %ld, changed %ld, deactivated %ld, rejected %ld", n[IA_ADD],
+				  n[IA_CHANGE], n[IA_DEACTIVATE], n[IA_REJECT])) == -1)
+		return TX_FAIL;
+	c->outcome = APPLY_DONE;
+	return TX_COMMIT;
 }
 
 int db_import_apply(struct db *d, long long id, long long person_id, const char *ip)
 {
-	struct apply_ctx c = {id, person_id, ip, {0}, {0}};
-	int rc = db_tx(d, apply_tx, &c);
+	struct apply_ctx c = {id, person_id, ip, {0}, APPLY__MAX};
 
-	arena_free(&c.a);
-	switch (rc) {
-	case -4: return 0;
-	case 0: return 2;
-	case -3: return 3;
-	default: return rc;
-	}
+	return db_tx(d, apply_tx, &c) == -1 ? -1 : (int)c.outcome;
 }
 
 /* ---------------------------------------------------------------- organisations proposed at sign-up */
@@ -1297,11 +1304,10 @@ int db_import_apply(struct db *d, long long id, long long person_id, const char 
 struct propose_ctx {
 	const struct person_new *p;
 	const struct org_proposal *o;
-	struct arena a;
-	long long person_id;
+	long long person_id; /* as db_person_create_proposing returns it */
 };
 
-static int propose_tx(struct db *d, void *arg)
+static enum tx_end propose_tx(struct db *d, struct arena *scratch, void *arg)
 {
 	struct propose_ctx *c = arg;
 	struct person_new p = *c->p;
@@ -1309,29 +1315,26 @@ static int propose_tx(struct db *d, void *arg)
 			  DB_DV_STR(c->o->name)};
 	struct dbres r;
 
-	arena_reset(&c->a);
-	if (db_run(d, &q[Q_PROPOSE], v, 4, &r, &c->a) == -1)
-		return db_errno(d) == 1452 ? -5 : -1;
+	if (db_run(d, &q[Q_PROPOSE], v, 4, &r, scratch) == -1) {
+		if (db_errno(d) != 1452)
+			return TX_FAIL;
+		c->person_id = -2;
+		return TX_ROLLBACK;
+	}
 	p.organization_id = (long long)r.insert_id;
 	if ((c->person_id = db_person_create(d, &p)) <= 0)
-		return c->person_id == 0 ? -2 : -1;
+		return c->person_id == 0 ? TX_ROLLBACK : TX_FAIL;
 	{
 		struct dbv w[] = {DB_DV_INT(c->person_id), DB_DV_INT(p.organization_id)};
-		return db_run(d, &q[Q_PROPOSED_BY], w, 2, NULL, NULL);
+		return db_run(d, &q[Q_PROPOSED_BY], w, 2, NULL, NULL) == -1 ? TX_FAIL : TX_COMMIT;
 	}
 }
 
 long long db_person_create_proposing(struct db *d, const struct person_new *p, const struct org_proposal *o)
 {
-	struct propose_ctx c = {p, o, {0}, 0};
-	int rc = db_tx(d, propose_tx, &c);
+	struct propose_ctx c = {p, o, 0};
 
-	arena_free(&c.a);
-	if (rc == -2)
-		return 0;
-	if (rc == -5)
-		return -2;
-	return rc < 0 ? -1 : c.person_id;
+	return db_tx(d, propose_tx, &c) == -1 ? -1 : c.person_id;
 }
 
 json_t *db_orgs_proposed(struct db *d, struct arena *a)
@@ -1384,104 +1387,100 @@ json_t *db_orgs_search(struct db *d, struct arena *a, const char *text, long lon
 	return db_json(d, &q[Q_ORG_SEARCH], v, 5, a, k);
 }
 
-/* Locks a proposed organisation. Returns 1 with its district, 0 when it is not proposed (any
- * more), -4 when there is no such organisation, -1 failure. */
-static int proposed_lock(struct db *d, struct arena *a, long long id, long long *district_id)
+/* Locks a proposed organisation and finds its district: TX_COMMIT to go on; TX_ROLLBACK with the
+ * outcome set when there is no such organisation or it is not proposed (any more); TX_FAIL. */
+static enum tx_end proposed_lock(struct db *d, struct arena *a, long long id, long long *district_id,
+				 enum org_outcome *outcome)
 {
 	struct dbv v[] = {DB_DV_INT(id)};
 	struct dbres r;
 
 	if (db_run(d, &q[Q_ORG_LOCK], v, 1, &r, a) == -1)
-		return -1;
-	if (r.nrows == 0)
-		return -4;
+		return TX_FAIL;
+	if (r.nrows == 0 || strcmp(dbres_str(&r, 0, 0), "proposed") != 0) {
+		*outcome = r.nrows == 0 ? ORG_NONE : ORG_NOT_PROPOSED;
+		return TX_ROLLBACK;
+	}
 	*district_id = dbres_int(&r, 0, 2);
-	return strcmp(dbres_str(&r, 0, 0), "proposed") == 0;
+	return TX_COMMIT;
 }
 
 struct accept_ctx {
 	const struct org_accept *in;
-	struct arena a;
+	enum org_outcome outcome;
 };
 
-static int accept_tx(struct db *d, void *arg)
+static enum tx_end accept_tx(struct db *d, struct arena *scratch, void *arg)
 {
 	struct accept_ctx *c = arg;
 	const struct org_accept *in = c->in;
 	struct dbv v[] = {DB_DV_STR(in->name), DB_DV_STR(in->short_name), db_dv_str_or_null(in->inn),
 			  DB_DV_INT(in->sector_id), DB_DV_INT(in->id)};
 	long long district;
-	int rc;
+	enum tx_end end;
 
-	arena_reset(&c->a);
-	if ((rc = proposed_lock(d, &c->a, in->id, &district)) != 1)
-		return rc == 0 ? -2 : rc;
-	if (db_run(d, &q[Q_ORG_ACCEPT], v, 5, NULL, NULL) == -1)
-		return db_errno(d) == 1062 ? -3 : db_errno(d) == 1452 ? -5 : -1;
-	if (call_id(d, Q_RECOUNT, district) == -1 || call_id(d, Q_TOUCH_ORG, in->id) == -1)
-		return -1;
-	return db_audit(d, in->by, "organization.accept", "organization", in->id, in->ip,
-			arena_printf(&c->a, "inn=%s sector=%lld", in->inn ? in->inn : "-", in->sector_id));
+	if ((end = proposed_lock(d, scratch, in->id, &district, &c->outcome)) != TX_COMMIT)
+		return end;
+	if (db_run(d, &q[Q_ORG_ACCEPT], v, 5, NULL, NULL) == -1) {
+		if (db_errno(d) != 1062 && db_errno(d) != 1452)
+			return TX_FAIL;
+		c->outcome = db_errno(d) == 1062 ? ORG_INN_TAKEN : ORG_NO_SECTOR;
+		return TX_ROLLBACK;
+	}
+	if (call_id(d, Q_RECOUNT, district) == -1 || call_id(d, Q_TOUCH_ORG, in->id) == -1 ||
+	    db_audit(d, in->by, "organization.accept", "organization", in->id, in->ip,
+		     arena_printf(scratch, "inn=%s sector=%lld", in->inn ? in->inn : "-", in->sector_id)) == -1)
+		return TX_FAIL;
+	c->outcome = ORG_DONE;
+	return TX_COMMIT;
 }
 
 int db_org_accept(struct db *d, const struct org_accept *in)
 {
-	struct accept_ctx c = {in, {0}};
-	int rc = db_tx(d, accept_tx, &c);
+	struct accept_ctx c = {in, ORG__MAX};
 
-	arena_free(&c.a);
-	switch (rc) {
-	case -4: return 0;
-	case -2: return 2;
-	case -3: return 3;
-	case -5: return 4;
-	default: return rc < 0 ? -1 : 1;
-	}
+	return db_tx(d, accept_tx, &c) == -1 ? -1 : (int)c.outcome;
 }
 
 struct merge_ctx {
 	long long id, target, by;
 	const char *ip;
-	struct arena a;
+	enum org_outcome outcome;
 };
 
-static int merge_tx(struct db *d, void *arg)
+static enum tx_end merge_tx(struct db *d, struct arena *scratch, void *arg)
 {
 	struct merge_ctx *c = arg;
 	struct dbv tv[] = {DB_DV_INT(c->target)};
 	struct dbv mv[] = {DB_DV_INT(c->target), DB_DV_INT(c->id)};
 	struct dbres r, people, regs;
 	long long district;
-	int rc;
+	enum tx_end end;
 
-	arena_reset(&c->a);
-	if ((rc = proposed_lock(d, &c->a, c->id, &district)) != 1)
-		return rc == 0 ? -2 : rc;
-	if (db_run(d, &q[Q_ORG_LOCK], tv, 1, &r, &c->a) == -1)
-		return -1;
-	if (r.nrows == 0 || strcmp(dbres_str(&r, 0, 0), "register") != 0 || dbres_int(&r, 0, 1) == 0)
-		return -3;
-	if (db_run(d, &q[Q_MOVE_PEOPLE], mv, 2, &people, &c->a) == -1 ||
-	    db_run(d, &q[Q_MOVE_REGISTRATIONS], mv, 2, &regs, &c->a) == -1 ||
+	if ((end = proposed_lock(d, scratch, c->id, &district, &c->outcome)) != TX_COMMIT)
+		return end;
+	if (db_run(d, &q[Q_ORG_LOCK], tv, 1, &r, scratch) == -1)
+		return TX_FAIL;
+	if (r.nrows == 0 || strcmp(dbres_str(&r, 0, 0), "register") != 0 || dbres_int(&r, 0, 1) == 0) {
+		c->outcome = ORG_BAD_TARGET;
+		return TX_ROLLBACK;
+	}
+	if (db_run(d, &q[Q_MOVE_PEOPLE], mv, 2, &people, scratch) == -1 ||
+	    db_run(d, &q[Q_MOVE_REGISTRATIONS], mv, 2, &regs, scratch) == -1 ||
 	    db_run(d, &q[Q_ORG_MERGED], mv, 2, NULL, NULL) == -1)
-		return -1;
-	if (call_id(d, Q_TOUCH_ORG, c->target) == -1 || call_id(d, Q_TOUCH_ORG, c->id) == -1)
-		return -1;
-	return db_audit(d, c->by, "organization.merge", "organization", c->id, c->ip,
-			arena_printf(&c->a, "into=%lld people=%llu registrations=%llu", c->target, people.affected,
-				     regs.affected));
+		return TX_FAIL;
+	if (call_id(d, Q_TOUCH_ORG, c->target) == -1 || call_id(d, Q_TOUCH_ORG, c->id) == -1 ||
+	    db_audit(d, c->by, "organization.merge", "organization", c->id, c->ip,
+		     arena_printf(scratch, "into=%lld people=%llu registrations=%llu", c->target, people.affected,
+				  regs.affected)) == -1)
+		return TX_FAIL;
+	c->outcome = ORG_DONE;
+	return TX_COMMIT;
 }
 
 int db_org_merge(struct db *d, long long id, long long target, long long by, const char *ip)
 {
-	struct merge_ctx c = {id, target, by, ip, {0}};
-	int rc = db_tx(d, merge_tx, &c);
+	struct merge_ctx c = {id, target, by, ip, ORG__MAX};
 
-	arena_free(&c.a);
-	switch (rc) {
-	case -4: return 0;
-	case -2: return 2;
-	case -3: return 3;
-	default: return rc < 0 ? -1 : 1;
-	}
+	return db_tx(d, merge_tx, &c) == -1 ? -1 : (int)c.outcome;
 }

@@ -1,5 +1,6 @@
 /* Statements of seminars, sessions and registrations; sign-up, cancellation and promotion as transactions. */
 #include <stdlib.h>
+#include <stddef.h>
 #include <string.h>
 
 #include "app.h"
@@ -51,30 +52,56 @@ enum {
 	Q__MAX
 };
 
-/* A seminar's mode columns differ only by name, so each mode has its statements. */
-#define SEMINAR_COLS                                                                                                   \
-	"s.id, s.organizer_id, s.region_id, s.district_id, s.title, s.description, s.format, s.status, s.venue, "      \
-	"s.address, s.stream_url, s.reg_opens_at, s.reg_closes_at, s.hours, s.starts_at, s.ends_at, "                  \
-	"(SELECT name FROM district WHERE id = s.district_id), (SELECT name FROM region WHERE id = s.region_id), "     \
-	"(SELECT GROUP_CONCAT(x.name ORDER BY x.id SEPARATOR ', ') FROM seminar_sector ss "                            \
-	"JOIN sector x ON x.id = ss.sector_id WHERE ss.seminar_id = s.id), s.cap_in_person, "                          \
-	"IFNULL(s.cap_online, -1), s.taken_in_person, s.taken_online, IFNULL(s.org_limit, 0), "                        \
-	"s.reg_opens_at IS NOT NULL AND s.reg_opens_at > NOW(), s.reg_closes_at IS NOT NULL AND s.reg_closes_at <= "   \
-	"NOW(), s.attendance_rule, s.online_min_percent"
+/* The columns of struct seminar: X(type, field, SQL); the SQL pieces joined make the select list, and
+ * the same list reads the row (dbres_fill). What the places logic needs while the row is locked: */
+#define SEMINAR_PLACES(X)                                                                                              \
+	X(LL, id, "s.id")                                                                                              \
+	X(LL, region_id, ", s.region_id")                                                                              \
+	X(STR, format, ", s.format")                                                                                   \
+	X(STR, status, ", s.status")                                                                                   \
+	X(LL, cap[MODE_IN_PERSON], ", s.cap_in_person")                                                                \
+	X(LL, cap[MODE_ONLINE], ", IFNULL(s.cap_online, -1)")                                                          \
+	X(LL, taken[MODE_IN_PERSON], ", s.taken_in_person")                                                            \
+	X(LL, taken[MODE_ONLINE], ", s.taken_online")                                                                  \
+	X(LL, org_limit, ", IFNULL(s.org_limit, 0)")                                                                   \
+	X(BOOL, reg_not_yet, ", s.reg_opens_at IS NOT NULL AND s.reg_opens_at > NOW()")                                \
+	X(BOOL, reg_over, ", s.reg_closes_at IS NOT NULL AND s.reg_closes_at <= NOW()")
+/* ... and the whole seminar for its pages. */
+#define SEMINAR_ALL(X)                                                                                                 \
+	SEMINAR_PLACES(X)                                                                                              \
+	X(LL, organizer_id, ", s.organizer_id")                                                                        \
+	X(LL, district_id, ", s.district_id")                                                                          \
+	X(STR, title, ", s.title")                                                                                     \
+	X(STR, description, ", s.description")                                                                         \
+	X(STR, venue, ", s.venue")                                                                                     \
+	X(STR, address, ", s.address")                                                                                 \
+	X(STR, stream_url, ", s.stream_url")                                                                           \
+	X(STR, reg_opens_at, ", s.reg_opens_at")                                                                       \
+	X(STR, reg_closes_at, ", s.reg_closes_at")                                                                     \
+	X(STR, hours, ", s.hours")                                                                                     \
+	X(STR, starts_at, ", s.starts_at")                                                                             \
+	X(STR, ends_at, ", s.ends_at")                                                                                 \
+	X(STR, district, ", (SELECT name FROM district WHERE id = s.district_id)")                                     \
+	X(STR, region, ", (SELECT name FROM region WHERE id = s.region_id)")                                           \
+	X(STR, sectors,                                                                                                \
+	  ", (SELECT GROUP_CONCAT(x.name ORDER BY x.id SEPARATOR ', ') FROM seminar_sector ss "                        \
+	  "JOIN sector x ON x.id = ss.sector_id WHERE ss.seminar_id = s.id)")                                          \
+	X(STR, attendance_rule, ", s.attendance_rule")                                                                 \
+	X(LL, online_min_percent, ", s.online_min_percent")
+#define SEMINAR_COL(t, field, sql) {DBC_##t, offsetof(struct seminar, field)},
+static const struct dbcol seminar_places[] = {SEMINAR_PLACES(SEMINAR_COL)};
+static const struct dbcol seminar_all[] = {SEMINAR_ALL(SEMINAR_COL)};
+
 #define POSITION_SQL                                                                                                   \
 	"(SELECT COUNT(*) FROM registration w WHERE w.seminar_id = r.seminar_id AND w.mode = r.mode AND "              \
 	"w.status = 'waitlisted' AND (w.queued_at < r.queued_at OR (w.queued_at = r.queued_at AND w.id <= r.id)))"
 
 static struct dbq q[Q__MAX] = {
-	[Q_SEMINAR] = {"SELECT " SEMINAR_COLS " FROM seminar s WHERE s.id = ?"},
+	[Q_SEMINAR] = {"SELECT " SEMINAR_ALL(DB_COL_SQL) " FROM seminar s WHERE s.id = ?"},
 	/* Only the seminar row is locked (a join would lock its region and district
 	 * too, and serialise every sign-up of a region), and only what the places
 	 * logic needs is read while the lock is held. */
-	[Q_SEMINAR_LOCK] =
-		{"SELECT id, region_id, format, status, cap_in_person, IFNULL(cap_online, -1), "
-		 "taken_in_person, taken_online, IFNULL(org_limit, 0), "
-		 "reg_opens_at IS NOT NULL AND reg_opens_at > NOW(), "
-		 "reg_closes_at IS NOT NULL AND reg_closes_at <= NOW() FROM seminar WHERE id = ? FOR UPDATE"},
+	[Q_SEMINAR_LOCK] = {"SELECT " SEMINAR_PLACES(DB_COL_SQL) " FROM seminar s WHERE s.id = ? FOR UPDATE"},
 	[Q_SEMINAR_INSERT] = {"INSERT INTO seminar (organizer_id, region_id, district_id, title, description, format, "
 			      "venue, address, stream_url, reg_opens_at, reg_closes_at, hours, cap_in_person, "
 			      "cap_online, org_limit, attendance_rule, online_min_percent) "
@@ -220,18 +247,6 @@ int seminar_offers(const struct seminar *s, enum mode m)
 	return strcmp(s->format, mode_codes[m]) == 0;
 }
 
-/* Capacities, counters, organisation limit and window flags: seven columns from c on. */
-static void places_from(const struct dbres *r, size_t c, struct seminar *s)
-{
-	s->cap[MODE_IN_PERSON] = dbres_int(r, 0, c);
-	s->cap[MODE_ONLINE] = dbres_int(r, 0, c + 1);
-	s->taken[MODE_IN_PERSON] = dbres_int(r, 0, c + 2);
-	s->taken[MODE_ONLINE] = dbres_int(r, 0, c + 3);
-	s->org_limit = dbres_int(r, 0, c + 4);
-	s->reg_not_yet = dbres_int(r, 0, c + 5) != 0;
-	s->reg_over = dbres_int(r, 0, c + 6) != 0;
-}
-
 static int seminar_row(struct db *d, struct arena *a, long long id, struct seminar *s)
 {
 	struct dbv v[] = {DB_DV_INT(id)};
@@ -242,28 +257,7 @@ static int seminar_row(struct db *d, struct arena *a, long long id, struct semin
 	if (r.nrows == 0)
 		return 0;
 	memset(s, 0, sizeof(*s));
-	s->id = dbres_int(&r, 0, 0);
-	s->organizer_id = dbres_int(&r, 0, 1);
-	s->region_id = dbres_int(&r, 0, 2);
-	s->district_id = dbres_int(&r, 0, 3);
-	s->title = dbres_str(&r, 0, 4);
-	s->description = dbres_str(&r, 0, 5);
-	s->format = dbres_str(&r, 0, 6);
-	s->status = dbres_str(&r, 0, 7);
-	s->venue = dbres_str(&r, 0, 8);
-	s->address = dbres_str(&r, 0, 9);
-	s->stream_url = dbres_str(&r, 0, 10);
-	s->reg_opens_at = dbres_str(&r, 0, 11);
-	s->reg_closes_at = dbres_str(&r, 0, 12);
-	s->hours = dbres_str(&r, 0, 13);
-	s->starts_at = dbres_str(&r, 0, 14);
-	s->ends_at = dbres_str(&r, 0, 15);
-	s->district = dbres_str(&r, 0, 16);
-	s->region = dbres_str(&r, 0, 17);
-	s->sectors = dbres_str(&r, 0, 18);
-	places_from(&r, 19, s);
-	s->attendance_rule = dbres_str(&r, 0, 26);
-	s->online_min_percent = dbres_int(&r, 0, 27);
+	dbres_fill(&r, 0, seminar_all, NELEM(seminar_all), s);
 	return 1;
 }
 
@@ -279,11 +273,7 @@ static int seminar_lock(struct db *d, struct arena *a, long long id, struct semi
 	if (r.nrows == 0)
 		return 0;
 	memset(s, 0, sizeof(*s));
-	s->id = dbres_int(&r, 0, 0);
-	s->region_id = dbres_int(&r, 0, 1);
-	s->format = dbres_str(&r, 0, 2);
-	s->status = dbres_str(&r, 0, 3);
-	places_from(&r, 4, s);
+	dbres_fill(&r, 0, seminar_places, NELEM(seminar_places), s);
 	return 1;
 }
 
@@ -352,11 +342,10 @@ static int promote_all(struct db *d, struct arena *a, long long seminar_id)
 
 struct save_ctx {
 	const struct seminar_edit *e;
-	struct arena a;
-	long long id;
+	long long id; /* 0: the capacity is below the places taken */
 };
 
-static int save_tx(struct db *d, void *arg)
+static enum tx_end save_tx(struct db *d, struct arena *scratch, void *arg)
 {
 	struct save_ctx *c = arg;
 	const struct seminar_edit *e = c->e;
@@ -380,61 +369,59 @@ static int save_tx(struct db *d, void *arg)
 	struct dbres r;
 	size_t i;
 
-	arena_reset(&c->a);
 	if (e->id == 0) {
 		struct dbv v[17];
 		v[0] = DB_DV_INT(e->organizer_id);
 		for (i = 0; i < 16; i++)
 			v[i + 1] = common[i];
-		if (db_run(d, &q[Q_SEMINAR_INSERT], v, 17, &r, &c->a) == -1)
-			return -1;
+		if (db_run(d, &q[Q_SEMINAR_INSERT], v, 17, &r, scratch) == -1)
+			return TX_FAIL;
 		c->id = (long long)r.insert_id;
 	} else {
 		struct seminar s;
 		/* The row lock orders this after any sign-up in flight. */
-		if (seminar_lock(d, &c->a, e->id, &s) != 1)
-			return -1;
+		if (seminar_lock(d, scratch, e->id, &s) != 1)
+			return TX_FAIL;
+		c->id = 0;
 		if (e->cap_in_person < s.taken[MODE_IN_PERSON] ||
 		    (e->cap_online >= 0 && e->cap_online < s.taken[MODE_ONLINE]))
-			return -2;
+			return TX_ROLLBACK;
 		if (db_run(d, &q[Q_SEMINAR_UPDATE], common, 17, NULL, NULL) == -1)
-			return -1;
+			return TX_FAIL;
 		c->id = e->id;
 	}
 	{
 		struct dbv sid[] = {DB_DV_INT(c->id)};
 		if (db_run(d, &q[Q_SECTORS_CLEAR], sid, 1, NULL, NULL) == -1)
-			return -1;
+			return TX_FAIL;
 	}
 	for (i = 0; i < e->nsectors; i++) {
 		struct dbv v[] = {DB_DV_INT(c->id), DB_DV_INT(e->sector_ids[i])};
 		if (db_run(d, &q[Q_SECTOR_ADD], v, 2, NULL, NULL) == -1)
-			return -1;
+			return TX_FAIL;
 	}
 	if (e->id == 0)
-		return 0;
+		return TX_COMMIT;
 	/* The rule, its percent and the sectors decide which registrations count. */
-	return promote_all(d, &c->a, c->id) == -1 || coverage(d, Q_COVERAGE_SEMINAR, c->id) == -1 ? -1 : 0;
+	if (promote_all(d, scratch, c->id) == -1 || coverage(d, Q_COVERAGE_SEMINAR, c->id) == -1)
+		return TX_FAIL;
+	return TX_COMMIT;
 }
 
 long long db_seminar_save(struct db *d, const struct seminar_edit *e)
 {
-	struct save_ctx c = {e, {0}, 0};
-	int rc = db_tx(d, save_tx, &c);
+	struct save_ctx c = {e, 0};
 
-	arena_free(&c.a);
-	if (rc == -2)
-		return 0;
-	return rc < 0 ? -1 : c.id;
+	return db_tx(d, save_tx, &c) == -1 ? -1 : c.id;
 }
 
 struct status_ctx {
 	long long id;
 	const char *to;
-	struct arena a;
 };
 
-static int status_tx(struct db *d, void *arg)
+/* Rolls back when there is no such seminar or the change is not allowed. */
+static enum tx_end status_tx(struct db *d, struct arena *scratch, void *arg)
 {
 	struct status_ctx *c = arg;
 	struct dbv v[] = {DB_DV_INT(c->id)};
@@ -443,37 +430,34 @@ static int status_tx(struct db *d, void *arg)
 	const char *from;
 	int ok;
 
-	arena_reset(&c->a);
-	if (db_run(d, &q[Q_STATUS], v, 1, &r, &c->a) == -1)
-		return -1;
+	if (db_run(d, &q[Q_STATUS], v, 1, &r, scratch) == -1)
+		return TX_FAIL;
 	if (r.nrows == 0)
-		return -2;
+		return TX_ROLLBACK;
 	from = dbres_str(&r, 0, 0);
 	/* draft -> published -> finished; draft or published -> cancelled. */
 	ok = (strcmp(c->to, "published") == 0 && strcmp(from, "draft") == 0) ||
 	     (strcmp(c->to, "finished") == 0 && strcmp(from, "published") == 0) ||
 	     (strcmp(c->to, "cancelled") == 0 && (strcmp(from, "draft") == 0 || strcmp(from, "published") == 0));
 	if (!ok)
-		return -2;
+		return TX_ROLLBACK;
 	if (strcmp(c->to, "published") == 0) {
-		if (db_run(d, &q[Q_SESSION_COUNT], v, 1, &r, &c->a) == -1)
-			return -1;
+		if (db_run(d, &q[Q_SESSION_COUNT], v, 1, &r, scratch) == -1)
+			return TX_FAIL;
 		if (dbres_int(&r, 0, 0) == 0)
-			return -2;
+			return TX_ROLLBACK;
 	}
 	if (db_run(d, &q[Q_STATUS_SET], set, 2, NULL, NULL) == -1)
-		return -1;
+		return TX_FAIL;
 	/* Only a published or finished seminar counts. */
-	return coverage(d, Q_COVERAGE_SEMINAR, c->id) == -1 ? -1 : 1;
+	return coverage(d, Q_COVERAGE_SEMINAR, c->id) == -1 ? TX_FAIL : TX_COMMIT;
 }
 
 int db_seminar_set_status(struct db *d, long long id, const char *status)
 {
-	struct status_ctx c = {id, status, {0}};
-	int rc = db_tx(d, status_tx, &c);
+	struct status_ctx c = {id, status};
 
-	arena_free(&c.a);
-	return rc == -2 ? 0 : rc;
+	return db_tx(d, status_tx, &c);
 }
 
 /* After a session is added or deleted: the seminar's dates, and its coverage (the first session
@@ -492,50 +476,44 @@ struct session_ctx {
 	const char *starts, *ends;
 };
 
-static int session_add_tx(struct db *d, void *arg)
+static enum tx_end session_add_tx(struct db *d, struct arena *scratch, void *arg)
 {
 	struct session_ctx *c = arg;
 	struct dbv v[] = {DB_DV_INT(c->seminar_id), DB_DV_STR(c->starts), DB_DV_STR(c->ends)};
 	struct dbres r;
-	struct arena a = {0};
-	int rc = db_run(d, &q[Q_SESSION_ADD], v, 3, &r, &a);
 
+	if (db_run(d, &q[Q_SESSION_ADD], v, 3, &r, scratch) == -1)
+		return TX_FAIL;
 	c->session_id = (long long)r.insert_id;
-	arena_free(&a);
-	if (rc == -1)
-		return -1;
-	return dates_update(d, c->seminar_id);
+	return dates_update(d, c->seminar_id) == -1 ? TX_FAIL : TX_COMMIT;
 }
 
 long long db_seminar_session_add(struct db *d, long long seminar_id, const char *starts, const char *ends)
 {
 	struct session_ctx c = {seminar_id, 0, starts, ends};
 
-	return db_tx(d, session_add_tx, &c) < 0 ? -1 : c.session_id;
+	return db_tx(d, session_add_tx, &c) == 1 ? c.session_id : -1;
 }
 
-static int session_delete_tx(struct db *d, void *arg)
+/* Rolls back when the seminar has no such session. */
+static enum tx_end session_delete_tx(struct db *d, struct arena *scratch, void *arg)
 {
 	struct session_ctx *c = arg;
 	struct dbv v[] = {DB_DV_INT(c->session_id), DB_DV_INT(c->seminar_id)};
 	struct dbres r;
-	struct arena a = {0};
-	int rc = db_run(d, &q[Q_SESSION_DELETE], v, 2, &r, &a);
 
-	arena_free(&a);
-	if (rc == -1)
-		return -1;
+	if (db_run(d, &q[Q_SESSION_DELETE], v, 2, &r, scratch) == -1)
+		return TX_FAIL;
 	if (r.affected == 0)
-		return -2;
-	return dates_update(d, c->seminar_id);
+		return TX_ROLLBACK;
+	return dates_update(d, c->seminar_id) == -1 ? TX_FAIL : TX_COMMIT;
 }
 
 int db_seminar_session_delete(struct db *d, long long seminar_id, long long session_id)
 {
 	struct session_ctx c = {seminar_id, session_id, NULL, NULL};
-	int rc = db_tx(d, session_delete_tx, &c);
 
-	return rc == -2 ? 0 : rc < 0 ? -1 : 1;
+	return db_tx(d, session_delete_tx, &c);
 }
 
 json_t *db_seminar_sessions(struct db *d, struct arena *a, long long seminar_id)
@@ -622,10 +600,17 @@ json_t *db_manage_seminars(struct db *d, struct arena *a)
 struct reg_ctx {
 	const struct signup *in;
 	struct reg_state *out;
-	struct arena a;
+	enum reg_outcome outcome;
 };
 
-static int register_tx(struct db *d, void *arg)
+static enum tx_end refuse(struct reg_ctx *c, enum reg_outcome o)
+{
+	c->outcome = o;
+	return TX_ROLLBACK;
+}
+
+/* Commits a place taken or a place in the queue; rolls back every refusal. */
+static enum tx_end register_tx(struct db *d, struct arena *scratch, void *arg)
 {
 	struct reg_ctx *c = arg;
 	const struct signup *in = c->in;
@@ -638,32 +623,31 @@ static int register_tx(struct db *d, void *arg)
 	const char *status;
 	int rc;
 
-	arena_reset(&c->a);
-	if (db_run(d, &q[Q_IDEM], k, 2, &r, &c->a) == -1 || r.nrows == 0)
-		return -1;
+	if (db_run(d, &q[Q_IDEM], k, 2, &r, scratch) == -1 || r.nrows == 0)
+		return TX_FAIL;
 	org = dbres_int(&r, 0, 0);
 	if (dbres_str(&r, 0, 1) != NULL) {
 		if (dbres_int(&r, 0, 2) != in->seminar_id || dbres_int(&r, 0, 3) != in->person_id)
-			return REG_KEY_REUSED;
+			return refuse(c, REG_KEY_REUSED);
 		c->out->id = dbres_int(&r, 0, 1);
 		mode_from(dbres_str(&r, 0, 4), &c->out->mode);
 		c->out->status = status_static(dbres_str(&r, 0, 5));
-		return REG_REPLAY;
+		return refuse(c, REG_REPLAY);
 	}
 	/* Every change of a seminar's places starts by locking its row: sign-ups,
 	 * cancellations, mode switches and capacity changes happen one at a time. */
-	if ((rc = seminar_lock(d, &c->a, in->seminar_id, &s)) != 1)
-		return rc == 0 ? REG_NO_SEMINAR : -1;
+	if ((rc = seminar_lock(d, scratch, in->seminar_id, &s)) != 1)
+		return rc == 0 ? refuse(c, REG_NO_SEMINAR) : TX_FAIL;
 	if (strcmp(s.status, "draft") == 0)
-		return REG_NOT_OPEN;
+		return refuse(c, REG_NOT_OPEN);
 	if (strcmp(s.status, "cancelled") == 0)
-		return REG_CANCELLED;
+		return refuse(c, REG_CANCELLED);
 	if (strcmp(s.status, "finished") == 0)
-		return REG_FINISHED;
+		return refuse(c, REG_FINISHED);
 	if (!in->by_organizer && (s.reg_not_yet || s.reg_over))
-		return REG_WINDOW;
-	if (db_run(d, &q[Q_REG_OF], who, 2, &r, &c->a) == -1)
-		return -1;
+		return refuse(c, REG_WINDOW);
+	if (db_run(d, &q[Q_REG_OF], who, 2, &r, scratch) == -1)
+		return TX_FAIL;
 	if (r.nrows == 1) {
 		existing = dbres_int(&r, 0, 0);
 		status = status_static(dbres_str(&r, 0, 2));
@@ -673,22 +657,23 @@ static int register_tx(struct db *d, void *arg)
 			mode_from(dbres_str(&r, 0, 1), &c->out->mode);
 			c->out->status = status;
 			/* A concurrent retry of the same request committed first. */
-			return key && in->idem_key && strcmp(key, in->idem_key) == 0 ? REG_REPLAY : REG_ALREADY;
+			return refuse(c,
+				      key && in->idem_key && strcmp(key, in->idem_key) == 0 ? REG_REPLAY : REG_ALREADY);
 		}
 	}
 	if (!seminar_offers(&s, in->mode))
-		return REG_BAD_MODE;
+		return refuse(c, REG_BAD_MODE);
 	if (s.org_limit > 0 && org > 0) {
 		struct dbv o[] = {DB_DV_INT(in->seminar_id), DB_DV_INT(org)};
-		if (db_run(d, &q[Q_ORG_COUNT], o, 2, &r, &c->a) == -1)
-			return -1;
+		if (db_run(d, &q[Q_ORG_COUNT], o, 2, &r, scratch) == -1)
+			return TX_FAIL;
 		if (dbres_int(&r, 0, 0) >= s.org_limit)
-			return REG_ORG_LIMIT;
+			return refuse(c, REG_ORG_LIMIT);
 	}
 	status = seat_free(&s, in->mode) ? "confirmed" : "waitlisted";
 	if (status[0] == 'c' &&
 	    db_run(d, &q[in->mode == MODE_IN_PERSON ? Q_TAKE_IN_PERSON : Q_TAKE_ONLINE], sid, 1, NULL, NULL) == -1)
-		return -1;
+		return TX_FAIL;
 	if (existing) {
 		struct dbv v[] = {db_dv_id_or_null(org),
 				  DB_DV_STR(mode_codes[in->mode]),
@@ -699,7 +684,7 @@ static int register_tx(struct db *d, void *arg)
 		/* A registration signed up again keeps its check-ins from before it was cancelled. */
 		if (db_run(d, &q[Q_REG_REVIVE], v, 6, NULL, NULL) == -1 ||
 		    coverage(d, Q_COVERAGE_TOUCH, existing) == -1)
-			return -1;
+			return TX_FAIL;
 		c->out->id = existing;
 	} else {
 		struct dbv v[] = {DB_DV_INT(in->seminar_id),
@@ -709,30 +694,30 @@ static int register_tx(struct db *d, void *arg)
 				  DB_DV_STR(status),
 				  db_dv_str_or_null(in->idem_key),
 				  DB_DV_STR(in->by_organizer ? "organizer" : "self")};
-		if (db_run(d, &q[Q_REG_INSERT], v, 7, &r, &c->a) == -1)
-			return -1;
+		if (db_run(d, &q[Q_REG_INSERT], v, 7, &r, scratch) == -1)
+			return TX_FAIL;
 		c->out->id = (long long)r.insert_id;
 	}
 	c->out->mode = in->mode;
 	c->out->status = status_static(status);
 	/* On record in the same transaction (and the same disk flush). */
 	if (db_audit(d, in->actor_id, "registration.create", "registration", c->out->id, in->ip,
-		     arena_printf(&c->a, "seminar=%lld %s %s%s", in->seminar_id, mode_codes[in->mode], status,
+		     arena_printf(scratch, "seminar=%lld %s %s%s", in->seminar_id, mode_codes[in->mode], status,
 				  in->by_organizer ? " by an organiser" : "")) == -1)
-		return -1;
-	return status[0] == 'c' ? REG_CONFIRMED : REG_WAITLISTED;
+		return TX_FAIL;
+	c->outcome = status[0] == 'c' ? REG_CONFIRMED : REG_WAITLISTED;
+	return TX_COMMIT;
 }
 
 int db_register(struct db *d, const struct signup *in, struct reg_state *out)
 {
-	struct reg_ctx c = {in, out, {0}};
+	struct reg_ctx c = {in, out, REG__MAX};
 	int rc = db_tx(d, register_tx, &c);
 
-	arena_free(&c.a);
 	/* Two first attempts with one key raced to the UNIQUE index: the loser replays. */
 	if (rc == -1 && db_errno(d) == 1062 && in->idem_key != NULL)
-		rc = db_tx(d, register_tx, &(struct reg_ctx){in, out, {0}});
-	return rc;
+		rc = db_tx(d, register_tx, &c);
+	return rc == -1 ? -1 : (int)c.outcome;
 }
 
 /* Columns id, seminar_id, person_id, region_id, mode, status of the first row. */
@@ -775,11 +760,17 @@ int db_registration_of(struct db *d, struct arena *a, long long seminar_id, long
 
 struct change_ctx {
 	long long id;
-	int to; /* target mode, or -1 to cancel */
-	struct arena a;
+	int to;      /* target mode, or -1 to cancel */
+	int outcome; /* as db_registration_cancel and db_registration_switch return it */
 };
 
-static int change_tx(struct db *d, void *arg)
+static enum tx_end unchanged(struct change_ctx *c, int outcome)
+{
+	c->outcome = outcome;
+	return TX_ROLLBACK;
+}
+
+static enum tx_end change_tx(struct db *d, struct arena *scratch, void *arg)
 {
 	struct change_ctx *c = arg;
 	struct dbv v[] = {DB_DV_INT(c->id)};
@@ -789,53 +780,51 @@ static int change_tx(struct db *d, void *arg)
 	const char *status;
 	long long seminar_id;
 
-	arena_reset(&c->a);
-	if (db_run(d, &q[Q_REG_STATUS], v, 1, &r, &c->a) == -1)
-		return -1;
+	if (db_run(d, &q[Q_REG_STATUS], v, 1, &r, scratch) == -1)
+		return TX_FAIL;
 	if (r.nrows == 0)
-		return 0;
+		return unchanged(c, 0);
 	seminar_id = dbres_int(&r, 0, 0);
-	if (seminar_lock(d, &c->a, seminar_id, &s) != 1)
-		return -1;
+	if (seminar_lock(d, scratch, seminar_id, &s) != 1)
+		return TX_FAIL;
 	/* Read again under the lock: a concurrent change may have come first. */
-	if (db_run(d, &q[Q_REG_STATUS], v, 1, &r, &c->a) == -1)
-		return -1;
+	if (db_run(d, &q[Q_REG_STATUS], v, 1, &r, scratch) == -1)
+		return TX_FAIL;
 	mode_from(dbres_str(&r, 0, 1), &from);
 	status = status_static(dbres_str(&r, 0, 2));
 	if (strcmp(status, "cancelled") == 0)
-		return 0;
+		return unchanged(c, 0);
 	if (c->to < 0) {
 		struct dbv set[] = {DB_DV_STR(mode_codes[from]), DB_DV_STR("cancelled"), DB_DV_STR("cancelled"),
 				    DB_DV_INT(c->id)};
 		/* A cancelled registration stops counting, check-ins or not. */
 		if (db_run(d, &q[Q_REG_SET], set, 4, NULL, NULL) == -1 || coverage(d, Q_COVERAGE_TOUCH, c->id) == -1)
-			return -1;
-		return status[0] == 'c' && place_freed(d, &c->a, seminar_id, from) == -1 ? -1 : 1;
-	}
-	if ((enum mode)c->to == from)
-		return 2;
-	if (!seminar_offers(&s, (enum mode)c->to) || !seat_free(&s, (enum mode)c->to))
-		return 0;
-	{
+			return TX_FAIL;
+	} else {
 		struct dbv set[] = {DB_DV_STR(mode_codes[c->to]), DB_DV_STR("confirmed"), DB_DV_STR("confirmed"),
 				    DB_DV_INT(c->id)};
 		struct dbv sid[] = {DB_DV_INT(seminar_id)};
+		if ((enum mode)c->to == from)
+			return unchanged(c, 2);
+		if (!seminar_offers(&s, (enum mode)c->to) || !seat_free(&s, (enum mode)c->to))
+			return unchanged(c, 0);
 		if (db_run(d, &q[Q_REG_SET], set, 4, NULL, NULL) == -1 ||
 		    db_run(d, &q[c->to == MODE_IN_PERSON ? Q_TAKE_IN_PERSON : Q_TAKE_ONLINE], sid, 1, NULL, NULL) ==
 			    -1 ||
 		    coverage(d, Q_COVERAGE_TOUCH, c->id) == -1)
-			return -1;
+			return TX_FAIL;
 	}
-	return status[0] == 'c' && place_freed(d, &c->a, seminar_id, from) == -1 ? -1 : 1;
+	if (status[0] == 'c' && place_freed(d, scratch, seminar_id, from) == -1)
+		return TX_FAIL;
+	c->outcome = 1;
+	return TX_COMMIT;
 }
 
 static int change(struct db *d, long long id, int to)
 {
-	struct change_ctx c = {id, to, {0}};
-	int rc = db_tx(d, change_tx, &c);
+	struct change_ctx c = {id, to, 0};
 
-	arena_free(&c.a);
-	return rc;
+	return db_tx(d, change_tx, &c) == -1 ? -1 : c.outcome;
 }
 
 int db_registration_cancel(struct db *d, long long id)

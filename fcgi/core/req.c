@@ -211,12 +211,12 @@ static void parse_cookies(struct req *r, const char *h)
 	}
 }
 
-static int read_body(struct req *r, char **out, size_t *outlen)
+static int read_body(struct req *r, size_t max, char **out, size_t *outlen)
 {
 	const char *cl = io_param(r->io, "CONTENT_LENGTH");
 	char *end, *body;
 	long long n;
-	size_t got = 0, max;
+	size_t got = 0;
 
 	*out = NULL;
 	*outlen = 0;
@@ -225,7 +225,7 @@ static int read_body(struct req *r, char **out, size_t *outlen)
 	n = strtoll(cl, &end, 10);
 	if (*end != '\0' || n < 0)
 		return bad(r, 400, "Неверная длина запроса.");
-	if ((unsigned long long)n > (max = app_body_max(r))) {
+	if ((unsigned long long)n > max) {
 		r->errmsg = arena_printf(&r->arena, "Слишком большой запрос: не более %zu КБ.", max / 1024);
 		return 413;
 	}
@@ -242,17 +242,15 @@ static int read_body(struct req *r, char **out, size_t *outlen)
 	return 0;
 }
 
-int req_parse(struct req *r)
+int req_start(struct req *r)
 {
 	const char *m = io_param(r->io, "REQUEST_METHOD");
 	const char *uri = io_param(r->io, "REQUEST_URI");
 	const char *q = io_param(r->io, "QUERY_STRING");
 	const char *ck = io_param(r->io, "HTTP_COOKIE");
-	const char *ct = io_param(r->io, "CONTENT_TYPE");
-	char *path, *body;
-	size_t plen, blen;
+	char *path;
+	size_t plen;
 	long n;
-	int rc;
 
 	r->method = m == NULL                ? M_OTHER
 		    : strcmp(m, "GET") == 0  ? M_GET
@@ -272,9 +270,19 @@ int req_parse(struct req *r)
 	r->query = arena_strdup(&r->arena, q ? q : "");
 	if (ck != NULL)
 		parse_cookies(r, ck);
-	if (q != NULL && *q && (rc = parse_urlencoded(r, arena_strdup(&r->arena, q), strlen(q))) != 0)
+	return 0;
+}
+
+int req_read(struct req *r, size_t body_max)
+{
+	const char *ct = io_param(r->io, "CONTENT_TYPE");
+	char *body;
+	size_t blen;
+	int rc;
+
+	if (r->query[0] != '\0' && (rc = parse_urlencoded(r, arena_strdup(&r->arena, r->query), strlen(r->query))) != 0)
 		return rc;
-	if ((rc = read_body(r, &body, &blen)) != 0 || blen == 0)
+	if ((rc = read_body(r, body_max, &body, &blen)) != 0 || blen == 0)
 		return rc;
 	if (ct == NULL)
 		ct = "";

@@ -191,10 +191,10 @@ int pg_import_apply(struct req *r)
 	if (id == 0)
 		return 404;
 	switch (db_import_apply(r->app->db, id, r->user->id, r->ip)) {
-	case 1: return redirect(r, arena_printf(&r->arena, "/admin/import/%lld", id));
-	case 0: return fail(r, 404, "Такого импорта нет.");
-	case 2: return fail(r, 409, "Этот импорт уже применён: повторное применение ничего не меняет.");
-	case 3:
+	case APPLY_DONE: return redirect(r, arena_printf(&r->arena, "/admin/import/%lld", id));
+	case APPLY_NO_IMPORT: return fail(r, 404, "Такого импорта нет.");
+	case APPLY_ALREADY: return fail(r, 409, "Этот импорт уже применён: повторное применение ничего не меняет.");
+	case APPLY_STALE:
 		return fail(r, 409,
 			    "Реестр изменился после предварительного просмотра, поэтому импорт не применён. "
 			    "Загрузите файл заново и проверьте новый просмотр.");

@@ -95,11 +95,13 @@ int pg_proposed_accept(struct req *r)
 	if (in.inn != NULL && !inn_valid(in.inn))
 		return proposed_page(r, 400, "ИНН должен состоять из 10 или 12 цифр с верной контрольной цифрой.");
 	switch (db_org_accept(r->app->db, &in)) {
-	case 1: return redirect(r, "/admin/organizations/proposed");
-	case 0: return fail(r, 404, "Такой организации нет.");
-	case 2: return proposed_page(r, 409, "Организация уже не ждёт решения: её приняли или объединили.");
-	case 3: return proposed_page(r, 409, "Этот ИНН уже есть у другой организации реестра. Объедините с ней.");
-	case 4: return proposed_page(r, 400, "Такого направления нет.");
+	case ORG_DONE: return redirect(r, "/admin/organizations/proposed");
+	case ORG_NONE: return fail(r, 404, "Такой организации нет.");
+	case ORG_NOT_PROPOSED:
+		return proposed_page(r, 409, "Организация уже не ждёт решения: её приняли или объединили.");
+	case ORG_INN_TAKEN:
+		return proposed_page(r, 409, "Этот ИНН уже есть у другой организации реестра. Объедините с ней.");
+	case ORG_NO_SECTOR: return proposed_page(r, 400, "Такого направления нет.");
 	default: return 500;
 	}
 }
@@ -113,10 +115,12 @@ int pg_proposed_merge(struct req *r)
 	if (target == 0 || target == id)
 		return fail_field(r, "target_id", "выберите организацию реестра, с которой объединить");
 	switch (db_org_merge(r->app->db, id, target, r->user->id, r->ip)) {
-	case 1: return redirect(r, "/admin/organizations/proposed");
-	case 0: return fail(r, 404, "Такой организации нет.");
-	case 2: return proposed_page(r, 409, "Организация уже не ждёт решения: её приняли или объединили.");
-	case 3: return proposed_page(r, 409, "Объединить можно только с действующей организацией реестра.");
+	case ORG_DONE: return redirect(r, "/admin/organizations/proposed");
+	case ORG_NONE: return fail(r, 404, "Такой организации нет.");
+	case ORG_NOT_PROPOSED:
+		return proposed_page(r, 409, "Организация уже не ждёт решения: её приняли или объединили.");
+	case ORG_BAD_TARGET:
+		return proposed_page(r, 409, "Объединить можно только с действующей организацией реестра.");
 	default: return 500;
 	}
 }

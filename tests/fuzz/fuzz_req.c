@@ -63,7 +63,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	memset(&r, 0, sizeof(r));
 	r.app = &app;
 	r.io = &(struct req_io){NULL};
-	req_parse(&r);
+	if (req_start(&r) == 0)
+		req_read(&r, app.body_max);
 	for (size_t i = 0; i < r.nparams; i++)
 		if (r.params[i].filename == NULL && utf8_count(r.params[i].val, strlen(r.params[i].val)) < 0)
 			abort(); /* a value that passed validation must be valid UTF-8 */

@@ -99,7 +99,9 @@ static int run(const char *method, const char *uri, const char *query, const cha
 		assert_non_null(freopen("/dev/null", "rb", stdin));
 		set("CONTENT_LENGTH", clen_override);
 	}
-	return req_parse(&r);
+	int rc = req_start(&r);
+
+	return rc != 0 ? rc : req_read(&r, app.body_max);
 }
 
 static int post(const char *ctype, const char *body, size_t blen)
