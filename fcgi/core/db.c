@@ -1,11 +1,13 @@
 /* MariaDB access: one connection, lazily prepared statements, transactions with retry. */
+#include "db.h"
+
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
 #include <mysql.h>
 
-#include "app.h"
+#include "log.h"
 
 struct db {
 	MYSQL *m;
