@@ -34,6 +34,7 @@ int auth_verify_password(const char *hash, const char *pw);
 int auth_load(struct req *);
 /* Starts a new session for person id (a new id at every login). Returns 1 or -1. */
 int auth_login(struct req *, long long person_id);
+/* Ends the session of the cookie (deleted from the database) and clears the cookie. Returns 1 or -1. */
 int auth_logout(struct req *);
 /* The CSRF token of this visitor (sets the guest cookie when needed). */
 const char *auth_csrf(struct req *);
@@ -59,7 +60,9 @@ int auth_seminar(struct req *, long long id, struct seminar *);
 /* Throttling: counts one hit in bucket; returns the hits in the current window
  * of `window` seconds (after this one), or -1 on database failure. */
 long auth_throttle_hit(struct req *, const char *bucket, long window);
+/* The hits in bucket in the current window, without counting one; -1 on database failure. */
 long auth_throttle_get(struct req *, const char *bucket, long window);
+/* Forgets the hits in bucket (a successful login). Returns 0 or -1. */
 int auth_throttle_clear(struct req *, const char *bucket);
 
 /* Audit log: who (current user), what, which object, from where. Returns 0 or -1. */
