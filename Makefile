@@ -40,11 +40,11 @@ $(foreach p,$(PROGRAMS),$(eval $(call program,$(p))))
 
 build/tests/unit/%: tests/unit/%.c build/libcore.a | deps
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS) -Wno-missing-prototypes -Ifcgi/core $(LDFLAGS) -o $@ $< build/libcore.a $(LDLIBS) -lcmocka
+	$(CC) $(CFLAGS) -Wno-missing-prototypes -iquote fcgi/core $(LDFLAGS) -o $@ $< build/libcore.a $(LDLIBS) -lcmocka
 
 build/tests/load/%: tests/load/%.c build/libcore.a | deps
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS) -Ifcgi/core $(LDFLAGS) -o $@ $< build/libcore.a $(LDLIBS)
+	$(CC) $(CFLAGS) -iquote fcgi/core $(LDFLAGS) -o $@ $< build/libcore.a $(LDLIBS)
 
 run: all
 	@PORT=$(PORT) DEMO=1 scripts/stack.sh start

@@ -1,4 +1,6 @@
 /* Program start-up, the worker's request loop, routing and the front-line checks. */
+#include "app.h"
+
 #include <malloc.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -8,7 +10,8 @@
 
 #include <sodium.h>
 
-#include "app.h"
+#include "io.h"
+#include "tmpl.h"
 
 static int listen_fd = -1;
 static int fcgi_workers; /* prefork slots below this serve requests; the rest run prog->background */

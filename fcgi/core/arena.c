@@ -1,10 +1,11 @@
 /* Per-request arena: bump allocation in chunks, reset after each request. */
+#include "arena.h"
+
+#include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-
-#include "app.h"
 
 #define ARENA_CHUNK 65536
 

@@ -1,4 +1,6 @@
 /* Accounts and access: argon2id passwords, database sessions, CSRF tokens, roles, throttling, audit. */
+#include "auth.h"
+
 #include <stdio.h>
 #include <string.h>
 

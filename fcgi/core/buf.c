@@ -1,9 +1,9 @@
 /* Growable output buffer; always NUL-terminated once it has memory. */
+#include "buf.h"
+
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-
-#include "app.h"
 
 static void buf_grow(struct buf *b, size_t more)
 {

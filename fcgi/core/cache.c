@@ -1,9 +1,9 @@
 /* A worker's small cache of whole responses, each valid for one data version and a short time. */
+#include "cache.h"
+
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
-
-#include "app.h"
 
 #define CACHE_SLOTS 32
 

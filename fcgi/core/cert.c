@@ -1,4 +1,6 @@
 /* Certificate templates: the SVG sanitiser (libxml2), templates compiled once, PDFs rendered by librsvg and cairo. */
+#include "cert.h"
+
 #include <assert.h>
 #include <math.h>
 #include <stdio.h>
@@ -12,7 +14,9 @@
 #include <libxml/parser.h>
 #include <libxml/tree.h>
 
-#include "app.h"
+#include "log.h"
+#include "qr.h"
+#include "text.h"
 
 #define SVG_NS      "http://www.w3.org/2000/svg"
 #define XLINK_NS    "http://www.w3.org/1999/xlink"

@@ -1,10 +1,12 @@
 /* Configuration from a `key = value` file, overridden by SEM_* environment variables. */
+#include "config.h"
+
 #include <ctype.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "app.h"
+#include "log.h"
 
 struct config_entry {
 	char *key, *val;

@@ -1,4 +1,6 @@
 /* MariaDB access: one connection, lazily prepared statements, transactions with retry. */
+#include "db.h"
+
 #include <assert.h>
 #include <stdlib.h>
 #include <string.h>
@@ -6,7 +8,7 @@
 
 #include <mysql.h>
 
-#include "app.h"
+#include "log.h"
 
 struct db {
 	MYSQL *m;

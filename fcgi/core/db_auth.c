@@ -1,8 +1,8 @@
 /* Statements of accounts, sessions, role grants, throttling and the audit log. */
+#include "db_auth.h"
+
 #include <stdlib.h>
 #include <string.h>
-
-#include "app.h"
 
 enum {
 	Q_PERSON_INSERT,

@@ -1,7 +1,10 @@
 /* Statements of certificates: seminar settings, the dry run, issuing jobs, rendering in chunks, revoke, re-issue. */
+#include "db_cert.h"
+
 #include <string.h>
 
-#include "app.h"
+#include "db_auth.h"
+#include "log.h"
 
 enum {
 	Q_SETTINGS,

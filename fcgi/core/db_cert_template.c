@@ -1,7 +1,9 @@
 /* Statements of certificate templates: look-up, the organisers' list, uploads, archiving, builtin files. */
+#include "db_cert_template.h"
+
 #include <string.h>
 
-#include "app.h"
+#include "db_auth.h"
 
 enum { Q_GET, Q_GET_SVG, Q_LIST, Q_INSERT, Q_ARCHIVE, Q_BUILTIN, Q_BUILTIN_ID, Q__MAX };
 

@@ -1,7 +1,7 @@
 /* Statements of tickets and check-in: the append-only scan log and the attendance derived from it. */
-#include <string.h>
+#include "db_checkin.h"
 
-#include "app.h"
+#include <string.h>
 
 enum {
 	Q_SCAN_BY_CLIENT,

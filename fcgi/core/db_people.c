@@ -1,7 +1,7 @@
 /* Statements of people: the cabinet's profile and the administrators' user screens. */
-#include <string.h>
+#include "db_people.h"
 
-#include "app.h"
+#include <string.h>
 
 enum { Q_PROFILE, Q_SEARCH, Q_GRANTS, Q__MAX };
 

@@ -1,8 +1,8 @@
 /* Statements of reference data: sectors, regions, districts and the register of organisations (pickers offer only
  * active organisations of the register). */
-#include <string.h>
+#include "db_ref.h"
 
-#include "app.h"
+#include <string.h>
 
 enum { Q_SECTORS, Q_REGIONS, Q_DISTRICTS, Q_ORGS, Q_REGION_ORGS, Q_ORG_PLACE, Q__MAX };
 

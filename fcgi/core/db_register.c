@@ -1,10 +1,13 @@
 /* The register of organisations: imports from the ministry's spreadsheets (preview, apply) and organisations proposed
  * at sign-up. */
+#include "db_register.h"
+
 #include <ctype.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "app.h"
+#include "buf.h"
+#include "text.h"
 
 const char *const import_kinds[IMPORT__MAX] = {"organizations", "districts"};
 const char *const import_actions[IA__MAX] = {"add", "change", "same", "deactivate", "reject"};

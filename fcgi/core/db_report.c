@@ -1,10 +1,10 @@
 /* Statements of the coverage reports: summary tables of coverage and the register, seminars held, one district's
  * organisations. */
+#include "db_report.h"
+
 #include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
-
-#include "app.h"
 
 enum {
 	Q_YEARS,

@@ -1,9 +1,11 @@
 /* Statements of seminars, sessions and registrations; sign-up, cancellation and promotion as transactions. */
+#include "db_seminar.h"
+
 #include <stdlib.h>
 #include <stddef.h>
 #include <string.h>
 
-#include "app.h"
+#include "db_auth.h"
 
 const char *const mode_codes[MODE__MAX] = {"in_person", "online"};
 const char *const mode_names[MODE__MAX] = {"очно", "онлайн"};

@@ -1,4 +1,6 @@
 /* Spreadsheet exports: CSV for Russian-locale Excel and XLSX through libxlsxwriter. */
+#include "export.h"
+
 #include <assert.h>
 #include <errno.h>
 #include <limits.h>
@@ -11,7 +13,8 @@
 
 #include <xlsxwriter.h>
 
-#include "app.h"
+#include "log.h"
+#include "text.h"
 
 /* Excel's limit of characters in a cell. */
 #define CELL_MAX 32767

@@ -1,4 +1,6 @@
 /* Request I/O over libfcgi, or plain CGI when run from a shell or a test. */
+#include "io.h"
+
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -7,7 +9,8 @@
 
 #include <fcgiapp.h>
 
-#include "app.h"
+#include "log.h"
+#include "prefork.h"
 
 const char *io_param(struct req_io *io, const char *name)
 {

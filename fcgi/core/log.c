@@ -1,11 +1,12 @@
 /* Structured one-line logs on stderr with the request id. */
+#include "log.h"
+
+#include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/time.h>
 #include <time.h>
 #include <unistd.h>
-
-#include "app.h"
 
 static const char *log_prog = "app";
 static enum log_level log_min = LOG_INFO;

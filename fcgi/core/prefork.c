@@ -1,4 +1,6 @@
 /* Pre-forking master: keeps n workers alive, drains them on SIGTERM. */
+#include "prefork.h"
+
 #include <errno.h>
 #include <signal.h>
 #include <stdlib.h>
@@ -8,7 +10,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "app.h"
+#include "log.h"
 
 volatile int prefork_stopping;
 static volatile sig_atomic_t got_term, got_chld;

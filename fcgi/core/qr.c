@@ -1,4 +1,6 @@
 /* QR codes (SVG, PNG with libpng) through libqrencode, and printable PDFs through cairo: the A4 ticket, tables. */
+#include "qr.h"
+
 #include <assert.h>
 #include <errno.h>
 #include <stdio.h>
@@ -10,7 +12,8 @@
 #include <png.h>
 #include <qrencode.h>
 
-#include "app.h"
+#include "log.h"
+#include "text.h"
 
 #define QUIET    4 /* modules of white around the symbol, as ISO/IEC 18004 asks */
 #define TEXT_MAX 1000

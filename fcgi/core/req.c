@@ -1,9 +1,12 @@
 /* Request parsing: path, cookies, query, form, multipart and JSON bodies, all under hard limits. */
+#include "req.h"
+
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 
 #include "app.h"
+#include "io.h"
 
 #define MAX_PARAMS  200
 #define MAX_COOKIES 50

@@ -1,8 +1,11 @@
 /* Response: status, security headers, cookies, redirects, pages as HTML or JSON. */
+#include "resp.h"
+
 #include <stdio.h>
 #include <string.h>
 
 #include "app.h"
+#include "io.h"
 
 static const char *reason(int status)
 {

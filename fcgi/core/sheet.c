@@ -1,4 +1,6 @@
 /* Spreadsheet uploads (CSV or the first sheet of an XLSX workbook) read into rows of text cells, under hard caps. */
+#include "sheet.h"
+
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -6,7 +8,9 @@
 
 #include <libxml/xmlreader.h>
 
-#include "app.h"
+#include "buf.h"
+#include "text.h"
+#include "zip.h"
 
 #define XML_OPTIONS  (XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING)
 #define SMALL_XML    (1024 * 1024) /* workbook.xml and its relationships */

@@ -1,10 +1,10 @@
 /* Text helpers: UTF-8 checks, URL coding, HTML escaping, base64url, dates and attendance rules in Russian. */
+#include "text.h"
+
 #include <ctype.h>
 #include <stdio.h>
 #include <string.h>
 #include <strings.h>
-
-#include "app.h"
 
 long utf8_count(const char *s, size_t len)
 {

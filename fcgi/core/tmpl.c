@@ -1,4 +1,6 @@
 /* XHTML templates: parsed with libxml2 once, compiled to a node tree, rendered with escaping. */
+#include "tmpl.h"
+
 #include <dirent.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -7,7 +9,8 @@
 #include <libxml/parser.h>
 #include <libxml/tree.h>
 
-#include "app.h"
+#include "log.h"
+#include "text.h"
 
 #define TNS "urn:seminar:tmpl"
 

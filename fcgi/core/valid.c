@@ -1,10 +1,12 @@
 /* Validator table checks: type, length in code points, charset. */
+#include "valid.h"
+
 #include <ctype.h>
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "app.h"
+#include "text.h"
 
 const struct field *valid_find(const struct field *t, const char *name, size_t len)
 {

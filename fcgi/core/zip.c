@@ -1,9 +1,9 @@
 /* Zip archives in memory (libzip): many files in one download, and reading .xlsx members. */
+#include "zip.h"
+
 #include <stdlib.h>
 #include <string.h>
 #include <zip.h>
-
-#include "app.h"
 
 struct zipw {
 	zip_source_t *src; /* the archive's bytes */

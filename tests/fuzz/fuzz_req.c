@@ -1,9 +1,11 @@
 /* libFuzzer harness of the request parser: query, cookies and form, multipart and JSON bodies. */
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "app.h"
+#include "io.h"
 
 static const struct field fields[] = {
 	FIELD_CSRF,

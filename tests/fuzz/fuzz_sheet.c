@@ -3,7 +3,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "app.h"
+#include "sheet.h"
+#include "text.h"
+#include "zip.h"
 
 static const char strings[] = "<sst><si><t>ИНН</t></si><si><r><t>a</t></r><r><t>b</t></r></si><si/></sst>";
 static const char sheet[] = "<worksheet><sheetData><row r=\"1\"><c t=\"s\"><v>0</v></c><c t=\"s\"><v>1</v></c>"

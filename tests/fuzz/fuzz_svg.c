@@ -8,7 +8,8 @@
 #include <libxml/parser.h>
 #include <libxml/tree.h>
 
-#include "app.h"
+#include "cert.h"
+#include "log.h"
 
 static const struct cert_values values = {
 	.v = {"<b>&amp;</b>", "]]>\"'", "{{full_name}}",

@@ -1,10 +1,12 @@
 /* libFuzzer harness of the template loader and renderer: any input either fails to load or renders. */
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
-#include "app.h"
+#include "log.h"
+#include "tmpl.h"
 
 static const char layout[] = "<html xmlns=\"http://www.w3.org/1999/xhtml\" xmlns:t=\"urn:seminar:tmpl\">"
 			     "<body><t:content/></body></html>";

@@ -9,7 +9,7 @@ for src in tests/fuzz/fuzz_*.c; do
     name=$(basename "$src" .c)
     # shellcheck disable=SC2046
     clang -std=c11 -D_GNU_SOURCE -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined \
-        $(pkg-config --cflags $pkgs) -Ifcgi/core -o "build/fuzz/$name" "$src" fcgi/core/*.c \
+        $(pkg-config --cflags $pkgs) -iquote fcgi/core -o "build/fuzz/$name" "$src" fcgi/core/*.c \
         $(pkg-config --libs $pkgs) -lfcgi
     mkdir -p "build/fuzz/corpus-$name"
     # The certificate sanitiser starts from real templates.

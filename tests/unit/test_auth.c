@@ -9,6 +9,7 @@
 #include <sodium.h>
 
 #include "app.h"
+#include "io.h"
 
 /* After app.h: cmocka defines a fail() macro that would clash with the core's fail(). */
 #include <cmocka.h>

@@ -6,9 +6,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "app.h"
+#include "buf.h"
 
-/* After app.h: cmocka defines a fail() macro that would clash with the core's fail(). */
 #include <cmocka.h>
 
 static void assert_invariant(const struct buf *b)

@@ -7,9 +7,9 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "app.h"
+#include "config.h"
+#include "log.h"
 
-/* After app.h: cmocka defines a fail() macro that would clash with the core's fail(). */
 #include <cmocka.h>
 
 static char path[64];

@@ -9,9 +9,11 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "app.h"
+#include "config.h"
+#include "db.h"
+#include "log.h"
+#include "text.h"
 
-/* After app.h: cmocka defines a fail() macro that would clash with the core's fail(). */
 #include <cmocka.h>
 
 static struct config cfg;

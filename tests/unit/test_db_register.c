@@ -3,9 +3,8 @@
 #include <stdarg.h>
 #include <stddef.h>
 
-#include "app.h"
+#include "db_register.h"
 
-/* After app.h: cmocka defines a fail() macro that would clash with the core's fail(). */
 #include <cmocka.h>
 
 static void test_inn(void **state)

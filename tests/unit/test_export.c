@@ -8,9 +8,9 @@
 #include <dirent.h>
 #include <unistd.h>
 
-#include "app.h"
+#include "export.h"
+#include "log.h"
 
-/* After app.h: cmocka defines a fail() macro that would clash with the core's fail(). */
 #include <cmocka.h>
 
 #define BOM "\xEF\xBB\xBF"

@@ -12,9 +12,9 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "app.h"
+#include "log.h"
+#include "prefork.h"
 
-/* After app.h: cmocka defines a fail() macro that would clash with the core's fail(). */
 #include <cmocka.h>
 
 static pid_t master;

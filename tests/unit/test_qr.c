@@ -11,9 +11,9 @@
 #include <libxml/parser.h>
 #include <libxml/tree.h>
 
-#include "app.h"
+#include "log.h"
+#include "qr.h"
 
-/* After app.h: cmocka defines a fail() macro that would clash with the core's fail(). */
 #include <cmocka.h>
 
 #include "tmpfiles.h"

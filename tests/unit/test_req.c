@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include "app.h"
+#include "io.h"
 
 /* After app.h: cmocka defines a fail() macro that would clash with the core's fail(). */
 #include <cmocka.h>

@@ -7,9 +7,11 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "app.h"
+#include "buf.h"
+#include "export.h"
+#include "sheet.h"
+#include "zip.h"
 
-/* After app.h: cmocka defines a fail() macro that would clash with the core's fail(). */
 #include <cmocka.h>
 
 static struct arena a;

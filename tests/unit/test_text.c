@@ -5,9 +5,8 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "app.h"
+#include "text.h"
 
-/* After app.h: cmocka defines a fail() macro that would clash with the core's fail(). */
 #include <cmocka.h>
 
 #define COUNT(lit) utf8_count(lit, sizeof(lit) - 1)

@@ -10,9 +10,9 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "app.h"
+#include "log.h"
+#include "tmpl.h"
 
-/* After app.h: cmocka defines a fail() macro that would clash with the core's fail(). */
 #include <cmocka.h>
 
 #define NS         "xmlns=\"http://www.w3.org/1999/xhtml\" xmlns:t=\"urn:seminar:tmpl\""

@@ -5,9 +5,8 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "app.h"
+#include "valid.h"
 
-/* After app.h: cmocka defines a fail() macro that would clash with the core's fail(). */
 #include <cmocka.h>
 
 static const struct field f_text = {"name", "Имя", FT_TEXT, 2, 5, NULL};

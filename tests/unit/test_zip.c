@@ -5,9 +5,8 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "app.h"
+#include "zip.h"
 
-/* After app.h: cmocka defines a fail() macro that would clash with the core's fail(). */
 #include <cmocka.h>
 
 static void test_write_then_read(void **state)

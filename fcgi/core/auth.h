@@ -1,0 +1,71 @@
+/* Authentication and authorisation: passwords, sessions, CSRF tokens, roles, throttling, audit. */
+#ifndef AUTH_H
+#define AUTH_H
+
+#include <stddef.h>
+
+struct app;
+struct req;
+struct seminar;
+
+enum role { ROLE_ORGANIZER, ROLE_REVIEWER, ROLE_ADMIN, ROLE__MAX };
+extern const char *const role_codes[ROLE__MAX]; /* "organizer", ... as in SQL */
+extern const char *const role_names[ROLE__MAX]; /* «организатор», ... */
+
+struct grant {
+	long long id;
+	enum role role;
+	long long region_id, sector_id; /* 0 = any */
+};
+
+struct user {
+	long long id;
+	const char *email, *name;
+	struct grant *grants;
+	size_t ngrants;
+};
+
+/* Hashes a password with argon2id into out (crypto_pwhash_STRBYTES bytes).
+ * Returns 0, or -1 when out of memory. */
+int auth_hash_password(const struct app *, const char *pw, char *out);
+/* Returns 1 when pw matches the stored hash, 0 when not. */
+int auth_verify_password(const char *hash, const char *pw);
+/* Loads the user of the session cookie, if any. Returns 1, or -1 on database failure. */
+int auth_load(struct req *);
+/* Starts a new session for person id (a new id at every login). Returns 1 or -1. */
+int auth_login(struct req *, long long person_id);
+/* Ends the session of the cookie (deleted from the database) and clears the cookie. Returns 1 or -1. */
+int auth_logout(struct req *);
+/* The CSRF token of this visitor (sets the guest cookie when needed). */
+const char *auth_csrf(struct req *);
+/* Returns 1 when the posted token matches. */
+int auth_csrf_ok(struct req *);
+/* Returns 1 when the user holds role for the given region and sector. A
+ * positive id must be covered by the grant's scope (a NULL scope covers all);
+ * 0 asks for a grant of any region (or sector); -1 accepts any grant of the
+ * role ("is an organiser somewhere"). Admins hold every role. */
+int auth_has(const struct req *, enum role, long long region_id, long long sector_id);
+/* Object-level check for handlers: returns 0 when allowed, otherwise the status
+ * to return (401 for a guest, 403 with a message set). */
+int auth_require(struct req *, enum role, long long region_id, long long sector_id);
+/* Online attendance: the short code shown on the broadcast for a session,
+ * 6 digits from an HMAC of the secret key, the session and the time window
+ * (CODE_WINDOW seconds; window = unix time / CODE_WINDOW). */
+#define CODE_WINDOW 45
+void auth_session_code(const struct app *, long long session_id, long long window, char out[7]);
+/* Object-level check of the organiser's screens: loads seminar id (from the
+ * path) for an organiser of its region or an administrator. Returns 0, or the
+ * status to return (404 no such seminar, 401/403, 500). */
+int auth_seminar(struct req *, long long id, struct seminar *);
+/* Throttling: counts one hit in bucket; returns the hits in the current window
+ * of `window` seconds (after this one), or -1 on database failure. */
+long auth_throttle_hit(struct req *, const char *bucket, long window);
+/* The hits in bucket in the current window, without counting one; -1 on database failure. */
+long auth_throttle_get(struct req *, const char *bucket, long window);
+/* Forgets the hits in bucket (a successful login). Returns 0 or -1. */
+int auth_throttle_clear(struct req *, const char *bucket);
+
+/* Audit log: who (current user), what, which object, from where. Returns 0 or -1. */
+int audit(struct req *, const char *action, const char *object_type, long long object_id, const char *detail);
+
+#endif

@@ -1,0 +1,123 @@
+/* Statements of certificate settings, issuing jobs and verification. */
+#ifndef DB_CERT_H
+#define DB_CERT_H
+
+#include <stddef.h>
+
+#include <jansson.h>
+
+#include "arena.h"
+#include "buf.h"
+#include "db.h"
+
+/* Certificates of a seminar are issued by background jobs (the certs program's runners): a job
+ * is queued by the organiser, claimed by one runner in one transaction that numbers and inserts
+ * the certificates of every confirmed registration that qualifies by the seminar's rule (the SQL
+ * function attendance_qualifies) and has none yet, and then rendered in chunks by every runner. */
+#define CERT_CODE_LEN 22 /* verify_code: 16 random bytes, base64url */
+
+/* What a seminar's certificates say beyond the seminar itself. */
+struct cert_settings {
+	long long template_id;
+	const char *issuer, *signatory;
+};
+/* Returns 1 with s filled (arena), 0 when the seminar has no settings yet, -1 failure. */
+int db_cert_settings_get(struct db *, struct arena *, long long seminar_id, struct cert_settings *);
+/* Saves (upserts) the settings. Returns 1, 0 when the template is not one of
+ * db_cert_templates_usable(region_id), -1 failure. */
+int db_cert_settings_save(struct db *, long long seminar_id, long long region_id, const struct cert_settings *);
+/* Templates a seminar of the region may use (builtin and the region's, not archived): {id, name}. */
+json_t *db_cert_templates_usable(struct db *, struct arena *, long long region_id);
+/* The dry run: every confirmed registration of the seminar (and any with a certificate), by name:
+ * {registration_id, person_id, full_name, organization, mode, sessions, door_n, online_n,
+ *  qualifies (0/1, by attendance_qualifies), door_ok and online_ok (0/1: that evidence alone would
+ *  do, by the same function), number, verify_code, revoked_at, reissued_at, version,
+ *  rendered (0/1: the PDF of the certificate exists)}; number and the rest are null without a certificate. */
+json_t *db_cert_dry_run(struct db *, struct arena *, long long seminar_id);
+
+struct cert_job {
+	long long id, seminar_id, total, done;
+	const char *status; /* queued, running, done, failed */
+	const char *error, *created_at, *finished_at;
+};
+enum cert_queue {
+	CQ_QUEUED,      /* *job_id is the new job */
+	CQ_NO_SETTINGS, /* no template chosen yet */
+	CQ_STATUS,      /* the seminar is a draft or cancelled */
+	CQ_BUSY,        /* a job of the seminar is queued or running: *job_id is that one */
+	CQ_NOTHING,     /* nobody qualifies who has no certificate yet, and no PDF is left to make */
+	CQ__MAX
+};
+/* Queues an issuing job for the seminar in one transaction, unless settings, status, a job in
+ * progress or nothing to do stop it. Returns the enum cert_queue outcome (*job_id set for CQ_QUEUED
+ * and CQ_BUSY), or -1 on failure. */
+int db_cert_job_create(struct db *, long long seminar_id, long long person_id, long long *job_id);
+/* Returns 1 with the job (arena), 0 none, -1 failure. */
+int db_cert_job_get(struct db *, struct arena *, long long job_id, struct cert_job *);
+/* The seminar's latest job: 1, 0 none, -1 failure. */
+int db_cert_job_last(struct db *, struct arena *, long long seminar_id, struct cert_job *);
+/* The oldest queued job: 1, 0 none, -1 failure. */
+int db_cert_job_queued(struct db *, struct arena *, struct cert_job *);
+/* Running jobs, oldest first, up to max into jobs; returns the count or -1. */
+int db_cert_jobs_running(struct db *, struct arena *, struct cert_job *jobs, int max);
+
+/* What the runner works out for a job's certificates; the rest of their snapshot (title,
+ * hours, template, issuer, signatory, the person's names and organisation) is read in the
+ * claiming transaction. */
+struct cert_issue {
+	long long job_id, seminar_id;
+	const char *prefix; /* the number series: number = prefix + a counter of at least 5 digits */
+	const char *dates;  /* «12–13 ноября 2026 г.» */
+};
+/* Claims a queued job in one transaction: takes the next numbers of the series, inserts
+ * a certificate (with a new verify_code) for every qualifying registration without one,
+ * and marks the job running with total = the seminar's certificates without a PDF.
+ * Returns 1 claimed, 0 when another runner has it or it is not queued, -1 failure. */
+int db_cert_job_claim(struct db *, const struct cert_issue *);
+/* Marks a job failed with a Russian message. Returns 0 or -1. */
+int db_cert_job_fail(struct db *, long long job_id, const char *error);
+
+/* A certificate as stored: the snapshot of its current version. */
+struct cert_row {
+	long long id, registration_id, seminar_id, person_id, template_id, version;
+	long long region_id; /* the seminar's; 0 where not loaded (render callbacks, batches) */
+	int rendered;        /* its PDF is stored; set where region_id is */
+	const char *number, *verify_code, *full_name, *full_name_dat, *organization, *seminar_title, *dates, *hours,
+		*format, *issuer, *signatory, *issued_at, *reissued_at, *revoked_at, *revoke_reason;
+};
+/* Renders the PDF of a certificate into out; 0 or -1. */
+typedef int (*cert_render_fn)(void *arg, const struct cert_row *, struct buf *out);
+/* Renders up to limit certificates of the job's seminar that have no PDF, in one
+ * transaction: claimed with FOR UPDATE SKIP LOCKED (so several runners share a job),
+ * stored, and added to the job's done count. When none is left at all, marks the job
+ * done. Returns the number claimed (0: nothing to do here now), or -1 on failure
+ * (a render failure rolls back and marks the job failed). */
+int db_cert_render_chunk(struct db *, const struct cert_job *, int limit, cert_render_fn, void *arg);
+
+/* Returns 1 with the certificate (arena; region_id set), 0 none, -1 failure. */
+int db_cert_by_number(struct db *, struct arena *, const char *number, struct cert_row *);
+int db_cert_by_code(struct db *, struct arena *, const char *code, struct cert_row *);
+/* The verify_code of the certificate with this number whose holder's surname (the first word
+ * of the name; case and е/ё do not matter) is surname: 1 with *code (arena), 0 none, -1 failure. */
+int db_cert_lookup(struct db *, struct arena *, const char *number, const char *surname, const char **code);
+/* The stored PDF of a certificate: 1 with pdf (arena) and len, 0 none yet, -1 failure. */
+int db_cert_pdf(struct db *, struct arena *, long long cert_id, const char **pdf, size_t *len);
+/* Certificates of a seminar that are issued (PDF stored) and not revoked, in number order:
+ * rows with id > after_id, at most limit, into *rows (arena); with_pdf also loads each PDF
+ * (pdf, len arrays in the arena). Returns the count, or -1. */
+int db_cert_seminar_batch(struct db *, struct arena *, long long seminar_id, long long after_id, int limit,
+			  int with_pdf, struct cert_row **rows, const char ***pdf, size_t **len);
+/* Revokes with a reason, audited in the same transaction. Returns 1, 0 already revoked, -1 failure. */
+int db_cert_revoke(struct db *, long long cert_id, const char *reason, long long by, const char *ip);
+/* Re-issues: the snapshot takes the person's current name, dative name and organisation,
+ * version + 1, reissued_at now, the new PDF (render) stored, same number and verify_code,
+ * audited, all in one transaction. A revoked certificate is re-issued (and so restored) only
+ * while its registration is confirmed and qualifies by the seminar's rule. Returns 1 with
+ * out filled (arena), 0 when revoked and not qualifying, -1 failure. */
+int db_cert_reissue(struct db *, struct arena *, long long cert_id, long long by, const char *ip, cert_render_fn,
+		    void *arg, struct cert_row *out);
+/* A person's certificates whose PDF exists, newest first: {number, verify_code, seminar_title,
+ * dates, issued_at, reissued_at, revoked_at}. */
+json_t *db_person_certificates(struct db *, struct arena *, long long person_id);
+
+#endif
