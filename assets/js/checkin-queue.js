@@ -321,7 +321,6 @@ var checkinQueue = (function () {
       remove: remove,
       scan: scan,
       undo: undo,
-      flush: flush,
       // Uploads what an earlier page left, then keeps trying while anything waits.
       start: function () {
         flush();

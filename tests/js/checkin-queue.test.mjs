@@ -154,7 +154,7 @@ test('a scan made offline is kept on the device and uploaded once when the conne
   assert.equal(api.calls[1].fields.session_id, '3');
 });
 
-test('an upload already on its way is not sent again by a flush or the retry', async () => {
+test("an upload already on its way is not sent again by the retry or the browser's «online» event", async () => {
   let answer;
   const held = new Promise((resolve) => {
     answer = resolve;
@@ -164,7 +164,6 @@ test('an upload already on its way is not sent again by a flush or the retry', a
   p.queue.start();
   const item = p.scan('CodeAAAAAAAAAAAAAAAAAA');
   assert.equal(p.queue.sending(item.id), true);
-  p.queue.flush();
   await p.time.advance(5000); // the retry: the queue is not empty
   p.queue.online();
   await settle();
@@ -173,7 +172,7 @@ test('an upload already on its way is not sent again by a flush or the retry', a
   await settle();
   assert.equal(p.queue.sending(item.id), false);
   assert.equal(p.queue.size(), 0);
-  p.queue.flush();
+  p.queue.online();
   await p.time.advance(10000);
   assert.equal(api.calls.length, 1);
   assert.deepEqual(p.settled.map((s) => s.state), ['done']);
