@@ -21,6 +21,6 @@ export LSAN_OPTIONS=suppressions=$ROOT/tests/lsan.supp
 
 tests=()
 for t in build/tests/unit/test_*; do [[ -x $t && $t != *.d ]] && tests+=("$t"); done
-tests+=(tests/e2e/*.bats)
+tests+=(tests/js/*.test.mjs tests/e2e/*.bats)
 for t in tests/browser/*.mjs; do [[ -e $t ]] && tests+=("$t"); done
 prove --exec "$ROOT/tests/exec" "${tests[@]}"

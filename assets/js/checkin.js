@@ -1,4 +1,4 @@
-// Door scanner: camera (jsQR) and keyboard-wedge scans through an offline queue in localStorage, counters, search, undo.
+// Door scanner's screen: camera (jsQR), keyboard wedge, search, undo, results; scans go through checkin-queue.js.
 (function () {
   'use strict';
 
@@ -27,7 +27,7 @@
   var wedge = document.getElementById('checkin-wedge');
   var codeInput = document.getElementById('checkin-code');
   if (!root || !panel || !wedge || !codeInput || !scanUrl || !window.fetch || !window.JSON ||
-      !window.Promise || !window.crypto || !window.crypto.getRandomValues || !window.btoa) {
+      !window.Promise || !window.crypto || !window.crypto.getRandomValues || !window.btoa || !window.checkinQueue) {
     return; // the wedge form still posts to the server on its own
   }
 
@@ -37,75 +37,15 @@
   var seminarId = root.getAttribute('data-seminar-id') || '';
   var sessionId = root.getAttribute('data-session-id') || '';
 
-  var TIMEOUT = 6000; // a hanging request counts as no connection
-  var RETRY = 5000;
   var TICKETS_EVERY = 60000;
   var REPEAT_WINDOW = 3000; // the camera ignores the same code seen again within this time
   var RECENT_MAX = 15;
-  var QUEUE_KEY = 'checkin.queue';
-  var DEVICE_KEY = 'checkin.device_id';
   var TICKETS_KEY = 'checkin.tickets.' + seminarId;
   var RECENT_KEY = 'checkin.recent.' + seminarId;
 
   // After a scan posted without JavaScript the address is ".../scan": a reload would post again.
   if (window.history && history.replaceState && location.pathname === scanUrl && pageUrl) {
     history.replaceState(null, '', pageUrl + '?session_id=' + encodeURIComponent(sessionId));
-  }
-
-  /* ---- storage: localStorage, or memory when it is unavailable (private mode, quota) */
-
-  var memory = {};
-
-  function storeGet(key) {
-    try {
-      var raw = window.localStorage.getItem(key);
-      if (raw !== null) {
-        return JSON.parse(raw);
-      }
-    } catch (e) {
-      // fall through to the copy in memory
-    }
-    return Object.prototype.hasOwnProperty.call(memory, key) ? memory[key] : null;
-  }
-
-  function storeSet(key, value) {
-    memory[key] = value;
-    try {
-      window.localStorage.setItem(key, JSON.stringify(value));
-    } catch (e) {
-      // kept in memory for this page
-    }
-  }
-
-  /* ---- identifiers and time */
-
-  function randomId() {
-    var b = new Uint8Array(16);
-    var s = '';
-    window.crypto.getRandomValues(b);
-    for (var i = 0; i < b.length; i++) {
-      s += String.fromCharCode(b[i]);
-    }
-    return window.btoa(s).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, ''); // 22 characters
-  }
-
-  var deviceId = storeGet(DEVICE_KEY);
-  if (typeof deviceId !== 'string' || !/^[A-Za-z0-9_-]{22}$/.test(deviceId)) {
-    deviceId = randomId();
-    storeSet(DEVICE_KEY, deviceId);
-  }
-
-  function pad(n) {
-    return (n < 10 ? '0' : '') + n;
-  }
-
-  function deviceTime(d) {
-    return d.getFullYear() + '-' + pad(d.getMonth() + 1) + '-' + pad(d.getDate()) + 'T' +
-      pad(d.getHours()) + ':' + pad(d.getMinutes()) + ':' + pad(d.getSeconds());
-  }
-
-  function clock(d) {
-    return pad(d.getHours()) + ':' + pad(d.getMinutes());
   }
 
   // "10:02", "2026-12-12 10:02:33" or "2026-12-12T10:02:33" -> "10:02".
@@ -152,64 +92,30 @@
     return s.indexOf('/t/') !== -1 || /^[A-Za-z0-9_-]{22}$/.test(s);
   }
 
-  /* ---- requests */
+  /* ---- the queue and its uploads */
 
   var csrfInput = wedge.querySelector('input[name="csrf"]') || document.querySelector('input[name="csrf"]');
-  var csrf = csrfInput ? csrfInput.value : '';
-
-  // Resolves {status, data} (data: parsed JSON or null); rejects when the server was not reached.
-  function request(url, method, fields) {
-    var init = {
-      method: method,
-      credentials: 'same-origin',
-      headers: { Accept: 'application/json' }
-    };
-    var ctrl = window.AbortController ? new AbortController() : null;
-    var timer = 0;
-    if (csrf) {
-      init.headers['X-CSRF-Token'] = csrf;
-    }
-    if (fields) {
-      var parts = [];
-      for (var k in fields) {
-        if (Object.prototype.hasOwnProperty.call(fields, k) && fields[k] !== null && fields[k] !== undefined &&
-            fields[k] !== '') {
-          parts.push(encodeURIComponent(k) + '=' + encodeURIComponent(String(fields[k])));
-        }
-      }
-      init.headers['Content-Type'] = 'application/x-www-form-urlencoded';
-      init.body = parts.join('&');
-    }
-    if (ctrl) {
-      init.signal = ctrl.signal;
-      timer = setTimeout(function () {
-        ctrl.abort();
-      }, TIMEOUT);
-    }
-    return fetch(url, init).then(function (res) {
-      return res.text().then(function (text) {
-        var type = res.headers.get('Content-Type') || '';
-        var data = null;
-        if (type.indexOf('application/json') !== -1) {
-          try {
-            data = JSON.parse(text);
-          } catch (e) {
-            data = null;
-          }
-        }
-        if (data && typeof data.csrf === 'string' && data.csrf) {
-          csrf = data.csrf;
-        }
-        return { status: res.status, data: data && typeof data === 'object' ? data : null };
-      });
-    }).then(function (r) {
-      clearTimeout(timer);
-      return r;
-    }, function (err) {
-      clearTimeout(timer);
-      throw err;
-    });
+  var storage = null;
+  try {
+    storage = window.localStorage;
+  } catch (e) {
+    // private mode: the queue keeps everything in memory
   }
+  var queue = window.checkinQueue.create({
+    storage: storage,
+    fetch: function (url, init) {
+      return window.fetch(url, init);
+    },
+    random: function (bytes) {
+      window.crypto.getRandomValues(bytes);
+    },
+    online: function () {
+      return navigator.onLine !== false;
+    },
+    csrf: csrfInput ? csrfInput.value : '',
+    changed: updateIndicator,
+    settled: settled
+  });
 
   /* ---- counters, result panel, connection indicator */
 
@@ -280,18 +186,13 @@
   }
 
   var indicator = document.getElementById('checkin-offline');
-  var link = 'online'; // online | offline (no connection) | server (5xx, not JSON) | auth (401/403)
-
-  function setLink(state) {
-    link = state;
-    updateIndicator();
-  }
 
   function updateIndicator() {
     if (!indicator) {
       return;
     }
-    var n = queueRead().length;
+    var n = queue.size();
+    var link = queue.link();
     var text = '';
     if (link === 'offline') {
       text = 'Нет связи — отметки сохраняются на устройстве (' + n + ' в очереди)';
@@ -315,7 +216,7 @@
 
   function tickets() {
     if (ticketIndex === null) {
-      var stored = storeGet(TICKETS_KEY);
+      var stored = queue.get(TICKETS_KEY);
       if (!stored || !Array.isArray(stored.tickets)) {
         return null;
       }
@@ -331,12 +232,12 @@
   }
 
   function refreshTickets() {
-    if (!ticketsUrl || link === 'offline' || navigator.onLine === false) {
+    if (!ticketsUrl || queue.offline()) {
       return;
     }
-    request(ticketsUrl, 'GET', null).then(function (r) {
+    queue.request(ticketsUrl, 'GET', null).then(function (r) {
       if (r.status === 200 && r.data && Array.isArray(r.data.tickets)) {
-        storeSet(TICKETS_KEY, { at: Date.now(), tickets: r.data.tickets });
+        queue.set(TICKETS_KEY, { at: Date.now(), tickets: r.data.tickets });
         ticketIndex = null;
       }
     }).catch(function () {
@@ -351,14 +252,14 @@
   }
 
   function recentRead(seminar) {
-    var list = storeGet(recentKey(seminar));
+    var list = queue.get(recentKey(seminar));
     return Array.isArray(list) ? list : [];
   }
 
   function recentAdd(entry) {
     var list = recentRead(entry.seminar);
     list.unshift(entry);
-    storeSet(recentKey(entry.seminar), list.slice(0, RECENT_MAX));
+    queue.set(recentKey(entry.seminar), list.slice(0, RECENT_MAX));
     renderRecent();
   }
 
@@ -376,7 +277,7 @@
       }
     }
     if (found) {
-      storeSet(recentKey(seminar), list);
+      queue.set(recentKey(seminar), list);
       renderRecent();
     }
     return found;
@@ -466,133 +367,39 @@
     }
   }
 
-  /* ---- the queue: every scan and undo is stored first and removed once the server has answered */
+  /* ---- what the uploads answered */
 
-  function queueRead() {
-    var q = storeGet(QUEUE_KEY);
-    if (!Array.isArray(q)) {
-      return [];
-    }
-    return q.filter(function (x) {
-      return x && typeof x.id === 'string' && typeof x.url === 'string' && x.fields && typeof x.fields === 'object';
-    });
-  }
-
-  function queueAdd(item) {
-    var q = queueRead();
-    q.push(item);
-    storeSet(QUEUE_KEY, q);
-    updateIndicator();
-  }
-
-  function queueRemove(id) {
-    storeSet(QUEUE_KEY, queueRead().filter(function (x) {
-      return x.id !== id;
-    }));
-    updateIndicator();
-  }
-
-  function queued(id) {
-    var q = queueRead();
-    for (var i = 0; i < q.length; i++) {
-      if (q[i].id === id) {
-        return true;
-      }
-    }
-    return false;
-  }
-
-  var inFlight = {};
   var panelFor = null; // the scan whose answer the panel waits for
   var searchAfter = null; // a manual scan after which the search list is refreshed
+  var notified = {}; // scans whose «saved on the device» answer is already on the panel
 
   function sameSession(item) {
     return String(item.seminar) === String(seminarId) && String(item.session) === String(sessionId);
   }
 
-  // Resolves 'done' (answered: removed from the queue), 'network' or 'keep' (stays queued).
-  function send(item) {
-    if (inFlight[item.id]) {
-      return Promise.resolve('busy');
-    }
-    inFlight[item.id] = true;
-    return request(item.url, 'POST', item.fields).then(function (r) {
-      delete inFlight[item.id];
-      var answered = r.data !== null && r.status >= 200 && r.status < 500 &&
-        r.status !== 401 && r.status !== 403 && r.status !== 408 && r.status !== 429;
-      if (!answered) {
-        // Not signed in any more, an expired form, or a failing server: the scan waits on the device.
-        var auth = r.status === 401 || r.status === 403;
-        setLink(auth ? 'auth' : 'server');
-        if (panelFor === item.id && item.kind !== 'undo' && !notified[item.id]) {
-          showOffline(item, auth ? 'Отметка сохранена на устройстве: нужно войти заново'
-            : 'Сервер не отвечает — отметка сохранена на устройстве',
-          (r.data && (r.data.error || r.data.message)) || '');
-        }
-        return 'keep';
-      }
-      queueRemove(item.id);
+  function settled(item, outcome) {
+    if (outcome.state === 'done') {
       delete notified[item.id];
-      setLink('online');
       if (item.kind === 'undo') {
-        undoAnswered(item, r.status, r.data);
+        undoAnswered(item, outcome);
       } else {
-        scanAnswered(item, r.status, r.data);
+        scanAnswered(item, outcome.answer);
       }
-      return 'done';
-    }, function () {
-      delete inFlight[item.id];
-      setLink('offline');
-      if (!notified[item.id] && item.kind === 'undo') {
-        notified[item.id] = true;
-        paint('offline', 'Нет связи — отмена сохранена на устройстве', '', ['Она будет отправлена, когда связь появится.']);
-      } else if (panelFor === item.id && !notified[item.id]) {
-        showOffline(item);
+    } else if (outcome.state === 'keep') {
+      // Not signed in any more, an expired form, or a failing server: the scan waits on the device.
+      if (panelFor === item.id && item.kind !== 'undo' && !notified[item.id]) {
+        showOffline(item, outcome.auth ? 'Отметка сохранена на устройстве: нужно войти заново'
+          : 'Сервер не отвечает — отметка сохранена на устройстве', outcome.why);
       }
-      return 'network';
-    });
+    } else if (!notified[item.id] && item.kind === 'undo') {
+      notified[item.id] = true;
+      paint('offline', 'Нет связи — отмена сохранена на устройстве', '', ['Она будет отправлена, когда связь появится.']);
+    } else if (panelFor === item.id && !notified[item.id]) {
+      showOffline(item);
+    }
   }
 
-  var flushing = false;
-
-  // Sends the queue in order, one request at a time; stops at the first failure.
-  function flush() {
-    if (flushing) {
-      return;
-    }
-    var q = queueRead();
-    if (q.length === 0) {
-      if (link !== 'online' && navigator.onLine !== false) {
-        setLink('online');
-      }
-      return;
-    }
-    flushing = true;
-    var i = 0;
-    (function next() {
-      while (i < q.length && (inFlight[q[i].id] || !queued(q[i].id))) {
-        i++;
-      }
-      if (i >= q.length) {
-        flushing = false;
-        updateIndicator();
-        return;
-      }
-      send(q[i++]).then(function (outcome) {
-        if (outcome === 'network' || outcome === 'keep') {
-          flushing = false;
-          return;
-        }
-        next();
-      });
-    }());
-  }
-
-  function scanAnswered(item, status, data) {
-    var res = status >= 200 && status < 300 && typeof data.result === 'string' ? data : {
-      result: 'error',
-      message: data.error || data.message || 'Отметка не принята (ошибка ' + status + ').'
-    };
+  function scanAnswered(item, res) {
     var entry = recentUpdate(item.seminar, item.id, {
       state: 'done',
       result: res.result,
@@ -623,16 +430,16 @@
     }
   }
 
-  function undoAnswered(item, status, data) {
-    var ok = status >= 200 && status < 300 && data.result === 'undone';
-    var entry = recentUpdate(item.seminar, item.target, ok ? { state: 'undone' } : { state: 'done' });
+  function undoAnswered(item, outcome) {
+    var data = outcome.data;
+    var entry = recentUpdate(item.seminar, item.target, outcome.undone ? { state: 'undone' } : { state: 'done' });
     if (sameSession(item)) {
       setCounts(data.counts);
     }
-    if (ok) {
+    if (outcome.undone) {
       paint('idle', 'Отметка отменена', '', [entry ? entry.name || entry.code : '']);
     } else {
-      paint(status < 300 ? 'already' : 'bad', data.message || data.error || 'Отметку не удалось отменить.', '',
+      paint(outcome.status < 300 ? 'already' : 'bad', data.message || data.error || 'Отметку не удалось отменить.', '',
         [entry ? entry.name || entry.code : '']);
     }
   }
@@ -662,8 +469,6 @@
     };
   }
 
-  var notified = {}; // scans whose «saved on the device» answer is already on the panel
-
   function showOffline(item, title, why) {
     var check = localCheck(item);
     notified[item.id] = true;
@@ -679,7 +484,7 @@
 
   function freshClientId() {
     if (clientIdInput) {
-      clientIdInput.value = randomId();
+      clientIdInput.value = queue.randomId();
     }
   }
 
@@ -695,51 +500,38 @@
   }
 
   function scan(code, method, clientId) {
-    var id = clientId || randomId();
-    var now = new Date();
-    var item = {
-      id: id,
-      kind: 'scan',
+    var index = tickets();
+    var known = index && Object.prototype.hasOwnProperty.call(index, code) ? index[code] : null;
+    var item = queue.scan({
       url: scanUrl,
       seminar: seminarId,
       session: sessionId,
-      fields: {
-        code: code,
-        session_id: sessionId,
-        client_scan_id: id,
-        device_id: deviceId,
-        device_time: deviceTime(now),
-        method: method
-      }
-    };
-    var index = tickets();
-    var known = index && Object.prototype.hasOwnProperty.call(index, code) ? index[code] : null;
-    queueAdd(item);
+      code: code,
+      method: method,
+      id: clientId,
+      at: new Date()
+    });
+    var id = item.id;
     recentAdd({
       id: id,
       seminar: seminarId,
       session: sessionId,
       code: code,
       name: known && known.name ? known.name : '',
-      time: clock(now),
+      time: hhmm(item.fields.device_time),
       state: 'queued'
     });
     panelFor = id;
-    if (link === 'offline' || navigator.onLine === false) {
-      // Known to be offline: answer from the device at once; the upload below may still win.
+    if (queue.offline()) {
+      // Known to be offline: answer from the device at once; the upload may still win.
       showOffline(item);
     } else {
       setTimeout(function () {
-        if (panelFor === id && queued(id) && inFlight[id]) {
+        if (panelFor === id && queue.queued(id) && queue.sending(id)) {
           paint('idle', 'Проверяем билет…', '', [known && known.name ? known.name : code]);
         }
       }, 500);
     }
-    send(item).then(function (outcome) {
-      if (outcome === 'done') {
-        flush(); // the connection works: send whatever waited
-      }
-    });
     return id;
   }
 
@@ -769,19 +561,8 @@
   /* ---- undo */
 
   function queueUndo(entry) {
-    var id = randomId();
     recentUpdate(entry.seminar, entry.id, { state: 'undoing' });
-    var item = {
-      id: id,
-      kind: 'undo',
-      url: undoUrl,
-      seminar: entry.seminar,
-      session: entry.session,
-      target: entry.id,
-      fields: { scan_id: entry.scan_id, client_scan_id: id, device_id: deviceId }
-    };
-    queueAdd(item);
-    send(item);
+    queue.undo({ url: undoUrl, seminar: entry.seminar, session: entry.session, target: entry.id, scanId: entry.scan_id });
   }
 
   function undo(id) {
@@ -790,11 +571,11 @@
       return;
     }
     if (entry.state === 'queued') {
-      if (inFlight[id]) {
+      if (queue.sending(id)) {
         recentUpdate(seminarId, id, { state: 'cancel_pending', cancel: true });
         return;
       }
-      queueRemove(id);
+      queue.remove(id);
       recentUpdate(seminarId, id, { state: 'undone' });
       if (panelFor === id) {
         panelFor = null;
@@ -921,12 +702,12 @@
       renderPeople([], '');
       return;
     }
-    if (link === 'offline' || navigator.onLine === false) {
+    if (queue.offline()) {
       searchOffline(text);
       return;
     }
     people.setAttribute('aria-busy', 'true');
-    request(searchUrl + (searchUrl.indexOf('?') === -1 ? '?' : '&') + 'q=' + encodeURIComponent(text) +
+    queue.request(searchUrl + (searchUrl.indexOf('?') === -1 ? '?' : '&') + 'q=' + encodeURIComponent(text) +
       '&session_id=' + encodeURIComponent(sessionId), 'GET', null).then(function (r) {
       if (mine !== searchSeq) {
         return;
@@ -938,7 +719,7 @@
       }
     }, function () {
       if (mine === searchSeq) {
-        setLink('offline');
+        queue.setLink('offline');
         searchOffline(text);
       }
     }).then(function () {
@@ -1150,27 +931,17 @@
   renderRecent();
   updateIndicator();
   refreshTickets();
-  flush();
-  setInterval(function () {
-    if (queueRead().length > 0) {
-      flush();
-    } else if (link !== 'online' && navigator.onLine !== false) {
-      setLink('online');
-    }
-  }, RETRY);
+  queue.start();
   setInterval(refreshTickets, TICKETS_EVERY);
   window.addEventListener('online', function () {
-    if (link === 'offline') {
-      setLink('online');
-    }
-    flush();
+    queue.online();
     refreshTickets();
   });
   window.addEventListener('offline', function () {
-    setLink('offline');
+    queue.setLink('offline');
   });
   window.addEventListener('storage', function (e) {
-    if (e.key === QUEUE_KEY) {
+    if (e.key === window.checkinQueue.QUEUE_KEY) {
       updateIndicator();
     } else if (e.key === RECENT_KEY) {
       renderRecent();
