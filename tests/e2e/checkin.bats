@@ -395,7 +395,7 @@ session_of() { sql "SELECT MIN(id) FROM seminar_session WHERE seminar_id = $1"; 
 # ---------------------------------------------------------------------------- offline devices
 
 @test "an offline batch uploaded three times at once from three devices: each scan stored once, one attendance per person, double entries flagged" {
-	local t0=$SECONDS id session d j r n conf=$BATS_TEST_TMPDIR/batch.conf dir=$BATS_TEST_TMPDIR/answers
+	local id session d j r n conf=$BATS_TEST_TMPDIR/batch.conf dir=$BATS_TEST_TMPDIR/answers
 	door_seminar cap_in_person=25
 	id=$SEMINAR_ID
 	session=$(session_of "$id")
@@ -467,7 +467,6 @@ session_of() { sql "SELECT MIN(id) FROM seminar_session WHERE seminar_id = $1"; 
 	run sql "SELECT COUNT(*) FROM scan_event WHERE seminar_id = $id AND (result <> 'ok' OR conflict <> 0)"
 	assert_output 5
 	assert_equal "$(door_counts "$id")" '25 25 0'
-	((SECONDS - t0 < 20)) || fail "took $((SECONDS - t0)) s"
 }
 
 # ---------------------------------------------------------------------------- undo

@@ -86,7 +86,7 @@ for n in sorted(os.listdir(d)):
 }
 
 @test "200 parallel sign-ups for 20 places and 30 parallel retries: 20 confirmed, one row for the retry" {
-	local t0=$SECONDS id i k=0 retry_key conf=$BATS_TEST_TMPDIR/signups.conf retry_pid
+	local id i k=0 retry_key conf=$BATS_TEST_TMPDIR/signups.conf retry_pid
 	concurrency_seminar
 	id=$SEMINAR_ID
 	retry_key=$(idem_key)
@@ -151,7 +151,6 @@ for n in sorted(os.listdir(d)):
 
 	run reconcile
 	assert_output ''
-	((SECONDS - t0 < 50)) || fail "took $((SECONDS - t0)) s"
 }
 
 @test "5 parallel cancellations promote exactly the first 5 waiting people, in queue order" {

@@ -128,11 +128,11 @@ security_headers() {
 	assert_equal "$code" 200
 }
 
-# wait_replaced PROGRAM OLD_PIDS KILLED_PIDS: polls /healthz for up to 8 s until the program has
+# wait_replaced PROGRAM OLD_PIDS KILLED_PIDS: polls /healthz for up to 30 s until the program has
 # as many workers as before, none of the killed ones, and 10 requests in a row answered 200.
 # Sets CODES (every status seen, in order) and NEW (the worker pids at the end).
 wait_replaced() {
-	local program=$1 old=$2 killed=$3 path=$4 deadline=$((SECONDS + 8)) ok=0 pid gone
+	local program=$1 old=$2 killed=$3 path=$4 deadline=$((SECONDS + 30)) ok=0 pid gone
 	CODES=
 	while ((SECONDS < deadline)); do
 		get - "$path"
@@ -155,7 +155,7 @@ wait_replaced() {
 	victim=$(head -n 1 <<<"$old")
 	kill -KILL "$victim"
 
-	wait_replaced portal "$old" "$victim" / || fail "not replaced within 8 s; statuses: $CODES; workers: $NEW"
+	wait_replaced portal "$old" "$victim" / || fail "not replaced within 30 s; statuses: $CODES; workers: $NEW"
 	# A new pid, the same master.
 	assert [ -n "$(comm -13 <(echo "$old") <(echo "$NEW"))" ]
 	assert_equal "$(cat "$VAR/run/portal.pid")" "$master"
@@ -176,7 +176,7 @@ wait_replaced() {
 	# shellcheck disable=SC2086
 	kill -KILL $old
 
-	wait_replaced portal "$old" "$old" /healthz || fail "not replaced within 8 s; statuses: $CODES; workers: $NEW"
+	wait_replaced portal "$old" "$old" /healthz || fail "not replaced within 30 s; statuses: $CODES; workers: $NEW"
 	assert_equal "$(comm -12 <(echo "$old") <(echo "$NEW"))" ''
 	get - /
 	assert_equal "$code" 200
