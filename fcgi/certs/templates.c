@@ -36,7 +36,7 @@ const struct cert_tmpl *certs_template(struct db *db, struct arena *a, long long
 {
 	struct cert_template_row row;
 	struct cert_tmpl *t;
-	const char *why;
+	char why[CERT_WHY];
 	size_t i;
 
 	for (i = 0; i < CACHE_N; i++)
@@ -46,7 +46,7 @@ const struct cert_tmpl *certs_template(struct db *db, struct arena *a, long long
 		}
 	if (db_cert_template_get(db, a, id, 1, &row) != 1)
 		return NULL;
-	if ((t = cert_compile(row.svg, strlen(row.svg), &why)) == NULL) {
+	if ((t = cert_compile(row.svg, strlen(row.svg), why)) == NULL) {
 		log_msg(LOG_ERROR, NULL, "certs: template %lld cannot be compiled: %s", id, why);
 		return NULL;
 	}
@@ -81,22 +81,22 @@ static void sync_one(struct app *a, const char *dir, const char *file)
 {
 	struct buf raw = {0}, clean = {0};
 	struct cert_tmpl *t = NULL;
-	const char *why = NULL;
+	char why[CERT_WHY] = "";
 	char *path;
 	long long id;
 
 	if (asprintf(&path, "%s/%s", dir, file) < 0)
 		abort();
 	if (read_file(path, CERT_SVG_MAX, &raw) == -1)
-		why = "cannot be read or is too big";
-	else if (cert_sanitize(&clean, raw.p, raw.len, &why) == 0 && (t = cert_compile(clean.p, clean.len, &why))) {
+		snprintf(why, sizeof(why), "cannot be read or is too big");
+	else if (cert_sanitize(&clean, raw.p, raw.len, why) == 0 && (t = cert_compile(clean.p, clean.len, why))) {
 		id = db_cert_template_builtin(a->db, file, cert_title(t) ? cert_title(t) : file, clean.p);
 		if (id > 0)
 			log_msg(LOG_INFO, NULL, "certs: builtin template %s is template %lld", file, id);
 		else
-			why = "cannot be stored";
+			snprintf(why, sizeof(why), "cannot be stored");
 	}
-	if (why != NULL)
+	if (why[0] != '\0')
 		log_msg(LOG_ERROR, NULL, "certs: builtin template %s: %s", path, why);
 	cert_free(t);
 	buf_free(&raw);
@@ -234,7 +234,8 @@ int pg_templates(struct req *r)
 int pg_template_upload(struct req *r)
 {
 	const struct kv *file = req_file(r, "file");
-	const char *name = req_param(r, "name"), *why;
+	const char *name = req_param(r, "name");
+	char why[CERT_WHY];
 	long long region = req_int(r, "region_id", -1);
 	struct buf clean = {0};
 	struct cert_tmpl *t;
@@ -260,10 +261,10 @@ int pg_template_upload(struct req *r)
 		return list_page(r, 400, "Выберите регион, организаторам которого будет доступен шаблон.");
 	if (!auth_has(r, ROLE_ORGANIZER, region, -1))
 		return list_page(r, 403, "Вы не можете загружать шаблоны для этого региона.");
-	if (cert_sanitize(&clean, file->val, file->len, &why) == -1)
+	if (cert_sanitize(&clean, file->val, file->len, why) == -1)
 		return list_page(r, file->len > CERT_SVG_MAX ? 413 : 400,
 				 arena_printf(&r->arena, "Шаблон не принят. %s", why));
-	if ((t = cert_compile(clean.p, clean.len, &why)) == NULL) {
+	if ((t = cert_compile(clean.p, clean.len, why)) == NULL) {
 		buf_free(&clean);
 		return list_page(r, 400, arena_printf(&r->arena, "Шаблон не принят. %s", why));
 	}

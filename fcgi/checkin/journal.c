@@ -70,7 +70,7 @@ static int journal_file(struct req *r, int pdf)
 	if ((rc = journal_rows(r, &s, &rows)) != 0)
 		return rc;
 	title = arena_printf(&r->arena, "Журнал посещаемости: %s", s.title);
-	rc = pdf ? table_pdf(&r->body, title, journal_cols, ncols, rows)
+	rc = pdf ? pdf_table(&r->body, title, journal_cols, ncols, rows)
 		 : export_xlsx(&r->body, "Журнал", title, journal_cols, ncols, rows);
 	json_decref(rows);
 	if (rc == -1)

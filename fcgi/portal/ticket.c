@@ -64,11 +64,11 @@ static int ticket_file(struct req *r, int kind)
 	if ((rc = ticket_for(r, &t)) != 0)
 		return rc;
 	if (kind == 2) {
-		struct ticket_pdf p = {t.title,        t.name,
+		struct pdf_ticket p = {t.title,        t.name,
 				       t.organization, date_range_ru(&r->arena, t.starts_at, t.ends_at),
 				       where(r, &t),   strcmp(t.mode, "online") == 0 ? "онлайн" : "очно",
 				       t.code,         ticket_url(r, &t)};
-		rc = ticket_pdf(&r->body, &p);
+		rc = pdf_ticket(&r->body, &p);
 	} else
 		rc = kind == 0 ? qr_svg(&r->body, ticket_url(r, &t), 8) : qr_png(&r->body, ticket_url(r, &t), 8);
 	if (rc == -1)
