@@ -51,6 +51,8 @@ enum {
 	Q__MAX
 };
 
+/* Finished, or its last session has ended (ends_at is the end of the last session). */
+#define SEMINAR_OVER "(s.status = 'finished' OR (s.ends_at IS NOT NULL AND s.ends_at <= NOW()))"
 /* A seminar's mode columns differ only by name, so each mode has its statements. */
 #define SEMINAR_COLS                                                                                                   \
 	"s.id, s.organizer_id, s.region_id, s.district_id, s.title, s.description, s.format, s.status, s.venue, "      \
@@ -60,7 +62,7 @@ enum {
 	"JOIN sector x ON x.id = ss.sector_id WHERE ss.seminar_id = s.id), s.cap_in_person, "                          \
 	"IFNULL(s.cap_online, -1), s.taken_in_person, s.taken_online, IFNULL(s.org_limit, 0), "                        \
 	"s.reg_opens_at IS NOT NULL AND s.reg_opens_at > NOW(), s.reg_closes_at IS NOT NULL AND s.reg_closes_at <= "   \
-	"NOW(), s.attendance_rule, s.online_min_percent"
+	"NOW(), s.attendance_rule, s.online_min_percent, " SEMINAR_OVER
 #define POSITION_SQL                                                                                                   \
 	"(SELECT COUNT(*) FROM registration w WHERE w.seminar_id = r.seminar_id AND w.mode = r.mode AND "              \
 	"w.status = 'waitlisted' AND (w.queued_at < r.queued_at OR (w.queued_at = r.queued_at AND w.id <= r.id)))"
@@ -70,11 +72,11 @@ static struct dbq q[Q__MAX] = {
 	/* Only the seminar row is locked (a join would lock its region and district
 	 * too, and serialise every sign-up of a region), and only what the places
 	 * logic needs is read while the lock is held. */
-	[Q_SEMINAR_LOCK] =
-		{"SELECT id, region_id, format, status, cap_in_person, IFNULL(cap_online, -1), "
-		 "taken_in_person, taken_online, IFNULL(org_limit, 0), "
-		 "reg_opens_at IS NOT NULL AND reg_opens_at > NOW(), "
-		 "reg_closes_at IS NOT NULL AND reg_closes_at <= NOW() FROM seminar WHERE id = ? FOR UPDATE"},
+	[Q_SEMINAR_LOCK] = {"SELECT id, region_id, format, status, cap_in_person, IFNULL(cap_online, -1), "
+			    "taken_in_person, taken_online, IFNULL(org_limit, 0), "
+			    "reg_opens_at IS NOT NULL AND reg_opens_at > NOW(), "
+			    "reg_closes_at IS NOT NULL AND reg_closes_at <= NOW(), " SEMINAR_OVER
+			    " FROM seminar s WHERE id = ? FOR UPDATE"},
 	[Q_SEMINAR_INSERT] = {"INSERT INTO seminar (organizer_id, region_id, district_id, title, description, format, "
 			      "venue, address, stream_url, reg_opens_at, reg_closes_at, hours, cap_in_person, "
 			      "cap_online, org_limit, attendance_rule, online_min_percent) "
@@ -147,8 +149,8 @@ static struct dbq q[Q__MAX] = {
 			"IF(r.status = 'waitlisted', " POSITION_SQL ", 0) FROM registration r "
 			"JOIN seminar s ON s.id = r.seminar_id WHERE r.seminar_id = ? AND r.person_id = ?"},
 	[Q_PERSON_REGS] = {"SELECT r.id, s.id, s.title, s.starts_at, s.ends_at, s.venue, d.name, s.format, r.mode, "
-			   "r.status, IF(r.status = 'waitlisted', " POSITION_SQL ", 0), "
-			   "s.ends_at IS NOT NULL AND s.ends_at < NOW() FROM registration r "
+			   "r.status, IF(r.status = 'waitlisted', " POSITION_SQL ", 0), " SEMINAR_OVER
+			   " FROM registration r "
 			   "JOIN seminar s ON s.id = r.seminar_id LEFT JOIN district d ON d.id = s.district_id "
 			   "WHERE r.person_id = ? ORDER BY s.starts_at IS NULL, s.starts_at, r.id"},
 	[Q_PARTICIPANTS] = {"SELECT r.id, p.id, p.full_name, o.short_name, d.name, p.email, p.phone, p.position, "
@@ -264,11 +266,12 @@ static int seminar_row(struct db *d, struct arena *a, long long id, struct semin
 	places_from(&r, 19, s);
 	s->attendance_rule = dbres_str(&r, 0, 26);
 	s->online_min_percent = dbres_int(&r, 0, 27);
+	s->over = dbres_int(&r, 0, 28) != 0;
 	return 1;
 }
 
 /* Locks the seminar row for a change of places; fills id, region, format,
- * status, capacities, counters, the organisation limit and the window flags. */
+ * status, capacities, counters, the organisation limit, the window flags and over. */
 static int seminar_lock(struct db *d, struct arena *a, long long id, struct seminar *s)
 {
 	struct dbv v[] = {DB_DV_INT(id)};
@@ -284,6 +287,7 @@ static int seminar_lock(struct db *d, struct arena *a, long long id, struct semi
 	s->format = dbres_str(&r, 0, 2);
 	s->status = dbres_str(&r, 0, 3);
 	places_from(&r, 4, s);
+	s->over = dbres_int(&r, 0, 11) != 0;
 	return 1;
 }
 
@@ -793,7 +797,7 @@ static int change_tx(struct db *d, void *arg)
 	if (db_run(d, &q[Q_REG_STATUS], v, 1, &r, &c->a) == -1)
 		return -1;
 	if (r.nrows == 0)
-		return 0;
+		return c->to < 0 ? CHANGE_ALREADY : CHANGE_REFUSED;
 	seminar_id = dbres_int(&r, 0, 0);
 	if (seminar_lock(d, &c->a, seminar_id, &s) != 1)
 		return -1;
@@ -803,19 +807,22 @@ static int change_tx(struct db *d, void *arg)
 	mode_from(dbres_str(&r, 0, 1), &from);
 	status = status_static(dbres_str(&r, 0, 2));
 	if (strcmp(status, "cancelled") == 0)
-		return 0;
+		return c->to < 0 ? CHANGE_ALREADY : CHANGE_REFUSED;
+	/* Decided under the lock, so a change that raced the seminar's end finds it over. */
+	if (s.over)
+		return CHANGE_CLOSED;
 	if (c->to < 0) {
 		struct dbv set[] = {DB_DV_STR(mode_codes[from]), DB_DV_STR("cancelled"), DB_DV_STR("cancelled"),
 				    DB_DV_INT(c->id)};
 		/* A cancelled registration stops counting, check-ins or not. */
 		if (db_run(d, &q[Q_REG_SET], set, 4, NULL, NULL) == -1 || coverage(d, Q_COVERAGE_TOUCH, c->id) == -1)
 			return -1;
-		return status[0] == 'c' && place_freed(d, &c->a, seminar_id, from) == -1 ? -1 : 1;
+		return status[0] == 'c' && place_freed(d, &c->a, seminar_id, from) == -1 ? -1 : CHANGE_DONE;
 	}
 	if ((enum mode)c->to == from)
-		return 2;
+		return CHANGE_ALREADY;
 	if (!seminar_offers(&s, (enum mode)c->to) || !seat_free(&s, (enum mode)c->to))
-		return 0;
+		return CHANGE_REFUSED;
 	{
 		struct dbv set[] = {DB_DV_STR(mode_codes[c->to]), DB_DV_STR("confirmed"), DB_DV_STR("confirmed"),
 				    DB_DV_INT(c->id)};
@@ -826,7 +833,7 @@ static int change_tx(struct db *d, void *arg)
 		    coverage(d, Q_COVERAGE_TOUCH, c->id) == -1)
 			return -1;
 	}
-	return status[0] == 'c' && place_freed(d, &c->a, seminar_id, from) == -1 ? -1 : 1;
+	return status[0] == 'c' && place_freed(d, &c->a, seminar_id, from) == -1 ? -1 : CHANGE_DONE;
 }
 
 static int change(struct db *d, long long id, int to)
