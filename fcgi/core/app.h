@@ -730,8 +730,10 @@ json_t *db_online_candidates(struct db *, struct arena *, long long person_id);
  * Returns 1 recorded, 0 it already was, -1 failure. */
 int db_online_attend(struct db *, struct arena *, long long seminar_id, long long session_id, long long registration_id,
 		     long long person_id, const char *client_scan_id);
-/* The attendance journal: {session_id, session, full_name, organization, district, mode, at} for every
- * check-in not undone, by session and arrival; session_id 0 for all sessions. */
+/* The attendance journal: {session_id, session, full_name, organization, district, mode, at, present} for
+ * every confirmed registration (and every one checked in) at every session, by session and name; at is
+ * NULL and present 0 for those not checked in (mode: the registration's), else the check-in not undone
+ * (mode: how they came); session_id 0 for all sessions. */
 json_t *db_journal(struct db *, struct arena *, long long seminar_id, long long session_id);
 
 /* The registration whose ticket has this code: its id, 0 none, -1 failure. */

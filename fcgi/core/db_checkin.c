@@ -72,12 +72,14 @@ static struct dbq q[Q__MAX] = {
 		 "device_id = NULL, operator_id = ? WHERE id = ?"},
 	[Q_ATTEND_ONLINE] = {"INSERT INTO attendance (registration_id, session_id, mode, scan_id, at, operator_id) "
 			     "VALUES (?, ?, 'online', ?, NOW(3), ?)"},
+	/* Every session x every confirmed registration (and anyone checked in), present or not. */
 	[Q_JOURNAL] =
-		{"SELECT ss.id, ss.starts_at, p.full_name, o.short_name, d.name, a.mode, a.at FROM attendance a "
-		 "JOIN seminar_session ss ON ss.id = a.session_id JOIN registration r ON r.id = a.registration_id "
+		{"SELECT ss.id, ss.starts_at, p.full_name, o.short_name, d.name, IFNULL(a.mode, r.mode), a.at, "
+		 "a.id IS NOT NULL FROM seminar_session ss JOIN registration r ON r.seminar_id = ss.seminar_id "
+		 "LEFT JOIN attendance a ON a.registration_id = r.id AND a.session_id = ss.id AND a.undone_at IS NULL "
 		 "JOIN person p ON p.id = r.person_id LEFT JOIN organization o ON o.id = r.organization_id "
-		 "LEFT JOIN district d ON d.id = o.district_id WHERE ss.seminar_id = ? AND a.undone_at IS NULL "
-		 "AND (? = 0 OR ss.id = ?) ORDER BY ss.starts_at, a.at"},
+		 "LEFT JOIN district d ON d.id = o.district_id WHERE ss.seminar_id = ? AND (? = 0 OR ss.id = ?) "
+		 "AND (r.status = 'confirmed' OR a.id IS NOT NULL) ORDER BY ss.starts_at, ss.id, p.full_name, r.id"},
 	[Q_TICKET_ID] = {"SELECT id FROM registration WHERE ticket_code = ?"},
 	[Q_TICKET] = {"SELECT r.id, r.person_id, r.seminar_id, s.region_id, r.ticket_code, r.status, r.mode, "
 		      "p.full_name, o.short_name, s.title, s.starts_at, s.ends_at, s.venue, s.address "
@@ -437,8 +439,8 @@ int db_online_attend(struct db *d, struct arena *a, long long seminar_id, long l
 
 json_t *db_journal(struct db *d, struct arena *a, long long seminar_id, long long session_id)
 {
-	static const char *const k[] = {"#session_id", "session", "full_name", "organization",
-					"district",    "mode",    "at",        NULL};
+	static const char *const k[] = {"#session_id", "session",  "full_name", "organization", "district", "mode",
+					"at",          "#present", NULL};
 	struct dbv v[] = {DB_DV_INT(seminar_id), DB_DV_INT(session_id), DB_DV_INT(session_id)};
 
 	return db_json(d, &q[Q_JOURNAL], v, 3, a, k);
