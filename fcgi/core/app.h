@@ -724,7 +724,7 @@ struct ticket {
 	const char *code, *status, *mode, *name, *organization, *title, *starts_at, *ends_at, *venue, *address;
 };
 /* Sessions running now (15 minutes of grace either side) of seminars where the person has a
- * confirmed registration: {session_id, seminar_id, registration_id, title}. */
+ * confirmed registration: {session_id, seminar_id, registration_id, title, mode}, by seminar. */
 json_t *db_online_candidates(struct db *, struct arena *, long long person_id);
 /* Records online presence at a session (a scan event and the attendance row, once).
  * Returns 1 recorded, 0 it already was, -1 failure. */

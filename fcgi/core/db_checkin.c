@@ -63,10 +63,11 @@ static struct dbq q[Q__MAX] = {
 		      "LEFT JOIN organization o ON o.id = r.organization_id WHERE r.seminar_id = ? "
 		      "AND (p.full_name LIKE CONCAT('%', ?, '%') OR o.short_name LIKE CONCAT('%', ?, '%')) "
 		      "ORDER BY p.full_name LIMIT 30"},
-	[Q_CANDIDATES] = {"SELECT ss.id, ss.seminar_id, r.id, s.title FROM registration r "
+	[Q_CANDIDATES] = {"SELECT ss.id, ss.seminar_id, r.id, s.title, r.mode FROM registration r "
 			  "JOIN seminar s ON s.id = r.seminar_id JOIN seminar_session ss ON ss.seminar_id = s.id "
 			  "WHERE r.person_id = ? AND r.status = 'confirmed' AND s.status = 'published' "
-			  "AND NOW() BETWEEN ss.starts_at - INTERVAL 15 MINUTE AND ss.ends_at + INTERVAL 15 MINUTE"},
+			  "AND NOW() BETWEEN ss.starts_at - INTERVAL 15 MINUTE AND ss.ends_at + INTERVAL 15 MINUTE "
+			  "ORDER BY ss.seminar_id, ss.starts_at"},
 	[Q_ATTEND_ONLINE_REVIVE] =
 		{"UPDATE attendance SET undone_at = NULL, mode = 'online', scan_id = ?, at = NOW(3), "
 		 "device_id = NULL, operator_id = ? WHERE id = ?"},
@@ -369,7 +370,7 @@ long long db_ticket_by_code(struct db *d, struct arena *a, const char *code)
 
 json_t *db_online_candidates(struct db *d, struct arena *a, long long person_id)
 {
-	static const char *const k[] = {"#session_id", "#seminar_id", "#registration_id", "title", NULL};
+	static const char *const k[] = {"#session_id", "#seminar_id", "#registration_id", "title", "mode", NULL};
 	struct dbv v[] = {DB_DV_INT(person_id)};
 
 	return db_json(d, &q[Q_CANDIDATES], v, 1, a, k);

@@ -85,6 +85,18 @@ static int seminar_page(struct req *r, long long id, int status, const char *err
 				arena_printf(&r->arena, "/registrations/%lld/mode", g.id));
 		/* Once the seminar is over the server refuses both (pg_reg_cancel, pg_reg_mode). */
 		json_object_set_new(reg, "can_cancel", json_boolean(!s.over));
+		if (g.mode == MODE_ONLINE && strcmp(g.status, "confirmed") == 0) {
+			json_t *live = live_online(r, id);
+			if (live == NULL) {
+				json_decref(reg);
+				json_decref(sessions);
+				return 500;
+			}
+			/* A session runs now: the code from the broadcast can be entered. */
+			if (json_array_size(live) > 0)
+				json_object_set_new(reg, "code_url", json_string("/checkin/code"));
+			json_decref(live);
+		}
 	}
 	if (s.reg_closes_at != NULL && !s.reg_over)
 		window = arena_printf(&r->arena, "Запись до %s", date_ru(&r->arena, s.reg_closes_at, 1));

@@ -1,6 +1,7 @@
 #!/usr/bin/env bats
 # Online attendance end to end: the rotating six-digit code of a running session (computed here independently
 # from the stack's key), the participant's code entry with its refusals and throttling, the presenter screen,
+# the ways in to the code entry (cabinet, seminar page) and to the certificate look-up (every page's footer),
 # and the attendance journal (everyone expected, present or not) on screen, as XLSX and as PDF.
 
 load helpers
@@ -242,6 +243,52 @@ not_a_code() {
 	assert_equal "$(notice_text)" "Присутствие отмечено: «$SEMINAR_TITLE». Спасибо!"
 	run attendance_of "$reg"
 	assert_output "online"$'\t'"$SESSION_ID"$'\t1\t0'
+}
+
+@test "ways in: the cabinet and the seminar page lead an online participant to the code entry while a session runs" {
+	online_seminar
+	participant a
+	local id=$SEMINAR_ID
+	get a /me
+	assert_output --partial 'href="/checkin/code"'
+	assert_output --partial 'Ввести код присутствия'
+	assert_output --partial "href=\"/seminars/$id\""
+	get_json a /me
+	assert_equal "$(jq -c "[.code_url, [.live[] | select(.seminar_id == $id) | .seminar_url]]" <<<"$output")" \
+		"[\"/checkin/code\",[\"/seminars/$id\"]]"
+	get a "/seminars/$id"
+	assert_output --partial 'href="/checkin/code"'
+
+	# In person at the same session: no code to enter.
+	participant b in_person
+	get b /me
+	refute_output --partial 'href="/checkin/code"'
+	get b "/seminars/$id"
+	refute_output --partial 'href="/checkin/code"'
+
+	# Outside the session (it starts in an hour): neither page offers it.
+	sql "UPDATE seminar_session SET starts_at = NOW() + INTERVAL 1 HOUR, ends_at = NOW() + INTERVAL 2 HOUR
+	     WHERE seminar_id = $id"
+	get a "/seminars/$id"
+	refute_output --partial 'href="/checkin/code"'
+	get_json a /me
+	assert_equal "$(jq -c '[.code_url, .live]' <<<"$output")" '[null,[]]'
+}
+
+@test "ways in: every page's footer links the certificate look-up by number and surname" {
+	local who path
+	signup a
+	# Pages of the four programs, for a guest and for a participant, error pages among them.
+	for who in -:/ -:/login -:/signup -:/certificates/verify -:/seminars/999999999 a:/me a:/checkin/code \
+		a:/reports/coverage; do
+		path=${who#*:}
+		get "${who%%:*}" "$path"
+		[[ $output == *'<footer'*'href="/certificates/verify"'*'</footer>'* ]] ||
+			fail "GET $path (HTTP $code): no look-up link in the footer"
+	done
+	get - /certificates/verify
+	assert_output --partial 'name="number"'
+	assert_output --partial 'name="surname"'
 }
 
 @test "presenter: the organiser's screen shows the code computed from the key; participants get 403" {
