@@ -1,6 +1,15 @@
-// Region and district selects: refill the districts when the region changes; the no-JS «Обновить районы» path stays usable.
+// Region and district selects: refill the districts when the region changes; the no-JS «Обновить районы» path stays
+// usable. The folded catalogue filters open by themselves on wide screens.
 (function () {
   'use strict';
+
+  // <details data-open-wide>: folded on phones (seminars first), unfolded where there is room.
+  if (window.matchMedia && document.querySelectorAll && window.matchMedia('(min-width: 40em)').matches) {
+    var boxes = document.querySelectorAll('details[data-open-wide]');
+    for (var b = 0; b < boxes.length; b++) {
+      boxes[b].open = true;
+    }
+  }
 
   if (!window.fetch || !window.JSON || !document.querySelectorAll) {
     return;

@@ -1,4 +1,5 @@
-/* The attendance journal of a seminar (журнал учёта посещаемости): on screen and as XLSX. */
+/* The attendance journal of a seminar (журнал учёта посещаемости): everyone expected at each session, present
+ * or not; on screen, as XLSX and as a printable PDF. */
 #include <string.h>
 
 #include "checkin.h"
@@ -10,11 +11,15 @@ static const struct export_col journal_cols[] = {
 	{"organization", "Организация", EX_TEXT, 36},
 	{"district", "Район", EX_TEXT, 22},
 	{"mode_name", "Формат", EX_TEXT, 10},
+	{"mark", "Отметка", EX_TEXT, 14},
 	{"at", "Время прихода", EX_DATE, 17},
 };
 
-/* Rows of the journal with Russian mode names; 0 or the status to return. */
-static int journal_rows(struct req *r, struct seminar *s, json_t **rows)
+static const char absent_mark[] = "не отмечен(а)";
+
+/* Rows of the journal with Russian mode names and marks; *present counts the check-ins. 0 or the status
+ * to return. */
+static int journal_rows(struct req *r, struct seminar *s, json_t **rows, size_t *present)
 {
 	json_t *row;
 	size_t i;
@@ -24,10 +29,15 @@ static int journal_rows(struct req *r, struct seminar *s, json_t **rows)
 		return rc;
 	if ((*rows = db_journal(r->app->db, &r->arena, s->id, req_int(r, "session_id", 0))) == NULL)
 		return 500;
+	*present = 0;
 	json_array_foreach (*rows, i, row) {
 		const char *m = json_string_value(json_object_get(row, "mode"));
+		int here = json_integer_value(json_object_get(row, "present")) != 0;
 		json_object_set_new(row, "mode_name", json_string(strcmp(m, "online") == 0 ? "онлайн" : "очно"));
 		json_object_set_new(row, "n", json_integer((json_int_t)i + 1));
+		json_object_set_new(row, "present", json_boolean(here));
+		json_object_set_new(row, "mark", json_string(here ? "отмечен(а)" : absent_mark));
+		*present += (size_t)here;
 	}
 	return 0;
 }
@@ -36,25 +46,26 @@ int pg_journal(struct req *r)
 {
 	struct seminar s;
 	json_t *rows, *row;
-	size_t i;
+	size_t i, present;
 	int rc;
 
-	if ((rc = journal_rows(r, &s, &rows)) != 0)
+	if ((rc = journal_rows(r, &s, &rows, &present)) != 0)
 		return rc;
 	json_array_foreach (rows, i, row) {
+		const char *at = json_string_value(json_object_get(row, "at"));
 		json_object_set_new(
 			row, "session_name",
 			json_string(date_ru(&r->arena, json_string_value(json_object_get(row, "session")), 1)));
 		json_object_set_new(row, "arrival",
-				    json_string(arena_printf(&r->arena, "%.5s",
-							     json_string_value(json_object_get(row, "at")) + 11)));
+				    json_string(at ? arena_printf(&r->arena, "%.5s", at + 11) : absent_mark));
 	}
 	audit(r, "journal.view", "seminar", s.id, NULL);
+	/* total: the check-ins (as before); absent: the rows of people not checked in. */
 	return page(r, "journal",
-		    json_pack("{s:s, s:{s:I, s:s, s:s}, s:I, s:o, s:s, s:s}", "title", "Журнал посещаемости", "seminar",
-			      "id", (json_int_t)s.id, "title", s.title, "scanner_url",
-			      arena_printf(&r->arena, "/checkin/%lld", s.id), "total",
-			      (json_int_t)json_array_size(rows), "rows", rows, "xlsx_url",
+		    json_pack("{s:s, s:{s:I, s:s, s:s}, s:I, s:I, s:o, s:s, s:s}", "title", "Журнал посещаемости",
+			      "seminar", "id", (json_int_t)s.id, "title", s.title, "scanner_url",
+			      arena_printf(&r->arena, "/checkin/%lld", s.id), "total", (json_int_t)present, "absent",
+			      (json_int_t)(json_array_size(rows) - present), "rows", rows, "xlsx_url",
 			      arena_printf(&r->arena, "/checkin/%lld/journal.xlsx", s.id), "pdf_url",
 			      arena_printf(&r->arena, "/checkin/%lld/journal.pdf", s.id)));
 }
@@ -64,10 +75,10 @@ static int journal_file(struct req *r, int pdf)
 	struct seminar s;
 	json_t *rows;
 	const char *title;
-	size_t ncols = sizeof(journal_cols) / sizeof(journal_cols[0]);
+	size_t ncols = sizeof(journal_cols) / sizeof(journal_cols[0]), present;
 	int rc;
 
-	if ((rc = journal_rows(r, &s, &rows)) != 0)
+	if ((rc = journal_rows(r, &s, &rows, &present)) != 0)
 		return rc;
 	title = arena_printf(&r->arena, "Журнал посещаемости: %s", s.title);
 	rc = pdf ? pdf_table(&r->body, title, journal_cols, ncols, rows)

@@ -63,21 +63,24 @@ static struct dbq q[Q__MAX] = {
 		      "LEFT JOIN organization o ON o.id = r.organization_id WHERE r.seminar_id = ? "
 		      "AND (p.full_name LIKE CONCAT('%', ?, '%') OR o.short_name LIKE CONCAT('%', ?, '%')) "
 		      "ORDER BY p.full_name LIMIT 30"},
-	[Q_CANDIDATES] = {"SELECT ss.id, ss.seminar_id, r.id, s.title FROM registration r "
+	[Q_CANDIDATES] = {"SELECT ss.id, ss.seminar_id, r.id, s.title, r.mode FROM registration r "
 			  "JOIN seminar s ON s.id = r.seminar_id JOIN seminar_session ss ON ss.seminar_id = s.id "
 			  "WHERE r.person_id = ? AND r.status = 'confirmed' AND s.status = 'published' "
-			  "AND NOW() BETWEEN ss.starts_at - INTERVAL 15 MINUTE AND ss.ends_at + INTERVAL 15 MINUTE"},
+			  "AND NOW() BETWEEN ss.starts_at - INTERVAL 15 MINUTE AND ss.ends_at + INTERVAL 15 MINUTE "
+			  "ORDER BY ss.seminar_id, ss.starts_at"},
 	[Q_ATTEND_ONLINE_REVIVE] =
 		{"UPDATE attendance SET undone_at = NULL, mode = 'online', scan_id = ?, at = NOW(3), "
 		 "device_id = NULL, operator_id = ? WHERE id = ?"},
 	[Q_ATTEND_ONLINE] = {"INSERT INTO attendance (registration_id, session_id, mode, scan_id, at, operator_id) "
 			     "VALUES (?, ?, 'online', ?, NOW(3), ?)"},
+	/* Every session x every confirmed registration (and anyone checked in), present or not. */
 	[Q_JOURNAL] =
-		{"SELECT ss.id, ss.starts_at, p.full_name, o.short_name, d.name, a.mode, a.at FROM attendance a "
-		 "JOIN seminar_session ss ON ss.id = a.session_id JOIN registration r ON r.id = a.registration_id "
+		{"SELECT ss.id, ss.starts_at, p.full_name, o.short_name, d.name, IFNULL(a.mode, r.mode), a.at, "
+		 "a.id IS NOT NULL FROM seminar_session ss JOIN registration r ON r.seminar_id = ss.seminar_id "
+		 "LEFT JOIN attendance a ON a.registration_id = r.id AND a.session_id = ss.id AND a.undone_at IS NULL "
 		 "JOIN person p ON p.id = r.person_id LEFT JOIN organization o ON o.id = r.organization_id "
-		 "LEFT JOIN district d ON d.id = o.district_id WHERE ss.seminar_id = ? AND a.undone_at IS NULL "
-		 "AND (? = 0 OR ss.id = ?) ORDER BY ss.starts_at, a.at"},
+		 "LEFT JOIN district d ON d.id = o.district_id WHERE ss.seminar_id = ? AND (? = 0 OR ss.id = ?) "
+		 "AND (r.status = 'confirmed' OR a.id IS NOT NULL) ORDER BY ss.starts_at, ss.id, p.full_name, r.id"},
 	[Q_TICKET_ID] = {"SELECT id FROM registration WHERE ticket_code = ?"},
 	[Q_TICKET] = {"SELECT r.id, r.person_id, r.seminar_id, s.region_id, r.ticket_code, r.status, r.mode, "
 		      "p.full_name, o.short_name, s.title, s.starts_at, s.ends_at, s.venue, s.address "
@@ -387,7 +390,7 @@ long long db_ticket_by_code(struct db *d, struct arena *a, const char *code)
 
 json_t *db_online_candidates(struct db *d, struct arena *a, long long person_id)
 {
-	static const char *const k[] = {"#session_id", "#seminar_id", "#registration_id", "title", NULL};
+	static const char *const k[] = {"#session_id", "#seminar_id", "#registration_id", "title", "mode", NULL};
 	struct dbv v[] = {DB_DV_INT(person_id)};
 
 	return db_json(d, &q[Q_CANDIDATES], v, 1, a, k);
@@ -459,8 +462,8 @@ int db_online_attend(struct db *d, long long seminar_id, long long session_id, l
 
 json_t *db_journal(struct db *d, struct arena *a, long long seminar_id, long long session_id)
 {
-	static const char *const k[] = {"#session_id", "session", "full_name", "organization",
-					"district",    "mode",    "at",        NULL};
+	static const char *const k[] = {"#session_id", "session",  "full_name", "organization", "district", "mode",
+					"at",          "#present", NULL};
 	struct dbv v[] = {DB_DV_INT(seminar_id), DB_DV_INT(session_id), DB_DV_INT(session_id)};
 
 	return db_json(d, &q[Q_JOURNAL], v, 3, a, k);

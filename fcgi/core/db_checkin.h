@@ -43,14 +43,16 @@ struct ticket {
 	const char *code, *status, *mode, *name, *organization, *title, *starts_at, *ends_at, *venue, *address;
 };
 /* Sessions running now (15 minutes of grace either side) of seminars where the person has a
- * confirmed registration: {session_id, seminar_id, registration_id, title}. */
+ * confirmed registration: {session_id, seminar_id, registration_id, title, mode}, by seminar. */
 json_t *db_online_candidates(struct db *, struct arena *, long long person_id);
 /* Records online presence at a session (a scan event and the attendance row, once).
  * Returns 1 recorded, 0 it already was, -1 failure. */
 int db_online_attend(struct db *, long long seminar_id, long long session_id, long long registration_id,
 		     long long person_id, const char *client_scan_id);
-/* The attendance journal: {session_id, session, full_name, organization, district, mode, at} for every
- * check-in not undone, by session and arrival; session_id 0 for all sessions. */
+/* The attendance journal: {session_id, session, full_name, organization, district, mode, at, present} for
+ * every confirmed registration (and every one checked in) at every session, by session and name; at is
+ * NULL and present 0 for those not checked in (mode: the registration's), else the check-in not undone
+ * (mode: how they came); session_id 0 for all sessions. */
 json_t *db_journal(struct db *, struct arena *, long long seminar_id, long long session_id);
 
 /* The registration whose ticket has this code: its id, 0 none, -1 failure. */

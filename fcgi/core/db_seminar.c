@@ -54,6 +54,8 @@ enum {
 	Q__MAX
 };
 
+/* Finished, or its last session has ended (ends_at is the end of the last session). */
+#define SEMINAR_OVER "(s.status = 'finished' OR (s.ends_at IS NOT NULL AND s.ends_at <= NOW()))"
 /* The columns of struct seminar: X(type, field, SQL); the SQL pieces joined make the select list, and
  * the same list reads the row (dbres_fill). What the places logic needs while the row is locked: */
 /* cppcheck 2.10 fails to expand X-macro arguments that are strings holding commas: */
@@ -69,7 +71,8 @@ enum {
 	X(LL, taken[MODE_ONLINE], ", s.taken_online")                                                                  \
 	X(LL, org_limit, ", IFNULL(s.org_limit, 0)")                                                                   \
 	X(BOOL, reg_not_yet, ", s.reg_opens_at IS NOT NULL AND s.reg_opens_at > NOW()")                                \
-	X(BOOL, reg_over, ", s.reg_closes_at IS NOT NULL AND s.reg_closes_at <= NOW()")
+	X(BOOL, reg_over, ", s.reg_closes_at IS NOT NULL AND s.reg_closes_at <= NOW()")                                \
+	X(BOOL, over, ", " SEMINAR_OVER)
 /* ... and the whole seminar for its pages. */
 #define SEMINAR_ALL(X)                                                                                                 \
 	SEMINAR_PLACES(X)                                                                                              \
@@ -178,8 +181,8 @@ static struct dbq q[Q__MAX] = {
 			"IF(r.status = 'waitlisted', " POSITION_SQL ", 0) FROM registration r "
 			"JOIN seminar s ON s.id = r.seminar_id WHERE r.seminar_id = ? AND r.person_id = ?"},
 	[Q_PERSON_REGS] = {"SELECT r.id, s.id, s.title, s.starts_at, s.ends_at, s.venue, d.name, s.format, r.mode, "
-			   "r.status, IF(r.status = 'waitlisted', " POSITION_SQL ", 0), "
-			   "s.ends_at IS NOT NULL AND s.ends_at < NOW() FROM registration r "
+			   "r.status, IF(r.status = 'waitlisted', " POSITION_SQL ", 0), " SEMINAR_OVER
+			   " FROM registration r "
 			   "JOIN seminar s ON s.id = r.seminar_id LEFT JOIN district d ON d.id = s.district_id "
 			   "WHERE r.person_id = ? ORDER BY s.starts_at IS NULL, s.starts_at, r.id"},
 	[Q_PARTICIPANTS] = {"SELECT r.id, p.id, p.full_name, o.short_name, d.name, p.email, p.phone, p.position, "
@@ -266,7 +269,7 @@ static int seminar_row(struct db *d, struct arena *a, long long id, struct semin
 }
 
 /* Locks the seminar row for a change of places; fills id, region, format,
- * status, capacities, counters, the organisation limit and the window flags. */
+ * status, capacities, counters, the organisation limit, the window flags and over. */
 static int seminar_lock(struct db *d, struct arena *a, long long id, struct seminar *s)
 {
 	struct dbv v[] = {DB_DV_INT(id)};
@@ -764,11 +767,11 @@ int db_registration_of(struct db *d, struct arena *a, long long seminar_id, long
 
 struct change_ctx {
 	long long id;
-	int to;      /* target mode, or -1 to cancel */
-	int outcome; /* as db_registration_cancel and db_registration_switch return it */
+	int to; /* target mode, or -1 to cancel */
+	enum reg_change outcome;
 };
 
-static enum tx_end unchanged(struct change_ctx *c, int outcome)
+static enum tx_end unchanged(struct change_ctx *c, enum reg_change outcome)
 {
 	c->outcome = outcome;
 	return TX_ROLLBACK;
@@ -787,7 +790,7 @@ static enum tx_end change_tx(struct db *d, struct arena *scratch, void *arg)
 	if (db_run(d, &q[Q_REG_STATUS], v, 1, &r, scratch) == -1)
 		return TX_FAIL;
 	if (r.nrows == 0)
-		return unchanged(c, 0);
+		return unchanged(c, c->to < 0 ? CHANGE_ALREADY : CHANGE_REFUSED);
 	seminar_id = dbres_int(&r, 0, 0);
 	if (seminar_lock(d, scratch, seminar_id, &s) != 1)
 		return TX_FAIL;
@@ -797,7 +800,10 @@ static enum tx_end change_tx(struct db *d, struct arena *scratch, void *arg)
 	mode_from(dbres_str(&r, 0, 1), &from);
 	status = status_static(dbres_str(&r, 0, 2));
 	if (strcmp(status, "cancelled") == 0)
-		return unchanged(c, 0);
+		return unchanged(c, c->to < 0 ? CHANGE_ALREADY : CHANGE_REFUSED);
+	/* Decided under the lock, so a change that raced the seminar's end finds it over. */
+	if (s.over)
+		return unchanged(c, CHANGE_CLOSED);
 	if (c->to < 0) {
 		struct dbv set[] = {DB_DV_STR(mode_codes[from]), DB_DV_STR("cancelled"), DB_DV_STR("cancelled"),
 				    DB_DV_INT(c->id)};
@@ -809,9 +815,9 @@ static enum tx_end change_tx(struct db *d, struct arena *scratch, void *arg)
 				    DB_DV_INT(c->id)};
 		struct dbv sid[] = {DB_DV_INT(seminar_id)};
 		if ((enum mode)c->to == from)
-			return unchanged(c, 2);
+			return unchanged(c, CHANGE_ALREADY);
 		if (!seminar_offers(&s, (enum mode)c->to) || !seat_free(&s, (enum mode)c->to))
-			return unchanged(c, 0);
+			return unchanged(c, CHANGE_REFUSED);
 		if (db_run(d, &q[Q_REG_SET], set, 4, NULL, NULL) == -1 ||
 		    db_run(d, &q[c->to == MODE_IN_PERSON ? Q_TAKE_IN_PERSON : Q_TAKE_ONLINE], sid, 1, NULL, NULL) ==
 			    -1 ||
@@ -820,15 +826,15 @@ static enum tx_end change_tx(struct db *d, struct arena *scratch, void *arg)
 	}
 	if (status[0] == 'c' && place_freed(d, scratch, seminar_id, from) == -1)
 		return TX_FAIL;
-	c->outcome = 1;
+	c->outcome = CHANGE_DONE;
 	return TX_COMMIT;
 }
 
 static int change(struct db *d, long long id, int to)
 {
-	struct change_ctx c = {id, to, 0};
+	struct change_ctx c = {id, to, CHANGE__MAX};
 
-	return db_tx(d, change_tx, &c) == -1 ? -1 : c.outcome;
+	return db_tx(d, change_tx, &c) == -1 ? -1 : (int)c.outcome;
 }
 
 int db_registration_cancel(struct db *d, long long id)

@@ -21,6 +21,7 @@ struct seminar {
 	long long taken[MODE__MAX];  /* confirmed registrations */
 	long long org_limit;         /* 0: none */
 	int reg_not_yet, reg_over;   /* the registration window has not opened / has closed */
+	int over;                    /* finished, or its last session has ended: registrations are closed */
 	const char *attendance_rule; /* door, online, either, both */
 	long long online_min_percent;
 };
@@ -118,13 +119,20 @@ int db_registration_get(struct db *, struct arena *, long long id, struct reg_in
  * place in the waiting list (0 when not waiting). */
 int db_registration_of(struct db *, struct arena *, long long seminar_id, long long person_id, struct reg_info *,
 		       long long *position);
+/* What a cancellation or a mode switch did. */
+enum reg_change {
+	CHANGE_DONE,    /* cancelled, or moved to the other mode */
+	CHANGE_ALREADY, /* cancel: it already was cancelled; switch: it already is in that mode */
+	CHANGE_REFUSED, /* switch: no free place, the format lacks the mode, or the registration is cancelled */
+	CHANGE_CLOSED,  /* the seminar is finished or its last session has ended: nothing changed */
+	CHANGE__MAX
+};
 /* Cancels; a confirmed place goes to the first person waiting for that mode in the
- * same transaction. Returns 1 cancelled, 0 it already was, -1 failure. */
+ * same transaction. Returns DONE, ALREADY or CLOSED, or -1 on failure. */
 int db_registration_cancel(struct db *, long long id);
 /* Moves a registration to the other mode when that mode has a free place (the
- * freed place goes to the waiting list). Returns 1 moved, 0 no free place or the
- * format lacks the mode or the registration is cancelled, 2 it already is in that
- * mode (nothing changed), -1 failure. */
+ * freed place goes to the waiting list). Returns DONE, ALREADY (nothing changed),
+ * REFUSED or CLOSED, or -1 on failure. */
 int db_registration_switch(struct db *, long long id, enum mode to);
 /* The person's registrations, soonest first: {id, seminar_id, title, starts_at, ends_at, venue,
  * district, format, mode, status, position}. */

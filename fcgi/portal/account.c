@@ -278,7 +278,7 @@ static json_t *certificates_view(struct req *r)
 int pg_me(struct req *r)
 {
 	json_t *person = db_person_profile(r->app->db, &r->arena, r->user->id);
-	json_t *grants = db_person_grants(r->app->db, &r->arena, r->user->id), *roles, *g, *regs, *certs;
+	json_t *grants = db_person_grants(r->app->db, &r->arena, r->user->id), *roles, *g, *regs, *certs = NULL, *live;
 	size_t i;
 
 	if (person == NULL || grants == NULL) {
@@ -295,13 +295,17 @@ int pg_me(struct req *r)
 							     json_string_value(json_object_get(g, "sector_name")))));
 	}
 	json_decref(grants);
-	if ((regs = registrations_view(r)) == NULL || (certs = certificates_view(r)) == NULL) {
+	if ((regs = registrations_view(r)) == NULL || (certs = certificates_view(r)) == NULL ||
+	    (live = live_online(r, 0)) == NULL) {
 		json_decref(person);
 		json_decref(roles);
 		json_decref(regs);
+		json_decref(certs);
 		return 500;
 	}
+	/* live: the seminars whose session runs now for an online participant, with the code entry. */
 	return page(r, "me",
-		    json_pack("{s:s, s:o, s:o, s:o, s:o}", "title", "Личный кабинет", "person", person, "roles", roles,
-			      "registrations", regs, "certificates", certs));
+		    json_pack("{s:s, s:o, s:o, s:o, s:o, s:o, s:s?}", "title", "Личный кабинет", "person", person,
+			      "roles", roles, "registrations", regs, "certificates", certs, "live", live, "code_url",
+			      json_array_size(live) ? "/checkin/code" : NULL));
 }

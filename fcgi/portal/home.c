@@ -65,11 +65,60 @@ static json_t *cards(struct req *r, json_t *rows)
 	return out;
 }
 
+/* The name of the {id, name} row of list with this id, or NULL. */
+static const char *name_of(json_t *list, long long id)
+{
+	json_t *row;
+	size_t i;
+
+	json_array_foreach (list, i, row)
+		if (json_integer_value(json_object_get(row, "id")) == id)
+			return json_string_value(json_object_get(row, "name"));
+	return NULL;
+}
+
+/* The filters that are on, for the folded filter box: «поиск «сайт», Образование, Онлайн, с 1 декабря
+ * 2026», or NULL when none is. In the arena. */
+static const char *filters_on(struct req *r, const struct catalogue_filter *f, json_t *sectors, json_t *regions,
+			      json_t *districts)
+{
+	const char *on[7];
+	size_t n = 0, i;
+	struct buf b = {0};
+	const char *out;
+
+	if (f->q != NULL)
+		on[n++] = arena_printf(&r->arena, "поиск «%s»", f->q);
+	if (f->sector_id && name_of(sectors, f->sector_id))
+		on[n++] = name_of(sectors, f->sector_id);
+	if (f->format != NULL && format_name(f->format)[0])
+		on[n++] = format_name(f->format);
+	if (f->region_id && name_of(regions, f->region_id))
+		on[n++] = name_of(regions, f->region_id);
+	if (f->district_id && name_of(districts, f->district_id))
+		on[n++] = name_of(districts, f->district_id);
+	if (req_param(r, "from") != NULL)
+		on[n++] = arena_printf(&r->arena, "с %s", date_ru(&r->arena, f->from, 0));
+	if (f->to != NULL)
+		on[n++] = arena_printf(&r->arena, "по %s", date_ru(&r->arena, f->to, 0));
+	if (n == 0)
+		return NULL;
+	for (i = 0; i < n; i++) {
+		if (i > 0)
+			buf_adds(&b, ", ");
+		buf_adds(&b, on[i]);
+	}
+	out = arena_strdup(&r->arena, b.p);
+	buf_free(&b);
+	return out;
+}
+
 int pg_home(struct req *r)
 {
 	struct catalogue_filter f = {0};
 	long long total = 0, page_no = req_int(r, "page", 1), pages;
 	json_t *sectors, *regions, *districts, *rows, *ctx;
+	const char *on;
 	char today[11];
 	time_t now = time(NULL);
 	struct tm tm;
@@ -121,6 +170,9 @@ int pg_home(struct req *r)
 		json_decref(ctx);
 		return 500;
 	}
+	/* The summary line of the folded filter box says which filters are on. */
+	on = filters_on(r, &f, sectors, regions, districts);
+	json_object_set_new(ctx, "filters_on", on ? json_string(on) : json_null());
 	json_decref(rows);
 	return page(r, "home", ctx);
 }

@@ -453,7 +453,8 @@ static json_t *participants_view(struct req *r, const struct seminar *s, json_t 
 		long long id = json_integer_value(json_object_get(row, "id"));
 		enum mode m = strcmp(mode, "online") == 0 ? MODE_ONLINE : MODE_IN_PERSON,
 			  other = m == MODE_ONLINE ? MODE_IN_PERSON : MODE_ONLINE;
-		int active = strcmp(st, "cancelled") != 0;
+		/* Once the seminar is over nobody may cancel or switch (pg_reg_cancel, pg_reg_mode). */
+		int active = strcmp(st, "cancelled") != 0 && !s->over;
 		int can_switch = active && seminar_offers(s, other);
 
 		json_object_set_new(row, "n", json_integer((json_int_t)i + 1));

@@ -58,6 +58,10 @@ json_t *rules_json(void);
 /* One {mode, mode_name, capacity, left, full, text, default} per mode the format offers; cap -1: unlimited. */
 json_t *seats_json(struct arena *, const char *format, const long long cap[MODE__MAX],
 		   const long long taken[MODE__MAX]);
+/* The seminars (all, or only seminar_id when not 0) where the user takes part online and a session
+ * runs now, so the code entry (/checkin/code) is open: {seminar_id, title, seminar_url}; NULL on
+ * failure. */
+json_t *live_online(struct req *, long long seminar_id);
 /* "12 декабря 2026, 10:00–13:00", or a span of days, or «дата уточняется». */
 const char *date_range_ru(struct arena *, const char *starts, const char *ends);
 

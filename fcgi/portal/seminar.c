@@ -74,7 +74,7 @@ static int seminar_page(struct req *r, long long id, int status, const char *err
 	if (has_reg) {
 		enum mode other = g.mode == MODE_IN_PERSON ? MODE_ONLINE : MODE_IN_PERSON;
 		int can_switch = seminar_offers(&s, other) && (s.cap[other] < 0 || s.taken[other] < s.cap[other]) &&
-				 strcmp(s.status, "published") == 0;
+				 strcmp(s.status, "published") == 0 && !s.over;
 		reg = json_pack("{s:I, s:s, s:s, s:s, s:s, s:o, s:s, s:b, s:s?, s:s?, s:s}", "id", (json_int_t)g.id,
 				"mode", mode_codes[g.mode], "mode_name", mode_names[g.mode], "status", g.status,
 				"status_name", reg_status_name(g.status), "position",
@@ -83,6 +83,20 @@ static int seminar_page(struct req *r, long long id, int status, const char *err
 				"switch_mode", can_switch ? mode_codes[other] : NULL, "switch_mode_name",
 				can_switch ? mode_names[other] : NULL, "switch_url",
 				arena_printf(&r->arena, "/registrations/%lld/mode", g.id));
+		/* Once the seminar is over the server refuses both (pg_reg_cancel, pg_reg_mode). */
+		json_object_set_new(reg, "can_cancel", json_boolean(!s.over));
+		if (g.mode == MODE_ONLINE && strcmp(g.status, "confirmed") == 0) {
+			json_t *live = live_online(r, id);
+			if (live == NULL) {
+				json_decref(reg);
+				json_decref(sessions);
+				return 500;
+			}
+			/* A session runs now: the code from the broadcast can be entered. */
+			if (json_array_size(live) > 0)
+				json_object_set_new(reg, "code_url", json_string("/checkin/code"));
+			json_decref(live);
+		}
 	}
 	if (s.reg_closes_at != NULL && !s.reg_over)
 		window = arena_printf(&r->arena, "Запись до %s", date_ru(&r->arena, s.reg_closes_at, 1));
@@ -281,6 +295,14 @@ static const char *back(struct req *r, const struct reg_info *g)
 		       : arena_printf(&r->arena, "/manage/seminars/%lld/participants", g->seminar_id);
 }
 
+/* A refused change: the owner sees the seminar page again with the reason, an organiser the reason. */
+static int refuse(struct req *r, const struct reg_info *g, const char *to_owner, const char *to_organiser)
+{
+	return g->person_id == r->user->id ? seminar_page(r, g->seminar_id, 409, to_owner) : fail(r, 409, to_organiser);
+}
+
+static const char closed_msg[] = "Семинар завершён: запись на него больше нельзя отменить или изменить.";
+
 int pg_reg_cancel(struct req *r)
 {
 	struct reg_info g;
@@ -291,11 +313,13 @@ int pg_reg_cancel(struct req *r)
 		return rc;
 	if ((rc = db_registration_cancel(r->app->db, g.id)) == -1)
 		return 500;
-	if (rc == 1)
+	if (rc == CHANGE_CLOSED)
+		return refuse(r, &g, closed_msg, closed_msg);
+	if (rc == CHANGE_DONE)
 		audit(r, "registration.cancel", "registration", g.id,
 		      g.person_id == r->user->id ? "by the participant" : "by an organiser");
 	st = (struct reg_state){g.id, g.mode, "cancelled"};
-	return done(r, back(r, &g), rc == 1 ? "cancelled" : "already", &st);
+	return done(r, back(r, &g), rc == CHANGE_DONE ? "cancelled" : "already", &st);
 }
 
 int pg_reg_mode(struct req *r)
@@ -311,13 +335,15 @@ int pg_reg_mode(struct req *r)
 		return fail_field(r, "mode", "выберите формат участия");
 	if ((rc = db_registration_switch(r->app->db, g.id, to)) == -1)
 		return 500;
-	if (rc == 0)
-		return g.person_id == r->user->id
-			       ? seminar_page(r, g.seminar_id, 409, "В выбранном формате нет свободных мест.")
-			       : fail(r, 409, "В выбранном формате нет свободных мест, или запись отменена.");
-	if (rc == 2) {
+	switch (rc) {
+	case CHANGE_CLOSED: return refuse(r, &g, closed_msg, closed_msg);
+	case CHANGE_REFUSED:
+		return refuse(r, &g, "В выбранном формате нет свободных мест.",
+			      "В выбранном формате нет свободных мест, или запись отменена.");
+	case CHANGE_ALREADY:
 		st = (struct reg_state){g.id, g.mode, g.status};
 		return done(r, back(r, &g), "unchanged", &st);
+	default: break;
 	}
 	audit(r, "registration.mode", "registration", g.id, mode_codes[to]);
 	st = (struct reg_state){g.id, to, "confirmed"};

@@ -113,3 +113,27 @@ json_t *rules_json(void)
 			out, json_pack("{s:s, s:s}", "value", codes[i], "name", attendance_rule_name(codes[i], 0)));
 	return out;
 }
+
+json_t *live_online(struct req *r, long long seminar_id)
+{
+	json_t *rows = db_online_candidates(r->app->db, &r->arena, r->user->id), *out, *row;
+	long long last = 0;
+	size_t i;
+
+	if (rows == NULL)
+		return NULL;
+	out = json_array();
+	json_array_foreach (rows, i, row) {
+		long long id = json_integer_value(json_object_get(row, "seminar_id"));
+		/* Two sessions of one seminar at once make one entry (rows come by seminar). */
+		if (strcmp(json_string_value(json_object_get(row, "mode")), mode_codes[MODE_ONLINE]) != 0 ||
+		    (seminar_id != 0 && id != seminar_id) || id == last)
+			continue;
+		last = id;
+		json_array_append_new(out, json_pack("{s:I, s:O, s:s}", "seminar_id", (json_int_t)id, "title",
+						     json_object_get(row, "title"), "seminar_url",
+						     arena_printf(&r->arena, "/seminars/%lld", id)));
+	}
+	json_decref(rows);
+	return out;
+}

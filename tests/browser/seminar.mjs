@@ -59,6 +59,8 @@ await step('the participant logs in through the login page', async () => {
 
 await step('the catalogue finds the seminar by region, district and text', async () => {
   await page.goto(`${base}/`);
+  // On a phone the filters are folded behind «Фильтры».
+  await page.click('#filters > summary');
   await page.selectOption('#f-region', { label: 'Липецкая область' });
   await page.waitForFunction(() => document.querySelector('#f-district').options.length > 1);
   await page.selectOption('#f-district', { label: 'Усманский район' });

@@ -1,7 +1,8 @@
 #!/usr/bin/env bats
 # Online attendance end to end: the rotating six-digit code of a running session (computed here independently
 # from the stack's key), the participant's code entry with its refusals and throttling, the presenter screen,
-# and the attendance journal on screen and as XLSX.
+# the ways in to the code entry (cabinet, seminar page) and to the certificate look-up (every page's footer),
+# and the attendance journal (everyone expected, present or not) on screen, as XLSX and as PDF.
 
 load helpers
 
@@ -244,6 +245,52 @@ not_a_code() {
 	assert_output "online"$'\t'"$SESSION_ID"$'\t1\t0'
 }
 
+@test "ways in: the cabinet and the seminar page lead an online participant to the code entry while a session runs" {
+	online_seminar
+	participant a
+	local id=$SEMINAR_ID
+	get a /me
+	assert_output --partial 'href="/checkin/code"'
+	assert_output --partial 'Ввести код присутствия'
+	assert_output --partial "href=\"/seminars/$id\""
+	get_json a /me
+	assert_equal "$(jq -c "[.code_url, [.live[] | select(.seminar_id == $id) | .seminar_url]]" <<<"$output")" \
+		"[\"/checkin/code\",[\"/seminars/$id\"]]"
+	get a "/seminars/$id"
+	assert_output --partial 'href="/checkin/code"'
+
+	# In person at the same session: no code to enter.
+	participant b in_person
+	get b /me
+	refute_output --partial 'href="/checkin/code"'
+	get b "/seminars/$id"
+	refute_output --partial 'href="/checkin/code"'
+
+	# Outside the session (it starts in an hour): neither page offers it.
+	sql "UPDATE seminar_session SET starts_at = NOW() + INTERVAL 1 HOUR, ends_at = NOW() + INTERVAL 2 HOUR
+	     WHERE seminar_id = $id"
+	get a "/seminars/$id"
+	refute_output --partial 'href="/checkin/code"'
+	get_json a /me
+	assert_equal "$(jq -c '[.code_url, .live]' <<<"$output")" '[null,[]]'
+}
+
+@test "ways in: every page's footer links the certificate look-up by number and surname" {
+	local who path
+	signup a
+	# Pages of the four programs, for a guest and for a participant, error pages among them.
+	for who in -:/ -:/login -:/signup -:/certificates/verify -:/seminars/999999999 a:/me a:/checkin/code \
+		a:/reports/coverage; do
+		path=${who#*:}
+		get "${who%%:*}" "$path"
+		[[ $output == *'<footer'*'href="/certificates/verify"'*'</footer>'* ]] ||
+			fail "GET $path (HTTP $code): no look-up link in the footer"
+	done
+	get - /certificates/verify
+	assert_output --partial 'name="number"'
+	assert_output --partial 'name="surname"'
+}
+
 @test "presenter: the organiser's screen shows the code computed from the key; participants get 403" {
 	online_seminar
 	login_demo o organizer
@@ -308,10 +355,17 @@ not_a_code() {
 	assert_equal "$(jq -r .session_id <<<"$output") (past session: $past)" "$today (past session: $past)"
 }
 
-@test "journal: the organiser sees the online attendee on screen and in XLSX; the export is audited" {
+@test "journal: every confirmed participant per session, present or «не отмечен(а)», on screen, in XLSX and PDF; audited" {
 	online_seminar
 	participant a
-	local name='Тестова Анна Игоревна' xlsx=$BATS_TEST_TMPDIR/journal.xlsx
+	local name='Тестова Анна Игоревна' absent='Неявкина Ольга Петровна' xlsx=$BATS_TEST_TMPDIR/journal.xlsx
+	# b is confirmed and never types the code; c cancels (not expected, so not listed).
+	participant b in_person
+	sql "UPDATE person SET full_name = '$absent' WHERE id = $USER_ID"
+	participant c
+	sql "UPDATE person SET full_name = 'Отменина Вера' WHERE id = $USER_ID"
+	post c "/registrations/$REG_ID/cancel"
+	assert_equal "$code" 303
 	window_fresh
 	send_code a "$(session_code "$SESSION_ID")"
 	assert_equal "$code" 200
@@ -328,26 +382,45 @@ not_a_code() {
 	assert_equal "$code" 200
 	assert_output --partial "<th scope=\"row\">$name</th>"
 	assert_output --partial '<td>онлайн</td>'
-	assert_output --partial 'Отметок: 1'
+	assert_output --partial "<th scope=\"row\">$absent</th>"
+	assert_output --partial '<span class="badge badge--absent">не отмечен(а)</span>'
+	refute_output --partial 'Отменина Вера'
+	assert_output --partial 'Отметок: 1, не отмечено: 1'
 	assert_output --partial "/checkin/$SEMINAR_ID/journal.xlsx"
+	get_json o "/checkin/$SEMINAR_ID/journal"
+	run jq -c '[.total, .absent, [.rows[] | [.full_name, .present, .mode, (.at != null)]]]' <<<"$output"
+	assert_output "[1,1,[[\"$absent\",false,\"in_person\",false],[\"$name\",true,\"online\",true]]]"
 
 	get o "/checkin/$SEMINAR_ID/journal.xlsx"
 	assert_equal "$code" 200
 	assert_equal "$(header content-type)" application/vnd.openxmlformats-officedocument.spreadsheetml.sheet
 	cp "$BATS_TEST_TMPDIR/response.body" "$xlsx"
-	run /usr/bin/python3 - "$xlsx" "$name" <<'PY'
+	run /usr/bin/python3 - "$xlsx" "$name" "$absent" <<'PY'
 import sys, openpyxl
 ws = openpyxl.load_workbook(sys.argv[1]).active
 rows = [[c for c in r] for r in ws.iter_rows(values_only=True)]
-hits = [r for r in rows if sys.argv[2] in r]
-if len(hits) != 1:
-    sys.exit("rows with the name: %r\nall rows: %r" % (hits, rows))
-print("онлайн" in hits[0], "Формат" in [c for r in rows for c in r])
+for who in sys.argv[2:]:
+    hits = [r for r in rows if who in r]
+    if len(hits) != 1:
+        sys.exit("rows with %s: %r\nall rows: %r" % (who, hits, rows))
+    print(who, "онлайн" in hits[0], "не отмечен(а)" in hits[0], hits[0][-1] is not None)
+print("Формат" in [c for r in rows for c in r], "Отметка" in [c for r in rows for c in r])
 PY
 	assert_success
-	assert_output 'True True'
+	assert_output "$name True False True
+$absent False True False
+True True"
+
+	get o "/checkin/$SEMINAR_ID/journal.pdf"
+	assert_equal "$code" 200
+	cp "$BATS_TEST_TMPDIR/response.body" "$BATS_TEST_TMPDIR/journal.pdf"
+	run pdftotext -q "$BATS_TEST_TMPDIR/journal.pdf" -
+	assert_output --partial "$absent"
+	assert_output --partial 'не отмечен(а)'
+	refute_output --partial 'Отменина'
 
 	run sql "SELECT person_id = (SELECT id FROM person WHERE email = 'organizer@demo.local'), detail
-	         FROM audit_log WHERE action = 'journal.export' AND object_type = 'seminar' AND object_id = $SEMINAR_ID"
-	assert_output $'1\txlsx'
+	         FROM audit_log WHERE action = 'journal.export' AND object_type = 'seminar' AND object_id = $SEMINAR_ID
+	         ORDER BY id"
+	assert_output $'1\txlsx\n1\tpdf'
 }

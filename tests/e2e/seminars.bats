@@ -503,6 +503,64 @@ load helpers
 	refute_output --regexp "^$id"$'\t'
 }
 
+@test "refusal: once a seminar is over (its last session ended, or finished) cancel and switch answer 409, change nothing" {
+	local msg='Семинар завершён: запись на него больше нельзя отменить или изменить.' id ra before
+	login_demo o organizer
+	seminar_sql cap_in_person=2
+	id=$SEMINAR_ID
+	signup a
+	register a "$id" in_person
+	ra=$REG_ID
+	get a "/seminars/$id"
+	assert_output --partial "action=\"/registrations/$ra/cancel\""
+	# The last session has ended; the seminar is still published.
+	sql "UPDATE seminar SET starts_at = NOW() - INTERVAL 3 HOUR, ends_at = NOW() - INTERVAL 1 MINUTE WHERE id = $id;
+	     UPDATE seminar_session SET starts_at = NOW() - INTERVAL 3 HOUR, ends_at = NOW() - INTERVAL 1 MINUTE
+	     WHERE seminar_id = $id"
+	get a "/seminars/$id"
+	refute_output --partial "action=\"/registrations/$ra/cancel\""
+	refute_output --partial "action=\"/registrations/$ra/mode\""
+	get o "/manage/seminars/$id/participants"
+	assert_equal "$code" 200
+	refute_output --partial "action=\"/registrations/$ra/cancel\""
+	refute_output --partial "action=\"/registrations/$ra/mode\""
+
+	# The forms sent anyway (an old page, a script) are refused by the server, for the owner and the organiser.
+	before=$(seminar_state "$id")
+	post a "/registrations/$ra/cancel"
+	assert_equal "$code" 409
+	assert_equal "$(alert_text)" "$msg"
+	post a "/registrations/$ra/mode" mode=online
+	assert_equal "$code" 409
+	assert_equal "$(alert_text)" "$msg"
+	csrf a
+	req a POST "/registrations/$ra/cancel" -H 'Accept: application/json' -H "X-CSRF-Token: $TOKEN"
+	assert_equal "$code" 409
+	assert_equal "$(jq -c . <<<"$output")" "{\"status\":409,\"error\":\"$msg\"}"
+	post o "/registrations/$ra/cancel"
+	assert_equal "$code" 409
+	assert_output --partial "$msg"
+	post o "/registrations/$ra/mode" mode=online
+	assert_equal "$code" 409
+	assert_equal "$(seminar_state "$id")" "$before"
+
+	# Finished by the organiser before its dates: the same, and the cabinet lists it as past, without a cancel link.
+	seminar_sql cap_in_person=2
+	id=$SEMINAR_ID
+	register a "$id" in_person
+	ra=$REG_ID
+	sql "UPDATE seminar SET status = 'finished' WHERE id = $id"
+	before=$(seminar_state "$id")
+	post a "/registrations/$ra/cancel"
+	assert_equal "$code" 409
+	post a "/registrations/$ra/mode" mode=online
+	assert_equal "$code" 409
+	assert_equal "$(seminar_state "$id")" "$before"
+	get_json a /me
+	run jq -c --arg t "$SEMINAR_TITLE" '.registrations.past[] | select(.seminar_title == $t) | [.status, .cancel_url]' <<<"$output"
+	assert_output '["confirmed",null]'
+}
+
 @test "participant: one registration per person and seminar: «Вы уже записаны», a retried request replays" {
 	seminar_sql
 	local id=$SEMINAR_ID key
