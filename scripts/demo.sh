@@ -44,7 +44,7 @@ load() {
         (SELECT COUNT(*) FROM organization WHERE active), ' organisations')")"
 }
 
-# Waits for the certificate jobs of the intensive; prints nothing more than a failure.
+# Waits for the certificate jobs of the intensive (a hundred PDFs: about ten seconds).
 wait_intensive() {
     local i state
     for ((i = 0; i < WAIT * 5; i++)); do
@@ -111,6 +111,7 @@ if [[ -z $loaded ]]; then
 else
     say "already loaded: $loaded (to load it with new dates, stop the stack, remove $VAR and start again)"
 fi
+say "waiting for the certs program to issue the intensive's certificates"
 wait_intensive
 correct_certificate
 left=$(sql -e "SELECT COUNT(*) FROM certificate c WHERE NOT EXISTS (SELECT 1 FROM certificate_file f WHERE f.certificate_id = c.id)")

@@ -1,4 +1,4 @@
--- The demo story's register (scripts/demo.sh): Усманский район's schools, houses of culture and settlements, Кубань's colleges, Калининградская область's 367 educational organisations.
+-- The demo story's register (scripts/demo.sh): Усманский район's schools, houses of culture and settlements, Липецкая область's schools, Кубань's colleges, Калининградская область's 367 educational organisations.
 -- Not real register data. Every row is a function of its position (no randomness), INNs are fictitious with a
 -- valid check digit (tax office 9xxxx serials, which the demo seed does not use), and the key is the INN, so
 -- loading the file again changes nothing.
@@ -112,45 +112,69 @@ FROM (SELECT 'Белореченский район' AS district, 'Белоре�
       UNION ALL SELECT 'городской округ город-курорт Сочи', 'Сочинский педагогический колледж'
       UNION ALL SELECT 'городской округ город-курорт Сочи', 'Сочинский колледж поликультурного образования') x;
 
--- Калининградская область: schools and kindergartens, numbered per town, so that the region's register holds
--- 367 educational organisations with the demo seed's. A district's count follows its population; the regional
--- centre takes what the others leave. A number the seed already uses in a district is skipped.
-CREATE TEMPORARY TABLE story_town (district VARCHAR(160) PRIMARY KEY, town VARCHAR(64) NOT NULL, n INT NOT NULL);
-INSERT INTO story_town (district, town, n) VALUES
-  ('Багратионовский муниципальный округ', 'г. Багратионовска', 12), ('Гвардейский муниципальный округ', 'г. Гвардейска', 10),
-  ('Гурьевский муниципальный округ', 'г. Гурьевска', 28), ('Зеленоградский муниципальный округ', 'г. Зеленоградска', 12),
-  ('Краснознаменский муниципальный округ', 'г. Краснознаменска', 5), ('Неманский муниципальный округ', 'г. Немана', 8),
-  ('Нестеровский муниципальный округ', 'г. Нестерова', 6), ('Озёрский муниципальный округ', 'г. Озёрска', 6),
-  ('Полесский муниципальный округ', 'г. Полесска', 8), ('Правдинский муниципальный округ', 'г. Правдинска', 8),
-  ('Славский муниципальный округ', 'г. Славска', 8), ('Черняховский муниципальный округ', 'г. Черняховска', 16),
-  ('Балтийский городской округ', 'г. Балтийска', 10), ('Гусевский городской округ', 'г. Гусева', 12),
-  ('Ладушкинский городской округ', 'г. Ладушкина', 2), ('Мамоновский городской округ', 'г. Мамоново', 3),
-  ('Пионерский городской округ', 'г. Пионерского', 4), ('Светловский городской округ', 'г. Светлого', 9),
-  ('Светлогорский городской округ', 'г. Светлогорска', 7), ('Советский городской округ', 'г. Советска', 14),
-  ('Янтарный городской округ', 'пгт Янтарный', 2), ('городской округ город Калининград', 'г. Калининграда', 0);
+-- Schools and kindergartens of Липецкая область's other districts and of Калининградская область, numbered per
+-- town (every third a kindergarten), so that the regional matrices have rows to read and Калининградская
+-- область's register holds 367 educational organisations with the demo seed's: a district's count follows its
+-- population, the regional centre takes what the others leave. A number the seed already uses in a district is
+-- skipped. The regional centres' organisations are autonomous (МА-), the others budgetary (МБ-).
+CREATE TEMPORARY TABLE story_town (region_id SMALLINT UNSIGNED NOT NULL, district VARCHAR(160) NOT NULL,
+                                   town VARCHAR(64) NOT NULL, n INT NOT NULL, PRIMARY KEY (region_id, district));
+INSERT INTO story_town (region_id, district, town, n) VALUES
+  (48, 'Воловский район', 'с. Волово', 4), (48, 'Грязинский район', 'г. Грязи', 8), (48, 'Данковский район', 'г. Данкова', 6),
+  (48, 'Добринский район', 'п. Добринка', 6), (48, 'Добровский район', 'с. Доброе', 4),
+  (48, 'Долгоруковский район', 'с. Долгоруково', 4), (48, 'Елецкий район', 'п. Солидарность', 5),
+  (48, 'Задонский район', 'г. Задонска', 6), (48, 'Измалковский район', 'с. Измалково', 4),
+  (48, 'Краснинский район', 'с. Красное', 4), (48, 'Лебедянский район', 'г. Лебедяни', 6),
+  (48, 'Лев-Толстовский район', 'п. Лев Толстой', 4), (48, 'Липецкий район', 'с. Кузьминские Отвержки', 7),
+  (48, 'Становлянский район', 'с. Становое', 4), (48, 'Тербунский район', 'с. Тербуны', 5),
+  (48, 'Хлевенский район', 'с. Хлевное', 4), (48, 'Чаплыгинский район', 'г. Чаплыгина', 5),
+  (48, 'городской округ город Липецк', 'г. Липецка', 16), (48, 'городской округ город Елец', 'г. Ельца', 8),
+  (39, 'Багратионовский муниципальный округ', 'г. Багратионовска', 12), (39, 'Гвардейский муниципальный округ', 'г. Гвардейска', 10),
+  (39, 'Гурьевский муниципальный округ', 'г. Гурьевска', 28), (39, 'Зеленоградский муниципальный округ', 'г. Зеленоградска', 12),
+  (39, 'Краснознаменский муниципальный округ', 'г. Краснознаменска', 5), (39, 'Неманский муниципальный округ', 'г. Немана', 8),
+  (39, 'Нестеровский муниципальный округ', 'г. Нестерова', 6), (39, 'Озёрский муниципальный округ', 'г. Озёрска', 6),
+  (39, 'Полесский муниципальный округ', 'г. Полесска', 8), (39, 'Правдинский муниципальный округ', 'г. Правдинска', 8),
+  (39, 'Славский муниципальный округ', 'г. Славска', 8), (39, 'Черняховский муниципальный округ', 'г. Черняховска', 16),
+  (39, 'Балтийский городской округ', 'г. Балтийска', 10), (39, 'Гусевский городской округ', 'г. Гусева', 12),
+  (39, 'Ладушкинский городской округ', 'г. Ладушкина', 2), (39, 'Мамоновский городской округ', 'г. Мамоново', 3),
+  (39, 'Пионерский городской округ', 'г. Пионерского', 4), (39, 'Светловский городской округ', 'г. Светлого', 9),
+  (39, 'Светлогорский городской округ', 'г. Светлогорска', 7), (39, 'Советский городской округ', 'г. Советска', 14),
+  (39, 'Янтарный городской округ', 'пгт Янтарный', 2), (39, 'городской округ город Калининград', 'г. Калининграда', 0);
 SET @kgd_seed = (SELECT COUNT(*) FROM organization o JOIN district d ON d.id = o.district_id
                  WHERE d.region_id = 39 AND o.sector_id = 1 AND o.inn NOT LIKE '39069%');
-UPDATE story_town SET n = 367 - @kgd_seed - (SELECT s FROM (SELECT SUM(n) AS s FROM story_town) t)
+UPDATE story_town SET n = 367 - @kgd_seed - (SELECT s FROM (SELECT SUM(n) AS s FROM story_town WHERE region_id = 39) t)
  WHERE town = 'г. Калининграда';
 
--- Candidate j of a town: every third a kindergarten, the others schools, each kind numbered from 1.
 INSERT INTO story_org (region_id, district, sector_id, kind, short_name, name)
-SELECT 39, c.district, 1, c.kind,
-       CONCAT(IF(c.city, 'МА', 'МБ'), IF(c.kind = 'школа', 'ОУ СОШ № ', 'ДОУ д/с № '), c.no, ' ', c.town),
-       CONCAT('Муниципальное ', IF(c.city, 'автономное ', 'бюджетное '),
+SELECT c.region_id, c.district, 1, c.kind,
+       CONCAT(IF(c.centre, 'МА', 'МБ'), IF(c.kind = 'школа', 'ОУ СОШ № ', 'ДОУ д/с № '), c.no, ' ', c.town),
+       CONCAT('Муниципальное ', IF(c.centre, 'автономное ', 'бюджетное '),
               IF(c.kind = 'школа', 'общеобразовательное учреждение «Средняя общеобразовательная школа № ',
                  'дошкольное образовательное учреждение «Детский сад № '), c.no, ' ', c.town, '»')
-FROM (SELECT t.district, t.town, t.town = 'г. Калининграда' AS city, IF(j.seq % 3 = 0, 'детский сад', 'школа') AS kind,
-             IF(j.seq % 3 = 0, j.seq DIV 3, j.seq - j.seq DIV 3) AS no,
-             ROW_NUMBER() OVER (PARTITION BY t.district ORDER BY j.seq) AS k, t.n
+FROM (SELECT t.region_id, t.district, t.town, t.town IN ('г. Калининграда', 'г. Липецка') AS centre,
+             IF(j.seq % 3 = 0, 'детский сад', 'школа') AS kind, IF(j.seq % 3 = 0, j.seq DIV 3, j.seq - j.seq DIV 3) AS no,
+             ROW_NUMBER() OVER (PARTITION BY t.region_id, t.district ORDER BY j.seq) AS k, t.n
       FROM story_town t
       JOIN seq_1_to_400 j ON j.seq <= t.n * 2
       WHERE NOT EXISTS (SELECT 1 FROM organization o JOIN district d ON d.id = o.district_id
-                        WHERE d.region_id = 39 AND d.name = t.district AND o.sector_id = 1
+                        WHERE d.region_id = t.region_id AND d.name = t.district AND o.sector_id = 1
                           AND o.short_name LIKE CONCAT('%№ ', IF(j.seq % 3 = 0, j.seq DIV 3, j.seq - j.seq DIV 3), ' %')
-                          AND o.inn NOT LIKE '39069%')) c
+                          AND o.inn NOT LIKE CONCAT(ELT(FIELD(t.region_id, 48, 39), '4816', '3906'), '9%'))) c
 WHERE c.k <= c.n
-ORDER BY c.district, c.k;
+ORDER BY c.region_id, c.district, c.k;
+
+-- A house of culture and a library in each district of Липецкая область that has no organisation of culture.
+INSERT INTO story_org (region_id, district, sector_id, kind, short_name, name)
+SELECT 48, t.district, 3, k.kind, CONCAT('МБУК «', k.short, ' ', REPLACE(t.district, 'кий район', 'кого района'), '»'),
+       CONCAT('Муниципальное бюджетное учреждение культуры «', k.title, ' ',
+              REPLACE(t.district, 'кий район', 'кого района'), '»')
+FROM story_town t
+JOIN (SELECT 'дом культуры' AS kind, 'ЦКД' AS short, 'Центр культуры и досуга' AS title
+      UNION ALL SELECT 'библиотека', 'Межпоселенческая библиотека', 'Межпоселенческая библиотека') k
+WHERE t.region_id = 48 AND t.district LIKE '%кий район'
+  AND NOT EXISTS (SELECT 1 FROM organization o JOIN district d ON d.id = o.district_id
+                  WHERE d.region_id = 48 AND d.name = t.district AND o.sector_id = 3)
+ORDER BY t.district, k.kind;
 
 -- INN: region code, tax office, serial 9xxxx by region, check digit (weights 2 4 10 3 5 9 4 6 8).
 UPDATE story_org s
