@@ -48,13 +48,16 @@ build/tests/load/%: tests/load/%.c build/libcore.a | deps
 
 run: all
 	@PORT=$(PORT) DEMO=1 scripts/stack.sh start
+	@scripts/demo.sh
 	@echo
 	@echo "Open http://127.0.0.1:$(PORT)/  Demo accounts (password demo12345):"
 	@echo "  participant@demo.local  organizer@demo.local  reviewer@demo.local  admin@demo.local"
+	@echo "What to try first: README.md, «Start here»."
 
 stop:
 	@scripts/stack.sh stop
 	@VAR=var/test scripts/stack.sh stop
+	@VAR=var/test-demo scripts/stack.sh stop
 	@VAR=var/bench scripts/stack.sh stop
 	@VAR=var/bench-national scripts/stack.sh stop
 

@@ -1,0 +1,141 @@
+#!/usr/bin/env bats
+# The demo story of `make run` (scripts/demo.sh, sql/demo/): loaded into a stack of its own, every demo account's main pages have content, the data reconcile, and a second load changes nothing.
+#
+# setup_file starts a second stack (state in var/test-demo, a free port, the demo seeds) and loads the story into
+# it; the shared test stack never gets the story. The tests talk to the demo stack: VAR, PORT and BASE_URL are
+# exported to point at it, so helpers.bash's requests and SQL go there.
+
+load helpers
+
+DEMO_VAR=${ROOT:?}/var/test-demo
+
+setup_file() {
+	export SHARED_VAR=$VAR DEMO_LOG=$ROOT/var/test-demo.log
+	VAR=$DEMO_VAR "$STACK" stop >/dev/null 2>&1 || true
+	rm -rf "$DEMO_VAR"
+	PORT=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+	export VAR=$DEMO_VAR PORT BASE_URL=http://127.0.0.1:$PORT
+	DEMO=1 WORKERS=1 EXTRA_CONF=$ROOT/tests/stack-test.conf "$STACK" start >"$DEMO_LOG" 2>&1 || {
+		cat "$DEMO_LOG" >&3
+		return 1
+	}
+	"$ROOT/scripts/demo.sh" >>"$DEMO_LOG" 2>&1 || {
+		cat "$DEMO_LOG" >&3
+		return 1
+	}
+}
+
+teardown_file() { VAR=$DEMO_VAR "$STACK" stop >/dev/null 2>&1 || true; }
+
+# rows: a line with the number of rows of every table the story writes.
+rows() {
+	sql "SELECT CONCAT_WS(' ', (SELECT COUNT(*) FROM organization), (SELECT COUNT(*) FROM person),
+	     (SELECT COUNT(*) FROM seminar), (SELECT COUNT(*) FROM seminar_session), (SELECT COUNT(*) FROM registration),
+	     (SELECT COUNT(*) FROM scan_event), (SELECT COUNT(*) FROM attendance), (SELECT COUNT(*) FROM certificate),
+	     (SELECT COUNT(*) FROM certificate_job), (SELECT COUNT(*) FROM audit_log WHERE action <> 'login'),
+	     (SELECT COUNT(*) FROM coverage_fact))"
+}
+
+@test "demo: the shared test stack has no story, the demo stack has it, dated from today" {
+	assert_equal "$(VAR=$SHARED_VAR "$STACK" psql -N -B -e "SELECT COUNT(*) FROM audit_log WHERE action = 'demo.load'")" 0
+	assert_equal "$(sql "SELECT COUNT(*) FROM audit_log WHERE action = 'demo.load' AND detail LIKE CONCAT('%', CURDATE())")" 1
+	# Upcoming stays upcoming: every published seminar is still ahead, every finished one behind.
+	assert_equal "$(sql "SELECT COUNT(*) FROM seminar WHERE (status = 'published' AND starts_at < NOW())
+		OR (status = 'finished' AND ends_at > NOW())")" 0
+	# Калининградская область's register holds 367 educational organisations.
+	assert_equal "$(sql "SELECT COUNT(*) FROM organization o JOIN district d ON d.id = o.district_id
+		WHERE d.region_id = 39 AND o.sector_id = 1 AND o.active")" 367
+}
+
+@test "demo: the catalogue lists seminars of every format, one full in person with a waiting list" {
+	get_json - /
+	assert_equal "$code" 200
+	(($(jq '.seminars | length' <<<"$output") >= 10))
+	assert_equal "$(jq -r '[.seminars[].format] | unique | join(" ")' <<<"$output")" "hybrid in_person online"
+	assert_equal "$(jq '[.seminars[].seats[] | select(.mode == "in_person" and .full)] | length' <<<"$output")" 1
+	assert_equal "$(sql "SELECT COUNT(DISTINCT seminar_id) FROM registration r JOIN seminar s ON s.id = r.seminar_id
+		WHERE r.status = 'waitlisted' AND s.status = 'published'")" 1
+	# One seminar opened its sign-up today.
+	assert_equal "$(sql "SELECT COUNT(*) FROM seminar WHERE reg_opens_at = CURDATE() AND status = 'published'")" 1
+}
+
+@test "demo: the participant has tickets, a past seminar and a valid certificate that verifies and downloads" {
+	login_demo p participant
+	get_json p /me
+	assert_equal "$code" 200
+	assert_equal "$(jq '[.registrations.upcoming[] | select(.status == "confirmed" and .ticket_url != null)] | length' <<<"$output")" 2
+	(($(jq '.registrations.past | length' <<<"$output") >= 1))
+	assert_equal "$(jq '[.certificates[] | select(.revoked | not)] | length' <<<"$output")" 1
+	local me=$output ticket pdf verify
+	ticket=$(jq -r '.registrations.upcoming[0].ticket_url' <<<"$me")
+	get p "$ticket"
+	assert_equal "$code" 200
+	pdf=$(jq -r '.certificates[0].pdf_url' <<<"$me")
+	verify=$(jq -r '.certificates[0].verify_url' <<<"$me")
+	get p "$pdf"
+	assert_equal "$code" 200
+	assert_equal "${output:0:5}" "%PDF-"
+	get - "$verify"
+	assert_equal "$code" 200
+	assert_output --partial "Иванова Мария Петровна"
+	assert_output --partial "действителен"
+}
+
+@test "demo: the misspelt certificate was revoked, corrected and re-issued as version 2" {
+	local number code
+	read -r number code < <(sql "SELECT c.number, c.verify_code FROM certificate c JOIN person p ON p.id = c.person_id
+		WHERE p.email = 'olga.sergeeva@demo.local' AND c.version = 2 AND c.revoked_at IS NULL
+		AND c.full_name = 'Сергеева Ольга Николаевна'")
+	[[ -n $number ]] || fail "no re-issued certificate of olga.sergeeva@demo.local"
+	assert_equal "$(sql "SELECT GROUP_CONCAT(a.action ORDER BY a.id) FROM audit_log a JOIN certificate c ON c.id = a.object_id
+		WHERE a.object_type = 'certificate' AND c.number = '$number'")" "certificate.revoke,certificate.reissue"
+	assert_equal "$(sql "SELECT f.version FROM certificate_file f JOIN certificate c ON c.id = f.certificate_id
+		WHERE c.number = '$number'")" 2
+	get - "/certificates/verify/$code"
+	assert_equal "$code" 200
+	assert_output --partial "Сергеева Ольга Николаевна"
+	assert_output --partial "переоформлен"
+}
+
+@test "demo: the organiser's seminars are in every state" {
+	login_demo o organizer
+	get_json o /manage/seminars
+	assert_equal "$code" 200
+	assert_equal "$(jq -r '[.seminars[].status] | unique | join(" ")' <<<"$output")" "cancelled draft finished published"
+}
+
+@test "demo: the reviewer's coverage matrix has covered districts and districts never trained" {
+	login_demo r reviewer
+	get_json r /reports/coverage
+	assert_equal "$code" 200
+	(($(jq '[.rows[].cells[] | select(.covered > 0)] | length' <<<"$output") >= 3))
+	(($(jq '[.rows[].cells[] | select(.none_covered)] | length' <<<"$output") >= 3))
+	# Усманский район: most of its schools, houses of culture and settlements came to the intensive.
+	jq -e '[.rows[] | select(.name == "Усманский район") | .total.pct] | first >= 60' <<<"$output" >/dev/null
+}
+
+@test "demo: places reconcile, coverage is consistent, ticket codes are the ticket module's" {
+	run reconcile
+	assert_success
+	assert_output ""
+	run env VAR="$DEMO_VAR" "$ROOT/scripts/coverage.sh" check
+	assert_success
+	assert_output "coverage: consistent"
+	assert_equal "$(sql "SELECT COUNT(*) FROM registration WHERE ticket_code IS NULL
+		OR ticket_code NOT REGEXP '^[A-Za-z0-9_-]{22}\$'")" 0
+	# A door check-in is its scan: the same registration, session and device.
+	assert_equal "$(sql "SELECT COUNT(*) FROM attendance a LEFT JOIN scan_event e ON e.id = a.scan_id
+		WHERE e.registration_id IS NULL OR e.registration_id <> a.registration_id OR e.session_id <> a.session_id
+		OR NOT e.device_id <=> a.device_id OR e.result <> 'ok'")" 0
+}
+
+@test "demo: loading it again changes nothing" {
+	local before
+	before=$(rows)
+	run "$ROOT/scripts/demo.sh"
+	assert_success
+	assert_output --partial "already loaded"
+	assert_equal "$(rows)" "$before"
+	run reconcile
+	assert_output ""
+}
