@@ -1,6 +1,6 @@
 #!/usr/bin/env bats
 # Coverage upkeep end to end: the summary tables follow door scans, undos, online codes, cancellations and the
-# organiser's changes in the same transaction (the C hooks and the procedures of sql/migrations/005-coverage.sql).
+# organiser's changes in the same transaction (the C hooks and the procedures of sql/procedures/).
 # (1) A small data set of its own region equals a table checked by hand, kept current and recomputed alike.
 # (2) After hundreds of parallel sign-ups, scans, codes, undos, cancellations, mode switches and rule changes
 # scripts/coverage.sh check finds no difference; a damaged row is found, and a recompute repairs it.
