@@ -25,8 +25,9 @@ touch: BEGIN
   -- Everything the fact is made of, in one share-locked read: a transaction changing any of it (a
   -- check-in, an undo, a cancellation, the seminar, the organisation) holds it exclusively and runs
   -- its own touch, so whichever touch comes last sees what the other committed.
-  -- A condition of the view that fails leaves the rows after it unread: the fact is then none
-  -- whatever they hold, and a change that makes the condition hold locks the row it read.
+  -- A condition of the view that fails may leave the rows after it unread (and unlocked): the fact
+  -- is then none whatever they hold, and a change that makes the condition hold writes the row
+  -- that was read, so it waits for this transaction or this read waits for it.
   SELECT TRUE, c.registration_id IS NOT NULL, c.person_id, c.organization_id, c.seminar_id, c.district_id,
          c.sector_id, c.held_on, c.rule, c.pct, c.sessions,
          IFNULL(SUM(a.mode = 'in_person' AND a.undone_at IS NULL), 0),
