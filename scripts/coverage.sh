@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Rebuilds or checks the coverage summary tables of a running stack (the procedures of sql/migrations/005-coverage.sql).
+# Rebuilds or checks the coverage summary tables of a running stack (the procedures of sql/procedures/).
 #
 # Usage: scripts/coverage.sh recompute|check
 #   recompute  CALL coverage_recompute(): rebuilds coverage_* and register_cell from the raw data; prints the time

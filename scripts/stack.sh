@@ -39,7 +39,8 @@ MYSQL_SOCK=$VAR/run/mysqld.sock
 MYSQL_PID=$VAR/run/mysqld.pid
 NGINX_PID=$VAR/run/nginx.pid
 IS_ROOT=0
-MIGRATED=0 # set when this start applied a migration
+MIGRATED=0    # set when this start applied a migration
+ROUTINES_SUM= # set to the checksum of sql/procedures/ when it differs from the one recorded
 ((EUID == 0)) && IS_ROOT=1
 
 # A daemon binary that may live in an sbin directory outside a normal user's PATH.
@@ -235,6 +236,32 @@ migrate() {
     shopt -u nullglob
 }
 
+# The stored routines and views of sql/procedures/, re-created in file order on every start
+# (CREATE OR REPLACE, after the migrations that make their tables): a database migrated earlier
+# ends up with the same routines as a new one. Their checksum is recorded in schema_procedures
+# once the coverage tables, derived by these rules, have been rebuilt (refresh_coverage).
+apply_procedures() {
+    local f files sum recorded err=$VAR/tmp/sql-error.txt
+    shopt -s nullglob
+    files=("$ROOT"/sql/procedures/*.sql)
+    shopt -u nullglob
+    ((${#files[@]})) || die "no stored routines in $ROOT/sql/procedures"
+    for f in "${files[@]}"; do
+        if ! db "$DB_NAME" <"$f" 2>"$err"; then
+            cat "$err" >&2
+            die "stored routines failed: sql/procedures/${f##*/}"
+        fi
+    done
+    sum=$(cat "${files[@]}" | sha256sum)
+    sum=${sum%% *}
+    db "$DB_NAME" -e "CREATE TABLE IF NOT EXISTS schema_procedures (
+        id TINYINT UNSIGNED PRIMARY KEY,
+        sha256 CHAR(64) CHARACTER SET ascii NOT NULL,
+        applied_at DATETIME NOT NULL DEFAULT CURRENT_TIMESTAMP) ENGINE=InnoDB"
+    recorded=$(db -N -B "$DB_NAME" -e 'SELECT sha256 FROM schema_procedures WHERE id = 1')
+    [[ $recorded == "$sum" ]] || ROUTINES_SUM=$sum
+}
+
 apply_grants() {
     local err=$VAR/tmp/sql-error.txt pw_portal pw_checkin pw_certs pw_reports
     pw_portal=$(db_password sem_portal)
@@ -264,15 +291,20 @@ load_seeds() {
     done
 }
 
-# The coverage tables are derived data: rebuilt whole after a migration (a fresh database included),
-# and the register's counts after every seed load (the seeds may change the register).
+# The coverage tables are derived data: rebuilt whole after a migration (a fresh database included)
+# or a change of the rules in sql/procedures/, and the register's counts after every seed load
+# (the seeds may change the register).
 refresh_coverage() {
     local err=$VAR/tmp/sql-error.txt
-    if ((MIGRATED)); then
+    if ((MIGRATED)) || [[ -n $ROUTINES_SUM ]]; then
         db "$DB_NAME" -e "CALL coverage_recompute()" >/dev/null 2>"$err" || {
             cat "$err" >&2
             die "CALL coverage_recompute() failed"
         }
+        if [[ -n $ROUTINES_SUM ]]; then
+            db "$DB_NAME" -e "REPLACE INTO schema_procedures (id, sha256) VALUES (1, '$ROUTINES_SUM')"
+            say "applied changed stored routines (sql/procedures) and recomputed coverage"
+        fi
     else
         db "$DB_NAME" -e "START TRANSACTION; CALL register_recount(0); COMMIT" 2>"$err" || {
             cat "$err" >&2
@@ -386,6 +418,7 @@ cmd_start() {
     fi
     start_mariadb
     migrate
+    apply_procedures
     apply_grants
     load_seeds
     refresh_coverage

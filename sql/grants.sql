@@ -41,6 +41,8 @@ GRANT INSERT, UPDATE ON seminars.certificate_job TO 'sem_certs'@'localhost';
 
 -- Stored routines (the attendance rule, coverage upkeep): SQL SECURITY DEFINER procedures write
 -- the coverage tables, so the programs need only EXECUTE, never write access to those tables.
+-- Granted on the whole database, so it covers the routines that sql/procedures/ re-creates on
+-- every start (their DEFINER is the account that applies them: root in scripts/stack.sh).
 GRANT EXECUTE ON seminars.* TO 'sem_portal'@'localhost';
 GRANT EXECUTE ON seminars.* TO 'sem_checkin'@'localhost';
 GRANT EXECUTE ON seminars.* TO 'sem_certs'@'localhost';

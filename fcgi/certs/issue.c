@@ -39,29 +39,35 @@ static int job_page(struct req *r, const struct cert_job *j, const struct semina
 	return page(r, "cert-job", ctx);
 }
 
-/* What evidence a registration lacks under the seminar's rule (the verdicts come from SQL). */
+/* "a; b", or b when a is empty (in the arena). */
+static const char *also(struct req *r, const char *a, const char *b)
+{
+	return *a ? arena_printf(&r->arena, "%s; %s", a, b) : b;
+}
+
+/* What a registration lacks under the seminar's rule: the sessions that count and must count, and
+ * the sessions missed, come from SQL (sql/procedures/010-attendance.sql); the rule «both» also
+ * needs a check-in of each kind. */
 static const char *why_not(struct req *r, const struct seminar *s, json_t *row)
 {
 	long long sessions = json_integer_value(json_object_get(row, "sessions"));
-	long long online_n = json_integer_value(json_object_get(row, "online_n"));
-	int door_ok = json_integer_value(json_object_get(row, "door_ok")) != 0;
-	int online_ok = json_integer_value(json_object_get(row, "online_ok")) != 0;
-	const char *rule = s->attendance_rule, *door = "нет отметки на входе", *online;
+	long long counted = json_integer_value(json_object_get(row, "counted"));
+	long long needed = json_integer_value(json_object_get(row, "needed"));
+	const char *missing = json_string_value(json_object_get(row, "missing_sessions")), *why = "";
 
 	if (sessions == 0)
 		return "у семинара нет занятий";
-	online = online_n == 0 ? "нет кодов присутствия онлайн"
-			       : arena_printf(&r->arena, "коды онлайн на %lld из %lld занятий — нужно не меньше %lld%%",
-					      online_n, sessions, s->online_min_percent);
-	if (strcmp(rule, "door") == 0)
-		return door;
-	if (strcmp(rule, "online") == 0)
-		return online;
-	if (strcmp(rule, "both") == 0 && door_ok)
-		return online;
-	if (strcmp(rule, "both") == 0 && online_ok)
-		return door;
-	return arena_printf(&r->arena, "%s; %s", door, online);
+	if (strcmp(s->attendance_rule, "both") == 0 && json_integer_value(json_object_get(row, "door_n")) == 0)
+		why = "нет отметки на входе";
+	if (strcmp(s->attendance_rule, "both") == 0 && json_integer_value(json_object_get(row, "online_n")) == 0)
+		why = also(r, why, "нет кодов присутствия онлайн");
+	if (counted < needed)
+		why = also(r, why,
+			   arena_printf(&r->arena, "засчитано %lld из %lld занятий — нужно не меньше %lld (%lld%%)",
+					counted, sessions, needed, s->online_min_percent));
+	if (counted < needed && missing != NULL)
+		why = also(r, why, arena_printf(&r->arena, "пропущены: %s", missing));
+	return why;
 }
 
 /* The dry-run rows for people, and the counts for the page. */
@@ -100,7 +106,7 @@ static json_t *rows_view(struct req *r, const struct seminar *s, json_t *rows, l
 				arena_printf(&r->arena, "/certificates/%s/reissue", number), "reason_id",
 				arena_printf(&r->arena, "reason-%s", number));
 		}
-		json_array_append_new(out, json_pack("{s:O, s:O, s:O, s:s, s:O, s:O, s:O, s:b, s:s?, s:o}",
+		json_array_append_new(out, json_pack("{s:O, s:O, s:O, s:s, s:O, s:O, s:O, s:b, s:s?, s:O?, s:o}",
 						     "registration_id", json_object_get(row, "registration_id"),
 						     "full_name", json_object_get(row, "full_name"), "organization",
 						     json_object_get(row, "organization"), "mode_name",
@@ -109,7 +115,8 @@ static json_t *rows_view(struct req *r, const struct seminar *s, json_t *rows, l
 						     "door_n", json_object_get(row, "door_n"), "online_n",
 						     json_object_get(row, "online_n"), "sessions",
 						     json_object_get(row, "sessions"), "qualifies", ok, "why",
-						     ok ? NULL : why_not(r, s, row), "certificate", cert));
+						     ok ? NULL : why_not(r, s, row), "missing_sessions",
+						     json_object_get(row, "missing_sessions"), "certificate", cert));
 	}
 	return out;
 }

@@ -55,7 +55,8 @@ enum {
 	"AND a.undone_at IS NULL) AS door_n, "                                                                         \
 	"(SELECT COUNT(*) FROM attendance a WHERE a.registration_id = r.id AND a.mode = 'online' "                     \
 	"AND a.undone_at IS NULL) AS online_n"
-/* The one definition of "attended" (migration 004), for a row x of ATT_COUNTS joined with its seminar s. */
+/* The one definition of "attended" (sql/procedures/010-attendance.sql), for a row x of ATT_COUNTS joined with its
+ * seminar s. */
 #define QUALIFIES "attendance_qualifies(s.attendance_rule, s.online_min_percent, x.sessions, x.door_n, x.online_n)"
 #define NO_FILE   "NOT EXISTS (SELECT 1 FROM certificate_file f WHERE f.certificate_id = c.id)"
 /* Confirmed registrations of a seminar without a certificate, with their evidence. */
@@ -82,10 +83,16 @@ static struct dbq q[Q__MAX] = {
 			   "AND (region_id IS NULL OR region_id = ?)"},
 	[Q_TEMPLATES] = {"SELECT id, name FROM certificate_template WHERE archived_at IS NULL "
 			 "AND (region_id IS NULL OR region_id = ?) ORDER BY builtin IS NULL, name, id"},
-	/* The rule's verdict, and the verdicts of its two kinds of evidence alone (to say what is missing). */
+	/* The rule's verdict, the sessions that count and must count, and, for who does not qualify, the
+	 * sessions without a check-in that counts (to say what is missing). */
 	[Q_DRY_RUN] = {"SELECT x.id, x.person_id, p.full_name, o.short_name, x.mode, x.sessions, x.door_n, "
-		       "x.online_n, " QUALIFIES ", attendance_qualifies('door', 0, x.sessions, x.door_n, x.online_n), "
-		       "attendance_qualifies('online', s.online_min_percent, x.sessions, x.door_n, x.online_n), "
+		       "x.online_n, " QUALIFIES ", attendance_counted(s.attendance_rule, x.door_n, x.online_n), "
+		       "attendance_needed(s.online_min_percent, x.sessions), IF(" QUALIFIES ", NULL, "
+		       "(SELECT GROUP_CONCAT(DATE_FORMAT(ss.starts_at, '%d.%m.%Y %H:%i') ORDER BY ss.starts_at, ss.id "
+		       "SEPARATOR ', ') FROM seminar_session ss WHERE ss.seminar_id = x.seminar_id AND NOT EXISTS "
+		       "(SELECT 1 FROM attendance a WHERE a.registration_id = x.id AND a.session_id = ss.id "
+		       "AND a.undone_at IS NULL "
+		       "AND attendance_counted(s.attendance_rule, a.mode = 'in_person', a.mode = 'online') > 0))), "
 		       "c.number, c.verify_code, c.revoked_at, c.reissued_at, c.version, "
 		       "c.id IS NOT NULL AND NOT " NO_FILE " FROM (SELECT r.id, r.seminar_id, r.person_id, "
 		       "r.organization_id, r.mode, " ATT_COUNTS " FROM registration r WHERE r.seminar_id = ? "
@@ -217,10 +224,25 @@ json_t *db_cert_templates_usable(struct db *d, struct arena *a, long long region
 
 json_t *db_cert_dry_run(struct db *d, struct arena *a, long long seminar_id)
 {
-	static const char *const k[] = {"#registration_id", "#person_id", "full_name",   "organization", "mode",
-					"#sessions",        "#door_n",    "#online_n",   "#qualifies",   "#door_ok",
-					"#online_ok",       "number",     "verify_code", "revoked_at",   "reissued_at",
-					"#version",         "#rendered",  NULL};
+	static const char *const k[] = {"#registration_id",
+					"#person_id",
+					"full_name",
+					"organization",
+					"mode",
+					"#sessions",
+					"#door_n",
+					"#online_n",
+					"#qualifies",
+					"#counted",
+					"#needed",
+					"missing_sessions",
+					"number",
+					"verify_code",
+					"revoked_at",
+					"reissued_at",
+					"#version",
+					"#rendered",
+					NULL};
 	struct dbv v[] = {DB_DV_INT(seminar_id)};
 
 	return db_json(d, &q[Q_DRY_RUN], v, 1, a, k);

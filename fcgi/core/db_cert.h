@@ -30,9 +30,11 @@ int db_cert_settings_save(struct db *, long long seminar_id, long long region_id
 json_t *db_cert_templates_usable(struct db *, struct arena *, long long region_id);
 /* The dry run: every confirmed registration of the seminar (and any with a certificate), by name:
  * {registration_id, person_id, full_name, organization, mode, sessions, door_n, online_n,
- *  qualifies (0/1, by attendance_qualifies), door_ok and online_ok (0/1: that evidence alone would
- *  do, by the same function), number, verify_code, revoked_at, reissued_at, version,
- *  rendered (0/1: the PDF of the certificate exists)}; number and the rest are null without a certificate. */
+ *  qualifies (0/1, by attendance_qualifies), counted and needed (the sessions that count under the
+ *  rule, and that must: attendance_counted, attendance_needed), missing_sessions («12.11.2026 10:00,
+ *  ...»: the sessions without a check-in that counts; null when qualifies), number, verify_code,
+ *  revoked_at, reissued_at, version, rendered (0/1: the PDF of the certificate exists)}; number and
+ *  the rest are null without a certificate. */
 json_t *db_cert_dry_run(struct db *, struct arena *, long long seminar_id);
 
 struct cert_job {

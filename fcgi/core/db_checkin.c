@@ -86,7 +86,7 @@ static struct dbq q[Q__MAX] = {
 		      "p.full_name, o.short_name, s.title, s.starts_at, s.ends_at, s.venue, s.address "
 		      "FROM registration r JOIN person p ON p.id = r.person_id JOIN seminar s ON s.id = r.seminar_id "
 		      "LEFT JOIN organization o ON o.id = r.organization_id WHERE r.id = ?"},
-	/* Coverage counts follow attendance in the same transaction (migration 005). */
+	/* Coverage counts follow attendance in the same transaction (sql/procedures/). */
 	[Q_COVERAGE_TOUCH] = {"CALL coverage_touch(?)"},
 };
 

@@ -204,7 +204,7 @@ static struct dbq q[Q__MAX] = {
 	[Q_PERSON_BY_EMAIL] = {"SELECT id FROM person WHERE email = ?"},
 	[Q_VERSION] = {"SELECT MAX(updated_at) FROM seminar"},
 	[Q_COUNTS] = {"SELECT mode, status, COUNT(*) FROM registration WHERE seminar_id = ? GROUP BY mode, status"},
-	/* Coverage counts follow registrations and seminars in the same transaction (migration 005). */
+	/* Coverage counts follow registrations and seminars in the same transaction (sql/procedures/). */
 	[Q_COVERAGE_TOUCH] = {"CALL coverage_touch(?)"},
 	[Q_COVERAGE_SEMINAR] = {"CALL coverage_touch_seminar(?)"},
 };

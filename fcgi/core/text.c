@@ -214,9 +214,9 @@ const char *attendance_rule_name(const char *rule, long long percent)
 	for (i = 0; rule && i < sizeof(t) / sizeof(t[0]); i++)
 		if (strcmp(t[i][0], rule) == 0)
 			name = t[i][1];
-	/* The share of sessions applies where online codes count. */
-	if (percent > 0 && rule && strcmp(rule, "door") != 0) {
-		snprintf(buf, sizeof(buf), "%s (коды — не меньше чем на %lld%% занятий)", name, percent);
+	/* Every rule counts the sessions attended against the share. */
+	if (percent > 0 && *name) {
+		snprintf(buf, sizeof(buf), "%s — не меньше чем на %lld%% занятий", name, percent);
 		return buf;
 	}
 	return name;

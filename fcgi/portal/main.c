@@ -86,7 +86,7 @@ static const struct field fields[] = {
 	{"status", "Статус", FT_ENUM, 0, 0, "published|cancelled|finished|confirmed|waitlisted"},
 	{"idem", "Ключ повтора", FT_TOKEN, 8, 64, NULL},
 	{"attendance_rule", "Что засчитывается как посещение", FT_ENUM, 0, 0, "door|online|either|both"},
-	{"online_min_percent", "Доля занятий с кодами онлайн", FT_INT, 1, 100, NULL},
+	{"online_min_percent", "Доля занятий, которые нужно посетить", FT_INT, 1, 100, NULL},
 	{"file", "Файл", FT_FILE, 0, 20 * 1024 * 1024, NULL},
 	{"kind", "Что загружается", FT_ENUM, 0, 0, "organizations|districts"},
 	{"show", "Показать", FT_ENUM, 0, 0, "add|change|same|deactivate|reject"},

@@ -1,16 +1,6 @@
 -- Certificates: SVG templates, per-seminar settings, numbered certificates with a verification code,
--- their current PDF, background issuing jobs, and the one definition of "attended" (the seminar's rule).
-
--- The attendance rule, in one place for certificates and coverage: door = checked in at the door at
--- least once; online = online codes in at least pct % of the seminar's sessions; either; both.
-CREATE FUNCTION attendance_qualifies(rule VARCHAR(8), pct INT, sessions INT, door_n INT, online_n INT)
-  RETURNS TINYINT DETERMINISTIC NO SQL
-  RETURN CASE rule
-    WHEN 'door' THEN door_n > 0
-    WHEN 'online' THEN online_n > 0 AND online_n * 100 >= pct * sessions
-    WHEN 'either' THEN door_n > 0 OR (online_n > 0 AND online_n * 100 >= pct * sessions)
-    WHEN 'both' THEN door_n > 0 AND online_n > 0 AND online_n * 100 >= pct * sessions
-    ELSE 0 END;
+-- their current PDF, background issuing jobs (the rule of "attended",
+-- attendance_qualifies, lives in sql/procedures/010-attendance.sql).
 
 -- A template is a sanitised SVG document (the allow-list of fcgi/core/cert.c); templates are never
 -- edited: an upload makes a new one, so an issued certificate's template stays as it was.

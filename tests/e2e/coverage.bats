@@ -1,6 +1,6 @@
 #!/usr/bin/env bats
 # Coverage upkeep end to end: the summary tables follow door scans, undos, online codes, cancellations and the
-# organiser's changes in the same transaction (the C hooks and the procedures of sql/migrations/005-coverage.sql).
+# organiser's changes in the same transaction (the C hooks and the procedures of sql/procedures/).
 # (1) A small data set of its own region equals a table checked by hand, kept current and recomputed alike.
 # (2) After hundreds of parallel sign-ups, scans, codes, undos, cancellations, mode switches and rule changes
 # scripts/coverage.sh check finds no difference; a damaged row is found, and a recompute repairs it.
@@ -403,4 +403,92 @@ all Б 1 1 1 0 1"
 	assert_success
 	assert_output "coverage: consistent"
 	[[ $(sql "SELECT CONCAT(since IS NULL, ' ', (SELECT COUNT(*) FROM coverage_dirty)) FROM coverage_rebuild") == "1 0" ]]
+}
+
+# five_sessions RULE PERCENT [COLUMN=SQL ...]: a seminar of cov_seminar under way with that attendance rule and share
+# and five sessions a minute apart, all under way (online codes are taken only during a session); sets SEMINAR_ID
+# and SES to the five session ids in order.
+five_sessions() {
+	cov_seminar "starts_at=NOW() - INTERVAL 1 HOUR" "ends_at=NOW() + INTERVAL 2 HOUR" "attendance_rule='$1'" \
+		"online_min_percent=$2" "${@:3}"
+	sql "INSERT INTO seminar_session (seminar_id, starts_at, ends_at)
+	     SELECT s.id, s.starts_at + INTERVAL n.seq MINUTE, s.ends_at FROM seminar s JOIN seq_1_to_4 n
+	     WHERE s.id = $SEMINAR_ID"
+	mapfile -t SES < <(sql "SELECT id FROM seminar_session WHERE seminar_id = $SEMINAR_ID ORDER BY starts_at, id")
+	((${#SES[@]} == 5)) || fail "seminar $SEMINAR_ID has ${#SES[@]} sessions"
+}
+
+# dry_run SEMINAR REG: "qualifies<TAB>why" of the registration in the organiser's certificates dry run ("-": none).
+dry_run() {
+	call org GET "/certificates/seminars/$1"
+	[[ $code == 200 ]] || fail "dry run of seminar $1: HTTP $code $output"
+	jq -r --argjson r "$2" '.rows[] | select(.registration_id == $r) | [.qualifies, .why // "-"] | @tsv' <<<"$output"
+}
+
+# when SESSION...: the sessions' times as the dry run lists them.
+when() {
+	local IFS=,
+	sql "SELECT GROUP_CONCAT(DATE_FORMAT(starts_at, '%d.%m.%Y %H:%i') ORDER BY starts_at, id SEPARATOR ', ')
+	     FROM seminar_session WHERE id IN ($*)"
+}
+
+@test "attendance over many sessions: the share of sessions at the door, online and mixed, for certificates and coverage" {
+	local d o m p1 p2 p3 p5 p6 p7 i
+	# Door only, five days, 80 % (4 sessions): p1 comes on four days, p3 on the first only.
+	five_sessions door 80
+	d=$SEMINAR_ID
+	sign_up p1 "$d" in_person && p1=$REG_ID
+	sign_up p3 "$d" in_person && p3=$REG_ID
+	for i in 0 1 2; do door "$d" "${SES[i]}" "$p1"; done
+	door "$d" "${SES[0]}" "$p3"
+	[[ $(counted "$p1") == 0 && $(counted "$p3") == 0 ]] || fail "door: 3 or 1 of 5 sessions counted"
+	door "$d" "${SES[3]}" "$p1"
+	[[ $(counted "$p1") == 1 && $(counted "$p3") == 0 ]] || fail "door: p1 (4/5) $(counted "$p1"), p3 (1/5) $(counted "$p3")"
+	assert_equal "$(dry_run "$d" "$p1")" "true	-"
+	assert_equal "$(dry_run "$d" "$p3")" \
+		"false	засчитано 1 из 5 занятий — нужно не меньше 4 (80%); пропущены: $(when "${SES[@]:1}")"
+
+	# Online only, 60 % (3 sessions): p5 types the codes of three sessions, p7 of two.
+	five_sessions online 60 "format='online'" cap_in_person=0
+	o=$SEMINAR_ID
+	sign_up p5 "$o" online && p5=$REG_ID
+	sign_up p7 "$o" online && p7=$REG_ID
+	window_fresh 15
+	for i in 0 2 4; do online p5 "${SES[i]}"; done
+	online p7 "${SES[1]}"
+	online p7 "${SES[2]}"
+	[[ $(counted "$p5") == 1 && $(counted "$p7") == 0 ]] || fail "online: p5 (3/5) $(counted "$p5"), p7 (2/5) $(counted "$p7")"
+	assert_equal "$(dry_run "$o" "$p5")" "true	-"
+	assert_equal "$(dry_run "$o" "$p7")" \
+		"false	засчитано 2 из 5 занятий — нужно не меньше 3 (60%); пропущены: $(when "${SES[0]}" "${SES[3]}" "${SES[4]}")"
+
+	# Mixed, door or online, 80 %: p2 two days at the door and two online; p6 one at the door and two online.
+	five_sessions either 80
+	m=$SEMINAR_ID
+	sign_up p2 "$m" in_person && p2=$REG_ID
+	sign_up p6 "$m" in_person && p6=$REG_ID
+	door "$m" "${SES[0]}" "$p2"
+	door "$m" "${SES[1]}" "$p6"
+	window_fresh 15
+	online p2 "${SES[2]}"
+	online p2 "${SES[3]}"
+	online p6 "${SES[2]}"
+	online p6 "${SES[4]}"
+	[[ $(counted "$p2") == 0 ]] || fail "mixed: 3 of 5 sessions counted"
+	door "$m" "${SES[1]}" "$p2"
+	[[ $(counted "$p2") == 1 && $(counted "$p6") == 0 ]] || fail "mixed: p2 (4/5) $(counted "$p2"), p6 (3/5) $(counted "$p6")"
+	assert_equal "$(dry_run "$m" "$p2")" "true	-"
+	assert_equal "$(dry_run "$m" "$p6")" \
+		"false	засчитано 3 из 5 занятий — нужно не меньше 4 (80%); пропущены: $(when "${SES[0]}" "${SES[3]}")"
+	# The last door scan of p2 undone: three sessions again, the fact goes.
+	call org POST "/checkin/$m/undo" --data-urlencode "scan_id=$SCAN_ID"
+	[[ $code == 200 && $(jq -r .result <<<"$output") == undone ]] || fail "undo: HTTP $code $output"
+	[[ $(counted "$p2") == 0 ]] || fail "mixed: 3 of 5 sessions counted after the undo"
+	assert_equal "$(dry_run "$m" "$p2")" \
+		"false	засчитано 3 из 5 занятий — нужно не меньше 4 (80%); пропущены: $(when "${SES[1]}" "${SES[4]}")"
+
+	# The incremental upkeep and a recompute from the raw data agree.
+	run "$COVERAGE" check
+	assert_success
+	assert_output "coverage: consistent"
 }

@@ -1,5 +1,6 @@
 #!/usr/bin/env bats
-# Operations end to end: health checks, security headers, JSON contexts, 404 and 405 pages, workers replaced after SIGKILL.
+# Operations end to end: health checks, security headers, JSON contexts, 404 and 405 pages, workers replaced after SIGKILL,
+# the stored routines of sql/procedures/.
 
 load helpers
 
@@ -180,4 +181,26 @@ wait_replaced() {
 	assert_equal "$(comm -12 <(echo "$old") <(echo "$NEW"))" ''
 	get - /
 	assert_equal "$code" 200
+}
+
+# db_routines: the stored routines and views of the database, "KIND name" a line, sorted.
+db_routines() {
+	sql "SELECT CONCAT(ROUTINE_TYPE, ' ', ROUTINE_NAME) FROM information_schema.ROUTINES WHERE ROUTINE_SCHEMA = DATABASE()
+	     UNION ALL SELECT CONCAT('VIEW ', TABLE_NAME) FROM information_schema.VIEWS WHERE TABLE_SCHEMA = DATABASE()" | sort
+}
+
+@test "the database holds exactly the routines and views of sql/procedures/, none defined in a migration" {
+	local root=${STACK%/scripts/stack.sh} files f
+	run grep -lE '^CREATE (DEFINER|FUNCTION|PROCEDURE|VIEW|OR REPLACE)' "$root"/sql/migrations/*.sql
+	assert_failure
+	files=$(sed -nE 's/^CREATE OR REPLACE (SQL SECURITY [A-Z]+ )?(FUNCTION|PROCEDURE|VIEW) ([a-z_]+).*/\2 \3/p' \
+		"$root"/sql/procedures/*.sql | sort)
+	assert_regex "$files" "FUNCTION attendance_qualifies"
+	assert_regex "$files" "VIEW coverage_candidate"
+	assert_equal "$(db_routines)" "$files"
+	# What every start does again: the same set afterwards.
+	for f in "$root"/sql/procedures/*.sql; do
+		"$STACK" psql <"$f"
+	done
+	assert_equal "$(db_routines)" "$files"
 }

@@ -5,7 +5,7 @@
 #
 # setup_file builds a region of its own (so no other test's data is in its numbers): districts Альфа, Бета and
 # Гамма, ten organisations, seminars of 2024 and 2025, registrations and check-ins in the database, then rebuilds the
-# summary tables from the raw data. What counts and what does not (the contract of sql/migrations/005):
+# summary tables from the raw data. What counts and what does not (sql/procedures/020-coverage-eligible.sql):
 #   S1  Альфа, education + culture, finished, 2025-03-10: p1 door (МБОУ Альфа), p2 online (МБОУ Альфа), p3 no
 #       attendance (МБОУ Вега), p4 door (ДК Гамма, culture), p5 door (sport: not a sector of S1), p9 door undone
 #       (МБОУ Бета), p10 door but cancelled (МБОУ Вега)

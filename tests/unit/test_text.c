@@ -1,4 +1,5 @@
-/* Unit tests of fcgi/core/text.c: UTF-8 counting, URL decoding and encoding, HTML escaping, link safety, base64url. */
+/* Unit tests of fcgi/core/text.c: UTF-8 counting, URL decoding and encoding, HTML escaping, link safety, base64url,
+ * attendance rule names. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -292,6 +293,19 @@ static void test_b64url(void **state)
 	assert_int_equal(strlen(out), 43);
 }
 
+/* Every rule counts sessions against the share, the door's too; without a share (the form's list) the bare name. */
+static void test_attendance_rule_name(void **state)
+{
+	(void)state;
+	assert_string_equal(attendance_rule_name("door", 80),
+			    "отметка на входе по билету — не меньше чем на 80% занятий");
+	assert_string_equal(attendance_rule_name("both", 100),
+			    "и отметка на входе, и коды присутствия онлайн — не меньше чем на 100% занятий");
+	assert_string_equal(attendance_rule_name("online", 0), "коды присутствия онлайн");
+	assert_string_equal(attendance_rule_name("nonsense", 80), "");
+	assert_string_equal(attendance_rule_name(NULL, 80), "");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -309,6 +323,7 @@ int main(void)
 		cmocka_unit_test(test_url_is_safe_accepts),
 		cmocka_unit_test(test_url_is_safe_browser_normalisation),
 		cmocka_unit_test(test_b64url),
+		cmocka_unit_test(test_attendance_rule_name),
 	};
 
 	return cmocka_run_group_tests_name("text", tests, NULL, NULL);
