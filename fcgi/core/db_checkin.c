@@ -1,5 +1,6 @@
 /* Statements of tickets and check-in: the append-only scan log and the attendance derived from it. */
 #include "db_checkin.h"
+#include "db_coverage.h"
 
 #include <string.h>
 
@@ -22,7 +23,6 @@ enum {
 	Q_ATTEND_ONLINE,
 	Q_ATTEND_ONLINE_REVIVE,
 	Q_JOURNAL,
-	Q_COVERAGE_TOUCH,
 	Q__MAX
 };
 
@@ -87,7 +87,6 @@ static struct dbq q[Q__MAX] = {
 		      "FROM registration r JOIN person p ON p.id = r.person_id JOIN seminar s ON s.id = r.seminar_id "
 		      "LEFT JOIN organization o ON o.id = r.organization_id WHERE r.id = ?"},
 	/* Coverage counts follow attendance in the same transaction (sql/procedures/). */
-	[Q_COVERAGE_TOUCH] = {"CALL coverage_touch(?)"},
 };
 
 struct scan_ctx {
@@ -111,13 +110,6 @@ static int describe(struct db *d, struct arena *a, long long reg, long long sess
 		out->by = dbres_str(&r, 0, 3);
 	}
 	return 0;
-}
-
-static int coverage_touch(struct db *d, long long registration_id)
-{
-	struct dbv v[] = {DB_DV_INT(registration_id)};
-
-	return db_run(d, &q[Q_COVERAGE_TOUCH], v, 1, NULL, NULL);
 }
 
 static const char *result_static(const char *s)
@@ -229,7 +221,7 @@ static enum tx_end scan_tx(struct db *d, struct arena *scratch, void *arg)
 			if (db_run(d, &q[Q_ATTEND_INSERT], v, 6, NULL, NULL) == -1)
 				return TX_FAIL;
 		}
-		if (coverage_touch(d, out->registration_id) == -1)
+		if (db_coverage_registration(d, out->registration_id) == -1)
 			return TX_FAIL;
 	}
 	return described(d, c->a, out, in->session_id);
@@ -307,7 +299,7 @@ static enum tx_end undo_tx(struct db *d, struct arena *scratch, void *arg)
 		if (db_run(d, &q[Q_SCAN_INSERT], v, 12, &r, scratch) == -1)
 			return TX_FAIL;
 	}
-	if (coverage_touch(d, reg) == -1)
+	if (db_coverage_registration(d, reg) == -1)
 		return TX_FAIL;
 	c->outcome = 1;
 	return TX_COMMIT;
@@ -442,7 +434,7 @@ static enum tx_end online_tx(struct db *d, struct arena *scratch, void *arg)
 		if (db_run(d, &q[Q_ATTEND_ONLINE], v, 4, NULL, NULL) == -1)
 			return TX_FAIL;
 	}
-	if (fresh && coverage_touch(d, c->registration_id) == -1)
+	if (fresh && db_coverage_registration(d, c->registration_id) == -1)
 		return TX_FAIL;
 	c->fresh = fresh;
 	return TX_COMMIT;

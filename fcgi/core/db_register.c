@@ -1,6 +1,7 @@
 /* The register of organisations: imports from the ministry's spreadsheets (preview, apply) and organisations proposed
  * at sign-up. */
 #include "db_register.h"
+#include "db_coverage.h"
 
 #include <ctype.h>
 #include <stdlib.h>
@@ -45,8 +46,6 @@ enum {
 	Q_APPLY_DISTRICT_ADD,
 	Q_APPLY_DISTRICT_CHANGE,
 	Q_IMPORT_APPLIED,
-	Q_TOUCH_ORG,
-	Q_RECOUNT,
 	Q_PROPOSE,
 	Q_PROPOSED_BY,
 	Q_PROPOSED,
@@ -134,8 +133,6 @@ static struct dbq q[Q__MAX] = {
 				     "WHERE r.import_id = ? AND r.action = 'change' AND " DISTRICT_FP " = " ROW_VALUE("fp")},
 	/* clang-format on */
 	[Q_IMPORT_APPLIED] = {"UPDATE register_import SET applied_at = NOW() WHERE id = ?"},
-	[Q_TOUCH_ORG] = {"CALL coverage_touch_org(?)"},
-	[Q_RECOUNT] = {"CALL register_recount(?)"},
 	[Q_PROPOSE] = {"INSERT INTO organization (district_id, sector_id, name, short_name, active, status) "
 		       "VALUES (?, ?, ?, ?, FALSE, 'proposed')"},
 	[Q_PROPOSED_BY] = {"UPDATE organization SET proposed_by = ? WHERE id = ?"},
@@ -1195,13 +1192,6 @@ struct apply_ctx {
 	enum apply_outcome outcome;
 };
 
-static int call_id(struct db *d, int stmt, long long id)
-{
-	struct dbv v[] = {DB_DV_INT(id)};
-
-	return db_run(d, &q[stmt], v, 1, NULL, NULL);
-}
-
 /* Runs a write of the apply and checks that it took every row the preview showed: TX_COMMIT to go
  * on; TX_ROLLBACK (APPLY_STALE) when the register changed since (fewer rows matched, or an added key
  * exists now); TX_FAIL. */
@@ -1232,16 +1222,16 @@ static int apply_upkeep(struct db *d, struct arena *scratch, struct apply_ctx *c
 	if (db_run(d, &q[Q_APPLY_TOUCHED], v, 1, &r, scratch) == -1)
 		return -1;
 	for (i = 0; i < r.nrows; i++)
-		if (call_id(d, Q_TOUCH_ORG, dbres_int(&r, i, 0)) == -1)
+		if (db_coverage_org(d, dbres_int(&r, i, 0)) == -1)
 			return -1;
 	if (c->count[IA_ADD] + c->count[IA_CHANGE] + c->count[IA_DEACTIVATE] > RECOUNT_ROWS)
-		return call_id(d, Q_RECOUNT, 0);
+		return db_coverage_recount(d, 0);
 	if (db_run(d, &q[Q_APPLY_DISTRICTS], v, 2, &r, scratch) == -1)
 		return -1;
 	if (r.nrows > RECOUNT_ALL)
-		return call_id(d, Q_RECOUNT, 0);
+		return db_coverage_recount(d, 0);
 	for (i = 0; i < r.nrows; i++)
-		if (call_id(d, Q_RECOUNT, dbres_int(&r, i, 0)) == -1)
+		if (db_coverage_recount(d, dbres_int(&r, i, 0)) == -1)
 			return -1;
 	return 0;
 }
@@ -1430,7 +1420,7 @@ static enum tx_end accept_tx(struct db *d, struct arena *scratch, void *arg)
 		c->outcome = db_errno(d) == 1062 ? ORG_INN_TAKEN : ORG_NO_SECTOR;
 		return TX_ROLLBACK;
 	}
-	if (call_id(d, Q_RECOUNT, district) == -1 || call_id(d, Q_TOUCH_ORG, in->id) == -1 ||
+	if (db_coverage_recount(d, district) == -1 || db_coverage_org(d, in->id) == -1 ||
 	    db_audit(d, in->by, "organization.accept", "organization", in->id, in->ip,
 		     arena_printf(scratch, "inn=%s sector=%lld", in->inn ? in->inn : "-", in->sector_id)) == -1)
 		return TX_FAIL;
@@ -1472,7 +1462,7 @@ static enum tx_end merge_tx(struct db *d, struct arena *scratch, void *arg)
 	    db_run(d, &q[Q_MOVE_REGISTRATIONS], mv, 2, &regs, scratch) == -1 ||
 	    db_run(d, &q[Q_ORG_MERGED], mv, 2, NULL, NULL) == -1)
 		return TX_FAIL;
-	if (call_id(d, Q_TOUCH_ORG, c->target) == -1 || call_id(d, Q_TOUCH_ORG, c->id) == -1 ||
+	if (db_coverage_org(d, c->target) == -1 || db_coverage_org(d, c->id) == -1 ||
 	    db_audit(d, c->by, "organization.merge", "organization", c->id, c->ip,
 		     arena_printf(scratch, "into=%lld people=%llu registrations=%llu", c->target, people.affected,
 				  regs.affected)) == -1)

@@ -1,5 +1,6 @@
 /* Statements of seminars, sessions and registrations; sign-up, cancellation and promotion as transactions. */
 #include "db_seminar.h"
+#include "db_coverage.h"
 
 #include <stdlib.h>
 #include <stddef.h>
@@ -49,8 +50,6 @@ enum {
 	Q_PERSON_BY_EMAIL,
 	Q_COUNTS,
 	Q_VERSION,
-	Q_COVERAGE_TOUCH,
-	Q_COVERAGE_SEMINAR,
 	Q__MAX
 };
 
@@ -204,19 +203,7 @@ static struct dbq q[Q__MAX] = {
 	[Q_PERSON_BY_EMAIL] = {"SELECT id FROM person WHERE email = ?"},
 	[Q_VERSION] = {"SELECT MAX(updated_at) FROM seminar"},
 	[Q_COUNTS] = {"SELECT mode, status, COUNT(*) FROM registration WHERE seminar_id = ? GROUP BY mode, status"},
-	/* Coverage counts follow registrations and seminars in the same transaction (sql/procedures/). */
-	[Q_COVERAGE_TOUCH] = {"CALL coverage_touch(?)"},
-	[Q_COVERAGE_SEMINAR] = {"CALL coverage_touch_seminar(?)"},
 };
-
-/* Re-evaluates what a registration (Q_COVERAGE_TOUCH) or every registration of a seminar
- * (Q_COVERAGE_SEMINAR) counts for coverage. */
-static int coverage(struct db *d, int stmt, long long id)
-{
-	struct dbv v[] = {DB_DV_INT(id)};
-
-	return db_run(d, &q[stmt], v, 1, NULL, NULL);
-}
 
 static struct dbv like_or_null(struct arena *a, const char *s)
 {
@@ -312,7 +299,7 @@ static int place_freed(struct db *d, struct arena *a, long long seminar_id, enum
 		if (db_run(d, &q[Q_REG_SET], set, 4, NULL, NULL) == -1)
 			return -1;
 		/* Promoted: check-ins from before a cancellation count again. */
-		return coverage(d, Q_COVERAGE_TOUCH, dbres_int(&r, 0, 0));
+		return db_coverage_registration(d, dbres_int(&r, 0, 0));
 	}
 }
 
@@ -338,7 +325,7 @@ static int promote_all(struct db *d, struct arena *a, long long seminar_id)
 			if (db_run(d, &q[Q_REG_SET], set, 4, NULL, NULL) == -1 ||
 			    db_run(d, &q[m == MODE_IN_PERSON ? Q_TAKE_IN_PERSON : Q_TAKE_ONLINE], sid, 1, NULL, NULL) ==
 				    -1 ||
-			    coverage(d, Q_COVERAGE_TOUCH, dbres_int(&r, 0, 0)) == -1)
+			    db_coverage_registration(d, dbres_int(&r, 0, 0)) == -1)
 				return -1;
 			s.taken[m]++;
 		}
@@ -410,7 +397,7 @@ static enum tx_end save_tx(struct db *d, struct arena *scratch, void *arg)
 	if (e->id == 0)
 		return TX_COMMIT;
 	/* The rule, its percent and the sectors decide which registrations count. */
-	if (promote_all(d, scratch, c->id) == -1 || coverage(d, Q_COVERAGE_SEMINAR, c->id) == -1)
+	if (promote_all(d, scratch, c->id) == -1 || db_coverage_seminar(d, c->id) == -1)
 		return TX_FAIL;
 	return TX_COMMIT;
 }
@@ -457,7 +444,7 @@ static enum tx_end status_tx(struct db *d, struct arena *scratch, void *arg)
 	if (db_run(d, &q[Q_STATUS_SET], set, 2, NULL, NULL) == -1)
 		return TX_FAIL;
 	/* Only a published or finished seminar counts. */
-	return coverage(d, Q_COVERAGE_SEMINAR, c->id) == -1 ? TX_FAIL : TX_COMMIT;
+	return db_coverage_seminar(d, c->id) == -1 ? TX_FAIL : TX_COMMIT;
 }
 
 int db_seminar_set_status(struct db *d, long long id, const char *status)
@@ -475,7 +462,7 @@ static int dates_update(struct db *d, long long seminar_id)
 
 	if (db_run(d, &q[Q_DATES], v, 3, NULL, NULL) == -1)
 		return -1;
-	return coverage(d, Q_COVERAGE_SEMINAR, seminar_id);
+	return db_coverage_seminar(d, seminar_id);
 }
 
 struct session_ctx {
@@ -689,8 +676,7 @@ static enum tx_end register_tx(struct db *d, struct arena *scratch, void *arg)
 				  DB_DV_STR(in->by_organizer ? "organizer" : "self"),
 				  DB_DV_INT(existing)};
 		/* A registration signed up again keeps its check-ins from before it was cancelled. */
-		if (db_run(d, &q[Q_REG_REVIVE], v, 6, NULL, NULL) == -1 ||
-		    coverage(d, Q_COVERAGE_TOUCH, existing) == -1)
+		if (db_run(d, &q[Q_REG_REVIVE], v, 6, NULL, NULL) == -1 || db_coverage_registration(d, existing) == -1)
 			return TX_FAIL;
 		c->out->id = existing;
 	} else {
@@ -808,7 +794,7 @@ static enum tx_end change_tx(struct db *d, struct arena *scratch, void *arg)
 		struct dbv set[] = {DB_DV_STR(mode_codes[from]), DB_DV_STR("cancelled"), DB_DV_STR("cancelled"),
 				    DB_DV_INT(c->id)};
 		/* A cancelled registration stops counting, check-ins or not. */
-		if (db_run(d, &q[Q_REG_SET], set, 4, NULL, NULL) == -1 || coverage(d, Q_COVERAGE_TOUCH, c->id) == -1)
+		if (db_run(d, &q[Q_REG_SET], set, 4, NULL, NULL) == -1 || db_coverage_registration(d, c->id) == -1)
 			return TX_FAIL;
 	} else {
 		struct dbv set[] = {DB_DV_STR(mode_codes[c->to]), DB_DV_STR("confirmed"), DB_DV_STR("confirmed"),
@@ -821,7 +807,7 @@ static enum tx_end change_tx(struct db *d, struct arena *scratch, void *arg)
 		if (db_run(d, &q[Q_REG_SET], set, 4, NULL, NULL) == -1 ||
 		    db_run(d, &q[c->to == MODE_IN_PERSON ? Q_TAKE_IN_PERSON : Q_TAKE_ONLINE], sid, 1, NULL, NULL) ==
 			    -1 ||
-		    coverage(d, Q_COVERAGE_TOUCH, c->id) == -1)
+		    db_coverage_registration(d, c->id) == -1)
 			return TX_FAIL;
 	}
 	if (status[0] == 'c' && place_freed(d, scratch, seminar_id, from) == -1)
