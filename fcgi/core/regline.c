@@ -137,6 +137,18 @@ static void region_note(struct regline_set *s, long long id)
 		s->regions[s->nregions++] = id;
 }
 
+/* The region a line names, or NULL with the reason in why. */
+static const struct regref_region *region_of(const struct regline_set *s, const char *cell, struct buf *why)
+{
+	const struct regref_region *region = NULL;
+
+	if (*cell == '\0')
+		why_add(why, "не указан регион");
+	else if ((region = regref_region(s->a, &s->refs, cell)) == NULL)
+		why_add(why, "регион «%s» не найден", cell_cut(s->a, cell, 60));
+	return region;
+}
+
 static int org_cmp(const void *key, const void *o)
 {
 	return strcmp(key, ((const struct regline_org *)o)->inn);
@@ -234,11 +246,7 @@ static void org_line(struct regline_set *s, const struct sheet_row *row)
 	json_t *data;
 	long first;
 
-	if (*region_c == '\0')
-		why_add(&why, "не указан регион");
-	else if ((region = regref_region(a, &s->refs, region_c)) == NULL)
-		why_add(&why, "регион «%s» не найден", cell_cut(a, region_c, 60));
-	else
+	if ((region = region_of(s, region_c, &why)) != NULL)
 		region_note(s, region->id);
 	if (*oktmo_c && (oktmo = cell_oktmo(a, oktmo_c)) == NULL)
 		why_add(&why, "код ОКТМО «%s» должен состоять из 8 или 11 цифр", cell_cut(a, oktmo_c, 20));
@@ -331,10 +339,7 @@ static void district_line(struct regline_set *s, const struct sheet_row *row)
 	struct buf why = {0}, changes = {0};
 	json_t *data;
 
-	if (*region_c == '\0')
-		why_add(&why, "не указан регион");
-	else if ((region = regref_region(a, &s->refs, region_c)) == NULL)
-		why_add(&why, "регион «%s» не найден", cell_cut(a, region_c, 60));
+	region = region_of(s, region_c, &why);
 	if (*name == '\0')
 		why_add(&why, "не указано название района");
 	else if (utf8_count(name, strlen(name)) > 160)

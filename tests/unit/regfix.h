@@ -6,6 +6,17 @@
 
 #include "regline.h"
 
+/* A row of cells (a NULL-terminated list) as sheet_read gives it; line 0 until a test numbers it. */
+#define ROW(...) regfix_row((const char *[]){__VA_ARGS__, NULL})
+static inline struct sheet_row regfix_row(const char **cells)
+{
+	size_t n = 0;
+
+	while (cells[n] != NULL)
+		n++;
+	return (struct sheet_row){0, n, cells};
+}
+
 /* Two regions; Грязинский and Мичуринский have OKTMO codes, Елецкий has none yet; given out of id order. */
 static inline struct regref regfix_refs(struct arena *a)
 {

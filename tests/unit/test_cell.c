@@ -86,13 +86,6 @@ static void test_oktmo(void **state)
 	assert_null(cell_oktmo(&a, "4260600O"));
 }
 
-static int teardown(void **state)
-{
-	(void)state;
-	arena_free(&a);
-	return 0;
-}
-
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -100,5 +93,8 @@ int main(void)
 		cmocka_unit_test(test_digits), cmocka_unit_test(test_oktmo),
 	};
 
-	return cmocka_run_group_tests(tests, NULL, teardown);
+	int rc = cmocka_run_group_tests_name("cell", tests, NULL, NULL);
+
+	arena_free(&a);
+	return rc;
 }

@@ -51,5 +51,5 @@ int main(void)
 		cmocka_unit_test(test_inn_not_digits),
 	};
 
-	return cmocka_run_group_tests(tests, NULL, NULL);
+	return cmocka_run_group_tests_name("inn", tests, NULL, NULL);
 }

@@ -3,23 +3,11 @@
 #include <stdarg.h>
 #include <stddef.h>
 
-#include "reghead.h"
+#include "regfix.h"
 
 #include <cmocka.h>
 
 static struct arena a;
-
-/* A row of cells (NULL-terminated list), as sheet_read gives it. */
-#define ROW(...) row_of((const char *[]){__VA_ARGS__, NULL})
-static struct sheet_row row_of(const char **cells)
-{
-	static long line;
-	size_t n = 0;
-
-	while (cells[n] != NULL)
-		n++;
-	return (struct sheet_row){++line, n, cells};
-}
 
 struct found {
 	long head;
@@ -167,13 +155,6 @@ static void test_districts_name(void **state)
 	assert_int_equal(find(IMPORT_ORGANIZATIONS, rows, 1).head, -1);
 }
 
-static int teardown(void **state)
-{
-	(void)state;
-	arena_free(&a);
-	return 0;
-}
-
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -183,5 +164,8 @@ int main(void)
 		cmocka_unit_test(test_ignored),     cmocka_unit_test(test_districts_name),
 	};
 
-	return cmocka_run_group_tests(tests, NULL, teardown);
+	int rc = cmocka_run_group_tests_name("reghead", tests, NULL, NULL);
+
+	arena_free(&a);
+	return rc;
 }

@@ -10,16 +10,6 @@
 
 static struct arena a;
 
-/* A row of cells (NULL-terminated list); judge() numbers the lines. */
-#define ROW(...) row_of((const char *[]){__VA_ARGS__, NULL})
-static struct sheet_row row_of(const char **cells)
-{
-	size_t n = 0;
-
-	while (cells[n] != NULL)
-		n++;
-	return (struct sheet_row){0, n, cells};
-}
 #define ORG_HEAD                                                                                                       \
 	ROW("Регион", "Район", "ОКТМО", "Направление", "Полное наименование", "Краткое наименование", "ИНН", "Страницы")
 #define DISTRICT_HEAD ROW("Регион", "Район", "ОКТМО", "Население")
@@ -384,13 +374,6 @@ static void test_reason_cut(void **state)
 	regline_free(&s);
 }
 
-static int teardown(void **state)
-{
-	(void)state;
-	arena_free(&a);
-	return 0;
-}
-
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -407,5 +390,8 @@ int main(void)
 		cmocka_unit_test(test_reason_cut),
 	};
 
-	return cmocka_run_group_tests(tests, NULL, teardown);
+	int rc = cmocka_run_group_tests_name("regline", tests, NULL, NULL);
+
+	arena_free(&a);
+	return rc;
 }

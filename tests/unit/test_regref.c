@@ -53,13 +53,6 @@ static void test_sector(void **state)
 	assert_string_equal(regref_sector_name(&f, 3), "");
 }
 
-static int teardown(void **state)
-{
-	(void)state;
-	arena_free(&a);
-	return 0;
-}
-
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -68,5 +61,8 @@ int main(void)
 		cmocka_unit_test(test_sector),
 	};
 
-	return cmocka_run_group_tests(tests, NULL, teardown);
+	int rc = cmocka_run_group_tests_name("regref", tests, NULL, NULL);
+
+	arena_free(&a);
+	return rc;
 }
