@@ -149,6 +149,15 @@ static const struct regref_region *region_of(const struct regline_set *s, const 
 	return region;
 }
 
+/* A required name of at most max code points; what it is, as in «не указано полное наименование». */
+static void name_check(struct buf *why, const char *name, long max, const char *what)
+{
+	if (*name == '\0')
+		why_add(why, "не указано %s", what);
+	else if (utf8_count(name, strlen(name)) > max)
+		why_add(why, "%s длиннее %ld символов", what, max);
+}
+
 static int org_cmp(const void *key, const void *o)
 {
 	return strcmp(key, ((const struct regline_org *)o)->inn);
@@ -269,14 +278,8 @@ static void org_line(struct regline_set *s, const struct sheet_row *row)
 		why_add(&why, "не указано направление");
 	else if ((sector = regref_sector(a, &s->refs, sector_c)) == NULL)
 		why_add(&why, "направление «%s» не найдено", cell_cut(a, sector_c, 60));
-	if (*name == '\0')
-		why_add(&why, "не указано полное наименование");
-	else if (utf8_count(name, strlen(name)) > 500)
-		why_add(&why, "полное наименование длиннее 500 символов");
-	if (*short_name == '\0')
-		why_add(&why, "не указано краткое наименование");
-	else if (utf8_count(short_name, strlen(short_name)) > 255)
-		why_add(&why, "краткое наименование длиннее 255 символов");
+	name_check(&why, name, 500, "полное наименование");
+	name_check(&why, short_name, 255, "краткое наименование");
 	if (*inn_c == '\0')
 		why_add(&why, "не указан ИНН");
 	else if (inn == NULL || (strlen(inn) != 10 && strlen(inn) != 12))
@@ -340,10 +343,7 @@ static void district_line(struct regline_set *s, const struct sheet_row *row)
 	json_t *data;
 
 	region = region_of(s, region_c, &why);
-	if (*name == '\0')
-		why_add(&why, "не указано название района");
-	else if (utf8_count(name, strlen(name)) > 160)
-		why_add(&why, "название района длиннее 160 символов");
+	name_check(&why, name, 160, "название района");
 	if (*oktmo_c == '\0')
 		why_add(&why, "не указан код ОКТМО");
 	else if (oktmo == NULL)
