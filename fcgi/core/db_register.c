@@ -3,20 +3,14 @@
 #include "db_register.h"
 #include "db_coverage.h"
 
-#include <ctype.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "buf.h"
-#include "text.h"
-
-const char *const import_kinds[IMPORT__MAX] = {"organizations", "districts"};
-const char *const import_actions[IA__MAX] = {"add", "change", "same", "deactivate", "reject"};
+#include "regref.h"
 
 #define ROWS_PER_INSERT 1000 /* preview rows sent in one statement */
 #define RECOUNT_ALL     50   /* more districts touched than this: recount them all at once */
 #define RECOUNT_ROWS    2000 /* more rows written than this: recount all without asking which districts */
-#define URLS_MAX        1000 /* organization.page_urls */
 
 /* What the apply compares, so that a register changed since the preview is noticed. */
 #define ORG_FP                                                                                                         \
@@ -161,157 +155,17 @@ static struct dbq q[Q__MAX] = {
 	[Q_ORG_MERGED] = {"UPDATE organization SET status = 'merged', merged_into = ?, active = FALSE WHERE id = ?"},
 };
 
-/* ---------------------------------------------------------------- text of the cells */
+/* ---------------------------------------------------------------- the preview */
 
-/* Spaces of any kind (line breaks, tabs, no-break spaces) as one space, trimmed. In the arena. */
-static char *clean(struct arena *a, const char *s)
-{
-	char *out = arena_alloc(a, strlen(s) + 1), *o = out;
-	int space = 0;
-
-	for (; *s; s++) {
-		int sp = *s == ' ' || *s == '\t' || *s == '\r' || *s == '\n';
-		if (!sp && (unsigned char)s[0] == 0xc2 && (unsigned char)s[1] == 0xa0)
-			sp = 1, s++;
-		if (sp) {
-			space = o > out;
-			continue;
-		}
-		if (space)
-			*o++ = ' ';
-		space = 0;
-		*o++ = *s;
-	}
-	*o = '\0';
-	return out;
-}
-
-/* A key for comparing names: clean, lower case (Latin and Cyrillic), ё as е. In the arena. */
-static const char *fold(struct arena *a, const char *s)
-{
-	char *out = clean(a, s), *o = out;
-	const unsigned char *p = (const unsigned char *)out;
-
-	while (*p) {
-		if (p[0] == 0xd0 && (p[1] == 0x81 || p[1] == 0xb5)) { /* Ё, е */
-			*o++ = (char)0xd0, *o++ = (char)0xb5, p += 2;
-		} else if (p[0] == 0xd1 && p[1] == 0x91) { /* ё */
-			*o++ = (char)0xd0, *o++ = (char)0xb5, p += 2;
-		} else if (p[0] == 0xd0 && p[1] >= 0x90 && p[1] <= 0x9f) { /* А..П */
-			*o++ = (char)0xd0, *o++ = (char)(p[1] + 0x20), p += 2;
-		} else if (p[0] == 0xd0 && p[1] >= 0xa0 && p[1] <= 0xaf) { /* Р..Я */
-			*o++ = (char)0xd1, *o++ = (char)(p[1] - 0x20), p += 2;
-		} else
-			*o++ = (char)tolower(*p++);
-	}
-	*o = '\0';
-	return out;
-}
-
-/* s with at most max code points, an ellipsis marking a cut. In the arena. */
-static const char *cut(struct arena *a, const char *s, long max)
-{
-	const char *p = s;
-	long n = 0;
-
-	for (; *p && n < max; n++)
-		for (p++; ((unsigned char)*p & 0xc0) == 0x80; p++)
-			;
-	return *p ? arena_printf(a, "%.*s…", (int)(p - s), s) : s;
-}
-
-/* Digits only (spaces of any kind dropped), or NULL when s has anything else. In the arena. */
-static const char *digits_of(struct arena *a, const char *s)
-{
-	const char *c = clean(a, s);
-	char *out = arena_alloc(a, strlen(c) + 1), *o = out;
-
-	for (; *c; c++)
-		if (isdigit((unsigned char)*c))
-			*o++ = *c;
-		else if (*c != ' ')
-			return NULL;
-	*o = '\0';
-	return out;
-}
-
-int inn_valid(const char *s)
-{
-	static const int w[] = {3, 7, 2, 4, 10, 3, 5, 9, 4, 6, 8};
-	size_t n = strlen(s), k, i;
-
-	if ((n != 10 && n != 12) || strspn(s, "0123456789") != n)
-		return 0;
-	/* The check digits: the weights end-aligned with the digits before each. */
-	for (k = n == 10 ? 9 : 10; k < n; k++) {
-		int sum = 0;
-		for (i = 0; i < k; i++)
-			sum += w[11 - k + i] * (s[i] - '0');
-		if (sum % 11 % 10 != s[k] - '0')
-			return 0;
-	}
-	return 1;
-}
-
-/* An official page: http(s)://host[:port][/...], the host with a dot, no quotes or brackets. */
-static int url_ok(const char *u)
-{
-	const char *h = strncmp(u, "https://", 8) == 0 ? u + 8 : strncmp(u, "http://", 7) == 0 ? u + 7 : NULL;
-	size_t hl;
-
-	if (h == NULL || strlen(u) > 500 || !url_is_safe(u) || strpbrk(u, "\"'<>\\") != NULL)
-		return 0;
-	hl = strcspn(h, "/?#:");
-	return hl > 2 && memchr(h, '.', hl) != NULL && h[0] != '.' && h[hl - 1] != '.';
-}
-
-/* ---------------------------------------------------------------- reference data */
-
-struct region_ref {
+struct preview {
+	struct regline_set s;
+	const struct import_new *in;
+	const char *ignored; /* header cells no column was taken from */
+	const char *inns;    /* an organisations file's keys that can be INNs, as a JSON array */
 	long long id;
-	const char *name, *key;
-};
-struct district_ref {
-	long long id, region_id;
-	const char *name, *key, *oktmo, *population, *fp;
-};
-struct sector_ref {
-	long long id;
-	const char *code, *name, *key;
-};
-struct refs {
-	struct region_ref *regions;
-	struct district_ref *districts; /* by id */
-	struct sector_ref *sectors;
-	size_t nregions, ndistricts, nsectors;
-	/* Districts by region and name key, and those with a code by OKTMO: a national register has
-	 * thousands, and every line looks one up. */
-	const struct district_ref **by_name, **by_oktmo;
-	size_t noktmo;
 };
 
-static int by_name_cmp(const void *x, const void *y)
-{
-	const struct district_ref *a = *(const struct district_ref *const *)x,
-				  *b = *(const struct district_ref *const *)y;
-
-	return a->region_id != b->region_id ? (a->region_id > b->region_id) - (a->region_id < b->region_id)
-					    : strcmp(a->key, b->key);
-}
-
-static int by_oktmo_cmp(const void *x, const void *y)
-{
-	return strcmp((*(const struct district_ref *const *)x)->oktmo, (*(const struct district_ref *const *)y)->oktmo);
-}
-
-static int by_id_cmp(const void *x, const void *y)
-{
-	long long a = ((const struct district_ref *)x)->id, b = ((const struct district_ref *)y)->id;
-
-	return (a > b) - (a < b);
-}
-
-static int refs_load(struct db *d, struct arena *a, struct refs *f)
+static int refs_load(struct db *d, struct arena *a, struct regref *f)
 {
 	struct dbres r;
 	size_t i;
@@ -321,636 +175,79 @@ static int refs_load(struct db *d, struct arena *a, struct refs *f)
 	f->nregions = r.nrows;
 	f->regions = arena_alloc(a, (r.nrows + 1) * sizeof(*f->regions));
 	for (i = 0; i < r.nrows; i++)
-		f->regions[i] =
-			(struct region_ref){dbres_int(&r, i, 0), dbres_str(&r, i, 1), fold(a, dbres_str(&r, i, 1))};
+		f->regions[i] = (struct regref_region){.id = dbres_int(&r, i, 0), .name = dbres_str(&r, i, 1)};
 	if (db_run(d, &q[Q_DISTRICTS], NULL, 0, &r, a) == -1)
 		return -1;
 	f->ndistricts = r.nrows;
 	f->districts = arena_alloc(a, (r.nrows + 1) * sizeof(*f->districts));
 	for (i = 0; i < r.nrows; i++)
-		f->districts[i] = (struct district_ref){
-			dbres_int(&r, i, 0), dbres_int(&r, i, 1), dbres_str(&r, i, 2), fold(a, dbres_str(&r, i, 2)),
-			dbres_str(&r, i, 3), dbres_str(&r, i, 4), dbres_str(&r, i, 5)};
-	f->by_name = arena_alloc(a, (f->ndistricts + 1) * sizeof(*f->by_name));
-	f->by_oktmo = arena_alloc(a, (f->ndistricts + 1) * sizeof(*f->by_oktmo));
-	for (i = 0; i < f->ndistricts; i++) {
-		f->by_name[i] = &f->districts[i];
-		if (f->districts[i].oktmo != NULL)
-			f->by_oktmo[f->noktmo++] = &f->districts[i];
-	}
-	qsort(f->by_name, f->ndistricts, sizeof(*f->by_name), by_name_cmp);
-	qsort(f->by_oktmo, f->noktmo, sizeof(*f->by_oktmo), by_oktmo_cmp);
+		f->districts[i] = (struct regref_district){.id = dbres_int(&r, i, 0),
+							   .region_id = dbres_int(&r, i, 1),
+							   .name = dbres_str(&r, i, 2),
+							   .oktmo = dbres_str(&r, i, 3),
+							   .population = dbres_str(&r, i, 4),
+							   .fp = dbres_str(&r, i, 5)};
 	if (db_run(d, &q[Q_SECTORS], NULL, 0, &r, a) == -1)
 		return -1;
 	f->nsectors = r.nrows;
 	f->sectors = arena_alloc(a, (r.nrows + 1) * sizeof(*f->sectors));
 	for (i = 0; i < r.nrows; i++)
-		f->sectors[i] = (struct sector_ref){dbres_int(&r, i, 0), dbres_str(&r, i, 1), dbres_str(&r, i, 2),
-						    fold(a, dbres_str(&r, i, 2))};
+		f->sectors[i] = (struct regref_sector){
+			.id = dbres_int(&r, i, 0), .code = dbres_str(&r, i, 1), .name = dbres_str(&r, i, 2)};
+	regref_index(a, f);
 	return 0;
-}
-
-static const struct region_ref *region_find(struct arena *a, const struct refs *f, const char *cell)
-{
-	const char *key = fold(a, cell);
-	char *end;
-	long long id = strtoll(key, &end, 10);
-	size_t i;
-
-	for (i = 0; i < f->nregions; i++)
-		if ((*end == '\0' && *key != '\0' && f->regions[i].id == id) || strcmp(f->regions[i].key, key) == 0)
-			return &f->regions[i];
-	return NULL;
-}
-
-static const struct district_ref *district_by_oktmo(const struct refs *f, const char *oktmo)
-{
-	const struct district_ref key = {.oktmo = oktmo}, *k = &key, **d;
-
-	d = bsearch(&k, f->by_oktmo, f->noktmo, sizeof(*f->by_oktmo), by_oktmo_cmp);
-	return d ? *d : NULL;
-}
-
-static const struct district_ref *district_by_name(const struct refs *f, long long region_id, const char *key)
-{
-	const struct district_ref k0 = {.region_id = region_id, .key = key}, *k = &k0, **d;
-
-	d = bsearch(&k, f->by_name, f->ndistricts, sizeof(*f->by_name), by_name_cmp);
-	return d ? *d : NULL;
-}
-
-static const struct district_ref *district_by_id(const struct refs *f, long long id)
-{
-	const struct district_ref key = {.id = id};
-
-	return bsearch(&key, f->districts, f->ndistricts, sizeof(*f->districts), by_id_cmp);
-}
-
-static const struct sector_ref *sector_find(struct arena *a, const struct refs *f, const char *cell)
-{
-	const char *key = fold(a, cell);
-	size_t i;
-
-	for (i = 0; i < f->nsectors; i++)
-		if (strcmp(f->sectors[i].code, key) == 0 || strcmp(f->sectors[i].key, key) == 0)
-			return &f->sectors[i];
-	return NULL;
-}
-
-static const char *sector_name(const struct refs *f, long long id)
-{
-	size_t i;
-
-	for (i = 0; i < f->nsectors; i++)
-		if (f->sectors[i].id == id)
-			return f->sectors[i].name;
-	return "";
-}
-
-/* An OKTMO code of 8 or 11 digits; 7 or 10 digits lost their leading zero in Excel. In the arena,
- * or NULL when the cell is not such a code. */
-static const char *oktmo_of(struct arena *a, const char *cell)
-{
-	const char *s = digits_of(a, cell);
-	size_t n = s ? strlen(s) : 0;
-
-	if (n == 7 || n == 10)
-		return arena_printf(a, "0%s", s);
-	return n == 8 || n == 11 ? s : NULL;
-}
-
-/* ---------------------------------------------------------------- the header row */
-
-enum col { C_REGION, C_DISTRICT, C_OKTMO, C_SECTOR, C_NAME, C_SHORT, C_INN, C_URLS, C_POPULATION, C__MAX };
-static const char *const col_labels[C__MAX] = {
-	"Регион", "Район",    "ОКТМО",     "Направление", "Полное наименование", "Краткое наименование",
-	"ИНН",    "Страницы", "Население",
-};
-/* Word beginnings of each column's header, tried in this order: "Код ОКТМО района" is the
- * OKTMO, "Наименование района" the district, "Краткое наименование" the short name. */
-static const struct {
-	enum col c;
-	const char *stems;
-} col_stems[] = {
-	{C_OKTMO, "октмо|oktmo"},
-	{C_INN, "инн|inn"},
-	{C_POPULATION, "населен|численн|population"},
-	{C_SHORT, "кратк|сокращ|short"},
-	{C_URLS, "ссылк|страниц|сайт|паблик|url|page"},
-	{C_DISTRICT, "район|округ|муниципальн|district"},
-	{C_REGION, "регион|субъект|region"},
-	{C_SECTOR, "направлен|отрасл|сфер|sector"},
-	{C_NAME, "наименован|название|организац|name"},
-};
-
-/* Whether a word of key (words split at anything but letters and digits) begins with a stem. */
-static int has_stem(const char *key, const char *stems)
-{
-	const char *w = key;
-
-	while (*w) {
-		size_t wl = 0;
-		const char *s = stems;
-		while (w[wl] && ((unsigned char)w[wl] >= 0x80 || isalnum((unsigned char)w[wl])))
-			wl++;
-		while (wl > 0 && *s) {
-			size_t sl = strcspn(s, "|");
-			if (sl <= wl && memcmp(w, s, sl) == 0)
-				return 1;
-			s += sl + (s[sl] == '|');
-		}
-		w += wl ? wl : 1;
-	}
-	return 0;
-}
-
-/* Finds the columns in the header row: cols[c] is the cell index of column c, or -1. Returns 0, or -1 with
- * *why for a column named twice or a required one missing. */
-static int header_map(struct arena *a, enum import_kind kind, const struct sheet_row *h, long cols[C__MAX],
-		      const char **ignored, const char **why)
-{
-	static const enum col need_orgs[] = {C_REGION, C_SECTOR, C_NAME, C_SHORT, C_INN, C__MAX};
-	static const enum col need_districts[] = {C_REGION, C_DISTRICT, C_OKTMO, C__MAX};
-	struct buf missing = {0}, skip = {0};
-	const enum col *need = kind == IMPORT_DISTRICTS ? need_districts : need_orgs;
-	size_t i, k;
-
-	for (k = 0; k < C__MAX; k++)
-		cols[k] = -1;
-	for (i = 0; i < h->n; i++) {
-		const char *key = fold(a, h->cells[i]);
-		for (k = 0; k < sizeof(col_stems) / sizeof(col_stems[0]) && !has_stem(key, col_stems[k].stems); k++)
-			;
-		if (k == sizeof(col_stems) / sizeof(col_stems[0])) {
-			if (*key)
-				buf_addf(&skip, "%s«%s»", skip.len ? ", " : "", clean(a, h->cells[i]));
-			continue;
-		}
-		if (cols[col_stems[k].c] >= 0) {
-			*why = arena_printf(a, "В первой строке файла два столбца «%s»: %ld-й и %zu-й.",
-					    col_labels[col_stems[k].c], cols[col_stems[k].c] + 1, i + 1);
-			buf_free(&skip);
-			return -1;
-		}
-		cols[col_stems[k].c] = (long)i;
-	}
-	/* A districts file may call the district's name just «Наименование». */
-	if (kind == IMPORT_DISTRICTS && cols[C_DISTRICT] < 0)
-		cols[C_DISTRICT] = cols[C_NAME];
-	for (; *need != C__MAX; need++)
-		if (cols[*need] < 0)
-			buf_addf(&missing, "%s«%s»", missing.len ? ", " : "", col_labels[*need]);
-	if (kind == IMPORT_ORGANIZATIONS && cols[C_DISTRICT] < 0 && cols[C_OKTMO] < 0)
-		buf_addf(&missing, "%s«Район» или «ОКТМО»", missing.len ? ", " : "");
-	if (missing.len > 0)
-		*why = arena_printf(
-			a, "В первой строке файла нет столбцов: %s. Первая строка — заголовки: %s.", missing.p,
-			kind == IMPORT_DISTRICTS ? "Регион, Район, ОКТМО, Население"
-						 : "Регион, Район, ОКТМО, Направление, Полное наименование, Краткое "
-						   "наименование, ИНН, Страницы");
-	*ignored = skip.len ? cut(a, arena_strdup(a, skip.p), 400) : NULL;
-	buf_free(&missing);
-	buf_free(&skip);
-	return *why ? -1 : 0;
-}
-
-/* ---------------------------------------------------------------- the preview */
-
-/* One row of the preview as it is stored. */
-struct line {
-	long line; /* 0: not in the file (a deactivation) */
-	enum import_action action;
-	long long target;
-	const char *data, *reason; /* data: JSON text */
-};
-
-/* Keys of the file's lines (INN, OKTMO code, region and name), sorted by key, then line. */
-struct key_line {
-	const char *key;
-	long line;
-};
-struct keyset {
-	struct key_line *v;
-	size_t n;
-};
-
-static int key_line_cmp(const void *x, const void *y)
-{
-	const struct key_line *a = x, *b = y;
-	int c = strcmp(a->key, b->key);
-
-	return c != 0 ? c : (a->line > b->line) - (a->line < b->line);
-}
-
-/* The first line of the file with this key, or 0 when no line has it. */
-static long keyset_first(const struct keyset *k, const char *key)
-{
-	size_t lo = 0, hi = k->n;
-
-	while (lo < hi) {
-		size_t mid = lo + (hi - lo) / 2;
-		if (strcmp(k->v[mid].key, key) < 0)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	return lo < k->n && strcmp(k->v[lo].key, key) == 0 ? k->v[lo].line : 0;
-}
-
-struct preview {
-	struct arena *a;
-	const struct import_new *in;
-	struct refs refs;
-	long cols[C__MAX];
-	struct buf lines; /* struct line[] */
-	size_t n;
-	long count[IA__MAX];
-	const char *ignored;
-	/* The INNs (or OKTMO codes) anywhere in the file: what is absent is deactivated, a
-	 * repeat is rejected; names: a districts file's "region:name" keys. */
-	struct keyset keys, names;
-	const char *inns;       /* the keys that can be INNs, as a JSON array */
-	long long regions[128]; /* of the file (Russia has 89) */
-	size_t nregions;
-	long long id;
-};
-
-static const char *cell(const struct preview *p, const struct sheet_row *row, enum col c)
-{
-	return p->cols[c] >= 0 ? clean(p->a, sheet_cell(row, (size_t)p->cols[c])) : "";
-}
-
-/* Appends "; " and a reason. */
-static void why_add(struct buf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-static void why_add(struct buf *b, const char *fmt, ...)
-{
-	va_list ap;
-
-	if (b->len > 0)
-		buf_adds(b, "; ");
-	va_start(ap, fmt);
-	buf_vaddf(b, fmt, ap);
-	va_end(ap);
-}
-
-static void line_add(struct preview *p, long line, enum import_action action, long long target, json_t *data,
-		     const char *reason)
-{
-	char *s = json_dumps(data, JSON_COMPACT);
-	struct line l = {line, action, target, NULL,
-			 reason && *reason ? arena_strdup(p->a, cut(p->a, reason, 490)) : NULL};
-
-	if (s == NULL)
-		abort();
-	l.data = arena_strdup(p->a, s);
-	free(s);
-	json_decref(data);
-	buf_add(&p->lines, &l, sizeof(l));
-	p->n++;
-	p->count[action]++;
-}
-
-static void region_note(struct preview *p, long long id)
-{
-	size_t i;
-
-	for (i = 0; i < p->nregions && p->regions[i] != id; i++)
-		;
-	if (i == p->nregions && p->nregions < sizeof(p->regions) / sizeof(p->regions[0]))
-		p->regions[p->nregions++] = id;
-}
-
-/* An organisation of the register as the database has it. */
-struct org_ref {
-	long long id, district_id, sector_id;
-	const char *inn, *name, *short_name, *urls, *status, *fp;
-	int active;
-};
-
-/* The file's distinct keys that can be INNs (10 or 12 characters), as a JSON array. In the arena. */
-static const char *inns_json(struct preview *p)
-{
-	json_t *inns = json_array();
-	char *text;
-	const char *s;
-	size_t i;
-
-	for (i = 0; i < p->keys.n; i++) {
-		size_t len = strlen(p->keys.v[i].key);
-		if ((len == 10 || len == 12) && (i == 0 || strcmp(p->keys.v[i - 1].key, p->keys.v[i].key) != 0))
-			json_array_append_new(inns, json_string(p->keys.v[i].key));
-	}
-	text = json_dumps(inns, JSON_COMPACT);
-	json_decref(inns);
-	if (text == NULL)
-		abort();
-	s = arena_strdup(p->a, text);
-	free(text);
-	return s;
 }
 
 /* The organisations that hold INNs of the file, sorted by INN. */
-static int orgs_by_inn(struct db *d, struct preview *p, struct org_ref **out, size_t *n)
+static int orgs_by_inn(struct db *d, struct preview *p)
 {
 	struct dbv v[] = {DB_DV_STR(p->inns)};
+	struct regline_org *orgs;
 	struct dbres r;
 	size_t i;
 
-	if (db_run(d, &q[Q_ORGS_BY_INN], v, 1, &r, p->a) == -1)
+	if (db_run(d, &q[Q_ORGS_BY_INN], v, 1, &r, p->s.a) == -1)
 		return -1;
-	*n = r.nrows;
-	*out = arena_alloc(p->a, (r.nrows + 1) * sizeof(**out));
+	orgs = arena_alloc(p->s.a, (r.nrows + 1) * sizeof(*orgs));
 	for (i = 0; i < r.nrows; i++)
-		(*out)[i] = (struct org_ref){.id = dbres_int(&r, i, 0),
-					     .inn = dbres_str(&r, i, 1),
-					     .district_id = dbres_int(&r, i, 2),
-					     .sector_id = dbres_int(&r, i, 3),
-					     .name = dbres_str(&r, i, 4),
-					     .short_name = dbres_str(&r, i, 5),
-					     .urls = dbres_str(&r, i, 6),
-					     .active = dbres_int(&r, i, 7) != 0,
-					     .status = dbres_str(&r, i, 8),
-					     .fp = dbres_str(&r, i, 9)};
+		orgs[i] = (struct regline_org){.id = dbres_int(&r, i, 0),
+					       .inn = dbres_str(&r, i, 1),
+					       .district_id = dbres_int(&r, i, 2),
+					       .sector_id = dbres_int(&r, i, 3),
+					       .name = dbres_str(&r, i, 4),
+					       .short_name = dbres_str(&r, i, 5),
+					       .urls = dbres_str(&r, i, 6),
+					       .active = dbres_int(&r, i, 7) != 0,
+					       .status = dbres_str(&r, i, 8),
+					       .fp = dbres_str(&r, i, 9)};
+	p->s.orgs = orgs;
+	p->s.norgs = r.nrows;
 	return 0;
-}
-
-static int org_cmp(const void *key, const void *o)
-{
-	return strcmp(key, ((const struct org_ref *)o)->inn);
-}
-
-/* The official pages of a cell, checked and joined by spaces; NULL for none. Problems go to why. */
-static const char *urls_of(struct arena *a, const char *cell, struct buf *why)
-{
-	struct buf out = {0};
-	char *s = arena_strdup(a, cell), *save = NULL, *u;
-	const char *res;
-
-	for (u = strtok_r(s, " ,;", &save); u != NULL; u = strtok_r(NULL, " ,;", &save)) {
-		if (!url_ok(u)) {
-			why_add(why, "неверная ссылка «%s»: нужен адрес страницы, начинающийся с http:// или https://",
-				cut(a, u, 60));
-			continue;
-		}
-		if (out.len == 0 || strstr(out.p, u) == NULL)
-			buf_addf(&out, "%s%s", out.len ? " " : "", u);
-	}
-	if (out.len > URLS_MAX)
-		why_add(why, "ссылок на страницы слишком много: вместе больше %d символов", URLS_MAX);
-	res = out.len ? arena_strdup(a, out.p) : NULL;
-	buf_free(&out);
-	return res;
-}
-
-/* What changes, in Russian, for the preview; *touch when the coverage of the organisation moves. */
-static const char *org_changes(struct preview *p, const struct org_ref *o, long long district_id, long long sector_id,
-			       const char *name, const char *short_name, const char *urls, int *touch)
-{
-	struct buf b = {0};
-	const char *s;
-
-	*touch = 0;
-	if (o->district_id != district_id) {
-		const struct district_ref *from = district_by_id(&p->refs, o->district_id),
-					  *to = district_by_id(&p->refs, district_id);
-		why_add(&b, "район: %s → %s", from ? from->name : "?", to ? to->name : "?");
-		*touch = 1;
-	}
-	if (o->sector_id != sector_id) {
-		why_add(&b, "направление: %s → %s", sector_name(&p->refs, o->sector_id),
-			sector_name(&p->refs, sector_id));
-		*touch = 1;
-	}
-	if (strcmp(o->short_name, short_name) != 0)
-		why_add(&b, "краткое наименование: «%s» → «%s»", cut(p->a, o->short_name, 60),
-			cut(p->a, short_name, 60));
-	if (strcmp(o->name, name) != 0)
-		why_add(&b, "полное наименование: «%s» → «%s»", cut(p->a, o->name, 60), cut(p->a, name, 60));
-	if (strcmp(o->urls ? o->urls : "", urls ? urls : "") != 0)
-		why_add(&b, "страницы: %s → %s", o->urls ? cut(p->a, o->urls, 80) : "нет",
-			urls ? cut(p->a, urls, 80) : "нет");
-	if (strcmp(o->status, "proposed") == 0) {
-		why_add(&b, "будет внесена в реестр (её предложил участник)");
-		*touch = 1;
-	} else if (!o->active) {
-		why_add(&b, "снова станет действующей");
-		*touch = 1;
-	}
-	s = b.len ? arena_strdup(p->a, b.p) : NULL;
-	buf_free(&b);
-	return s;
-}
-
-/* One line of an organisations file: checked, then compared with the register. */
-static void org_line(struct preview *p, const struct sheet_row *row, const struct org_ref *orgs, size_t norgs)
-{
-	struct arena *a = p->a;
-	const char *region_c = cell(p, row, C_REGION), *district_c = cell(p, row, C_DISTRICT),
-		   *oktmo_c = cell(p, row, C_OKTMO), *sector_c = cell(p, row, C_SECTOR), *name = cell(p, row, C_NAME),
-		   *short_name = cell(p, row, C_SHORT), *inn_c = cell(p, row, C_INN), *urls_c = cell(p, row, C_URLS);
-	const char *inn = digits_of(a, inn_c), *oktmo = NULL, *urls;
-	const struct region_ref *region = NULL;
-	const struct district_ref *district = NULL;
-	const struct sector_ref *sector = NULL;
-	const struct org_ref *o;
-	struct buf why = {0};
-	json_t *data;
-	long first;
-
-	if (*region_c == '\0')
-		why_add(&why, "не указан регион");
-	else if ((region = region_find(a, &p->refs, region_c)) == NULL)
-		why_add(&why, "регион «%s» не найден", cut(a, region_c, 60));
-	else
-		region_note(p, region->id);
-	if (*oktmo_c && (oktmo = oktmo_of(a, oktmo_c)) == NULL)
-		why_add(&why, "код ОКТМО «%s» должен состоять из 8 или 11 цифр", cut(a, oktmo_c, 20));
-	if (region != NULL && (oktmo != NULL || *district_c)) {
-		const struct district_ref *by_code = oktmo ? district_by_oktmo(&p->refs, oktmo) : NULL;
-		const struct district_ref *by_name =
-			*district_c ? district_by_name(&p->refs, region->id, fold(a, district_c)) : NULL;
-		if (by_code != NULL && by_code->region_id != region->id)
-			why_add(&why, "район с кодом ОКТМО %s («%s») относится к другому региону", oktmo,
-				by_code->name);
-		else if (by_code != NULL && by_name != NULL && by_code != by_name)
-			why_add(&why, "код ОКТМО %s — это «%s», а не «%s»", oktmo, by_code->name, by_name->name);
-		else if ((district = by_code ? by_code : by_name) == NULL)
-			why_add(&why, "район «%s» не найден в регионе «%s»",
-				*district_c ? cut(a, district_c, 60) : arena_printf(a, "ОКТМО %s", oktmo),
-				region->name);
-	} else if (region != NULL && oktmo_c[0] == '\0')
-		why_add(&why, "не указан район");
-	if (*sector_c == '\0')
-		why_add(&why, "не указано направление");
-	else if ((sector = sector_find(a, &p->refs, sector_c)) == NULL)
-		why_add(&why, "направление «%s» не найдено", cut(a, sector_c, 60));
-	if (*name == '\0')
-		why_add(&why, "не указано полное наименование");
-	else if (utf8_count(name, strlen(name)) > 500)
-		why_add(&why, "полное наименование длиннее 500 символов");
-	if (*short_name == '\0')
-		why_add(&why, "не указано краткое наименование");
-	else if (utf8_count(short_name, strlen(short_name)) > 255)
-		why_add(&why, "краткое наименование длиннее 255 символов");
-	if (*inn_c == '\0')
-		why_add(&why, "не указан ИНН");
-	else if (inn == NULL || (strlen(inn) != 10 && strlen(inn) != 12))
-		why_add(&why, "ИНН «%s» должен состоять из 10 или 12 цифр%s", cut(a, inn_c, 20),
-			inn && (strlen(inn) == 9 || strlen(inn) == 11)
-				? " (если ИНН начинается с нуля, задайте столбцу в Excel текстовый формат)"
-				: "");
-	else if (!inn_valid(inn))
-		why_add(&why, "неверная контрольная цифра ИНН %s", inn);
-	else if ((first = keyset_first(&p->keys, inn)) != row->line)
-		why_add(&why, "ИНН %s повторяется: он уже есть в строке %ld (та строка остаётся, эта отклонена)", inn,
-			first);
-	urls = urls_of(a, urls_c, &why);
-	o = why.len == 0 ? bsearch(inn, orgs, norgs, sizeof(*orgs), org_cmp) : NULL;
-	if (o != NULL && strcmp(o->status, "merged") == 0)
-		why_add(&why, "организация с ИНН %s объединена с другой организацией реестра", inn);
-	if (why.len > 0) {
-		data = json_pack("{s:s, s:s, s:s, s:s, s:s}", "inn", inn_c, "name", name, "short_name", short_name,
-				 "district", *district_c ? district_c : oktmo_c, "sector", sector_c);
-		line_add(p, row->line, IA_REJECT, 0, data, why.p);
-		buf_free(&why);
-		return;
-	}
-	/* Without a pages column the stored pages stay. */
-	if (p->cols[C_URLS] < 0 && o != NULL)
-		urls = o->urls;
-	data = json_pack("{s:s, s:s, s:s, s:I, s:I, s:s?, s:s, s:s, s:s}", "inn", inn, "name", name, "short_name",
-			 short_name, "district_id", (json_int_t)district->id, "sector_id", (json_int_t)sector->id,
-			 "page_urls", urls, "district", district->name, "sector", sector->name, "region", region->name);
-	if (o == NULL)
-		line_add(p, row->line, IA_ADD, 0, data, NULL);
-	else {
-		int touch;
-		const char *changes = org_changes(p, o, district->id, sector->id, name, short_name, urls, &touch);
-		if (changes == NULL) {
-			/* What the page shows of it is enough: many files are mostly the same. */
-			json_decref(data);
-			line_add(p, row->line, IA_SAME, o->id,
-				 json_pack("{s:s, s:s, s:s, s:s}", "inn", inn, "short_name", short_name, "district",
-					   district->name, "sector", sector->name),
-				 NULL);
-		} else {
-			json_object_set_new(data, "fp", json_string(o->fp));
-			json_object_set_new(data, "touch", json_integer(touch));
-			json_object_set_new(data, "old_district_id", json_integer(o->district_id));
-			line_add(p, row->line, IA_CHANGE, o->id, data, changes);
-		}
-	}
 }
 
 /* Active organisations of the file's regions whose INN is nowhere in the file. */
 static int org_deactivations(struct db *d, struct preview *p)
 {
+	struct regline_set *s = &p->s;
 	size_t i, k;
 
-	for (k = 0; k < p->nregions; k++) {
-		struct dbv v[] = {DB_DV_INT(p->regions[k]), DB_DV_STR(p->inns)};
+	for (k = 0; k < s->nregions; k++) {
+		struct dbv v[] = {DB_DV_INT(s->regions[k]), DB_DV_STR(p->inns)};
 		struct dbres r;
-		if (db_run(d, &q[Q_ORGS_OF_REGION], v, 2, &r, p->a) == -1)
+		if (db_run(d, &q[Q_ORGS_OF_REGION], v, 2, &r, s->a) == -1)
 			return -1;
 		for (i = 0; i < r.nrows; i++) {
-			const struct district_ref *dr = district_by_id(&p->refs, dbres_int(&r, i, 2));
-			line_add(p, 0, IA_DEACTIVATE, dbres_int(&r, i, 0),
-				 json_pack("{s:s, s:s, s:s, s:I, s:s, s:s, s:s}", "inn", dbres_str(&r, i, 1), "name",
-					   dbres_str(&r, i, 4), "short_name", dbres_str(&r, i, 5), "district_id",
-					   (json_int_t)dbres_int(&r, i, 2), "district", dr ? dr->name : "", "sector",
-					   sector_name(&p->refs, dbres_int(&r, i, 3)), "fp", dbres_str(&r, i, 6)),
-				 "нет в файле: станет недействующей");
+			const struct regref_district *dr = regref_district_by_id(&s->refs, dbres_int(&r, i, 2));
+			regline_add(s, 0, IA_DEACTIVATE, dbres_int(&r, i, 0),
+				    json_pack("{s:s, s:s, s:s, s:I, s:s, s:s, s:s}", "inn", dbres_str(&r, i, 1), "name",
+					      dbres_str(&r, i, 4), "short_name", dbres_str(&r, i, 5), "district_id",
+					      (json_int_t)dbres_int(&r, i, 2), "district", dr ? dr->name : "", "sector",
+					      regref_sector_name(&s->refs, dbres_int(&r, i, 3)), "fp",
+					      dbres_str(&r, i, 6)),
+				    "нет в файле: станет недействующей");
 		}
 	}
 	return 0;
-}
-
-/* A district's name as a key within its region. */
-static const char *name_key(struct arena *a, long long region_id, const char *name)
-{
-	return arena_printf(a, "%lld:%s", region_id, fold(a, name));
-}
-
-/* One line of a districts file: region, name, OKTMO, population; the key is the OKTMO code. */
-static void district_line(struct preview *p, const struct sheet_row *row)
-{
-	struct arena *a = p->a;
-	const char *region_c = cell(p, row, C_REGION), *name = cell(p, row, C_DISTRICT),
-		   *oktmo_c = cell(p, row, C_OKTMO), *pop_c = cell(p, row, C_POPULATION);
-	const char *oktmo = oktmo_of(a, oktmo_c), *pop = NULL;
-	const struct region_ref *region = NULL;
-	const struct district_ref *by_code = NULL, *by_name = NULL;
-	struct buf why = {0}, changes = {0};
-	json_t *data;
-
-	if (*region_c == '\0')
-		why_add(&why, "не указан регион");
-	else if ((region = region_find(a, &p->refs, region_c)) == NULL)
-		why_add(&why, "регион «%s» не найден", cut(a, region_c, 60));
-	if (*name == '\0')
-		why_add(&why, "не указано название района");
-	else if (utf8_count(name, strlen(name)) > 160)
-		why_add(&why, "название района длиннее 160 символов");
-	if (*oktmo_c == '\0')
-		why_add(&why, "не указан код ОКТМО");
-	else if (oktmo == NULL)
-		why_add(&why, "код ОКТМО «%s» должен состоять из 8 или 11 цифр", cut(a, oktmo_c, 20));
-	if (*pop_c) {
-		pop = digits_of(a, pop_c);
-		if (pop == NULL || *pop == '\0' || strlen(pop) > 9)
-			why_add(&why, "население «%s» должно быть целым числом", cut(a, pop_c, 20));
-		else
-			pop = arena_printf(a, "%lld", strtoll(pop, NULL, 10));
-	}
-	/* Both the code and the name are unique keys: a repeat of either is rejected. */
-	if (oktmo != NULL && region != NULL && *name) {
-		long by_oktmo = keyset_first(&p->keys, oktmo);
-		long by_name = keyset_first(&p->names, name_key(a, region->id, name));
-		if (by_oktmo != row->line || by_name != row->line)
-			why_add(&why, "район с тем же %s уже есть в строке %ld (та строка остаётся, эта отклонена)",
-				by_oktmo != row->line ? "кодом ОКТМО" : "названием",
-				by_oktmo != row->line ? by_oktmo : by_name);
-	}
-	if (why.len == 0) {
-		by_code = district_by_oktmo(&p->refs, oktmo);
-		by_name = district_by_name(&p->refs, region->id, fold(a, name));
-		if (by_code != NULL && by_code->region_id != region->id)
-			why_add(&why, "код ОКТМО %s уже у района «%s» другого региона", oktmo, by_code->name);
-		else if (by_name != NULL && by_code != by_name && (by_code != NULL || by_name->oktmo != NULL))
-			why_add(&why, "в регионе уже есть район «%s» с кодом ОКТМО %s", by_name->name,
-				by_name->oktmo ? by_name->oktmo : "—");
-	}
-	if (why.len > 0) {
-		data = json_pack("{s:s, s:s, s:s, s:s}", "region", region_c, "name", name, "oktmo", oktmo_c,
-				 "population", pop_c);
-		line_add(p, row->line, IA_REJECT, 0, data, why.p);
-		buf_free(&why);
-		return;
-	}
-	region_note(p, region->id);
-	by_code = by_code ? by_code : by_name; /* a district known by name only gets its code */
-	if (by_code != NULL && pop == NULL)
-		pop = by_code->population; /* an empty cell keeps what is known */
-	data = json_pack("{s:I, s:s, s:s, s:s?, s:s}", "region_id", (json_int_t)region->id, "name", name, "oktmo",
-			 oktmo, "population", pop, "region", region->name);
-	if (by_code == NULL) {
-		line_add(p, row->line, IA_ADD, 0, data, NULL);
-		return;
-	}
-	if (strcmp(by_code->name, name) != 0)
-		why_add(&changes, "название: «%s» → «%s»", by_code->name, name);
-	if (by_code->oktmo == NULL)
-		why_add(&changes, "код ОКТМО: нет → %s", oktmo);
-	if (strcmp(by_code->population ? by_code->population : "", pop ? pop : "") != 0)
-		why_add(&changes, "население: %s → %s", by_code->population ? by_code->population : "нет",
-			pop ? pop : "нет");
-	if (changes.len == 0) {
-		line_add(p, row->line, IA_SAME, by_code->id, data, NULL);
-		return;
-	}
-	json_object_set_new(data, "fp", json_string(by_code->fp));
-	line_add(p, row->line, IA_CHANGE, by_code->id, data, changes.p);
-	buf_free(&changes);
 }
 
 static enum tx_end store_tx(struct db *d, struct arena *scratch, void *arg)
@@ -964,7 +261,7 @@ static enum tx_end store_tx(struct db *d, struct arena *scratch, void *arg)
 	int rc;
 
 	for (k = 0; k < IA__MAX; k++)
-		json_object_set_new(summary, import_actions[k], json_integer(p->count[k]));
+		json_object_set_new(summary, import_actions[k], json_integer(p->s.count[k]));
 	if (p->ignored != NULL)
 		json_object_set_new(summary, "ignored", json_string(p->ignored));
 	s = json_dumps(summary, JSON_COMPACT);
@@ -978,10 +275,10 @@ static enum tx_end store_tx(struct db *d, struct arena *scratch, void *arg)
 	if (rc == -1)
 		return TX_FAIL;
 	p->id = (long long)r.insert_id;
-	for (i = 0; i < p->n; i += ROWS_PER_INSERT) {
+	for (i = 0; i < p->s.n; i += ROWS_PER_INSERT) {
 		json_t *rows = json_array();
-		for (k = i; k < p->n && k < i + ROWS_PER_INSERT; k++) {
-			const struct line *l = (const struct line *)p->lines.p + k;
+		for (k = i; k < p->s.n && k < i + ROWS_PER_INSERT; k++) {
+			const struct regline *l = (const struct regline *)p->s.lines.p + k;
 			json_t *row = json_pack("{s:o, s:s, s:o, s:s, s:s?}", "line",
 						l->line ? json_integer(l->line) : json_null(), "action",
 						import_actions[l->action], "target",
@@ -1002,58 +299,16 @@ static enum tx_end store_tx(struct db *d, struct arena *scratch, void *arg)
 			return TX_FAIL;
 	}
 	if (db_audit(d, in->person_id, "register.import.upload", "register_import", p->id, in->ip,
-		     arena_printf(scratch, "%s %s: %ld lines", import_kinds[in->kind], in->sha256, (long)p->n)) == -1)
+		     arena_printf(scratch, "%s %s: %ld lines", import_kinds[in->kind], in->sha256, (long)p->s.n)) == -1)
 		return TX_FAIL;
 	return TX_COMMIT;
-}
-
-/* The header is the first row that names the required columns (a title may stand above it);
- * returns its index, or -1 with *why about the first row. */
-static long header_find(struct preview *p, const struct sheet *sh, const char **why)
-{
-	const char *first = NULL;
-	size_t i;
-
-	for (i = 0; i < sh->nrows && i < 5; i++) {
-		*why = NULL;
-		if (header_map(p->a, p->in->kind, &sh->rows[i], p->cols, &p->ignored, why) == 0)
-			return (long)i;
-		if (first == NULL)
-			first = *why;
-	}
-	*why = first;
-	return -1;
-}
-
-/* Collects the keys of every line after the header. */
-static void keys_collect(struct preview *p, const struct sheet *sh, size_t from)
-{
-	size_t i;
-
-	p->keys.v = arena_alloc(p->a, (sh->nrows + 1) * sizeof(*p->keys.v));
-	p->names.v = arena_alloc(p->a, (sh->nrows + 1) * sizeof(*p->names.v));
-	for (i = from; i < sh->nrows; i++) {
-		const struct sheet_row *row = &sh->rows[i];
-		const char *k = p->in->kind == IMPORT_ORGANIZATIONS ? digits_of(p->a, cell(p, row, C_INN))
-								    : oktmo_of(p->a, cell(p, row, C_OKTMO));
-		const struct region_ref *region;
-		if (k != NULL && *k)
-			p->keys.v[p->keys.n++] = (struct key_line){k, row->line};
-		if (p->in->kind == IMPORT_DISTRICTS && *cell(p, row, C_DISTRICT) &&
-		    (region = region_find(p->a, &p->refs, cell(p, row, C_REGION))) != NULL)
-			p->names.v[p->names.n++] =
-				(struct key_line){name_key(p->a, region->id, cell(p, row, C_DISTRICT)), row->line};
-	}
-	qsort(p->keys.v, p->keys.n, sizeof(*p->keys.v), key_line_cmp);
-	qsort(p->names.v, p->names.n, sizeof(*p->names.v), key_line_cmp);
 }
 
 long long db_import_preview(struct db *d, struct arena *a, const struct import_new *in, const struct sheet *sh,
 			    const char **why)
 {
-	struct preview p = {.a = a, .in = in};
-	struct org_ref *orgs = NULL;
-	size_t i, norgs = 0;
+	struct preview p = {.s = {.a = a, .kind = in->kind}, .in = in};
+	size_t i;
 	long head;
 	long long rc = -1;
 
@@ -1062,29 +317,25 @@ long long db_import_preview(struct db *d, struct arena *a, const struct import_n
 		*why = "Файл пуст.";
 		return 0;
 	}
-	if ((head = header_find(&p, sh, why)) < 0)
+	if ((head = reghead_find(a, in->kind, sh, p.s.cols, &p.ignored, why)) < 0)
 		return 0;
 	if ((size_t)head + 1 == sh->nrows) {
 		*why = "В файле нет строк с данными: только заголовки.";
 		return 0;
 	}
-	if (refs_load(d, a, &p.refs) == -1)
+	if (refs_load(d, a, &p.s.refs) == -1)
 		return -1;
-	keys_collect(&p, sh, (size_t)head + 1);
+	regline_keys(&p.s, sh, (size_t)head + 1);
 	if (in->kind == IMPORT_ORGANIZATIONS) {
-		p.inns = inns_json(&p);
-		if (orgs_by_inn(d, &p, &orgs, &norgs) == -1)
+		p.inns = regline_inns(&p.s);
+		if (orgs_by_inn(d, &p) == -1)
 			return -1;
 	}
-	for (i = (size_t)head + 1; i < sh->nrows; i++) {
-		if (in->kind == IMPORT_ORGANIZATIONS)
-			org_line(&p, &sh->rows[i], orgs, norgs);
-		else
-			district_line(&p, &sh->rows[i]);
-	}
+	for (i = (size_t)head + 1; i < sh->nrows; i++)
+		regline_check(&p.s, &sh->rows[i]);
 	if ((in->kind == IMPORT_DISTRICTS || org_deactivations(d, &p) == 0) && db_tx(d, store_tx, &p) == 1)
 		rc = p.id;
-	buf_free(&p.lines);
+	regline_free(&p.s);
 	return rc;
 }
 

@@ -7,6 +7,8 @@
 #include "arena.h"
 #include "db.h"
 #include "db_auth.h"
+#include "inn.h"
+#include "regline.h"
 #include "sheet.h"
 
 /* Imports of the ministry's spreadsheets go in two steps. The preview checks every line, compares
@@ -18,13 +20,6 @@
  * INN cannot be matched and is left alone). A districts file adds and changes, never deletes.
  * Organisations proposed at sign-up (status 'proposed', not active) wait for an administrator to
  * accept them into the register or merge them into one of it. */
-enum import_kind { IMPORT_ORGANIZATIONS, IMPORT_DISTRICTS, IMPORT__MAX };
-extern const char *const import_kinds[IMPORT__MAX]; /* "organizations", "districts" as in SQL */
-enum import_action { IA_ADD, IA_CHANGE, IA_SAME, IA_DEACTIVATE, IA_REJECT, IA__MAX };
-extern const char *const import_actions[IA__MAX]; /* "add", "change", "same", "deactivate", "reject" */
-
-/* Returns 1 when s is an INN: 10 or 12 digits with the right check digits, 0 otherwise. */
-int inn_valid(const char *s);
 
 struct import_new {
 	enum import_kind kind;
@@ -32,12 +27,11 @@ struct import_new {
 	long long person_id;
 	const char *ip;
 };
-/* Reads the header (the first of the top 5 rows that names the required columns; the column
- * names are matched by their words, «Код ОКТМО», «ИНН», «Краткое наименование», ...), checks
- * every line after it, compares with the database and stores the preview with its audit record
- * in one transaction. A rejected line carries every reason, in Russian; a repeated key rejects
- * the later line. Returns the import id; 0 with *why (Russian, arena or static) when the file as
- * a whole cannot be used (a required column missing or named twice, no data lines); -1 failure. */
+/* Reads the header (reghead_find), checks every line after it and compares it with the database
+ * (regline_check; the kinds of file and of line are reghead.h's and regline.h's), adds the
+ * deactivations, and stores the preview with its audit record in one transaction. Returns the
+ * import id; 0 with *why (Russian, arena or static) when the file as a whole cannot be used (empty,
+ * a required column missing or named twice, no data lines); -1 failure. */
 long long db_import_preview(struct db *, struct arena *, const struct import_new *, const struct sheet *,
 			    const char **why);
 
@@ -97,7 +91,7 @@ json_t *db_orgs_search(struct db *, struct arena *, const char *text, long long 
 
 struct org_accept {
 	long long id, sector_id;
-	const char *name, *short_name, *inn; /* inn may be NULL */
+	const char *name, *short_name, *inn; /* inn: NULL, or one that inn_valid takes */
 	long long by;                        /* the administrator, for the audit log */
 	const char *ip;
 };
