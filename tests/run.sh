@@ -23,4 +23,6 @@ tests=()
 for t in build/tests/unit/test_*; do [[ -x $t && $t != *.d ]] && tests+=("$t"); done
 tests+=(tests/js/*.test.mjs tests/e2e/*.bats)
 for t in tests/browser/*.mjs; do [[ -e $t ]] && tests+=("$t"); done
+# Last, after every write path has run: the derived data still agree with the raw data.
+tests+=(tests/final/*.bats)
 prove --exec "$ROOT/tests/exec" "${tests[@]}"
