@@ -5,11 +5,11 @@
 
 static const struct route routes[] = {
 	{M_GET, "/certificates/healthz", app_healthz, 0},
-	{M_GET, "/certificates/templates", pg_templates, R_LOGIN},
-	{M_POST, "/certificates/templates", pg_template_upload, R_LOGIN | R_UPLOAD},
-	{M_GET, "/certificates/templates/{id}.svg", pg_template_svg, R_LOGIN},
-	{M_GET, "/certificates/templates/{id}/preview.pdf", pg_template_preview, R_LOGIN},
-	{M_POST, "/certificates/templates/{id}/archive", pg_template_archive, R_LOGIN},
+	{M_GET, "/certificates/templates", pg_templates, R_ORGANIZER},
+	{M_POST, "/certificates/templates", pg_template_upload, R_ORGANIZER | R_UPLOAD},
+	{M_GET, "/certificates/templates/{id}.svg", pg_template_svg, R_ORGANIZER},
+	{M_GET, "/certificates/templates/{id}/preview.pdf", pg_template_preview, R_ORGANIZER},
+	{M_POST, "/certificates/templates/{id}/archive", pg_template_archive, R_ORGANIZER},
 	{M_GET, "/certificates/verify", pg_verify_lookup, 0},
 	{M_GET, "/certificates/verify/{code}", pg_verify, 0},
 	{M_GET, "/certificates/seminars/{id}/certificates.zip", pg_cert_zip, R_LOGIN},

@@ -162,7 +162,7 @@ static int dispatch(struct req *r)
 	if (r->method == M_POST && !(rt->flags & R_NOCSRF) && !auth_csrf_ok(r))
 		return fail(r, 403,
 			    "Форма устарела или отправлена с другого сайта. Обновите страницу и попробуйте снова.");
-	if ((rt->flags & (R_LOGIN | R_ADMIN)) && r->user == NULL) {
+	if ((rt->flags & (R_LOGIN | R_ADMIN | R_ORGANIZER | R_REVIEWER)) && r->user == NULL) {
 		if (r->want_json || r->method != M_GET)
 			return fail(r, 401, "Войдите, чтобы продолжить.");
 		struct buf b = {0};
@@ -179,6 +179,12 @@ static int dispatch(struct req *r)
 	}
 	if ((rt->flags & R_ADMIN) && !auth_has(r, ROLE_ADMIN, 0, 0))
 		return fail(r, 403, "Эта страница доступна только администраторам.");
+	if ((rt->flags & R_ORGANIZER) && !auth_has(r, ROLE_ORGANIZER, -1, -1))
+		return fail(r, 403, "Эти страницы доступны организаторам семинаров.");
+	if ((rt->flags & R_REVIEWER) && !auth_has(r, ROLE_REVIEWER, -1, -1))
+		return fail(r, 403,
+			    "Отчёты об охвате обучением доступны сотрудникам министерств (проверяющим) и "
+			    "администраторам.");
 	return rt->fn(r);
 }
 

@@ -45,6 +45,9 @@ enum method { M_GET, M_POST, M_HEAD, M_OTHER };
 #define R_ADMIN  0x2 /* an administrator */
 #define R_NOCSRF 0x4 /* POST without a CSRF token (liveness, scripts with their own token) */
 #define R_UPLOAD 0x8 /* a file upload: the body may be upload_max bytes (default 20 MB), not body_max */
+#define R_ORGANIZER                                                                                                    \
+	0x10            /* an organiser of some region (or an administrator); the object's own scope is the handler's */
+#define R_REVIEWER 0x20 /* a ministry reviewer of some region (or an administrator); likewise */
 
 struct route {
 	enum method method;
