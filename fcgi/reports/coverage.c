@@ -191,7 +191,6 @@ static int coverage_export(struct req *r, int xlsx)
 	struct export_col *cols;
 	json_t *mrows, *rows, *x;
 	size_t i, g, ncols, ngroups;
-	const char *title;
 	int rc;
 
 	if ((rc = scope_reviewer(r)) != 0 || (rc = scope_load(r, req_int(r, "region", -1), &sc)) != 0)
@@ -219,22 +218,18 @@ static int coverage_export(struct req *r, int xlsx)
 			rows, export_row(&r->arena, &m, i, json_string_value(json_object_get(x, "name")), ngroups));
 	json_array_append_new(rows, export_row(&r->arena, &m, m.nrows,
 					       sc.region_id > 0 ? "Итого по региону" : "Итого по стране", ngroups));
-	title = scope_title(r, &sc, arena_printf(&r->arena, "Охват обучением: %s", sc.region_name));
-	rc = xlsx ? export_xlsx(&r->body, "Охват", title, cols, ncols, rows) : export_csv(&r->body, cols, ncols, rows);
+	rc = scope_export(
+		r, &sc, xlsx,
+		&(struct scope_file){
+			"Охват", scope_title(r, &sc, arena_printf(&r->arena, "Охват обучением: %s", sc.region_name)),
+			cols, ncols, rows, "region", sc.region_id, "coverage",
+			arena_printf(&r->arena, "coverage-%s-%s",
+				     sc.region_id > 0 ? arena_printf(&r->arena, "%lld", sc.region_id) : "country",
+				     sc.p.key)});
 	json_decref(rows);
 	json_decref(mrows);
-	if (rc == -1) {
-		scope_free(&sc);
-		return 500;
-	}
-	audit(r, "report.export", "region", sc.region_id,
-	      arena_printf(&r->arena, "coverage.%s period=%s sectors=%s", xlsx ? "xlsx" : "csv", sc.p.key,
-			   sc.sector_ids));
 	scope_free(&sc);
-	return resp_file(r, "attachment",
-			 arena_printf(&r->arena, "coverage-%s-%s.%s",
-				      sc.region_id > 0 ? arena_printf(&r->arena, "%lld", sc.region_id) : "country",
-				      sc.p.key, xlsx ? "xlsx" : "csv"));
+	return rc;
 }
 
 int pg_coverage_csv(struct req *r)

@@ -93,7 +93,6 @@ static const struct export_col district_cols[] = {
 
 static int district_export(struct req *r, int xlsx)
 {
-	size_t ncols = sizeof(district_cols) / sizeof(district_cols[0]);
 	struct district dd;
 	struct scope sc;
 	json_t *orgs;
@@ -105,23 +104,16 @@ static int district_export(struct req *r, int xlsx)
 		scope_free(&sc);
 		return 500;
 	}
-	rc = xlsx ? export_xlsx(&r->body, "Организации",
-				scope_title(r, &sc,
-					    arena_printf(&r->arena, "Охват обучением: %s (%s)", dd.name, dd.region)),
-				district_cols, ncols, orgs)
-		  : export_csv(&r->body, district_cols, ncols, orgs);
+	rc = scope_export(
+		r, &sc, xlsx,
+		&(struct scope_file){
+			"Организации",
+			scope_title(r, &sc, arena_printf(&r->arena, "Охват обучением: %s (%s)", dd.name, dd.region)),
+			district_cols, sizeof(district_cols) / sizeof(district_cols[0]), orgs, "district", dd.id,
+			"district", arena_printf(&r->arena, "coverage-district-%lld-%s", dd.id, sc.p.key)});
 	json_decref(orgs);
-	if (rc == -1) {
-		scope_free(&sc);
-		return 500;
-	}
-	audit(r, "report.export", "district", dd.id,
-	      arena_printf(&r->arena, "district.%s period=%s sectors=%s", xlsx ? "xlsx" : "csv", sc.p.key,
-			   sc.sector_ids));
 	scope_free(&sc);
-	return resp_file(
-		r, "attachment",
-		arena_printf(&r->arena, "coverage-district-%lld-%s.%s", dd.id, sc.p.key, xlsx ? "xlsx" : "csv"));
+	return rc;
 }
 
 int pg_district_csv(struct req *r)

@@ -143,3 +143,15 @@ json_t *scope_json(struct req *r, const struct scope *sc)
 			 "period_name", sc->p.name, "sectors", sc->sectors, "regions", sc->regions, "country",
 			 sc->country, "periods", periods);
 }
+
+int scope_export(struct req *r, const struct scope *sc, int xlsx, const struct scope_file *f)
+{
+	const char *ext = xlsx ? "xlsx" : "csv";
+
+	if ((xlsx ? export_xlsx(&r->body, f->sheet, f->title, f->cols, f->ncols, f->rows)
+		  : export_csv(&r->body, f->cols, f->ncols, f->rows)) == -1)
+		return 500;
+	audit(r, "report.export", f->object_type, f->object_id,
+	      arena_printf(&r->arena, "%s.%s period=%s sectors=%s", f->what, ext, sc->p.key, sc->sector_ids));
+	return resp_file(r, "attachment", arena_printf(&r->arena, "%s.%s", f->name, ext));
+}
