@@ -15,6 +15,8 @@ endif
 PROGRAMS = portal checkin certs reports
 CORE_OBJ = $(patsubst %.c,build/%.o,$(wildcard fcgi/core/*.c))
 UNIT_TESTS = $(patsubst tests/unit/%.c,build/tests/unit/%,$(wildcard tests/unit/test_*.c))
+# A program's own modules (all but its main.c), linked into the unit tests of its pure rules.
+PROGRAM_LIBS = $(foreach p,$(PROGRAMS),build/lib$(p).a)
 BASELINES = hello select update
 PORT ?= 8080
 
@@ -35,12 +37,15 @@ define program
 bin/$(1): $(patsubst %.c,build/%.o,$(wildcard fcgi/$(1)/*.c)) build/libcore.a
 	@mkdir -p bin
 	$$(CC) $$(LDFLAGS) -o $$@ $$^ $$(LDLIBS)
+
+build/lib$(1).a: $(patsubst %.c,build/%.o,$(filter-out fcgi/$(1)/main.c,$(wildcard fcgi/$(1)/*.c)))
+	ar rcs $$@ $$^
 endef
 $(foreach p,$(PROGRAMS),$(eval $(call program,$(p))))
 
-build/tests/unit/%: tests/unit/%.c build/libcore.a | deps
+build/tests/unit/%: tests/unit/%.c $(PROGRAM_LIBS) build/libcore.a | deps
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS) -Wno-missing-prototypes -iquote fcgi/core $(LDFLAGS) -o $@ $< build/libcore.a $(LDLIBS) -lcmocka
+	$(CC) $(CFLAGS) -Wno-missing-prototypes -iquote fcgi/core -iquote fcgi $(LDFLAGS) -o $@ $< $(PROGRAM_LIBS) build/libcore.a $(LDLIBS) -lcmocka
 
 build/tests/load/%: tests/load/%.c build/libcore.a | deps
 	@mkdir -p $(dir $@)

@@ -9,7 +9,7 @@
 
 /* Read only the summary tables of migration 005 (coverage_cell, register_cell, coverage_org,
  * coverage_fact) and seminar rows: never a join over registrations. sectors is a
- * comma-separated list of sector ids ("1,3"); period a period key ("all", "2026", "2026-Q4",
+ * comma-separated list of sector ids ("1,3"); period a period key of period.h ("all", "2026", "2026-Q4",
  * "2026-11"); from and to the dates "YYYY-MM-DD" the period spans, to excluded. A report's rows
  * are the districts of region_id, or the regions of the country when region_id is 0. */
 struct report_cell {

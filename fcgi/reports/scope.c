@@ -1,0 +1,157 @@
+/* What a reviewer may see in the coverage reports: their regions and sectors as the report's filters. */
+#include "scope.h"
+
+#include <string.h>
+#include <time.h>
+
+int scope_reviewer(struct req *r)
+{
+	if (!auth_has(r, ROLE_REVIEWER, -1, -1))
+		return fail(r, 403,
+			    "Отчёты об охвате обучением доступны сотрудникам министерств (проверяющим) и "
+			    "администраторам.");
+	return 0;
+}
+
+/* Whether the user may see some sector of region_id (0: of every region). */
+static int may_see(const struct req *r, long long region_id, json_t *sectors)
+{
+	json_t *s;
+	size_t i;
+
+	json_array_foreach (sectors, i, s)
+		if (auth_has(r, ROLE_REVIEWER, region_id, json_integer_value(json_object_get(s, "id"))))
+			return 1;
+	return 0;
+}
+
+void scope_free(struct scope *sc)
+{
+	json_decref(sc->sectors);
+	json_decref(sc->regions);
+	sc->sectors = sc->regions = NULL;
+}
+
+int scope_load(struct req *r, long long region_id, struct scope *sc)
+{
+	const char *period = req_param(r, "period");
+	json_t *sectors = NULL, *regions = NULL, *x;
+	struct buf ids = {0}, all = {0};
+	long long want = req_int(r, "sector", 0);
+	int rc = 0, known = 0;
+	size_t i;
+
+	memset(sc, 0, sizeof(*sc));
+	if (period == NULL)
+		period = period_default(&r->arena, time(NULL));
+	if (!period_parse(&r->arena, period, &sc->p))
+		return fail_field(r, "period", "ожидается all, год (2026), квартал (2026-Q4) или месяц (2026-11)");
+	if ((sectors = db_sectors(r->app->db, &r->arena)) == NULL ||
+	    (regions = db_regions(r->app->db, &r->arena)) == NULL) {
+		rc = 500;
+		goto out;
+	}
+	sc->country = may_see(r, 0, sectors);
+	sc->regions = json_array();
+	sc->sectors = json_array();
+	if (region_id == -1 && sc->country)
+		region_id = 0;
+	json_array_foreach (regions, i, x) {
+		long long id = json_integer_value(json_object_get(x, "id"));
+		if (!may_see(r, id, sectors))
+			continue;
+		json_array_append(sc->regions, x);
+		if (region_id == -1)
+			region_id = id;
+	}
+	sc->region_id = region_id < 0 ? 0 : region_id;
+	sc->region_name = sc->region_id > 0 ? NULL : "Вся страна";
+	json_array_foreach (regions, i, x)
+		if (json_integer_value(json_object_get(x, "id")) == sc->region_id)
+			sc->region_name = arena_strdup(&r->arena, json_string_value(json_object_get(x, "name")));
+	if (sc->region_name == NULL) {
+		rc = fail(r, 404, "Такого региона нет.");
+		goto out;
+	}
+	json_array_foreach (sectors, i, x) {
+		long long id = json_integer_value(json_object_get(x, "id"));
+		known |= id == want;
+		buf_addf(&all, "%s%lld", all.len ? "," : "", id);
+		if (!auth_has(r, ROLE_REVIEWER, sc->region_id, id) || (want > 0 && id != want))
+			continue;
+		json_array_append(sc->sectors, x);
+		buf_addf(&ids, "%s%lld", ids.len ? "," : "", id);
+	}
+	sc->sector_id = want;
+	if (want > 0 && !known)
+		rc = fail(r, 404, "Такого направления нет.");
+	else if (json_array_size(sc->sectors) == 0 && want > 0 && may_see(r, sc->region_id, sectors))
+		rc = fail(r, 403,
+			  "Нет доступа к отчётам по этому направлению: ваши права распространяются на другие "
+			  "направления.");
+	else if (json_array_size(sc->sectors) == 0)
+		rc = fail(r, 403,
+			  sc->region_id > 0
+				  ? "Нет доступа к отчётам по этому региону: ваши права проверяющего "
+				    "распространяются на другой регион."
+				  : "Отчёт по всей стране доступен администраторам и проверяющим всех регионов.");
+	sc->sector_ids = arena_strdup(&r->arena, ids.p ? ids.p : "");
+	sc->all_ids = arena_strdup(&r->arena, all.p ? all.p : "");
+out:
+	buf_free(&ids);
+	buf_free(&all);
+	json_decref(sectors);
+	json_decref(regions);
+	if (rc != 0)
+		scope_free(sc);
+	return rc;
+}
+
+const char *scope_query(struct req *r, const struct scope *sc, long long region_id)
+{
+	return arena_printf(&r->arena, "?%speriod=%s%s",
+			    region_id > 0 ? arena_printf(&r->arena, "region=%lld&", region_id) : "", sc->p.key,
+			    sc->sector_id > 0 ? arena_printf(&r->arena, "&sector=%lld", sc->sector_id) : "");
+}
+
+const char *scope_title(struct req *r, const struct scope *sc, const char *place)
+{
+	struct buf b = {0};
+	const char *out;
+	json_t *x;
+	size_t i;
+
+	buf_addf(&b, "%s, %s, направления: ", place, sc->p.name);
+	json_array_foreach (sc->sectors, i, x)
+		buf_addf(&b, "%s%s", i ? ", " : "", json_string_value(json_object_get(x, "name")));
+	out = arena_strdup(&r->arena, b.p);
+	buf_free(&b);
+	return out;
+}
+
+json_t *scope_json(struct req *r, const struct scope *sc)
+{
+	int first = 1, last = 0, rc = db_report_years(r->app->db, &r->arena, &first, &last);
+	json_t *periods;
+
+	if (rc == -1)
+		return NULL;
+	periods = period_choices(&r->arena, time(NULL), &sc->p, first, last);
+	return json_pack("{s:{s:o, s:o, s:s}, s:s, s:O, s:O, s:b, s:o}", "filter", "region",
+			 sc->region_id > 0 ? json_integer(sc->region_id) : json_null(), "sector",
+			 sc->sector_id > 0 ? json_integer(sc->sector_id) : json_null(), "period", sc->p.key,
+			 "period_name", sc->p.name, "sectors", sc->sectors, "regions", sc->regions, "country",
+			 sc->country, "periods", periods);
+}
+
+int scope_export(struct req *r, const struct scope *sc, int xlsx, const struct scope_file *f)
+{
+	const char *ext = xlsx ? "xlsx" : "csv";
+
+	if ((xlsx ? export_xlsx(&r->body, f->sheet, f->title, f->cols, f->ncols, f->rows)
+		  : export_csv(&r->body, f->cols, f->ncols, f->rows)) == -1)
+		return 500;
+	audit(r, "report.export", f->object_type, f->object_id,
+	      arena_printf(&r->arena, "%s.%s period=%s sectors=%s", f->what, ext, sc->p.key, sc->sector_ids));
+	return resp_file(r, "attachment", arena_printf(&r->arena, "%s.%s", f->name, ext));
+}
