@@ -104,7 +104,7 @@ int pg_coverage(struct req *r)
 	size_t i;
 	int rc;
 
-	if ((rc = scope_reviewer(r)) != 0 || (rc = scope_load(r, req_int(r, "region", -1), &sc)) != 0)
+	if ((rc = scope_load(r, req_int(r, "region", -1), &sc)) != 0)
 		return rc;
 	if ((mrows = matrix_load(r, &sc, &m)) == NULL || (ctx = scope_json(r, &sc)) == NULL) {
 		json_decref(mrows);
@@ -193,7 +193,7 @@ static int coverage_export(struct req *r, int xlsx)
 	size_t i, g, ncols, ngroups;
 	int rc;
 
-	if ((rc = scope_reviewer(r)) != 0 || (rc = scope_load(r, req_int(r, "region", -1), &sc)) != 0)
+	if ((rc = scope_load(r, req_int(r, "region", -1), &sc)) != 0)
 		return rc;
 	if ((mrows = matrix_load(r, &sc, &m)) == NULL) {
 		scope_free(&sc);

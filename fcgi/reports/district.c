@@ -12,8 +12,6 @@ static int district_load(struct req *r, struct district *dd, struct scope *sc)
 {
 	int rc;
 
-	if ((rc = scope_reviewer(r)) != 0)
-		return rc;
 	dd->id = req_arg_id(r, 0);
 	rc = dd->id > 0 ? db_report_district(r->app->db, &r->arena, dd->id, &dd->region_id, &dd->name, &dd->region) : 0;
 	if (rc == -1)

@@ -3,12 +3,12 @@
 
 static const struct route routes[] = {
 	{M_GET, "/reports/healthz", app_healthz, 0},
-	{M_GET, "/reports/coverage", pg_coverage, R_LOGIN},
-	{M_GET, "/reports/coverage.csv", pg_coverage_csv, R_LOGIN},
-	{M_GET, "/reports/coverage.xlsx", pg_coverage_xlsx, R_LOGIN},
-	{M_GET, "/reports/coverage/districts/{id}.csv", pg_district_csv, R_LOGIN},
-	{M_GET, "/reports/coverage/districts/{id}.xlsx", pg_district_xlsx, R_LOGIN},
-	{M_GET, "/reports/coverage/districts/{id}", pg_district, R_LOGIN},
+	{M_GET, "/reports/coverage", pg_coverage, R_REVIEWER},
+	{M_GET, "/reports/coverage.csv", pg_coverage_csv, R_REVIEWER},
+	{M_GET, "/reports/coverage.xlsx", pg_coverage_xlsx, R_REVIEWER},
+	{M_GET, "/reports/coverage/districts/{id}.csv", pg_district_csv, R_REVIEWER},
+	{M_GET, "/reports/coverage/districts/{id}.xlsx", pg_district_xlsx, R_REVIEWER},
+	{M_GET, "/reports/coverage/districts/{id}", pg_district, R_REVIEWER},
 	{M_OTHER, NULL, NULL, 0},
 };
 

@@ -4,15 +4,6 @@
 #include <string.h>
 #include <time.h>
 
-int scope_reviewer(struct req *r)
-{
-	if (!auth_has(r, ROLE_REVIEWER, -1, -1))
-		return fail(r, 403,
-			    "Отчёты об охвате обучением доступны сотрудникам министерств (проверяющим) и "
-			    "администраторам.");
-	return 0;
-}
-
 /* Whether the user may see some sector of region_id (0: of every region). */
 static int may_see(const struct req *r, long long region_id, json_t *sectors)
 {

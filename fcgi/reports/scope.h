@@ -18,9 +18,6 @@ struct scope {
 	struct period p;
 };
 
-/* Returns 0 for reviewers (of any region and sector) and administrators, else the status 403 to
- * return; organisers who need the reports get a reviewer grant. */
-int scope_reviewer(struct req *);
 /* Fills sc for the report of region_id (0: the country; -1: the user's default, the country when
  * they may see it, else their first region) with the request's sector filter and period (the
  * current year when none). Every grant of the user adds its region and sectors. Returns 0, or the
