@@ -302,6 +302,6 @@ int pg_me(struct req *r)
 		return 500;
 	}
 	return page(r, "me",
-		    json_pack("{s:s, s:o, s:o, s:o, s:o}", "title", "Личный кабинет", "person", person, "roles", roles,
-			      "registrations", regs, "certificates", certs));
+		    json_pack("{s:s, s:o, s:o, s:o, s:o, s:o*}", "title", "Личный кабинет", "person", person, "roles",
+			      roles, "registrations", regs, "certificates", certs, "surveys", surveys_open(r)));
 }
