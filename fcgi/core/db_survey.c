@@ -6,7 +6,7 @@
 
 const char *const survey_kind_codes[SQK__MAX] = {"rating", "single", "multiple", "text"};
 const char *const survey_kind_names[SQK__MAX] = {"оценка от 1 до 5", "один вариант", "несколько вариантов",
-						  "свободный ответ"};
+						 "свободный ответ"};
 
 enum survey_kind survey_kind_of(const char *code)
 {
@@ -56,6 +56,8 @@ enum {
 #define OPEN_SQL "(v.closed_at IS NULL AND (v.opened_at IS NOT NULL OR (s.ends_at IS NOT NULL AND s.ends_at <= NOW())))"
 
 /* The columns of struct survey: X(type, field, SQL), as in db_seminar.c. */
+/* cppcheck 2.10 fails to expand X-macro arguments that are strings holding commas: */
+/* cppcheck-suppress preprocessorErrorDirective */
 #define SURVEY_COLS(X)                                                                                                 \
 	X(LL, seminar_id, "v.seminar_id")                                                                              \
 	X(BOOL, anonymous, ", v.anonymous")                                                                            \
@@ -115,18 +117,20 @@ static struct dbq q[Q__MAX] = {
 	[Q_COUNTS] = {"SELECT a.question_id, a.option_id, a.rating, COUNT(*) FROM survey_answer a "
 		      "JOIN survey_response r ON r.id = a.response_id WHERE r.seminar_id = ? AND a.text IS NULL "
 		      "GROUP BY a.question_id, a.option_id, a.rating"},
-	[Q_RESPONDENTS] = {"SELECT a.question_id, COUNT(DISTINCT a.response_id) FROM survey_answer a "
-			   "JOIN survey_response r ON r.id = a.response_id WHERE r.seminar_id = ? GROUP BY a.question_id"},
+	[Q_RESPONDENTS] =
+		{"SELECT a.question_id, COUNT(DISTINCT a.response_id) FROM survey_answer a "
+		 "JOIN survey_response r ON r.id = a.response_id WHERE r.seminar_id = ? GROUP BY a.question_id"},
 	/* Names are read only for a named survey (the second parameter). */
 	[Q_ANSWERS] = {"SELECT r.id, IF(?, p.full_name, NULL), a.question_id, a.rating, o.text, a.text "
 		       "FROM survey_response r JOIN registration g ON g.id = r.registration_id "
 		       "JOIN person p ON p.id = g.person_id JOIN survey_answer a ON a.response_id = r.id "
 		       "LEFT JOIN survey_option o ON o.id = a.option_id WHERE r.seminar_id = ? "
 		       "ORDER BY r.id, a.question_id, o.position, a.id"},
-	[Q_OPEN_FOR] = {"SELECT s.id, s.title, EXISTS (SELECT 1 FROM survey_response x WHERE x.registration_id = g.id) "
-			"FROM registration g JOIN seminar s ON s.id = g.seminar_id JOIN survey v ON v.seminar_id = s.id "
-			"WHERE g.person_id = ? AND g.status = 'confirmed' AND " OPEN_SQL " AND EXISTS "
-			"(SELECT 1 FROM survey_question x WHERE x.seminar_id = s.id) ORDER BY s.ends_at DESC, s.id"},
+	[Q_OPEN_FOR] =
+		{"SELECT s.id, s.title, EXISTS (SELECT 1 FROM survey_response x WHERE x.registration_id = g.id) "
+		 "FROM registration g JOIN seminar s ON s.id = g.seminar_id JOIN survey v ON v.seminar_id = s.id "
+		 "WHERE g.person_id = ? AND g.status = 'confirmed' AND " OPEN_SQL " AND EXISTS "
+		 "(SELECT 1 FROM survey_question x WHERE x.seminar_id = s.id) ORDER BY s.ends_at DESC, s.id"},
 };
 
 static int run1(struct db *d, int stmt, long long id, struct dbres *r, struct arena *a)
@@ -448,8 +452,8 @@ json_t *db_survey_respondents(struct db *d, struct arena *a, long long seminar_i
 
 json_t *db_survey_answers(struct db *d, struct arena *a, long long seminar_id, int named)
 {
-	static const char *const keys[] = {"#response_id", "full_name", "#question_id", "#rating",
-					   "option",       "text",      NULL};
+	static const char *const keys[] = {"#response_id", "full_name", "#question_id", "#rating", "option",
+					   "text",         NULL};
 	struct dbv v[] = {DB_DV_INT(named != 0), DB_DV_INT(seminar_id)};
 
 	return db_json(d, &q[Q_ANSWERS], v, 2, a, keys);

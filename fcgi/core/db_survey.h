@@ -18,9 +18,9 @@ enum survey_kind survey_kind_of(const char *code);
 struct survey {
 	long long seminar_id;
 	int anonymous, cert_gate;
-	int open;        /* answers are taken now */
-	int by_hand;     /* opened by the organiser (not by the end of the last session) */
-	int closed;      /* closed by the organiser */
+	int open;    /* answers are taken now */
+	int by_hand; /* opened by the organiser (not by the end of the last session) */
+	int closed;  /* closed by the organiser */
 	long long nquestions, nresponses;
 	const char *closed_at;
 };

@@ -71,11 +71,10 @@ static json_t *questions_view(struct req *r, long long seminar_id, json_t *answe
 		json_object_set_new(x, "text_value", json_null());
 		if (kind == SQK_RATING)
 			for (k = 1; k <= 5; k++)
-				json_array_append_new(choices, json_pack("{s:I, s:s, s:s, s:b}", "value", (json_int_t)k,
-									 "text", arena_printf(&r->arena, "%zu", k),
-									 "dom_id",
-									 arena_printf(&r->arena, "q%lld-%zu", qid, k),
-									 "checked", 0));
+				json_array_append_new(
+					choices, json_pack("{s:I, s:s, s:s, s:b}", "value", (json_int_t)k, "text",
+							   arena_printf(&r->arena, "%zu", k), "dom_id",
+							   arena_printf(&r->arena, "q%lld-%zu", qid, k), "checked", 0));
 		json_array_foreach (opts, j, o)
 			if (json_integer_value(json_object_get(o, "question_id")) == qid)
 				json_array_append_new(
@@ -127,19 +126,18 @@ static int builder_page(struct req *r, const struct seminar *s, int status, cons
 			json_array_append(mine, x);
 	json_decref(sources);
 	for (i = 0; i < SQK__MAX; i++)
-		json_array_append_new(kinds, json_pack("{s:s, s:s}", "value", survey_kind_codes[i], "name",
-						       survey_kind_names[i]));
+		json_array_append_new(
+			kinds, json_pack("{s:s, s:s}", "value", survey_kind_codes[i], "name", survey_kind_names[i]));
 	ctx = json_pack("{s:s, s:{s:I, s:s, s:s, s:s}, s:{s:b, s:b, s:b, s:b, s:I, s:I, s:s}, s:o, s:o, s:o, s:s, "
 			"s:s, s:s, s:s, s:s, s:s, s:s?}",
-			"title", "Анкета семинара", "seminar", "id", (json_int_t)s->id, "title", s->title,
-			"manage_url", arena_printf(&r->arena, "/manage/seminars/%lld", s->id), "public_url",
-			answer_url(r, s->id), "survey", "anonymous", v.anonymous, "cert_gate", v.cert_gate, "open",
-			v.open, "locked", v.nresponses > 0, "responses", (json_int_t)v.nresponses, "questions",
-			(json_int_t)v.nquestions, "state", state_text(r, &v), "questions", qs, "kinds", kinds,
-			"sources", mine, "settings_url", manage_url(r, s->id, ""), "add_url",
-			manage_url(r, s->id, "/questions"), "copy_url", manage_url(r, s->id, "/copy"), "state_url",
-			manage_url(r, s->id, "/state"), "results_url", manage_url(r, s->id, "/results"), "state_action",
-			v.open ? "close" : "open", "error", error);
+			"title", "Анкета семинара", "seminar", "id", (json_int_t)s->id, "title", s->title, "manage_url",
+			arena_printf(&r->arena, "/manage/seminars/%lld", s->id), "public_url", answer_url(r, s->id),
+			"survey", "anonymous", v.anonymous, "cert_gate", v.cert_gate, "open", v.open, "locked",
+			v.nresponses > 0, "responses", (json_int_t)v.nresponses, "questions", (json_int_t)v.nquestions,
+			"state", state_text(r, &v), "questions", qs, "kinds", kinds, "sources", mine, "settings_url",
+			manage_url(r, s->id, ""), "add_url", manage_url(r, s->id, "/questions"), "copy_url",
+			manage_url(r, s->id, "/copy"), "state_url", manage_url(r, s->id, "/state"), "results_url",
+			manage_url(r, s->id, "/results"), "state_action", v.open ? "close" : "open", "error", error);
 	page(r, "manage-survey", ctx);
 	return status;
 }
@@ -227,7 +225,8 @@ int pg_survey_question_add(struct req *r)
 	if ((nopts = split_options(r, req_param(r, "options"), opts)) == -1)
 		return builder_page(r, &s, 400, "Вариантов ответа может быть не больше 20, каждый до 300 знаков.");
 	if ((n.kind == SQK_SINGLE || n.kind == SQK_MULTIPLE) && nopts < 2)
-		return builder_page(r, &s, 400, "Для вопроса с выбором укажите хотя бы два варианта, каждый с новой строки.");
+		return builder_page(r, &s, 400,
+				    "Для вопроса с выбором укажите хотя бы два варианта, каждый с новой строки.");
 	if (n.kind == SQK_SINGLE || n.kind == SQK_MULTIPLE) {
 		n.options = opts;
 		n.noptions = (size_t)nopts;
@@ -340,8 +339,8 @@ static json_t *results_view(struct req *r, long long seminar_id, json_t *answers
 			nrated += n;
 			json_object_set_new(c, "count", json_integer(n));
 			json_object_set_new(c, "pct_text", json_string(percent(r, n, total, &t)));
-			json_object_set_new(c, "width", json_string(arena_printf(&r->arena, "%lld.%lld%%", t / 10,
-										 t % 10)));
+			json_object_set_new(c, "width",
+					    json_string(arena_printf(&r->arena, "%lld.%lld%%", t / 10, t % 10)));
 		}
 		json_array_foreach (answers, j, a)
 			if (json_integer_value(json_object_get(a, "question_id")) == qid &&
@@ -352,10 +351,10 @@ static json_t *results_view(struct req *r, long long seminar_id, json_t *answers
 		json_object_set_new(x, "texts", texts);
 		json_object_set_new(x, "chart", json_array_size(choices) ? bars_json(r, choices) : json_null());
 		json_object_set_new(x, "average",
-				    rating && nrated ? json_string(arena_printf(&r->arena, "%lld,%lld",
-										sum * 10 / nrated / 10,
-										sum * 10 / nrated % 10))
-						     : json_null());
+				    rating && nrated
+					    ? json_string(arena_printf(&r->arena, "%lld,%lld", sum * 10 / nrated / 10,
+								       sum * 10 / nrated % 10))
+					    : json_null());
 	}
 	json_decref(counts);
 	json_decref(resp);
@@ -429,9 +428,9 @@ static json_t *export_rows(struct req *r, json_t *answers)
 		long long id = json_integer_value(json_object_get(a, "response_id"));
 		const char *key = arena_printf(&r->arena, "q%lld",
 					       (long long)json_integer_value(json_object_get(a, "question_id")));
-		json_t *was, *val = json_is_integer(json_object_get(a, "rating")) ? json_object_get(a, "rating")
-				    : json_is_string(json_object_get(a, "option"))  ? json_object_get(a, "option")
-										    : json_object_get(a, "text");
+		json_t *was, *val = json_is_integer(json_object_get(a, "rating"))  ? json_object_get(a, "rating")
+				    : json_is_string(json_object_get(a, "option")) ? json_object_get(a, "option")
+										   : json_object_get(a, "text");
 		if (id != last) {
 			row = json_pack("{s:I, s:O}", "n", (json_int_t)json_array_size(rows) + 1, "full_name",
 					json_object_get(a, "full_name"));
@@ -513,10 +512,9 @@ static int form_page(struct req *r, const struct seminar *s, const struct survey
 	if (qs == NULL)
 		return 500;
 	page(r, "survey",
-	     json_pack("{s:s, s:{s:s, s:s}, s:{s:b, s:b, s:s}, s:b, s:o, s:s, s:s?, s:s?}", "title",
-		       "Анкета участника", "seminar", "title", s->title, "url",
-		       arena_printf(&r->arena, "/seminars/%lld", s->id), "survey", "anonymous", v->anonymous, "open",
-		       v->open, "state",
+	     json_pack("{s:s, s:{s:s, s:s}, s:{s:b, s:b, s:s}, s:b, s:o, s:s, s:s?, s:s?}", "title", "Анкета участника",
+		       "seminar", "title", s->title, "url", arena_printf(&r->arena, "/seminars/%lld", s->id), "survey",
+		       "anonymous", v->anonymous, "open", v->open, "state",
 		       v->open     ? ""
 		       : v->closed ? "Анкета закрыта: ответы больше не принимаются."
 				   : "Анкета откроется после окончания последнего занятия.",
@@ -558,7 +556,8 @@ static const char *read_answers(struct req *r, json_t *qs, json_t *opts, struct 
 		size_t nv = 0, k;
 
 		if (kind == SQK_RATING || kind == SQK_TEXT) {
-			vals[0] = req_param(r, arena_printf(&r->arena, "%s%lld", kind == SQK_RATING ? "rate" : "text", qid));
+			vals[0] = req_param(
+				r, arena_printf(&r->arena, "%s%lld", kind == SQK_RATING ? "rate" : "text", qid));
 			nv = vals[0] != NULL;
 		} else
 			nv = req_params(r, arena_printf(&r->arena, "opt%lld", qid), vals, MAX_OPTIONS);
@@ -582,8 +581,8 @@ static const char *read_answers(struct req *r, json_t *qs, json_t *opts, struct 
 						break;
 				if (j == json_array_size(opts)) {
 					if (err == NULL)
-						err = arena_printf(&r->arena, "В вопросе %zu нет такого варианта ответа.",
-								   i + 1);
+						err = arena_printf(&r->arena,
+								   "В вопросе %zu нет такого варианта ответа.", i + 1);
 					continue;
 				}
 			}
@@ -647,8 +646,7 @@ json_t *survey_link(struct req *r, long long seminar_id)
 	long long pos;
 
 	if (r->user == NULL || db_survey_get(r->app->db, &r->arena, seminar_id, &v) != 1 || !v.open ||
-	    v.nquestions == 0 ||
-	    db_registration_of(r->app->db, &r->arena, seminar_id, r->user->id, &g, &pos) != 1 ||
+	    v.nquestions == 0 || db_registration_of(r->app->db, &r->arena, seminar_id, r->user->id, &g, &pos) != 1 ||
 	    strcmp(g.status, "confirmed") != 0)
 		return json_null();
 	return json_pack("{s:s, s:b}", "url", answer_url(r, seminar_id), "answered",
@@ -661,8 +659,7 @@ json_t *surveys_open(struct req *r)
 	size_t i;
 
 	json_array_foreach (rows, i, x)
-		json_object_set_new(
-			x, "url",
-			json_string(answer_url(r, json_integer_value(json_object_get(x, "seminar_id")))));
+		json_object_set_new(x, "url",
+				    json_string(answer_url(r, json_integer_value(json_object_get(x, "seminar_id")))));
 	return rows;
 }
