@@ -255,8 +255,8 @@ int pg_survey_copy(struct req *r)
 
 	if ((rc = auth_seminar(r, req_arg_id(r, 0), &s)) != 0)
 		return rc;
-	if (src == 0)
-		return builder_page(r, &s, 400, "Выберите семинар, анкету которого нужно скопировать.");
+	if (src == 0 || src == s.id)
+		return builder_page(r, &s, 400, "Выберите другой семинар, анкету которого нужно скопировать.");
 	/* Only a survey of a seminar the organiser manages (their region's) is copied. */
 	if ((rc = db_seminar_get(r->app->db, &r->arena, src, &from)) == -1)
 		return 500;

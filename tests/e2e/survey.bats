@@ -200,6 +200,10 @@ print(repr([c.value for c in ws[2]]), any("Тайнова" in str(c.value) for r
 		IFNULL((SELECT GROUP_CONCAT(o.text ORDER BY o.position) FROM survey_option o WHERE o.question_id = q.id), ''))
 		ORDER BY q.position SEPARATOR '|') FROM survey_question q WHERE q.seminar_id = $SEMINAR_ID")" \
 		'rating:Оцените семинар:1:|single:Формат подошёл?:1:Да,Нет,Не знаю|multiple:Что пригодилось?:0:Контент-план,Ответы на комментарии,Отчёты|text:Что улучшить?:0:'
+	# Not from itself.
+	post o "/manage/seminars/$SEMINAR_ID/survey/copy" "source_id=$SEMINAR_ID"
+	assert_equal "$code" 400
+	assert_equal "$(sql "SELECT COUNT(*) FROM survey_option o JOIN survey_question q ON q.id = o.question_id WHERE q.seminar_id = $SEMINAR_ID")" 6
 	# A seminar of another region is no source.
 	seminar_sql region_id=23 district_id="(SELECT MIN(id) FROM district WHERE region_id = 23)"
 	other=$SEMINAR_ID
