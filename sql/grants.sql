@@ -47,3 +47,6 @@ GRANT EXECUTE ON seminars.* TO 'sem_portal'@'localhost';
 GRANT EXECUTE ON seminars.* TO 'sem_checkin'@'localhost';
 GRANT EXECUTE ON seminars.* TO 'sem_certs'@'localhost';
 GRANT EXECUTE ON seminars.* TO 'sem_reports'@'localhost';
+
+-- Surveys (migration 009): the portal builds and answers them (its grant above covers the tables); certs reads
+-- survey and survey_response to hold back a certificate until its holder has answered (its SELECT above).

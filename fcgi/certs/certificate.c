@@ -23,6 +23,27 @@ static int cert_for(struct req *r, struct cert_row *c, int holder_ok)
 			      : "Отзывать и переоформлять сертификаты могут только организаторы семинара.");
 }
 
+/* A seminar whose survey holds back certificates gives its holder the PDF only after they answered it: 0 when
+ * the PDF may go, or the status of the page that sends them to the survey. */
+static int survey_gate(struct req *r, const struct cert_row *c)
+{
+	struct survey v;
+	int rc;
+
+	if ((rc = db_survey_get(r->app->db, &r->arena, c->seminar_id, &v)) == -1)
+		return 500;
+	if (rc == 0 || !v.cert_gate || v.nquestions == 0)
+		return 0;
+	if ((rc = db_survey_answered(r->app->db, &r->arena, c->registration_id)) != 0)
+		return rc == -1 ? 500 : 0;
+	page(r, "cert-survey",
+	     json_pack("{s:s, s:s, s:s, s:s}", "title", "Сначала заполните анкету", "error",
+		       "Сертификат станет доступен после того, как вы заполните анкету участника семинара.",
+		       "seminar_title", c->seminar_title, "survey_url",
+		       arena_printf(&r->arena, "/seminars/%lld/survey", c->seminar_id)));
+	return 403;
+}
+
 int pg_cert_pdf(struct req *r)
 {
 	struct cert_row c;
@@ -37,6 +58,8 @@ int pg_cert_pdf(struct req *r)
 		return fail(r, 409,
 			    arena_printf(&r->arena, "Сертификат отозван %s. Обратитесь к организатору семинара.",
 					 certs_dmy(&r->arena, c.revoked_at)));
+	if (!auth_has(r, ROLE_ORGANIZER, c.region_id, -1) && (rc = survey_gate(r, &c)) != 0)
+		return rc;
 	if ((rc = db_cert_pdf(r->app->db, &r->arena, c.id, &pdf, &len)) == -1)
 		return 500;
 	if (rc == 0)

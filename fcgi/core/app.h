@@ -23,6 +23,7 @@
 #include "db_register.h"
 #include "db_report.h"
 #include "db_seminar.h"
+#include "db_survey.h"
 #include "export.h"
 #include "log.h"
 #include "pdf.h"

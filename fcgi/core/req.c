@@ -41,7 +41,8 @@ static int add_param(struct req *r, const char *k, size_t klen, char *v, size_t 
 	if (r->params == NULL)
 		r->params = arena_alloc(&r->arena, MAX_PARAMS * sizeof(*r->params));
 	p = &r->params[r->nparams++];
-	p->key = f->name;
+	/* A family's member keeps its own name (digits after the prefix, checked by valid_find). */
+	p->key = f->name[strlen(f->name) - 1] == '*' ? arena_strndup(&r->arena, k, klen) : f->name;
 	p->val = v;
 	p->len = vlen;
 	p->filename = filename;

@@ -8,11 +8,27 @@
 
 #include "text.h"
 
+/* Whether name is the family's prefix followed by 1 to 9 digits. */
+static int family_member(const char *family, size_t flen, const char *name, size_t len)
+{
+	size_t i;
+
+	if (len <= flen || len - flen > 9 || memcmp(family, name, flen) != 0)
+		return 0;
+	for (i = flen; i < len; i++)
+		if (name[i] < '0' || name[i] > '9')
+			return 0;
+	return 1;
+}
+
 const struct field *valid_find(const struct field *t, const char *name, size_t len)
 {
-	for (; t->name != NULL; t++)
-		if (strlen(t->name) == len && memcmp(t->name, name, len) == 0)
+	for (; t->name != NULL; t++) {
+		size_t n = strlen(t->name);
+		if (n > 0 && t->name[n - 1] == '*' ? family_member(t->name, n - 1, name, len)
+						   : n == len && memcmp(t->name, name, len) == 0)
 			return t;
+	}
 	return NULL;
 }
 

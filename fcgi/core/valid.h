@@ -39,7 +39,9 @@ struct field {
  * not, with a Russian reason in *why (static string). Empty values are not
  * passed here: an empty field counts as absent. */
 int valid_check(const struct field *, char *val, size_t len, const char **why);
-/* The field of table (ended by an entry with a NULL name) named by the len bytes of name, or NULL. */
+/* The field of table (ended by an entry with a NULL name) named by the len bytes of name, or NULL.
+ * A table name ending in '*' names a family: its prefix followed by 1 to 9 digits ("rate*" takes
+ * rate12), for forms with one field per row of the database (a survey's questions). */
 const struct field *valid_find(const struct field *table, const char *name, size_t len);
 
 /* Every program's field table carries the CSRF token field. */

@@ -305,7 +305,7 @@ int pg_me(struct req *r)
 	}
 	/* live: the seminars whose session runs now for an online participant, with the code entry. */
 	return page(r, "me",
-		    json_pack("{s:s, s:o, s:o, s:o, s:o, s:o, s:s?}", "title", "Личный кабинет", "person", person,
+		    json_pack("{s:s, s:o, s:o, s:o, s:o, s:o, s:s?, s:o*}", "title", "Личный кабинет", "person", person,
 			      "roles", roles, "registrations", regs, "certificates", certs, "live", live, "code_url",
-			      json_array_size(live) ? "/checkin/code" : NULL));
+			      json_array_size(live) ? "/checkin/code" : NULL, "surveys", surveys_open(r)));
 }

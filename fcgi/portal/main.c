@@ -44,6 +44,16 @@ static const struct route routes[] = {
 	{M_GET, "/manage/seminars/{id}/participants.xlsx", pg_manage_participants_xlsx, R_LOGIN},
 	{M_GET, "/manage/seminars/{id}/participants", pg_manage_participants, R_LOGIN},
 	{M_POST, "/manage/seminars/{id}/participants", pg_manage_participant_add, R_LOGIN},
+	{M_GET, "/manage/seminars/{id}/survey", pg_survey_manage, R_LOGIN},
+	{M_POST, "/manage/seminars/{id}/survey", pg_survey_settings, R_LOGIN},
+	{M_POST, "/manage/seminars/{id}/survey/questions", pg_survey_question_add, R_LOGIN},
+	{M_POST, "/manage/seminars/{id}/survey/questions/{qid}/delete", pg_survey_question_delete, R_LOGIN},
+	{M_POST, "/manage/seminars/{id}/survey/copy", pg_survey_copy, R_LOGIN},
+	{M_POST, "/manage/seminars/{id}/survey/state", pg_survey_state, R_LOGIN},
+	{M_GET, "/manage/seminars/{id}/survey/results.xlsx", pg_survey_results_xlsx, R_LOGIN},
+	{M_GET, "/manage/seminars/{id}/survey/results", pg_survey_results, R_LOGIN},
+	{M_GET, "/seminars/{id}/survey", pg_survey, R_LOGIN},
+	{M_POST, "/seminars/{id}/survey", pg_survey_post, R_LOGIN},
 	{M_OTHER, NULL, NULL, 0},
 };
 
@@ -96,6 +106,19 @@ static const struct field fields[] = {
 	{"org_district_id", "Район организации", FT_ID, 0, 0, NULL},
 	{"inn", "ИНН", FT_TEXT, 10, 12, NULL},
 	{"target_id", "Организация реестра", FT_ID, 0, 0, NULL},
+	{"anonymous", "Анонимная анкета", FT_BOOL, 0, 0, NULL},
+	{"cert_gate", "Сертификат после анкеты", FT_BOOL, 0, 0, NULL},
+	{"question", "Текст вопроса", FT_TEXT, 3, 500, NULL},
+	{"qkind", "Тип вопроса", FT_ENUM, 0, 0, "rating|single|multiple|text"},
+	{"required", "Обязательный вопрос", FT_BOOL, 0, 0, NULL},
+	{"options", "Варианты ответа", FT_MULTILINE, 1, 7000, NULL},
+	{"source_id", "Семинар-образец", FT_ID, 0, 0, NULL},
+	{"state", "Действие с анкетой", FT_ENUM, 0, 0, "open|close"},
+	{"saved", "Сохранено", FT_BOOL, 0, 0, NULL},
+	/* A survey's answers, one field per question (rate12, opt13, text14). */
+	{"rate*", "Оценка", FT_INT, 1, 5, NULL},
+	{"opt*", "Вариант ответа", FT_ID, 0, 0, NULL},
+	{"text*", "Ответ", FT_MULTILINE, 1, 4000, NULL},
 	{NULL, NULL, FT__MAX, 0, 0, NULL},
 };
 

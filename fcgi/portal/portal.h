@@ -46,6 +46,21 @@ int pg_proposed(struct req *);
 int pg_proposed_org(struct req *);
 int pg_proposed_accept(struct req *);
 int pg_proposed_merge(struct req *);
+/* survey.c: the seminar's survey (organisers build it and read the results; participants answer) */
+int pg_survey_manage(struct req *);
+int pg_survey_settings(struct req *);
+int pg_survey_question_add(struct req *);
+int pg_survey_question_delete(struct req *);
+int pg_survey_copy(struct req *);
+int pg_survey_state(struct req *);
+int pg_survey_results(struct req *);
+int pg_survey_results_xlsx(struct req *);
+int pg_survey(struct req *);
+int pg_survey_post(struct req *);
+/* The survey box of the seminar page: {url, answered} when the user may answer now, else JSON null. */
+json_t *survey_link(struct req *, long long seminar_id);
+/* The user's surveys open now for the cabinet: {seminar_id, title, answered, url}; NULL on failure. */
+json_t *surveys_open(struct req *);
 
 /* view.c: names and view models shared by the pages */
 const char *format_name(const char *format);

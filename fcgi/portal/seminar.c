@@ -125,6 +125,7 @@ static int seminar_page(struct req *r, long long id, int status, const char *err
 			"manage_url",
 			may_manage(r, s.region_id) ? arena_printf(&r->arena, "/manage/seminars/%lld", s.id) : NULL,
 			"login_url", arena_printf(&r->arena, "/login?next=/seminars/%lld", s.id), "error", error);
+	json_object_set_new(ctx, "survey", survey_link(r, s.id));
 	page(r, "seminar", ctx);
 	return status;
 }

@@ -305,6 +305,31 @@ static void test_find(void **state)
 	assert_null(valid_find(table, "", 0));
 }
 
+static void test_find_family(void **state)
+{
+	static const struct field table[] = {
+		{"rate*", "Оценка", FT_INT, 1, 5, NULL},
+		{"rate", "Просто оценка", FT_INT, 1, 5, NULL},
+		{NULL, NULL, FT_TEXT, 0, 0, NULL},
+	};
+	const struct field *f;
+
+	(void)state;
+	f = valid_find(table, "rate12", 6);
+	assert_non_null(f);
+	assert_string_equal(f->label, "Оценка");
+	f = valid_find(table, "rate123456789", 13);
+	assert_non_null(f);
+	f = valid_find(table, "rate", 4);
+	assert_non_null(f);
+	assert_string_equal(f->label, "Просто оценка");
+	assert_null(valid_find(table, "rate1234567890", 14));
+	assert_null(valid_find(table, "rate1x", 6));
+	assert_null(valid_find(table, "rate*", 5));
+	assert_null(valid_find(table, "rat1", 4));
+	assert_null(valid_find(table, "rate1\0", 6));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -322,6 +347,7 @@ int main(void)
 		cmocka_unit_test(test_phone),
 		cmocka_unit_test(test_token),
 		cmocka_unit_test(test_find),
+		cmocka_unit_test(test_find_family),
 	};
 
 	return cmocka_run_group_tests_name("valid", tests, NULL, NULL);
