@@ -61,7 +61,7 @@ long long db_person_create(struct db *d, const struct person_new *p)
 	struct arena a = {0};
 	long long id = -1;
 
-	if (db_run(d, &q[Q_PERSON_INSERT], v, 8, &res, &a) == 0)
+	if (db_run(d, &q[Q_PERSON_INSERT], v, NELEM(v), &res, &a) == 0)
 		id = (long long)res.insert_id;
 	else if (db_errno(d) == 1062)
 		id = 0;
@@ -74,7 +74,7 @@ int db_person_password(struct db *d, struct arena *a, const char *email, long lo
 	struct dbv v[] = {DB_DV_STR(email)};
 	struct dbres res;
 
-	if (db_run(d, &q[Q_PERSON_PASSWORD], v, 1, &res, a) == -1)
+	if (db_run(d, &q[Q_PERSON_PASSWORD], v, NELEM(v), &res, a) == -1)
 		return -1;
 	if (res.nrows == 0)
 		return 0;
@@ -87,14 +87,14 @@ int db_session_create(struct db *d, const unsigned char hash[32], long long pers
 {
 	struct dbv v[] = {DB_DV_BIN(hash, 32), DB_DV_INT(person_id), DB_DV_INT(ttl), DB_DV_STR(ip)};
 
-	return db_run(d, &q[Q_SESSION_INSERT], v, 4, NULL, NULL);
+	return db_run(d, &q[Q_SESSION_INSERT], v, NELEM(v), NULL, NULL);
 }
 
 int db_session_delete(struct db *d, const unsigned char hash[32])
 {
 	struct dbv v[] = {DB_DV_BIN(hash, 32)};
 
-	return db_run(d, &q[Q_SESSION_DELETE], v, 1, NULL, NULL);
+	return db_run(d, &q[Q_SESSION_DELETE], v, NELEM(v), NULL, NULL);
 }
 
 static int role_from(const char *s, enum role *out)
@@ -116,7 +116,7 @@ int db_session_user(struct db *d, struct arena *a, const unsigned char hash[32],
 	const char *gs;
 	size_t n = 0;
 
-	if (db_run(d, &q[Q_SESSION_USER], v, 1, &res, a) == -1)
+	if (db_run(d, &q[Q_SESSION_USER], v, NELEM(v), &res, a) == -1)
 		return -1;
 	if (res.nrows == 0)
 		return 0;
@@ -158,7 +158,7 @@ int db_grant_add(struct db *d, long long person_id, enum role role, long long re
 	struct dbv v[] = {DB_DV_INT(person_id), DB_DV_STR(role_codes[role]), db_dv_id_or_null(region_id),
 			  db_dv_id_or_null(sector_id), db_dv_id_or_null(by)};
 
-	if (db_run(d, &q[Q_GRANT_INSERT], v, 5, NULL, NULL) == 0)
+	if (db_run(d, &q[Q_GRANT_INSERT], v, NELEM(v), NULL, NULL) == 0)
 		return 1;
 	return db_errno(d) == 1062 ? 0 : -1;
 }
@@ -170,11 +170,11 @@ int db_grant_revoke(struct db *d, long long grant_id, long long *person_id)
 	struct arena a = {0};
 	int rc = -1;
 
-	if (db_run(d, &q[Q_GRANT_PERSON], v, 1, &res, &a) == 0) {
+	if (db_run(d, &q[Q_GRANT_PERSON], v, NELEM(v), &res, &a) == 0) {
 		rc = 0;
 		if (res.nrows == 1) {
 			*person_id = dbres_int(&res, 0, 0);
-			rc = db_run(d, &q[Q_GRANT_DELETE], v, 1, NULL, NULL) == 0 ? 1 : -1;
+			rc = db_run(d, &q[Q_GRANT_DELETE], v, NELEM(v), NULL, NULL) == 0 ? 1 : -1;
 		}
 	}
 	arena_free(&a);
@@ -187,9 +187,9 @@ long db_throttle(struct db *d, struct arena *a, const char *bucket, long window,
 	struct dbv g[] = {DB_DV_INT(window), DB_DV_STR(bucket)};
 	struct dbres res;
 
-	if (hit && db_run(d, &q[Q_THROTTLE_HIT], h, 3, NULL, NULL) == -1)
+	if (hit && db_run(d, &q[Q_THROTTLE_HIT], h, NELEM(h), NULL, NULL) == -1)
 		return -1;
-	if (db_run(d, &q[Q_THROTTLE_GET], g, 2, &res, a) == -1)
+	if (db_run(d, &q[Q_THROTTLE_GET], g, NELEM(g), &res, a) == -1)
 		return -1;
 	return res.nrows ? (long)dbres_int(&res, 0, 0) : 0;
 }
@@ -198,7 +198,7 @@ int db_throttle_clear(struct db *d, const char *bucket)
 {
 	struct dbv v[] = {DB_DV_STR(bucket)};
 
-	return db_run(d, &q[Q_THROTTLE_CLEAR], v, 1, NULL, NULL);
+	return db_run(d, &q[Q_THROTTLE_CLEAR], v, NELEM(v), NULL, NULL);
 }
 
 int db_audit(struct db *d, long long person_id, const char *action, const char *otype, long long oid, const char *ip,
@@ -207,5 +207,5 @@ int db_audit(struct db *d, long long person_id, const char *action, const char *
 	struct dbv v[] = {db_dv_id_or_null(person_id), DB_DV_STR(action),     db_dv_str_or_null(otype),
 			  db_dv_id_or_null(oid),       db_dv_str_or_null(ip), db_dv_str_or_null(detail)};
 
-	return db_run(d, &q[Q_AUDIT], v, 6, NULL, NULL);
+	return db_run(d, &q[Q_AUDIT], v, NELEM(v), NULL, NULL);
 }

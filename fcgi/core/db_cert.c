@@ -176,7 +176,7 @@ int db_cert_settings_get(struct db *d, struct arena *a, long long seminar_id, st
 	struct dbv v[] = {DB_DV_INT(seminar_id)};
 	struct dbres r;
 
-	if (db_run(d, &q[Q_SETTINGS], v, 1, &r, a) == -1)
+	if (db_run(d, &q[Q_SETTINGS], v, NELEM(v), &r, a) == -1)
 		return -1;
 	if (r.nrows == 0)
 		return 0;
@@ -200,11 +200,11 @@ static enum tx_end settings_tx(struct db *d, struct arena *scratch, void *arg)
 			  DB_DV_STR(c->s->signatory)};
 	struct dbres r;
 
-	if (db_run(d, &q[Q_TEMPLATE_OK], t, 2, &r, scratch) == -1)
+	if (db_run(d, &q[Q_TEMPLATE_OK], t, NELEM(t), &r, scratch) == -1)
 		return TX_FAIL;
 	if (r.nrows == 0)
 		return TX_ROLLBACK;
-	return db_run(d, &q[Q_SETTINGS_SAVE], v, 4, NULL, NULL) == -1 ? TX_FAIL : TX_COMMIT;
+	return db_run(d, &q[Q_SETTINGS_SAVE], v, NELEM(v), NULL, NULL) == -1 ? TX_FAIL : TX_COMMIT;
 }
 
 int db_cert_settings_save(struct db *d, long long seminar_id, long long region_id, const struct cert_settings *s)
@@ -219,7 +219,7 @@ json_t *db_cert_templates_usable(struct db *d, struct arena *a, long long region
 	static const char *const k[] = {"#id", "name", NULL};
 	struct dbv v[] = {DB_DV_INT(region_id)};
 
-	return db_json(d, &q[Q_TEMPLATES], v, 1, a, k);
+	return db_json(d, &q[Q_TEMPLATES], v, NELEM(v), a, k);
 }
 
 json_t *db_cert_dry_run(struct db *d, struct arena *a, long long seminar_id)
@@ -245,7 +245,7 @@ json_t *db_cert_dry_run(struct db *d, struct arena *a, long long seminar_id)
 					NULL};
 	struct dbv v[] = {DB_DV_INT(seminar_id)};
 
-	return db_json(d, &q[Q_DRY_RUN], v, 1, a, k);
+	return db_json(d, &q[Q_DRY_RUN], v, NELEM(v), a, k);
 }
 
 /* ---- jobs */
@@ -271,26 +271,26 @@ static enum tx_end create_tx(struct db *d, struct arena *scratch, void *arg)
 	const char *status;
 
 	/* The settings row serialises the jobs of one seminar. */
-	if (db_run(d, &q[Q_SETTINGS_LOCK], sid, 1, &r, scratch) == -1)
+	if (db_run(d, &q[Q_SETTINGS_LOCK], sid, NELEM(sid), &r, scratch) == -1)
 		return TX_FAIL;
 	if (r.nrows == 0)
 		return not_queued(c, CQ_NO_SETTINGS);
-	if (db_run(d, &q[Q_SEMINAR_STATUS], sid, 1, &r, scratch) == -1 || r.nrows == 0)
+	if (db_run(d, &q[Q_SEMINAR_STATUS], sid, NELEM(sid), &r, scratch) == -1 || r.nrows == 0)
 		return TX_FAIL;
 	status = dbres_str(&r, 0, 0);
 	if (strcmp(status, "draft") == 0 || strcmp(status, "cancelled") == 0)
 		return not_queued(c, CQ_STATUS);
-	if (db_run(d, &q[Q_JOB_ACTIVE], sid, 1, &r, scratch) == -1)
+	if (db_run(d, &q[Q_JOB_ACTIVE], sid, NELEM(sid), &r, scratch) == -1)
 		return TX_FAIL;
 	if (r.nrows > 0) {
 		*c->job_id = dbres_int(&r, 0, 0);
 		return not_queued(c, CQ_BUSY);
 	}
-	if (db_run(d, &q[Q_TODO], todo, 2, &r, scratch) == -1)
+	if (db_run(d, &q[Q_TODO], todo, NELEM(todo), &r, scratch) == -1)
 		return TX_FAIL;
 	if (dbres_int(&r, 0, 0) == 0)
 		return not_queued(c, CQ_NOTHING);
-	if (db_run(d, &q[Q_JOB_INSERT], ins, 2, &r, scratch) == -1)
+	if (db_run(d, &q[Q_JOB_INSERT], ins, NELEM(ins), &r, scratch) == -1)
 		return TX_FAIL;
 	*c->job_id = (long long)r.insert_id;
 	c->outcome = CQ_QUEUED;
@@ -354,7 +354,7 @@ int db_cert_jobs_running(struct db *d, struct arena *a, struct cert_job *jobs, i
 	struct dbres r;
 	size_t i;
 
-	if (db_run(d, &q[Q_JOBS_RUNNING], v, 1, &r, a) == -1)
+	if (db_run(d, &q[Q_JOBS_RUNNING], v, NELEM(v), &r, a) == -1)
 		return -1;
 	for (i = 0; i < r.nrows && i < (size_t)max; i++)
 		job_row(&r, i, &jobs[i]);
@@ -372,27 +372,27 @@ static enum tx_end claim_tx(struct db *d, struct arena *scratch, void *arg)
 	long long base, n;
 
 	/* Another runner claiming the same job holds its row: skip it rather than wait. */
-	if (db_run(d, &q[Q_JOB_LOCK], job, 1, &r, scratch) == -1)
+	if (db_run(d, &q[Q_JOB_LOCK], job, NELEM(job), &r, scratch) == -1)
 		return TX_FAIL;
 	if (r.nrows == 0 || strcmp(dbres_str(&r, 0, 0), "queued") != 0)
 		return TX_ROLLBACK;
 	/* From here to the commit the series row is locked: its numbers are ours. */
-	if (db_run(d, &q[Q_SERIES_TAKE], prefix, 1, &r, scratch) == -1)
+	if (db_run(d, &q[Q_SERIES_TAKE], prefix, NELEM(prefix), &r, scratch) == -1)
 		return TX_FAIL;
 	base = r.affected == 1 ? 0 : (long long)r.insert_id;
 	{
 		struct dbv v[] = {DB_DV_STR(in->prefix), DB_DV_STR(in->dates), DB_DV_INT(base),
 				  DB_DV_INT(in->seminar_id)};
-		if (db_run(d, &q[Q_ISSUE], v, 4, &r, scratch) == -1)
+		if (db_run(d, &q[Q_ISSUE], v, NELEM(v), &r, scratch) == -1)
 			return TX_FAIL;
 	}
 	n = (long long)r.affected;
 	if (n > 0) {
 		struct dbv v[] = {DB_DV_INT(n), DB_DV_STR(in->prefix)};
-		if (db_run(d, &q[Q_SERIES_ADD], v, 2, NULL, NULL) == -1)
+		if (db_run(d, &q[Q_SERIES_ADD], v, NELEM(v), NULL, NULL) == -1)
 			return TX_FAIL;
 	}
-	return db_run(d, &q[Q_JOB_START], start, 2, NULL, NULL) == -1 ? TX_FAIL : TX_COMMIT;
+	return db_run(d, &q[Q_JOB_START], start, NELEM(start), NULL, NULL) == -1 ? TX_FAIL : TX_COMMIT;
 }
 
 int db_cert_job_claim(struct db *d, const struct cert_issue *in)
@@ -404,7 +404,7 @@ int db_cert_job_fail(struct db *d, long long job_id, const char *error)
 {
 	struct dbv v[] = {DB_DV_STR(error), DB_DV_INT(job_id)};
 
-	return db_run(d, &q[Q_JOB_FAIL], v, 2, NULL, NULL);
+	return db_run(d, &q[Q_JOB_FAIL], v, NELEM(v), NULL, NULL);
 }
 
 /* ---- certificates */
@@ -444,7 +444,7 @@ static int file_put(struct db *d, const struct cert_row *c, cert_render_fn fn, v
 		return -2;
 	{
 		struct dbv v[] = {DB_DV_INT(c->id), DB_DV_INT(c->version), DB_DV_BIN(pdf->p, pdf->len)};
-		return db_run(d, &q[Q_FILE_PUT], v, 3, NULL, NULL);
+		return db_run(d, &q[Q_FILE_PUT], v, NELEM(v), NULL, NULL);
 	}
 }
 
@@ -468,18 +468,18 @@ static enum tx_end chunk_tx(struct db *d, struct arena *scratch, void *arg)
 	int rc;
 
 	c->rendered = 0;
-	if (db_run(d, &q[Q_CHUNK], v, 2, &r, scratch) == -1)
+	if (db_run(d, &q[Q_CHUNK], v, NELEM(v), &r, scratch) == -1)
 		return TX_FAIL;
 	c->n = (int)r.nrows;
 	if (r.nrows == 0) {
 		/* Nothing free here: the job is done unless other runners still hold some. */
-		return db_run(d, &q[Q_JOB_DONE], done, 2, NULL, NULL) == -1 ? TX_FAIL : TX_COMMIT;
+		return db_run(d, &q[Q_JOB_DONE], done, NELEM(done), NULL, NULL) == -1 ? TX_FAIL : TX_COMMIT;
 	}
 	for (i = 0; i < r.nrows; i++) {
 		struct dbv id[] = {DB_DV_INT(dbres_int(&r, i, 0))};
 		struct dbres f;
 		/* The row is ours now; another runner may have stored its PDF just before we locked it. */
-		if (db_run(d, &q[Q_HAS_FILE], id, 1, &f, scratch) == -1)
+		if (db_run(d, &q[Q_HAS_FILE], id, NELEM(id), &f, scratch) == -1)
 			return TX_FAIL;
 		if (f.nrows > 0)
 			continue;
@@ -494,7 +494,7 @@ static enum tx_end chunk_tx(struct db *d, struct arena *scratch, void *arg)
 	}
 	if (c->rendered > 0) {
 		struct dbv p[] = {DB_DV_INT(c->rendered), DB_DV_INT(c->job->id)};
-		if (db_run(d, &q[Q_JOB_PROGRESS], p, 2, NULL, NULL) == -1)
+		if (db_run(d, &q[Q_JOB_PROGRESS], p, NELEM(p), NULL, NULL) == -1)
 			return TX_FAIL;
 	}
 	return TX_COMMIT;
@@ -519,7 +519,7 @@ static int cert_one(struct db *d, struct arena *a, int which, const char *key, s
 	struct dbv v[] = {DB_DV_STR(key)};
 	struct dbres r;
 
-	if (db_run(d, &q[which], v, 1, &r, a) == -1)
+	if (db_run(d, &q[which], v, NELEM(v), &r, a) == -1)
 		return -1;
 	if (r.nrows == 0)
 		return 0;
@@ -544,7 +544,7 @@ int db_cert_lookup(struct db *d, struct arena *a, const char *number, const char
 	struct dbv v[] = {DB_DV_STR(number), DB_DV_STR(surname)};
 	struct dbres r;
 
-	if (db_run(d, &q[Q_LOOKUP], v, 2, &r, a) == -1)
+	if (db_run(d, &q[Q_LOOKUP], v, NELEM(v), &r, a) == -1)
 		return -1;
 	if (r.nrows == 0)
 		return 0;
@@ -557,7 +557,7 @@ int db_cert_pdf(struct db *d, struct arena *a, long long cert_id, const char **p
 	struct dbv v[] = {DB_DV_INT(cert_id)};
 	struct dbres r;
 
-	if (db_run(d, &q[Q_PDF], v, 1, &r, a) == -1)
+	if (db_run(d, &q[Q_PDF], v, NELEM(v), &r, a) == -1)
 		return -1;
 	if (r.nrows == 0)
 		return 0;
@@ -573,7 +573,7 @@ int db_cert_seminar_batch(struct db *d, struct arena *a, long long seminar_id, l
 	struct dbres r;
 	size_t i;
 
-	if (db_run(d, &q[with_pdf ? Q_BATCH_PDF : Q_BATCH], v, 3, &r, a) == -1)
+	if (db_run(d, &q[with_pdf ? Q_BATCH_PDF : Q_BATCH], v, NELEM(v), &r, a) == -1)
 		return -1;
 	*rows = arena_alloc(a, (r.nrows + 1) * sizeof(**rows));
 	if (with_pdf) {
@@ -602,7 +602,7 @@ static enum tx_end revoke_tx(struct db *d, struct arena *scratch, void *arg)
 	struct dbv v[] = {DB_DV_STR(c->reason), DB_DV_INT(c->by), DB_DV_INT(c->id)};
 	struct dbres r;
 
-	if (db_run(d, &q[Q_REVOKE], v, 3, &r, scratch) == -1)
+	if (db_run(d, &q[Q_REVOKE], v, NELEM(v), &r, scratch) == -1)
 		return TX_FAIL;
 	if (r.affected == 0)
 		return TX_ROLLBACK;
@@ -635,28 +635,28 @@ static enum tx_end reissue_tx(struct db *d, struct arena *scratch, void *arg)
 	struct dbv id[] = {DB_DV_INT(c->id)};
 	struct dbres r;
 
-	if (db_run(d, &q[Q_CERT_LOCK], id, 1, &r, c->a) == -1 || r.nrows == 0)
+	if (db_run(d, &q[Q_CERT_LOCK], id, NELEM(id), &r, c->a) == -1 || r.nrows == 0)
 		return TX_FAIL;
 	cert_row(&r, 0, c->out);
 	if (c->out->revoked_at != NULL) {
 		struct dbv reg[] = {DB_DV_INT(c->out->registration_id)};
-		if (db_run(d, &q[Q_QUALIFIES], reg, 1, &r, c->a) == -1)
+		if (db_run(d, &q[Q_QUALIFIES], reg, NELEM(reg), &r, c->a) == -1)
 			return TX_FAIL;
 		if (r.nrows == 0 || dbres_int(&r, 0, 0) == 0)
 			return TX_ROLLBACK;
 	}
 	{
 		struct dbv p[] = {DB_DV_INT(c->out->person_id)};
-		if (db_run(d, &q[Q_PERSON_NOW], p, 1, &r, c->a) == -1 || r.nrows == 0)
+		if (db_run(d, &q[Q_PERSON_NOW], p, NELEM(p), &r, c->a) == -1 || r.nrows == 0)
 			return TX_FAIL;
 	}
 	{
 		struct dbv v[] = {DB_DV_STR(dbres_str(&r, 0, 0)), DB_DV_STR(dbres_str(&r, 0, 1)),
 				  db_dv_str_or_null(dbres_str(&r, 0, 2)), DB_DV_INT(c->id)};
-		if (db_run(d, &q[Q_REISSUE], v, 4, NULL, NULL) == -1)
+		if (db_run(d, &q[Q_REISSUE], v, NELEM(v), NULL, NULL) == -1)
 			return TX_FAIL;
 	}
-	if (db_run(d, &q[Q_CERT_LOCK], id, 1, &r, c->a) == -1 || r.nrows == 0)
+	if (db_run(d, &q[Q_CERT_LOCK], id, NELEM(id), &r, c->a) == -1 || r.nrows == 0)
 		return TX_FAIL;
 	cert_row(&r, 0, c->out);
 	if (file_put(d, c->out, c->fn, c->arg, &c->pdf) != 0)
@@ -683,5 +683,5 @@ json_t *db_person_certificates(struct db *d, struct arena *a, long long person_i
 					"issued_at", "reissued_at", "revoked_at",    NULL};
 	struct dbv v[] = {DB_DV_INT(person_id)};
 
-	return db_json(d, &q[Q_PERSON_CERTS], v, 1, a, k);
+	return db_json(d, &q[Q_PERSON_CERTS], v, NELEM(v), a, k);
 }

@@ -29,7 +29,7 @@ int db_cert_template_get(struct db *d, struct arena *a, long long id, int with_s
 	struct dbv v[] = {DB_DV_INT(id)};
 	struct dbres res;
 
-	if (db_run(d, &q[with_svg ? Q_GET_SVG : Q_GET], v, 1, &res, a) == -1)
+	if (db_run(d, &q[with_svg ? Q_GET_SVG : Q_GET], v, NELEM(v), &res, a) == -1)
 		return -1;
 	if (res.nrows == 0)
 		return 0;
@@ -65,7 +65,7 @@ static enum tx_end create_tx(struct db *d, struct arena *scratch, void *arg)
 			  db_dv_id_or_null(c->region_id)};
 	struct dbres res;
 
-	if (db_run(d, &q[Q_INSERT], v, 4, &res, scratch) == -1)
+	if (db_run(d, &q[Q_INSERT], v, NELEM(v), &res, scratch) == -1)
 		return TX_FAIL;
 	c->id = (long long)res.insert_id;
 	if (db_audit(d, c->owner_id, "certificate_template.upload", "certificate_template", c->id, c->ip, c->name) ==
@@ -93,7 +93,7 @@ static enum tx_end archive_tx(struct db *d, struct arena *scratch, void *arg)
 	struct dbv v[] = {DB_DV_INT(x->id)};
 	struct dbres res;
 
-	if (db_run(d, &q[Q_ARCHIVE], v, 1, &res, scratch) == -1)
+	if (db_run(d, &q[Q_ARCHIVE], v, NELEM(v), &res, scratch) == -1)
 		return TX_FAIL;
 	if (res.affected == 0)
 		return TX_ROLLBACK;
@@ -118,8 +118,8 @@ long long db_cert_template_builtin(struct db *d, const char *builtin, const char
 	long long id = -1;
 
 	/* One statement, idempotent: no transaction needed. */
-	if (db_run(d, &q[Q_BUILTIN], v, 3, NULL, NULL) == 0 && db_run(d, &q[Q_BUILTIN_ID], k, 1, &res, &a) == 0 &&
-	    res.nrows == 1)
+	if (db_run(d, &q[Q_BUILTIN], v, NELEM(v), NULL, NULL) == 0 &&
+	    db_run(d, &q[Q_BUILTIN_ID], k, NELEM(k), &res, &a) == 0 && res.nrows == 1)
 		id = dbres_int(&res, 0, 0);
 	arena_free(&a);
 	return id;

@@ -101,7 +101,7 @@ static int describe(struct db *d, struct arena *a, long long reg, long long sess
 	struct dbv v[] = {DB_DV_INT(session), DB_DV_INT(reg)};
 	struct dbres r;
 
-	if (db_run(d, &q[Q_DESCRIBE], v, 2, &r, a) == -1)
+	if (db_run(d, &q[Q_DESCRIBE], v, NELEM(v), &r, a) == -1)
 		return -1;
 	if (r.nrows == 1) {
 		out->name = dbres_str(&r, 0, 0);
@@ -145,7 +145,7 @@ static enum tx_end scan_tx(struct db *d, struct arena *scratch, void *arg)
 
 	(void)scratch; /* what the scan reads goes into out, in the caller's arena */
 	memset(out, 0, sizeof(*out));
-	if (db_run(d, &q[Q_SCAN_BY_CLIENT], key, 1, &r, c->a) == -1)
+	if (db_run(d, &q[Q_SCAN_BY_CLIENT], key, NELEM(key), &r, c->a) == -1)
 		return TX_FAIL;
 	if (r.nrows == 1) {
 		out->replay = 1;
@@ -155,7 +155,7 @@ static enum tx_end scan_tx(struct db *d, struct arena *scratch, void *arg)
 		out->conflict = dbres_int(&r, 0, 3) != 0;
 		return described(d, c->a, out, dbres_int(&r, 0, 4));
 	}
-	if (db_run(d, &q[Q_TICKET_BY_CODE], code, 1, &r, c->a) == -1)
+	if (db_run(d, &q[Q_TICKET_BY_CODE], code, NELEM(code), &r, c->a) == -1)
 		return TX_FAIL;
 	if (r.nrows == 0)
 		out->result = "invalid";
@@ -173,7 +173,7 @@ static enum tx_end scan_tx(struct db *d, struct arena *scratch, void *arg)
 	}
 	if (strcmp(out->result, "ok") == 0) {
 		struct dbv v[] = {DB_DV_INT(out->registration_id), DB_DV_INT(in->session_id)};
-		if (db_run(d, &q[Q_ATTENDANCE_LOCK], v, 2, &r, c->a) == -1)
+		if (db_run(d, &q[Q_ATTENDANCE_LOCK], v, NELEM(v), &r, c->a) == -1)
 			return TX_FAIL;
 		if (r.nrows == 1) {
 			attendance = dbres_int(&r, 0, 0);
@@ -201,7 +201,7 @@ static enum tx_end scan_tx(struct db *d, struct arena *scratch, void *arg)
 				  DB_DV_STR(out->result),
 				  DB_DV_INT(out->conflict),
 				  DB_DV_NULL};
-		if (db_run(d, &q[Q_SCAN_INSERT], v, 12, &r, c->a) == -1)
+		if (db_run(d, &q[Q_SCAN_INSERT], v, NELEM(v), &r, c->a) == -1)
 			return TX_FAIL;
 		out->scan_id = (long long)r.insert_id;
 		if (!own)
@@ -212,13 +212,13 @@ static enum tx_end scan_tx(struct db *d, struct arena *scratch, void *arg)
 			struct dbv v[] = {DB_DV_INT(out->scan_id), db_dv_str_or_null(in->device_time),
 					  db_dv_str_or_null(in->device_id), db_dv_id_or_null(in->operator_id),
 					  DB_DV_INT(attendance)};
-			if (db_run(d, &q[Q_ATTEND_REVIVE], v, 5, NULL, NULL) == -1)
+			if (db_run(d, &q[Q_ATTEND_REVIVE], v, NELEM(v), NULL, NULL) == -1)
 				return TX_FAIL;
 		} else {
 			struct dbv v[] = {DB_DV_INT(out->registration_id),  DB_DV_INT(in->session_id),
 					  DB_DV_INT(out->scan_id),          db_dv_str_or_null(in->device_time),
 					  db_dv_str_or_null(in->device_id), db_dv_id_or_null(in->operator_id)};
-			if (db_run(d, &q[Q_ATTEND_INSERT], v, 6, NULL, NULL) == -1)
+			if (db_run(d, &q[Q_ATTEND_INSERT], v, NELEM(v), NULL, NULL) == -1)
 				return TX_FAIL;
 		}
 		if (db_coverage_registration(d, out->registration_id) == -1)
@@ -262,7 +262,7 @@ static enum tx_end undo_tx(struct db *d, struct arena *scratch, void *arg)
 	struct dbres r;
 	long long reg, session;
 
-	if (db_run(d, &q[Q_SCAN_BY_CLIENT], key, 1, &r, scratch) == -1)
+	if (db_run(d, &q[Q_SCAN_BY_CLIENT], key, NELEM(key), &r, scratch) == -1)
 		return TX_FAIL;
 	if (r.nrows == 1)
 		return undo_refused(c, strcmp(dbres_str(&r, 0, 1), "undone") == 0 &&
@@ -270,7 +270,7 @@ static enum tx_end undo_tx(struct db *d, struct arena *scratch, void *arg)
 						       dbres_int(&r, 0, 6) == c->scan_id
 					       ? 2
 					       : 0);
-	if (db_run(d, &q[Q_SCAN_ORIGINAL], orig, 2, &r, scratch) == -1)
+	if (db_run(d, &q[Q_SCAN_ORIGINAL], orig, NELEM(orig), &r, scratch) == -1)
 		return TX_FAIL;
 	if (r.nrows == 0)
 		return undo_refused(c, 0);
@@ -278,7 +278,7 @@ static enum tx_end undo_tx(struct db *d, struct arena *scratch, void *arg)
 	session = dbres_int(&r, 0, 1);
 	{
 		struct dbv v[] = {DB_DV_INT(reg), DB_DV_INT(session), DB_DV_INT(c->scan_id)};
-		if (db_run(d, &q[Q_ATTEND_UNDO], v, 3, &r, scratch) == -1)
+		if (db_run(d, &q[Q_ATTEND_UNDO], v, NELEM(v), &r, scratch) == -1)
 			return TX_FAIL;
 		if (r.affected == 0)
 			return undo_refused(c, 0);
@@ -296,7 +296,7 @@ static enum tx_end undo_tx(struct db *d, struct arena *scratch, void *arg)
 				  DB_DV_STR("undone"),
 				  DB_DV_INT(0),
 				  DB_DV_INT(c->scan_id)};
-		if (db_run(d, &q[Q_SCAN_INSERT], v, 12, &r, scratch) == -1)
+		if (db_run(d, &q[Q_SCAN_INSERT], v, NELEM(v), &r, scratch) == -1)
 			return TX_FAIL;
 	}
 	if (db_coverage_registration(d, reg) == -1)
@@ -318,14 +318,14 @@ json_t *db_checkin_tickets(struct db *d, struct arena *a, long long seminar_id)
 	static const char *const k[] = {"code", "name", "organization", "mode", NULL};
 	struct dbv v[] = {DB_DV_INT(seminar_id)};
 
-	return db_json(d, &q[Q_TICKETS], v, 1, a, k);
+	return db_json(d, &q[Q_TICKETS], v, NELEM(v), a, k);
 }
 
 json_t *db_checkin_counts(struct db *d, struct arena *a, long long seminar_id, long long session_id)
 {
 	static const char *const k[] = {"#registered", "#present_in_person", "#present_online", NULL};
 	struct dbv v[] = {DB_DV_INT(seminar_id), DB_DV_INT(session_id), DB_DV_INT(session_id)};
-	json_t *rows = db_json(d, &q[Q_COUNTS], v, 3, a, k), *one;
+	json_t *rows = db_json(d, &q[Q_COUNTS], v, NELEM(v), a, k), *one;
 
 	if (rows == NULL)
 		return NULL;
@@ -341,7 +341,7 @@ json_t *db_checkin_search(struct db *d, struct arena *a, long long seminar_id, l
 	const char *like = db_like_escape(a, qs);
 	struct dbv v[] = {DB_DV_INT(session_id), DB_DV_INT(seminar_id), DB_DV_STR(like), DB_DV_STR(like)};
 
-	return db_json(d, &q[Q_SEARCH], v, 4, a, k);
+	return db_json(d, &q[Q_SEARCH], v, NELEM(v), a, k);
 }
 
 int db_ticket_get(struct db *d, struct arena *a, long long id, struct ticket *t)
@@ -349,7 +349,7 @@ int db_ticket_get(struct db *d, struct arena *a, long long id, struct ticket *t)
 	struct dbv v[] = {DB_DV_INT(id)};
 	struct dbres r;
 
-	if (db_run(d, &q[Q_TICKET], v, 1, &r, a) == -1)
+	if (db_run(d, &q[Q_TICKET], v, NELEM(v), &r, a) == -1)
 		return -1;
 	if (r.nrows == 0)
 		return 0;
@@ -375,7 +375,7 @@ long long db_ticket_by_code(struct db *d, struct arena *a, const char *code)
 	struct dbv v[] = {DB_DV_STR(code)};
 	struct dbres r;
 
-	if (db_run(d, &q[Q_TICKET_ID], v, 1, &r, a) == -1)
+	if (db_run(d, &q[Q_TICKET_ID], v, NELEM(v), &r, a) == -1)
 		return -1;
 	return r.nrows ? dbres_int(&r, 0, 0) : 0;
 }
@@ -385,7 +385,7 @@ json_t *db_online_candidates(struct db *d, struct arena *a, long long person_id)
 	static const char *const k[] = {"#session_id", "#seminar_id", "#registration_id", "title", "mode", NULL};
 	struct dbv v[] = {DB_DV_INT(person_id)};
 
-	return db_json(d, &q[Q_CANDIDATES], v, 1, a, k);
+	return db_json(d, &q[Q_CANDIDATES], v, NELEM(v), a, k);
 }
 
 struct online_ctx {
@@ -403,7 +403,7 @@ static enum tx_end online_tx(struct db *d, struct arena *scratch, void *arg)
 	long long undone;
 	int fresh;
 
-	if (db_run(d, &q[Q_ATTENDANCE_LOCK], lock, 2, &r, scratch) == -1)
+	if (db_run(d, &q[Q_ATTENDANCE_LOCK], lock, NELEM(lock), &r, scratch) == -1)
 		return TX_FAIL;
 	/* A check-in undone at the door is made again by the code. */
 	fresh = r.nrows == 0 || dbres_int(&r, 0, 2) != 0;
@@ -421,17 +421,17 @@ static enum tx_end online_tx(struct db *d, struct arena *scratch, void *arg)
 				  DB_DV_STR(fresh ? "ok" : "already"),
 				  DB_DV_INT(0),
 				  DB_DV_NULL};
-		if (db_run(d, &q[Q_SCAN_INSERT], v, 12, &r, scratch) == -1)
+		if (db_run(d, &q[Q_SCAN_INSERT], v, NELEM(v), &r, scratch) == -1)
 			return TX_FAIL;
 	}
 	if (fresh && undone) {
 		struct dbv v[] = {DB_DV_INT((long long)r.insert_id), DB_DV_INT(c->person_id), DB_DV_INT(undone)};
-		if (db_run(d, &q[Q_ATTEND_ONLINE_REVIVE], v, 3, NULL, NULL) == -1)
+		if (db_run(d, &q[Q_ATTEND_ONLINE_REVIVE], v, NELEM(v), NULL, NULL) == -1)
 			return TX_FAIL;
 	} else if (fresh) {
 		struct dbv v[] = {DB_DV_INT(c->registration_id), DB_DV_INT(c->session_id),
 				  DB_DV_INT((long long)r.insert_id), DB_DV_INT(c->person_id)};
-		if (db_run(d, &q[Q_ATTEND_ONLINE], v, 4, NULL, NULL) == -1)
+		if (db_run(d, &q[Q_ATTEND_ONLINE], v, NELEM(v), NULL, NULL) == -1)
 			return TX_FAIL;
 	}
 	if (fresh && db_coverage_registration(d, c->registration_id) == -1)
@@ -458,5 +458,5 @@ json_t *db_journal(struct db *d, struct arena *a, long long seminar_id, long lon
 					"at",          "#present", NULL};
 	struct dbv v[] = {DB_DV_INT(seminar_id), DB_DV_INT(session_id), DB_DV_INT(session_id)};
 
-	return db_json(d, &q[Q_JOURNAL], v, 3, a, k);
+	return db_json(d, &q[Q_JOURNAL], v, NELEM(v), a, k);
 }

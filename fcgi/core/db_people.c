@@ -31,7 +31,7 @@ json_t *db_person_profile(struct db *d, struct arena *a, long long id)
 	static const char *const k[] = {"full_name",    "full_name_dat", "email",  "phone", "position",
 					"organization", "district",      "region", NULL};
 	struct dbv v[] = {DB_DV_INT(id)};
-	json_t *rows = db_json(d, &q[Q_PROFILE], v, 1, a, k), *one;
+	json_t *rows = db_json(d, &q[Q_PROFILE], v, NELEM(v), a, k), *one;
 
 	if (rows == NULL)
 		return NULL;
@@ -47,7 +47,7 @@ json_t *db_people_search(struct db *d, struct arena *a, const char *qs, long lim
 	const char *esc = db_like_escape(a, qs ? qs : "");
 	struct dbv v[] = {DB_DV_STR(esc), DB_DV_STR(esc), DB_DV_STR(esc), DB_DV_INT(limit)};
 
-	return db_json(d, &q[Q_SEARCH], v, 4, a, k);
+	return db_json(d, &q[Q_SEARCH], v, NELEM(v), a, k);
 }
 
 json_t *db_person_grants(struct db *d, struct arena *a, long long person_id)
@@ -55,5 +55,5 @@ json_t *db_person_grants(struct db *d, struct arena *a, long long person_id)
 	static const char *const k[] = {"#id", "role", "role_name", "region_name", "sector_name", NULL};
 	struct dbv v[] = {DB_DV_INT(person_id)};
 
-	return db_json(d, &q[Q_GRANTS], v, 1, a, k);
+	return db_json(d, &q[Q_GRANTS], v, NELEM(v), a, k);
 }

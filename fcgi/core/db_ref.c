@@ -38,7 +38,7 @@ json_t *db_districts(struct db *d, struct arena *a, long long region_id)
 	static const char *const k[] = {"#id", "name", NULL};
 	struct dbv v[] = {DB_DV_INT(region_id)};
 
-	return db_json(d, &q[Q_DISTRICTS], v, 1, a, k);
+	return db_json(d, &q[Q_DISTRICTS], v, NELEM(v), a, k);
 }
 
 json_t *db_organizations(struct db *d, struct arena *a, long long district_id)
@@ -46,7 +46,7 @@ json_t *db_organizations(struct db *d, struct arena *a, long long district_id)
 	static const char *const k[] = {"#id", "short_name", "sector_name", NULL};
 	struct dbv v[] = {DB_DV_INT(district_id)};
 
-	return db_json(d, &q[Q_ORGS], v, 1, a, k);
+	return db_json(d, &q[Q_ORGS], v, NELEM(v), a, k);
 }
 
 json_t *db_region_organizations(struct db *d, struct arena *a, long long region_id)
@@ -54,7 +54,7 @@ json_t *db_region_organizations(struct db *d, struct arena *a, long long region_
 	static const char *const k[] = {"#id", "short_name", "district", NULL};
 	struct dbv v[] = {DB_DV_INT(region_id)};
 
-	return db_json(d, &q[Q_REGION_ORGS], v, 1, a, k);
+	return db_json(d, &q[Q_REGION_ORGS], v, NELEM(v), a, k);
 }
 
 int db_organization_place(struct db *d, struct arena *a, long long id, long long *region_id, long long *district_id)
@@ -62,7 +62,7 @@ int db_organization_place(struct db *d, struct arena *a, long long id, long long
 	struct dbv v[] = {DB_DV_INT(id)};
 	struct dbres res;
 
-	if (db_run(d, &q[Q_ORG_PLACE], v, 1, &res, a) == -1)
+	if (db_run(d, &q[Q_ORG_PLACE], v, NELEM(v), &res, a) == -1)
 		return -1;
 	if (res.nrows == 0)
 		return 0;

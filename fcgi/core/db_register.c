@@ -206,7 +206,7 @@ static int orgs_by_inn(struct db *d, struct preview *p)
 	struct dbres r;
 	size_t i;
 
-	if (db_run(d, &q[Q_ORGS_BY_INN], v, 1, &r, p->s.a) == -1)
+	if (db_run(d, &q[Q_ORGS_BY_INN], v, NELEM(v), &r, p->s.a) == -1)
 		return -1;
 	orgs = arena_alloc(p->s.a, (r.nrows + 1) * sizeof(*orgs));
 	for (i = 0; i < r.nrows; i++)
@@ -234,7 +234,7 @@ static int org_deactivations(struct db *d, struct preview *p)
 	for (k = 0; k < s->nregions; k++) {
 		struct dbv v[] = {DB_DV_INT(s->regions[k]), DB_DV_STR(p->inns)};
 		struct dbres r;
-		if (db_run(d, &q[Q_ORGS_OF_REGION], v, 2, &r, s->a) == -1)
+		if (db_run(d, &q[Q_ORGS_OF_REGION], v, NELEM(v), &r, s->a) == -1)
 			return -1;
 		for (i = 0; i < r.nrows; i++) {
 			const struct regref_district *dr = regref_district_by_id(&s->refs, dbres_int(&r, i, 2));
@@ -269,7 +269,7 @@ static enum tx_end store_tx(struct db *d, struct arena *scratch, void *arg)
 	{
 		struct dbv v[] = {DB_DV_STR(import_kinds[in->kind]), DB_DV_STR(in->file_name), DB_DV_STR(in->sha256),
 				  DB_DV_INT(in->person_id), DB_DV_STR(s)};
-		rc = db_run(d, &q[Q_IMPORT_INSERT], v, 5, &r, scratch);
+		rc = db_run(d, &q[Q_IMPORT_INSERT], v, NELEM(v), &r, scratch);
 	}
 	free(s);
 	if (rc == -1)
@@ -292,7 +292,7 @@ static enum tx_end store_tx(struct db *d, struct arena *scratch, void *arg)
 		json_decref(rows);
 		{
 			struct dbv v[] = {DB_DV_INT(p->id), DB_DV_STR(s)};
-			rc = db_run(d, &q[Q_ROWS_INSERT], v, 2, NULL, NULL);
+			rc = db_run(d, &q[Q_ROWS_INSERT], v, NELEM(v), NULL, NULL);
 		}
 		free(s);
 		if (rc == -1)
@@ -359,7 +359,7 @@ int db_import_get(struct db *d, struct arena *a, long long id, struct import_inf
 	struct dbv v[] = {DB_DV_INT(id)};
 	struct dbres r;
 
-	if (db_run(d, &q[Q_IMPORT_GET], v, 1, &r, a) == -1)
+	if (db_run(d, &q[Q_IMPORT_GET], v, NELEM(v), &r, a) == -1)
 		return -1;
 	if (r.nrows == 0)
 		return 0;
@@ -384,7 +384,7 @@ json_t *db_import_rows(struct db *d, struct arena *a, long long id, enum import_
 	json_t *rows;
 	size_t i;
 
-	if (db_run(d, &q[Q_IMPORT_ROWS], v, 4, &r, a) == -1)
+	if (db_run(d, &q[Q_IMPORT_ROWS], v, NELEM(v), &r, a) == -1)
 		return NULL;
 	rows = json_array();
 	for (i = 0; i < r.nrows; i++) {
@@ -416,7 +416,7 @@ json_t *db_imports_recent(struct db *d, struct arena *a, long limit)
 	size_t i;
 	int k;
 
-	if (db_run(d, &q[Q_IMPORTS_RECENT], v, 1, &r, a) == -1)
+	if (db_run(d, &q[Q_IMPORTS_RECENT], v, NELEM(v), &r, a) == -1)
 		return NULL;
 	rows = json_array();
 	for (i = 0; i < r.nrows; i++) {
@@ -453,7 +453,7 @@ static enum tx_end apply_step(struct db *d, struct apply_ctx *c, int stmt, long 
 
 	if (expected == 0)
 		return TX_COMMIT;
-	if (db_run(d, &q[stmt], v, 1, &r, NULL) == -1 && db_errno(d) != 1062)
+	if (db_run(d, &q[stmt], v, NELEM(v), &r, NULL) == -1 && db_errno(d) != 1062)
 		return TX_FAIL;
 	if (db_errno(d) == 1062 || (long)r.affected != expected) {
 		c->outcome = APPLY_STALE;
@@ -470,14 +470,14 @@ static int apply_upkeep(struct db *d, struct arena *scratch, struct apply_ctx *c
 	struct dbres r;
 	size_t i;
 
-	if (db_run(d, &q[Q_APPLY_TOUCHED], v, 1, &r, scratch) == -1)
+	if (db_run(d, &q[Q_APPLY_TOUCHED], v, NELEM(v), &r, scratch) == -1)
 		return -1;
 	for (i = 0; i < r.nrows; i++)
 		if (db_coverage_org(d, dbres_int(&r, i, 0)) == -1)
 			return -1;
 	if (c->count[IA_ADD] + c->count[IA_CHANGE] + c->count[IA_DEACTIVATE] > RECOUNT_ROWS)
 		return db_coverage_recount(d, 0);
-	if (db_run(d, &q[Q_APPLY_DISTRICTS], v, 2, &r, scratch) == -1)
+	if (db_run(d, &q[Q_APPLY_DISTRICTS], v, NELEM(v), &r, scratch) == -1)
 		return -1;
 	if (r.nrows > RECOUNT_ALL)
 		return db_coverage_recount(d, 0);
@@ -504,14 +504,14 @@ static enum tx_end apply_tx(struct db *d, struct arena *scratch, void *arg)
 	enum tx_end end;
 
 	memset(c->count, 0, sizeof(c->count));
-	if (db_run(d, &q[Q_IMPORT_LOCK], v, 1, &r, scratch) == -1)
+	if (db_run(d, &q[Q_IMPORT_LOCK], v, NELEM(v), &r, scratch) == -1)
 		return TX_FAIL;
 	if (r.nrows == 0)
 		return apply_refused(c, APPLY_NO_IMPORT);
 	if (dbres_int(&r, 0, 1) != 0)
 		return apply_refused(c, APPLY_ALREADY);
 	orgs = strcmp(dbres_str(&r, 0, 0), "organizations") == 0;
-	if (db_run(d, &q[Q_ROW_COUNTS], v, 1, &r, scratch) == -1)
+	if (db_run(d, &q[Q_ROW_COUNTS], v, NELEM(v), &r, scratch) == -1)
 		return TX_FAIL;
 	for (i = 0; i < r.nrows; i++)
 		for (k = 0; k < IA__MAX; k++)
@@ -527,7 +527,7 @@ static enum tx_end apply_tx(struct db *d, struct arena *scratch, void *arg)
 	} else if ((end = apply_step(d, c, Q_APPLY_DISTRICT_ADD, n[IA_ADD])) != TX_COMMIT ||
 		   (end = apply_step(d, c, Q_APPLY_DISTRICT_CHANGE, n[IA_CHANGE])) != TX_COMMIT)
 		return end;
-	if (db_run(d, &q[Q_IMPORT_APPLIED], v, 1, NULL, NULL) == -1 ||
+	if (db_run(d, &q[Q_IMPORT_APPLIED], v, NELEM(v), NULL, NULL) == -1 ||
 	    db_audit(d, c->person_id, "register.import.apply", "register_import", c->id, c->ip,
 		     arena_printf(scratch, "added %ld, changed %ld, deactivated %ld, rejected %ld", n[IA_ADD],
 				  n[IA_CHANGE], n[IA_DEACTIVATE], n[IA_REJECT])) == -1)
@@ -559,7 +559,7 @@ static enum tx_end propose_tx(struct db *d, struct arena *scratch, void *arg)
 			  DB_DV_STR(c->o->name)};
 	struct dbres r;
 
-	if (db_run(d, &q[Q_PROPOSE], v, 4, &r, scratch) == -1) {
+	if (db_run(d, &q[Q_PROPOSE], v, NELEM(v), &r, scratch) == -1) {
 		if (db_errno(d) != 1452)
 			return TX_FAIL;
 		c->person_id = -2;
@@ -570,7 +570,7 @@ static enum tx_end propose_tx(struct db *d, struct arena *scratch, void *arg)
 		return c->person_id == 0 ? TX_ROLLBACK : TX_FAIL;
 	{
 		struct dbv w[] = {DB_DV_INT(c->person_id), DB_DV_INT(p.organization_id)};
-		return db_run(d, &q[Q_PROPOSED_BY], w, 2, NULL, NULL) == -1 ? TX_FAIL : TX_COMMIT;
+		return db_run(d, &q[Q_PROPOSED_BY], w, NELEM(w), NULL, NULL) == -1 ? TX_FAIL : TX_COMMIT;
 	}
 }
 
@@ -595,7 +595,7 @@ int db_org_get(struct db *d, struct arena *a, long long id, struct org_info *o)
 	struct dbv v[] = {DB_DV_INT(id)};
 	struct dbres r;
 
-	if (db_run(d, &q[Q_ORG_GET], v, 1, &r, a) == -1)
+	if (db_run(d, &q[Q_ORG_GET], v, NELEM(v), &r, a) == -1)
 		return -1;
 	if (r.nrows == 0)
 		return 0;
@@ -628,7 +628,7 @@ json_t *db_orgs_search(struct db *d, struct arena *a, const char *text, long lon
 	struct dbv v[] = {DB_DV_STR(text), DB_DV_STR(like), DB_DV_STR(like), DB_DV_INT(region_id),
 			  DB_DV_INT(district_id)};
 
-	return db_json(d, &q[Q_ORG_SEARCH], v, 5, a, k);
+	return db_json(d, &q[Q_ORG_SEARCH], v, NELEM(v), a, k);
 }
 
 /* Locks a proposed organisation and finds its district: TX_COMMIT to go on; TX_ROLLBACK with the
@@ -639,7 +639,7 @@ static enum tx_end proposed_lock(struct db *d, struct arena *a, long long id, lo
 	struct dbv v[] = {DB_DV_INT(id)};
 	struct dbres r;
 
-	if (db_run(d, &q[Q_ORG_LOCK], v, 1, &r, a) == -1)
+	if (db_run(d, &q[Q_ORG_LOCK], v, NELEM(v), &r, a) == -1)
 		return TX_FAIL;
 	if (r.nrows == 0 || strcmp(dbres_str(&r, 0, 0), "proposed") != 0) {
 		*outcome = r.nrows == 0 ? ORG_NONE : ORG_NOT_PROPOSED;
@@ -665,7 +665,7 @@ static enum tx_end accept_tx(struct db *d, struct arena *scratch, void *arg)
 
 	if ((end = proposed_lock(d, scratch, in->id, &district, &c->outcome)) != TX_COMMIT)
 		return end;
-	if (db_run(d, &q[Q_ORG_ACCEPT], v, 5, NULL, NULL) == -1) {
+	if (db_run(d, &q[Q_ORG_ACCEPT], v, NELEM(v), NULL, NULL) == -1) {
 		if (db_errno(d) != 1062 && db_errno(d) != 1452)
 			return TX_FAIL;
 		c->outcome = db_errno(d) == 1062 ? ORG_INN_TAKEN : ORG_NO_SECTOR;
@@ -703,15 +703,15 @@ static enum tx_end merge_tx(struct db *d, struct arena *scratch, void *arg)
 
 	if ((end = proposed_lock(d, scratch, c->id, &district, &c->outcome)) != TX_COMMIT)
 		return end;
-	if (db_run(d, &q[Q_ORG_LOCK], tv, 1, &r, scratch) == -1)
+	if (db_run(d, &q[Q_ORG_LOCK], tv, NELEM(tv), &r, scratch) == -1)
 		return TX_FAIL;
 	if (r.nrows == 0 || strcmp(dbres_str(&r, 0, 0), "register") != 0 || dbres_int(&r, 0, 1) == 0) {
 		c->outcome = ORG_BAD_TARGET;
 		return TX_ROLLBACK;
 	}
-	if (db_run(d, &q[Q_MOVE_PEOPLE], mv, 2, &people, scratch) == -1 ||
-	    db_run(d, &q[Q_MOVE_REGISTRATIONS], mv, 2, &regs, scratch) == -1 ||
-	    db_run(d, &q[Q_ORG_MERGED], mv, 2, NULL, NULL) == -1)
+	if (db_run(d, &q[Q_MOVE_PEOPLE], mv, NELEM(mv), &people, scratch) == -1 ||
+	    db_run(d, &q[Q_MOVE_REGISTRATIONS], mv, NELEM(mv), &regs, scratch) == -1 ||
+	    db_run(d, &q[Q_ORG_MERGED], mv, NELEM(mv), NULL, NULL) == -1)
 		return TX_FAIL;
 	if (db_coverage_org(d, c->target) == -1 || db_coverage_org(d, c->id) == -1 ||
 	    db_audit(d, c->by, "organization.merge", "organization", c->id, c->ip,

@@ -87,7 +87,7 @@ int db_report_district(struct db *d, struct arena *a, long long id, long long *r
 	struct dbv v[] = {DB_DV_INT(id)};
 	struct dbres res;
 
-	if (db_run(d, &q[Q_DISTRICT], v, 1, &res, a) == -1)
+	if (db_run(d, &q[Q_DISTRICT], v, NELEM(v), &res, a) == -1)
 		return -1;
 	if (res.nrows == 0)
 		return 0;
@@ -178,5 +178,5 @@ json_t *db_report_district_orgs(struct db *d, struct arena *a, long long distric
 	struct dbv v[] = {DB_DV_STR(to),     DB_DV_STR(from),        DB_DV_STR(to),
 			  DB_DV_STR(period), DB_DV_INT(district_id), DB_DV_STR(sectors)};
 
-	return db_json(d, &q[Q_DISTRICT_ORGS], v, 6, a, k);
+	return db_json(d, &q[Q_DISTRICT_ORGS], v, NELEM(v), a, k);
 }

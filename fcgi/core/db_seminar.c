@@ -246,7 +246,7 @@ static int seminar_row(struct db *d, struct arena *a, long long id, struct semin
 	struct dbv v[] = {DB_DV_INT(id)};
 	struct dbres r;
 
-	if (db_run(d, &q[Q_SEMINAR], v, 1, &r, a) == -1)
+	if (db_run(d, &q[Q_SEMINAR], v, NELEM(v), &r, a) == -1)
 		return -1;
 	if (r.nrows == 0)
 		return 0;
@@ -262,7 +262,7 @@ static int seminar_lock(struct db *d, struct arena *a, long long id, struct semi
 	struct dbv v[] = {DB_DV_INT(id)};
 	struct dbres r;
 
-	if (db_run(d, &q[Q_SEMINAR_LOCK], v, 1, &r, a) == -1)
+	if (db_run(d, &q[Q_SEMINAR_LOCK], v, NELEM(v), &r, a) == -1)
 		return -1;
 	if (r.nrows == 0)
 		return 0;
@@ -289,14 +289,15 @@ static int place_freed(struct db *d, struct arena *a, long long seminar_id, enum
 	struct dbv sid[] = {DB_DV_INT(seminar_id)};
 	struct dbres r;
 
-	if (db_run(d, &q[Q_FIRST_WAITING], w, 2, &r, a) == -1)
+	if (db_run(d, &q[Q_FIRST_WAITING], w, NELEM(w), &r, a) == -1)
 		return -1;
 	if (r.nrows == 0)
-		return db_run(d, &q[m == MODE_IN_PERSON ? Q_FREE_IN_PERSON : Q_FREE_ONLINE], sid, 1, NULL, NULL);
+		return db_run(d, &q[m == MODE_IN_PERSON ? Q_FREE_IN_PERSON : Q_FREE_ONLINE], sid, NELEM(sid), NULL,
+			      NULL);
 	{
 		struct dbv set[] = {DB_DV_STR(mode_codes[m]), DB_DV_STR("confirmed"), DB_DV_STR("confirmed"),
 				    DB_DV_INT(dbres_int(&r, 0, 0))};
-		if (db_run(d, &q[Q_REG_SET], set, 4, NULL, NULL) == -1)
+		if (db_run(d, &q[Q_REG_SET], set, NELEM(set), NULL, NULL) == -1)
 			return -1;
 		/* Promoted: check-ins from before a cancellation count again. */
 		return db_coverage_registration(d, dbres_int(&r, 0, 0));
@@ -316,15 +317,15 @@ static int promote_all(struct db *d, struct arena *a, long long seminar_id)
 			struct dbv w[] = {DB_DV_INT(seminar_id), DB_DV_STR(mode_codes[m])};
 			struct dbv sid[] = {DB_DV_INT(seminar_id)};
 			struct dbres r;
-			if (db_run(d, &q[Q_FIRST_WAITING], w, 2, &r, a) == -1)
+			if (db_run(d, &q[Q_FIRST_WAITING], w, NELEM(w), &r, a) == -1)
 				return -1;
 			if (r.nrows == 0)
 				break;
 			struct dbv set[] = {DB_DV_STR(mode_codes[m]), DB_DV_STR("confirmed"), DB_DV_STR("confirmed"),
 					    DB_DV_INT(dbres_int(&r, 0, 0))};
-			if (db_run(d, &q[Q_REG_SET], set, 4, NULL, NULL) == -1 ||
-			    db_run(d, &q[m == MODE_IN_PERSON ? Q_TAKE_IN_PERSON : Q_TAKE_ONLINE], sid, 1, NULL, NULL) ==
-				    -1 ||
+			if (db_run(d, &q[Q_REG_SET], set, NELEM(set), NULL, NULL) == -1 ||
+			    db_run(d, &q[m == MODE_IN_PERSON ? Q_TAKE_IN_PERSON : Q_TAKE_ONLINE], sid, NELEM(sid), NULL,
+				   NULL) == -1 ||
 			    db_coverage_registration(d, dbres_int(&r, 0, 0)) == -1)
 				return -1;
 			s.taken[m]++;
@@ -368,7 +369,7 @@ static enum tx_end save_tx(struct db *d, struct arena *scratch, void *arg)
 		v[0] = DB_DV_INT(e->organizer_id);
 		for (i = 0; i < 16; i++)
 			v[i + 1] = common[i];
-		if (db_run(d, &q[Q_SEMINAR_INSERT], v, 17, &r, scratch) == -1)
+		if (db_run(d, &q[Q_SEMINAR_INSERT], v, NELEM(v), &r, scratch) == -1)
 			return TX_FAIL;
 		c->id = (long long)r.insert_id;
 	} else {
@@ -380,18 +381,18 @@ static enum tx_end save_tx(struct db *d, struct arena *scratch, void *arg)
 		if (e->cap_in_person < s.taken[MODE_IN_PERSON] ||
 		    (e->cap_online >= 0 && e->cap_online < s.taken[MODE_ONLINE]))
 			return TX_ROLLBACK;
-		if (db_run(d, &q[Q_SEMINAR_UPDATE], common, 17, NULL, NULL) == -1)
+		if (db_run(d, &q[Q_SEMINAR_UPDATE], common, NELEM(common), NULL, NULL) == -1)
 			return TX_FAIL;
 		c->id = e->id;
 	}
 	{
 		struct dbv sid[] = {DB_DV_INT(c->id)};
-		if (db_run(d, &q[Q_SECTORS_CLEAR], sid, 1, NULL, NULL) == -1)
+		if (db_run(d, &q[Q_SECTORS_CLEAR], sid, NELEM(sid), NULL, NULL) == -1)
 			return TX_FAIL;
 	}
 	for (i = 0; i < e->nsectors; i++) {
 		struct dbv v[] = {DB_DV_INT(c->id), DB_DV_INT(e->sector_ids[i])};
-		if (db_run(d, &q[Q_SECTOR_ADD], v, 2, NULL, NULL) == -1)
+		if (db_run(d, &q[Q_SECTOR_ADD], v, NELEM(v), NULL, NULL) == -1)
 			return TX_FAIL;
 	}
 	if (e->id == 0)
@@ -424,7 +425,7 @@ static enum tx_end status_tx(struct db *d, struct arena *scratch, void *arg)
 	const char *from;
 	int ok;
 
-	if (db_run(d, &q[Q_STATUS], v, 1, &r, scratch) == -1)
+	if (db_run(d, &q[Q_STATUS], v, NELEM(v), &r, scratch) == -1)
 		return TX_FAIL;
 	if (r.nrows == 0)
 		return TX_ROLLBACK;
@@ -436,12 +437,12 @@ static enum tx_end status_tx(struct db *d, struct arena *scratch, void *arg)
 	if (!ok)
 		return TX_ROLLBACK;
 	if (strcmp(c->to, "published") == 0) {
-		if (db_run(d, &q[Q_SESSION_COUNT], v, 1, &r, scratch) == -1)
+		if (db_run(d, &q[Q_SESSION_COUNT], v, NELEM(v), &r, scratch) == -1)
 			return TX_FAIL;
 		if (dbres_int(&r, 0, 0) == 0)
 			return TX_ROLLBACK;
 	}
-	if (db_run(d, &q[Q_STATUS_SET], set, 2, NULL, NULL) == -1)
+	if (db_run(d, &q[Q_STATUS_SET], set, NELEM(set), NULL, NULL) == -1)
 		return TX_FAIL;
 	/* Only a published or finished seminar counts. */
 	return db_coverage_seminar(d, c->id) == -1 ? TX_FAIL : TX_COMMIT;
@@ -460,7 +461,7 @@ static int dates_update(struct db *d, long long seminar_id)
 {
 	struct dbv v[] = {DB_DV_INT(seminar_id), DB_DV_INT(seminar_id), DB_DV_INT(seminar_id)};
 
-	if (db_run(d, &q[Q_DATES], v, 3, NULL, NULL) == -1)
+	if (db_run(d, &q[Q_DATES], v, NELEM(v), NULL, NULL) == -1)
 		return -1;
 	return db_coverage_seminar(d, seminar_id);
 }
@@ -476,7 +477,7 @@ static enum tx_end session_add_tx(struct db *d, struct arena *scratch, void *arg
 	struct dbv v[] = {DB_DV_INT(c->seminar_id), DB_DV_STR(c->starts), DB_DV_STR(c->ends)};
 	struct dbres r;
 
-	if (db_run(d, &q[Q_SESSION_ADD], v, 3, &r, scratch) == -1)
+	if (db_run(d, &q[Q_SESSION_ADD], v, NELEM(v), &r, scratch) == -1)
 		return TX_FAIL;
 	c->session_id = (long long)r.insert_id;
 	return dates_update(d, c->seminar_id) == -1 ? TX_FAIL : TX_COMMIT;
@@ -496,7 +497,7 @@ static enum tx_end session_delete_tx(struct db *d, struct arena *scratch, void *
 	struct dbv v[] = {DB_DV_INT(c->session_id), DB_DV_INT(c->seminar_id)};
 	struct dbres r;
 
-	if (db_run(d, &q[Q_SESSION_DELETE], v, 2, &r, scratch) == -1)
+	if (db_run(d, &q[Q_SESSION_DELETE], v, NELEM(v), &r, scratch) == -1)
 		return TX_FAIL;
 	if (r.affected == 0)
 		return TX_ROLLBACK;
@@ -515,7 +516,7 @@ json_t *db_seminar_sessions(struct db *d, struct arena *a, long long seminar_id)
 	static const char *const k[] = {"#id", "starts_at", "ends_at", NULL};
 	struct dbv v[] = {DB_DV_INT(seminar_id)};
 
-	return db_json(d, &q[Q_SESSIONS], v, 1, a, k);
+	return db_json(d, &q[Q_SESSIONS], v, NELEM(v), a, k);
 }
 
 json_t *db_seminar_sector_ids(struct db *d, struct arena *a, long long seminar_id)
@@ -523,7 +524,7 @@ json_t *db_seminar_sector_ids(struct db *d, struct arena *a, long long seminar_i
 	static const char *const k[] = {"#id", NULL};
 	struct dbv v[] = {DB_DV_INT(seminar_id)};
 
-	return db_json(d, &q[Q_SECTOR_IDS], v, 1, a, k);
+	return db_json(d, &q[Q_SECTOR_IDS], v, NELEM(v), a, k);
 }
 
 /* ---- lists */
@@ -561,10 +562,10 @@ json_t *db_catalogue(struct db *d, struct arena *a, const struct catalogue_filte
 			    DB_DV_INT(f->offset)};
 	struct dbres r;
 
-	if (db_run(d, &q[Q_CATALOGUE_COUNT], v, 15, &r, a) == -1)
+	if (db_run(d, &q[Q_CATALOGUE_COUNT], v, NELEM(v), &r, a) == -1)
 		return NULL;
 	*total = dbres_int(&r, 0, 0);
-	return db_json(d, &q[Q_CATALOGUE], v, 17, a, k);
+	return db_json(d, &q[Q_CATALOGUE], v, NELEM(v), a, k);
 }
 
 json_t *db_manage_seminars(struct db *d, struct arena *a)
@@ -617,7 +618,7 @@ static enum tx_end register_tx(struct db *d, struct arena *scratch, void *arg)
 	const char *status;
 	int rc;
 
-	if (db_run(d, &q[Q_IDEM], k, 2, &r, scratch) == -1 || r.nrows == 0)
+	if (db_run(d, &q[Q_IDEM], k, NELEM(k), &r, scratch) == -1 || r.nrows == 0)
 		return TX_FAIL;
 	org = dbres_int(&r, 0, 0);
 	if (dbres_str(&r, 0, 1) != NULL) {
@@ -640,7 +641,7 @@ static enum tx_end register_tx(struct db *d, struct arena *scratch, void *arg)
 		return refuse(c, REG_FINISHED);
 	if (!in->by_organizer && (s.reg_not_yet || s.reg_over))
 		return refuse(c, REG_WINDOW);
-	if (db_run(d, &q[Q_REG_OF], who, 2, &r, scratch) == -1)
+	if (db_run(d, &q[Q_REG_OF], who, NELEM(who), &r, scratch) == -1)
 		return TX_FAIL;
 	if (r.nrows == 1) {
 		existing = dbres_int(&r, 0, 0);
@@ -659,14 +660,14 @@ static enum tx_end register_tx(struct db *d, struct arena *scratch, void *arg)
 		return refuse(c, REG_BAD_MODE);
 	if (s.org_limit > 0 && org > 0) {
 		struct dbv o[] = {DB_DV_INT(in->seminar_id), DB_DV_INT(org)};
-		if (db_run(d, &q[Q_ORG_COUNT], o, 2, &r, scratch) == -1)
+		if (db_run(d, &q[Q_ORG_COUNT], o, NELEM(o), &r, scratch) == -1)
 			return TX_FAIL;
 		if (dbres_int(&r, 0, 0) >= s.org_limit)
 			return refuse(c, REG_ORG_LIMIT);
 	}
 	status = seat_free(&s, in->mode) ? "confirmed" : "waitlisted";
-	if (status[0] == 'c' &&
-	    db_run(d, &q[in->mode == MODE_IN_PERSON ? Q_TAKE_IN_PERSON : Q_TAKE_ONLINE], sid, 1, NULL, NULL) == -1)
+	if (status[0] == 'c' && db_run(d, &q[in->mode == MODE_IN_PERSON ? Q_TAKE_IN_PERSON : Q_TAKE_ONLINE], sid,
+				       NELEM(sid), NULL, NULL) == -1)
 		return TX_FAIL;
 	if (existing) {
 		struct dbv v[] = {db_dv_id_or_null(org),
@@ -676,7 +677,8 @@ static enum tx_end register_tx(struct db *d, struct arena *scratch, void *arg)
 				  DB_DV_STR(in->by_organizer ? "organizer" : "self"),
 				  DB_DV_INT(existing)};
 		/* A registration signed up again keeps its check-ins from before it was cancelled. */
-		if (db_run(d, &q[Q_REG_REVIVE], v, 6, NULL, NULL) == -1 || db_coverage_registration(d, existing) == -1)
+		if (db_run(d, &q[Q_REG_REVIVE], v, NELEM(v), NULL, NULL) == -1 ||
+		    db_coverage_registration(d, existing) == -1)
 			return TX_FAIL;
 		c->out->id = existing;
 	} else {
@@ -687,7 +689,7 @@ static enum tx_end register_tx(struct db *d, struct arena *scratch, void *arg)
 				  DB_DV_STR(status),
 				  db_dv_str_or_null(in->idem_key),
 				  DB_DV_STR(in->by_organizer ? "organizer" : "self")};
-		if (db_run(d, &q[Q_REG_INSERT], v, 7, &r, scratch) == -1)
+		if (db_run(d, &q[Q_REG_INSERT], v, NELEM(v), &r, scratch) == -1)
 			return TX_FAIL;
 		c->out->id = (long long)r.insert_id;
 	}
@@ -732,7 +734,7 @@ int db_registration_get(struct db *d, struct arena *a, long long id, struct reg_
 	struct dbv v[] = {DB_DV_INT(id)};
 	struct dbres r;
 
-	if (db_run(d, &q[Q_REG_GET], v, 1, &r, a) == -1)
+	if (db_run(d, &q[Q_REG_GET], v, NELEM(v), &r, a) == -1)
 		return -1;
 	return reg_row(&r, g);
 }
@@ -743,7 +745,7 @@ int db_registration_of(struct db *d, struct arena *a, long long seminar_id, long
 	struct dbv v[] = {DB_DV_INT(seminar_id), DB_DV_INT(person_id)};
 	struct dbres r;
 
-	if (db_run(d, &q[Q_POSITION], v, 2, &r, a) == -1)
+	if (db_run(d, &q[Q_POSITION], v, NELEM(v), &r, a) == -1)
 		return -1;
 	if (reg_row(&r, g) == 0)
 		return 0;
@@ -773,7 +775,7 @@ static enum tx_end change_tx(struct db *d, struct arena *scratch, void *arg)
 	const char *status;
 	long long seminar_id;
 
-	if (db_run(d, &q[Q_REG_STATUS], v, 1, &r, scratch) == -1)
+	if (db_run(d, &q[Q_REG_STATUS], v, NELEM(v), &r, scratch) == -1)
 		return TX_FAIL;
 	if (r.nrows == 0)
 		return unchanged(c, c->to < 0 ? CHANGE_ALREADY : CHANGE_REFUSED);
@@ -781,7 +783,7 @@ static enum tx_end change_tx(struct db *d, struct arena *scratch, void *arg)
 	if (seminar_lock(d, scratch, seminar_id, &s) != 1)
 		return TX_FAIL;
 	/* Read again under the lock: a concurrent change may have come first. */
-	if (db_run(d, &q[Q_REG_STATUS], v, 1, &r, scratch) == -1)
+	if (db_run(d, &q[Q_REG_STATUS], v, NELEM(v), &r, scratch) == -1)
 		return TX_FAIL;
 	mode_from(dbres_str(&r, 0, 1), &from);
 	status = status_static(dbres_str(&r, 0, 2));
@@ -794,7 +796,8 @@ static enum tx_end change_tx(struct db *d, struct arena *scratch, void *arg)
 		struct dbv set[] = {DB_DV_STR(mode_codes[from]), DB_DV_STR("cancelled"), DB_DV_STR("cancelled"),
 				    DB_DV_INT(c->id)};
 		/* A cancelled registration stops counting, check-ins or not. */
-		if (db_run(d, &q[Q_REG_SET], set, 4, NULL, NULL) == -1 || db_coverage_registration(d, c->id) == -1)
+		if (db_run(d, &q[Q_REG_SET], set, NELEM(set), NULL, NULL) == -1 ||
+		    db_coverage_registration(d, c->id) == -1)
 			return TX_FAIL;
 	} else {
 		struct dbv set[] = {DB_DV_STR(mode_codes[c->to]), DB_DV_STR("confirmed"), DB_DV_STR("confirmed"),
@@ -804,9 +807,9 @@ static enum tx_end change_tx(struct db *d, struct arena *scratch, void *arg)
 			return unchanged(c, CHANGE_ALREADY);
 		if (!seminar_offers(&s, (enum mode)c->to) || !seat_free(&s, (enum mode)c->to))
 			return unchanged(c, CHANGE_REFUSED);
-		if (db_run(d, &q[Q_REG_SET], set, 4, NULL, NULL) == -1 ||
-		    db_run(d, &q[c->to == MODE_IN_PERSON ? Q_TAKE_IN_PERSON : Q_TAKE_ONLINE], sid, 1, NULL, NULL) ==
-			    -1 ||
+		if (db_run(d, &q[Q_REG_SET], set, NELEM(set), NULL, NULL) == -1 ||
+		    db_run(d, &q[c->to == MODE_IN_PERSON ? Q_TAKE_IN_PERSON : Q_TAKE_ONLINE], sid, NELEM(sid), NULL,
+			   NULL) == -1 ||
 		    db_coverage_registration(d, c->id) == -1)
 			return TX_FAIL;
 	}
@@ -839,7 +842,7 @@ json_t *db_person_registrations(struct db *d, struct arena *a, long long person_
 					"format", "mode",        "status", "#position", "#past",   NULL};
 	struct dbv v[] = {DB_DV_INT(person_id)};
 
-	return db_json(d, &q[Q_PERSON_REGS], v, 1, a, k);
+	return db_json(d, &q[Q_PERSON_REGS], v, NELEM(v), a, k);
 }
 
 json_t *db_participants(struct db *d, struct arena *a, long long seminar_id, const struct participant_filter *f)
@@ -861,7 +864,7 @@ json_t *db_participants(struct db *d, struct arena *a, long long seminar_id, con
 			  db_dv_id_or_null(f->organization_id),
 			  db_dv_id_or_null(f->organization_id)};
 
-	return db_json(d, &q[Q_PARTICIPANTS], v, 13, a, k);
+	return db_json(d, &q[Q_PARTICIPANTS], v, NELEM(v), a, k);
 }
 
 json_t *db_participant_orgs(struct db *d, struct arena *a, long long seminar_id)
@@ -869,7 +872,7 @@ json_t *db_participant_orgs(struct db *d, struct arena *a, long long seminar_id)
 	static const char *const k[] = {"#id", "short_name", NULL};
 	struct dbv v[] = {DB_DV_INT(seminar_id)};
 
-	return db_json(d, &q[Q_PART_ORGS], v, 1, a, k);
+	return db_json(d, &q[Q_PART_ORGS], v, NELEM(v), a, k);
 }
 
 json_t *db_participant_districts(struct db *d, struct arena *a, long long seminar_id)
@@ -877,7 +880,7 @@ json_t *db_participant_districts(struct db *d, struct arena *a, long long semina
 	static const char *const k[] = {"#id", "name", NULL};
 	struct dbv v[] = {DB_DV_INT(seminar_id)};
 
-	return db_json(d, &q[Q_PART_DISTRICTS], v, 1, a, k);
+	return db_json(d, &q[Q_PART_DISTRICTS], v, NELEM(v), a, k);
 }
 
 long long db_person_by_email(struct db *d, struct arena *a, const char *email)
@@ -885,7 +888,7 @@ long long db_person_by_email(struct db *d, struct arena *a, const char *email)
 	struct dbv v[] = {DB_DV_STR(email)};
 	struct dbres r;
 
-	if (db_run(d, &q[Q_PERSON_BY_EMAIL], v, 1, &r, a) == -1)
+	if (db_run(d, &q[Q_PERSON_BY_EMAIL], v, NELEM(v), &r, a) == -1)
 		return -1;
 	return r.nrows ? dbres_int(&r, 0, 0) : 0;
 }
@@ -895,7 +898,7 @@ json_t *db_registration_counts(struct db *d, struct arena *a, long long seminar_
 	static const char *const k[] = {"mode", "status", "#n", NULL};
 	struct dbv v[] = {DB_DV_INT(seminar_id)};
 
-	return db_json(d, &q[Q_COUNTS], v, 1, a, k);
+	return db_json(d, &q[Q_COUNTS], v, NELEM(v), a, k);
 }
 
 const char *db_seminars_version(struct db *d, struct arena *a)

@@ -137,7 +137,7 @@ static int run1(struct db *d, int stmt, long long id, struct dbres *r, struct ar
 {
 	struct dbv v[] = {DB_DV_INT(id)};
 
-	return db_run(d, &q[stmt], v, 1, r, a);
+	return db_run(d, &q[stmt], v, NELEM(v), r, a);
 }
 
 int db_survey_get(struct db *d, struct arena *a, long long seminar_id, struct survey *s)
@@ -158,7 +158,7 @@ json_t *db_survey_questions(struct db *d, struct arena *a, long long seminar_id)
 	static const char *const keys[] = {"#id", "#position", "kind", "text", "#required", NULL};
 	struct dbv v[] = {DB_DV_INT(seminar_id)};
 
-	return db_json(d, &q[Q_QUESTIONS], v, 1, a, keys);
+	return db_json(d, &q[Q_QUESTIONS], v, NELEM(v), a, keys);
 }
 
 json_t *db_survey_options(struct db *d, struct arena *a, long long seminar_id)
@@ -166,7 +166,7 @@ json_t *db_survey_options(struct db *d, struct arena *a, long long seminar_id)
 	static const char *const keys[] = {"#id", "#question_id", "text", NULL};
 	struct dbv v[] = {DB_DV_INT(seminar_id)};
 
-	return db_json(d, &q[Q_OPTIONS], v, 1, a, keys);
+	return db_json(d, &q[Q_OPTIONS], v, NELEM(v), a, keys);
 }
 
 json_t *db_survey_sources(struct db *d, struct arena *a, long long except_seminar)
@@ -174,7 +174,7 @@ json_t *db_survey_sources(struct db *d, struct arena *a, long long except_semina
 	static const char *const keys[] = {"#id", "title", "#region_id", NULL};
 	struct dbv v[] = {DB_DV_INT(except_seminar)};
 
-	return db_json(d, &q[Q_SOURCES], v, 1, a, keys);
+	return db_json(d, &q[Q_SOURCES], v, NELEM(v), a, keys);
 }
 
 /* ---- changes of the questionnaire: each creates the survey row if needed and locks it */
@@ -225,7 +225,7 @@ static enum tx_end settings_tx(struct db *d, struct arena *scratch, void *arg)
 		return TX_FAIL;
 	if (c->anonymous && !c->anon_new && c->responses > 0)
 		return refuse(c, SURVEY_NAMED_LATE);
-	return db_run(d, &q[Q_SETTINGS], v, 3, NULL, NULL) == -1 ? TX_FAIL : TX_COMMIT;
+	return db_run(d, &q[Q_SETTINGS], v, NELEM(v), NULL, NULL) == -1 ? TX_FAIL : TX_COMMIT;
 }
 
 int db_survey_settings(struct db *d, long long seminar_id, int anonymous, int cert_gate)
@@ -422,7 +422,7 @@ json_t *db_survey_response_of(struct db *d, struct arena *a, long long registrat
 	static const char *const keys[] = {"#question_id", "#rating", "#option_id", "text", NULL};
 	struct dbv v[] = {DB_DV_INT(registration_id)};
 
-	return db_json(d, &q[Q_RESPONSE_OF], v, 1, a, keys);
+	return db_json(d, &q[Q_RESPONSE_OF], v, NELEM(v), a, keys);
 }
 
 int db_survey_answered(struct db *d, struct arena *a, long long registration_id)
@@ -439,7 +439,7 @@ json_t *db_survey_counts(struct db *d, struct arena *a, long long seminar_id)
 	static const char *const keys[] = {"#question_id", "#option_id", "#rating", "#n", NULL};
 	struct dbv v[] = {DB_DV_INT(seminar_id)};
 
-	return db_json(d, &q[Q_COUNTS], v, 1, a, keys);
+	return db_json(d, &q[Q_COUNTS], v, NELEM(v), a, keys);
 }
 
 json_t *db_survey_respondents(struct db *d, struct arena *a, long long seminar_id)
@@ -447,7 +447,7 @@ json_t *db_survey_respondents(struct db *d, struct arena *a, long long seminar_i
 	static const char *const keys[] = {"#question_id", "#n", NULL};
 	struct dbv v[] = {DB_DV_INT(seminar_id)};
 
-	return db_json(d, &q[Q_RESPONDENTS], v, 1, a, keys);
+	return db_json(d, &q[Q_RESPONDENTS], v, NELEM(v), a, keys);
 }
 
 json_t *db_survey_answers(struct db *d, struct arena *a, long long seminar_id, int named)
@@ -456,7 +456,7 @@ json_t *db_survey_answers(struct db *d, struct arena *a, long long seminar_id, i
 					   "text",         NULL};
 	struct dbv v[] = {DB_DV_INT(named != 0), DB_DV_INT(seminar_id)};
 
-	return db_json(d, &q[Q_ANSWERS], v, 2, a, keys);
+	return db_json(d, &q[Q_ANSWERS], v, NELEM(v), a, keys);
 }
 
 json_t *db_survey_open_for(struct db *d, struct arena *a, long long person_id)
@@ -464,5 +464,5 @@ json_t *db_survey_open_for(struct db *d, struct arena *a, long long person_id)
 	static const char *const keys[] = {"#seminar_id", "title", "#answered", NULL};
 	struct dbv v[] = {DB_DV_INT(person_id)};
 
-	return db_json(d, &q[Q_OPEN_FOR], v, 1, a, keys);
+	return db_json(d, &q[Q_OPEN_FOR], v, NELEM(v), a, keys);
 }
