@@ -317,14 +317,8 @@ static void element(struct compile *w, xmlNode *n, int root)
 	else
 		children(w, n);
 	w->in_text -= is_text;
-	if (out->len == open + 1 && w->mark <= open) {
-		out->len = open;
-		buf_adds(out, "/>");
-	} else {
-		buf_adds(out, "</");
-		buf_adds(out, name);
-		buf_addc(out, '>');
-	}
+	/* A slot marked inside keeps the element open: its value goes there. */
+	cert_close(out, open, name, w->mark <= open);
 }
 
 /* ---------------------------------------------------------------- filling */

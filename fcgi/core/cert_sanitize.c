@@ -187,6 +187,18 @@ static int in_list(const char *const *list, const char *s)
 	return 0;
 }
 
+void cert_close(struct buf *out, size_t open, const char *name, int empty)
+{
+	if (empty && out->len == open + 1) {
+		out->len = open;
+		buf_adds(out, "/>");
+	} else {
+		buf_adds(out, "</");
+		buf_adds(out, name);
+		buf_addc(out, '>');
+	}
+}
+
 void cert_esc(struct buf *b, const char *s, size_t n, int attr)
 {
 	const char *run = s, *end = s + n;
@@ -587,14 +599,7 @@ static int element(struct clean *w, xmlNode *n, int root)
 	w->in_style -= is_style;
 	if (rc == -1)
 		return -1;
-	if (out->len == open + 1) {
-		out->len = open;
-		buf_adds(out, "/>");
-	} else {
-		buf_adds(out, "</");
-		buf_adds(out, name);
-		buf_addc(out, '>');
-	}
+	cert_close(out, open, name, 1);
 	return 0;
 }
 

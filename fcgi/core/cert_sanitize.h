@@ -51,6 +51,9 @@ int cert_sanitize(struct buf *out, const char *svg, size_t len, char why[CERT_WH
 int cert_placeholder(const char *p, size_t *len, const char **name, size_t *nlen);
 /* Appends s XML-escaped; attribute values (attr set) also keep tabs and line breaks through a re-parse. */
 void cert_esc(struct buf *, const char *s, size_t n, int attr);
+/* Closes element name whose start tag ("<name ...>") begins at out->len == open + 1 of out: "/>"
+ * when nothing was written inside it and empty is set, "</name>" otherwise. */
+void cert_close(struct buf *out, size_t open, const char *name, int empty);
 /* data-wrap="N": N characters a line, 1 to 999; 0 when v is not that. */
 int cert_wrap_width(const char *v);
 /* data-valign: where a wrapped block lies, from y, around it or up to it. */
