@@ -17,12 +17,14 @@
 #include "db_cert.h"
 #include "db_cert_template.h"
 #include "db_checkin.h"
+#include "db_material.h"
 #include "db_people.h"
 #include "db_ref.h"
 #include "db_register.h"
 #include "db_report.h"
 #include "db_seminar.h"
 #include "export.h"
+#include "files.h"
 #include "log.h"
 #include "prefork.h"
 #include "qr.h"
@@ -42,7 +44,7 @@ enum method { M_GET, M_POST, M_HEAD, M_OTHER };
 #define R_LOGIN  0x1 /* a signed-in user; guests are sent to /login */
 #define R_ADMIN  0x2 /* an administrator */
 #define R_NOCSRF 0x4 /* POST without a CSRF token (liveness, scripts with their own token) */
-#define R_UPLOAD 0x8 /* a file upload: the body may be upload_max bytes (default 20 MB), not body_max */
+#define R_UPLOAD 0x8 /* a file upload: the body may be upload_max bytes (default 51 MB), not body_max */
 
 struct route {
 	enum method method;

@@ -278,7 +278,7 @@ static json_t *certificates_view(struct req *r)
 int pg_me(struct req *r)
 {
 	json_t *person = db_person_profile(r->app->db, &r->arena, r->user->id);
-	json_t *grants = db_person_grants(r->app->db, &r->arena, r->user->id), *roles, *g, *regs, *certs;
+	json_t *grants = db_person_grants(r->app->db, &r->arena, r->user->id), *roles, *g, *regs, *certs, *ctx;
 	size_t i;
 
 	if (person == NULL || grants == NULL) {
@@ -301,7 +301,11 @@ int pg_me(struct req *r)
 		json_decref(regs);
 		return 500;
 	}
-	return page(r, "me",
-		    json_pack("{s:s, s:o, s:o, s:o, s:o}", "title", "Личный кабинет", "person", person, "roles", roles,
-			      "registrations", regs, "certificates", certs));
+	ctx = json_pack("{s:s, s:o, s:o, s:o, s:o}", "title", "Личный кабинет", "person", person, "roles", roles,
+			"registrations", regs, "certificates", certs);
+	if (materials_set(r, ctx, 0) == -1) {
+		json_decref(ctx);
+		return 500;
+	}
+	return page(r, "me", ctx);
 }

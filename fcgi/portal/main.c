@@ -44,6 +44,10 @@ static const struct route routes[] = {
 	{M_GET, "/manage/seminars/{id}/participants.xlsx", pg_manage_participants_xlsx, R_LOGIN},
 	{M_GET, "/manage/seminars/{id}/participants", pg_manage_participants, R_LOGIN},
 	{M_POST, "/manage/seminars/{id}/participants", pg_manage_participant_add, R_LOGIN},
+	{M_GET, "/manage/seminars/{id}/materials", pg_materials, R_LOGIN},
+	{M_POST, "/manage/seminars/{id}/materials", pg_material_add, R_LOGIN | R_UPLOAD},
+	{M_POST, "/manage/seminars/{id}/materials/{mid}/delete", pg_material_delete, R_LOGIN},
+	{M_GET, "/materials/{id}", pg_material, 0},
 	{M_OTHER, NULL, NULL, 0},
 };
 
@@ -96,6 +100,9 @@ static const struct field fields[] = {
 	{"org_district_id", "Район организации", FT_ID, 0, 0, NULL},
 	{"inn", "ИНН", FT_TEXT, 10, 12, NULL},
 	{"target_id", "Организация реестра", FT_ID, 0, 0, NULL},
+	{"visibility", "Кому доступен", FT_ENUM, 0, 0, "public|registered|attended"},
+	{"link", "Ссылка", FT_URL, 10, 500, NULL},
+	{"material", "Файл материала", FT_FILE, 0, 1024L * 1024 * 1024, NULL},
 	{NULL, NULL, FT__MAX, 0, 0, NULL},
 };
 

@@ -46,6 +46,14 @@ int pg_proposed(struct req *);
 int pg_proposed_org(struct req *);
 int pg_proposed_accept(struct req *);
 int pg_proposed_merge(struct req *);
+/* material.c: seminar materials */
+int pg_materials(struct req *);
+int pg_material_add(struct req *);
+int pg_material_delete(struct req *);
+int pg_material(struct req *);
+/* Sets "materials" of ctx: what the user may see of seminar_id, or, for 0, of the seminars they are signed
+ * up for. Returns 0, or -1 on database failure. */
+int materials_set(struct req *, json_t *ctx, long long seminar_id);
 
 /* view.c: names and view models shared by the pages */
 const char *format_name(const char *format);
