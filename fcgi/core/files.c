@@ -79,6 +79,8 @@ static enum files_kind zip_kind(const void *p, size_t len, const char **why)
 		buf_free(&s);
 	}
 	buf_free(&b);
+	if (k != FK__MAX)
+		*why = NULL;
 	return k;
 }
 
