@@ -20,7 +20,8 @@ enum { Q_ADD, Q_DELETE, Q_GET, Q_COUNT, Q_ALL, Q_VISIBLE, Q_OF_PERSON, Q__MAX };
 #define ALLOWED                                                                                                        \
 	"(s.status <> 'draft' AND (m.visibility = 'public' OR (m.visibility = 'registered' AND x.id IS NOT NULL) "     \
 	"OR (m.visibility = 'attended' AND x.id IS NOT NULL AND " QUALIFIES ")))"
-#define LIST_COLS "m.id, m.title, m.visibility, m.file_name, m.size, m.url"
+#define ALLOWED_COL ", " ALLOWED
+#define LIST_COLS   "m.id, m.title, m.visibility, m.file_name, m.size, m.url"
 
 #define MATERIAL(X)                                                                                                    \
 	X(LL, id, "m.id")                                                                                              \
@@ -32,7 +33,7 @@ enum { Q_ADD, Q_DELETE, Q_GET, Q_COUNT, Q_ALL, Q_VISIBLE, Q_OF_PERSON, Q__MAX };
 	X(STR, file_name, ", m.file_name")                                                                             \
 	X(STR, mime, ", m.mime")                                                                                       \
 	X(STR, url, ", m.url")                                                                                         \
-	X(BOOL, allowed, ", " ALLOWED)
+	X(BOOL, allowed, ALLOWED_COL)
 #define MATERIAL_COL(t, field, sql) {DBC_##t, offsetof(struct material, field)},
 static const struct dbcol material_cols[] = {MATERIAL(MATERIAL_COL)};
 
