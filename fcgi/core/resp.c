@@ -55,7 +55,7 @@ void resp_cookie(struct req *r, const char *name, const char *value, long max_ag
 }
 
 /* RFC 6266: an ASCII-only filename (other characters, quotes, backslashes and controls as '_') for old clients,
- * and filename*=UTF-8'' with the name percent-encoded. */
+ * and, when that changed the name, filename*=UTF-8'' with the name percent-encoded. */
 static const char *disposition_of(struct req *r, const char *disposition, const char *name)
 {
 	static const char hexd[] = "0123456789ABCDEF";
@@ -67,8 +67,12 @@ static const char *disposition_of(struct req *r, const char *disposition, const 
 	for (s = (const unsigned char *)name; *s; s++)
 		if ((*s & 0xc0) != 0x80) /* one '_' for a whole UTF-8 character */
 			buf_addc(&b, *s < 0x20 || *s >= 0x7f || *s == '"' || *s == '\\' ? '_' : (char)*s);
-	buf_adds(&b, "\"; filename*=UTF-8''");
-	for (s = (const unsigned char *)name; *s; s++)
+	buf_addc(&b, '"');
+	for (s = (const unsigned char *)name; *s && *s >= 0x20 && *s < 0x7f && *s != '"' && *s != '\\'; s++)
+		;
+	if (*s != '\0') /* only a name the fallback changed needs its UTF-8 form */
+		buf_adds(&b, "; filename*=UTF-8''");
+	for (s = (const unsigned char *)(*s != '\0' ? name : ""); *s; s++)
 		if ((*s >= 'a' && *s <= 'z') || (*s >= 'A' && *s <= 'Z') || (*s >= '0' && *s <= '9') ||
 		    strchr("!#$&+-.^_`|~", *s) != NULL)
 			buf_addc(&b, (char)*s);
