@@ -160,7 +160,7 @@ lock_state_dir() {
 # ---------------------------------------------------------------------------- start
 
 make_state_dir() {
-    mkdir -p "$VAR"/{run,log,db,nginx.d,tmp}
+    mkdir -p "$VAR"/{run,log,db,nginx.d,tmp,files}
     chmod 700 "$VAR/run" # the MariaDB root account has no password: only we may reach its socket
     local u
     (
@@ -326,6 +326,7 @@ write_app_conf() {
             echo "assets = $ROOT/assets"
             echo "secret_key = $(tr -d ' \n' <"$VAR/secret.key")"
             echo "workers = $WORKERS"
+            echo "files_dir = $VAR/files"
             for p in "${PROGRAMS[@]}"; do
                 echo
                 echo "$p.listen = $VAR/run/$p.sock"

@@ -39,6 +39,9 @@ GRANT INSERT, UPDATE ON seminars.certificate TO 'sem_certs'@'localhost';
 GRANT INSERT, UPDATE ON seminars.certificate_file TO 'sem_certs'@'localhost';
 GRANT INSERT, UPDATE ON seminars.certificate_job TO 'sem_certs'@'localhost';
 
+-- portal keeps seminar materials (migration 010: material) under its SELECT, INSERT, UPDATE, DELETE on
+-- seminars.*; the other programs only read them.
+
 -- Stored routines (the attendance rule, coverage upkeep): SQL SECURITY DEFINER procedures write
 -- the coverage tables, so the programs need only EXECUTE, never write access to those tables.
 -- Granted on the whole database, so it covers the routines that sql/procedures/ re-creates on

@@ -66,7 +66,8 @@ int app_init(struct app *a, const struct program *prog, int argc, char **argv)
 	a->base_url = config_get(&a->cfg, "base_url", "http://127.0.0.1:8080");
 	a->secure_cookies = strncmp(a->base_url, "https:", 6) == 0;
 	a->body_max = (size_t)config_int(&a->cfg, "body_max", 1024 * 1024);
-	a->upload_max = (size_t)config_int(&a->cfg, "upload_max", 20 * 1024 * 1024);
+	/* The largest upload: a seminar material of material_max (50 MB) with its form. */
+	a->upload_max = (size_t)config_int(&a->cfg, "upload_max", 51 * 1024 * 1024);
 	a->pwhash_min = strcmp(config_get(&a->cfg, "pwhash", "interactive"), "min") == 0;
 	a->session_ttl = config_int(&a->cfg, "session_ttl", 14 * 86400);
 	v = config_get(&a->cfg, "templates", "templates");

@@ -18,6 +18,7 @@
 #include "db_cert.h"
 #include "db_cert_template.h"
 #include "db_checkin.h"
+#include "db_material.h"
 #include "db_people.h"
 #include "db_ref.h"
 #include "db_register.h"
@@ -25,6 +26,7 @@
 #include "db_seminar.h"
 #include "db_survey.h"
 #include "export.h"
+#include "files.h"
 #include "log.h"
 #include "pdf.h"
 #include "prefork.h"
@@ -45,7 +47,7 @@ enum method { M_GET, M_POST, M_HEAD, M_OTHER };
 #define R_LOGIN  0x1 /* a signed-in user; guests are sent to /login */
 #define R_ADMIN  0x2 /* an administrator */
 #define R_NOCSRF 0x4 /* POST without a CSRF token (liveness, scripts with their own token) */
-#define R_UPLOAD 0x8 /* a file upload: the body may be upload_max bytes (default 20 MB), not body_max */
+#define R_UPLOAD 0x8 /* a file upload: the body may be upload_max bytes (default 51 MB), not body_max */
 #define R_ORGANIZER                                                                                                    \
 	0x10            /* an organiser of some region (or an administrator); the object's own scope is the handler's */
 #define R_REVIEWER 0x20 /* a ministry reviewer of some region (or an administrator); likewise */

@@ -47,18 +47,7 @@ enum {
 	Q__MAX
 };
 
-/* The evidence of one registration (alias r) as the rule counts it: sessions of the seminar,
- * sessions checked in at the door, sessions attended online (undone check-ins do not count). */
-#define ATT_COUNTS                                                                                                     \
-	"(SELECT COUNT(*) FROM seminar_session ss WHERE ss.seminar_id = r.seminar_id) AS sessions, "                   \
-	"(SELECT COUNT(*) FROM attendance a WHERE a.registration_id = r.id AND a.mode = 'in_person' "                  \
-	"AND a.undone_at IS NULL) AS door_n, "                                                                         \
-	"(SELECT COUNT(*) FROM attendance a WHERE a.registration_id = r.id AND a.mode = 'online' "                     \
-	"AND a.undone_at IS NULL) AS online_n"
-/* The one definition of "attended" (sql/procedures/010-attendance.sql), for a row x of ATT_COUNTS joined with its
- * seminar s. */
-#define QUALIFIES "attendance_qualifies(s.attendance_rule, s.online_min_percent, x.sessions, x.door_n, x.online_n)"
-#define NO_FILE   "NOT EXISTS (SELECT 1 FROM certificate_file f WHERE f.certificate_id = c.id)"
+#define NO_FILE "NOT EXISTS (SELECT 1 FROM certificate_file f WHERE f.certificate_id = c.id)"
 /* Confirmed registrations of a seminar without a certificate, with their evidence. */
 #define UNCERTIFIED                                                                                                    \
 	"(SELECT r.id, r.seminar_id, r.person_id, " ATT_COUNTS " FROM registration r WHERE r.seminar_id = ? "          \

@@ -122,4 +122,16 @@ int db_cert_reissue(struct db *, struct arena *, long long cert_id, long long by
  * dates, issued_at, reissued_at, revoked_at}. */
 json_t *db_person_certificates(struct db *, struct arena *, long long person_id);
 
+/* The evidence of one registration (alias r) as the rule counts it: sessions of the seminar,
+ * sessions checked in at the door, sessions attended online (undone check-ins do not count). */
+#define ATT_COUNTS                                                                                                     \
+	"(SELECT COUNT(*) FROM seminar_session ss WHERE ss.seminar_id = r.seminar_id) AS sessions, "                   \
+	"(SELECT COUNT(*) FROM attendance a WHERE a.registration_id = r.id AND a.mode = 'in_person' "                  \
+	"AND a.undone_at IS NULL) AS door_n, "                                                                         \
+	"(SELECT COUNT(*) FROM attendance a WHERE a.registration_id = r.id AND a.mode = 'online' "                     \
+	"AND a.undone_at IS NULL) AS online_n"
+/* The one definition of "attended" (sql/procedures/010-attendance.sql; materials for those who attended use it
+ * too), for a row x of ATT_COUNTS joined with its seminar s. */
+#define QUALIFIES "attendance_qualifies(s.attendance_rule, s.online_min_percent, x.sessions, x.door_n, x.online_n)"
+
 #endif

@@ -54,6 +54,38 @@ void resp_cookie(struct req *r, const char *name, const char *value, long max_ag
 				 r->app->secure_cookies ? "; Secure" : ""));
 }
 
+/* RFC 6266: an ASCII-only filename (other characters, quotes, backslashes and controls as '_') for old clients,
+ * and, when that changed the name, filename*=UTF-8'' with the name percent-encoded. */
+static const char *disposition_of(struct req *r, const char *disposition, const char *name)
+{
+	static const char hexd[] = "0123456789ABCDEF";
+	struct buf b = {0};
+	const unsigned char *s;
+	const char *out;
+
+	buf_addf(&b, "%s; filename=\"", disposition);
+	for (s = (const unsigned char *)name; *s; s++)
+		if ((*s & 0xc0) != 0x80) /* one '_' for a whole UTF-8 character */
+			buf_addc(&b, *s < 0x20 || *s >= 0x7f || *s == '"' || *s == '\\' ? '_' : (char)*s);
+	buf_addc(&b, '"');
+	for (s = (const unsigned char *)name; *s && *s >= 0x20 && *s < 0x7f && *s != '"' && *s != '\\'; s++)
+		;
+	if (*s != '\0') /* only a name the fallback changed needs its UTF-8 form */
+		buf_adds(&b, "; filename*=UTF-8''");
+	for (s = (const unsigned char *)(*s != '\0' ? name : ""); *s; s++)
+		if ((*s >= 'a' && *s <= 'z') || (*s >= 'A' && *s <= 'Z') || (*s >= '0' && *s <= '9') ||
+		    strchr("!#$&+-.^_`|~", *s) != NULL)
+			buf_addc(&b, (char)*s);
+		else {
+			buf_addc(&b, '%');
+			buf_addc(&b, hexd[*s >> 4]);
+			buf_addc(&b, hexd[*s & 15]);
+		}
+	out = arena_strndup(&r->arena, b.p, b.len);
+	buf_free(&b);
+	return out;
+}
+
 int resp_file(struct req *r, const char *disposition, const char *name)
 {
 	static const char *const types[][2] = {
@@ -72,7 +104,15 @@ int resp_file(struct req *r, const char *disposition, const char *name)
 	for (i = 0; ext && i < sizeof(types) / sizeof(types[0]); i++)
 		if (strcmp(ext, types[i][0]) == 0)
 			r->ctype = types[i][1];
-	resp_header(r, "Content-Disposition", arena_printf(&r->arena, "%s; filename=\"%s\"", disposition, name));
+	resp_header(r, "Content-Disposition", disposition_of(r, disposition, name));
+	return 200;
+}
+
+int resp_accel(struct req *r, const char *uri, const char *ctype, const char *disposition, const char *name)
+{
+	r->ctype = ctype;
+	resp_header(r, "Content-Disposition", disposition_of(r, disposition, name));
+	resp_header(r, "X-Accel-Redirect", uri);
 	return 200;
 }
 

@@ -23,8 +23,12 @@ int redirect(struct req *, const char *path);
 void resp_header(struct req *, const char *name, const char *value);
 /* A file answer of the body already written: the content type follows the
  * name's extension (csv, xlsx, pdf, png, svg, ics, zip), and Content-Disposition
- * is "attachment" (download) or "inline" with that name. Returns 200. */
+ * is "attachment" (download) or "inline" with that name (RFC 6266: an ASCII fallback and
+ * filename*=UTF-8''). Returns 200. */
 int resp_file(struct req *, const char *disposition, const char *filename);
+/* A file nginx sends from its internal location uri (X-Accel-Redirect), so the bytes never pass through
+ * a worker; ctype (static or in the arena) and the Content-Disposition of name go with it. Returns 200. */
+int resp_accel(struct req *, const char *uri, const char *ctype, const char *disposition, const char *name);
 /* max_age < 0: session cookie; 0: delete. Always HttpOnly, SameSite=Lax, Path=/. */
 void resp_cookie(struct req *, const char *name, const char *value, long max_age);
 /* Writes status line, headers and body (none for HEAD) to the client. */

@@ -278,7 +278,8 @@ static json_t *certificates_view(struct req *r)
 int pg_me(struct req *r)
 {
 	json_t *person = db_person_profile(r->app->db, &r->arena, r->user->id);
-	json_t *grants = db_person_grants(r->app->db, &r->arena, r->user->id), *roles, *g, *regs, *certs = NULL, *live;
+	json_t *grants = db_person_grants(r->app->db, &r->arena, r->user->id), *roles, *g, *regs, *certs = NULL, *live,
+	       *ctx;
 	size_t i;
 
 	if (person == NULL || grants == NULL) {
@@ -304,8 +305,12 @@ int pg_me(struct req *r)
 		return 500;
 	}
 	/* live: the seminars whose session runs now for an online participant, with the code entry. */
-	return page(r, "me",
-		    json_pack("{s:s, s:o, s:o, s:o, s:o, s:o, s:s?, s:o*}", "title", "Личный кабинет", "person", person,
-			      "roles", roles, "registrations", regs, "certificates", certs, "live", live, "code_url",
-			      json_array_size(live) ? "/checkin/code" : NULL, "surveys", surveys_open(r)));
+	ctx = json_pack("{s:s, s:o, s:o, s:o, s:o, s:o, s:s?, s:o*}", "title", "Личный кабинет", "person", person,
+			"roles", roles, "registrations", regs, "certificates", certs, "live", live, "code_url",
+			json_array_size(live) ? "/checkin/code" : NULL, "surveys", surveys_open(r));
+	if (materials_set(r, ctx, 0) == -1) {
+		json_decref(ctx);
+		return 500;
+	}
+	return page(r, "me", ctx);
 }

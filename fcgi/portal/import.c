@@ -48,30 +48,13 @@ static int import_page(struct req *r, int status, const char *error)
 	page(r, "admin-import",
 	     json_pack("{s:s, s:o, s:o, s:s?, s:i}", "title", "Импорт реестра", "kinds",
 		       kinds_json(kind ? kind : import_kinds[IMPORT_ORGANIZATIONS]), "imports", recent, "error", error,
-		       "max_mb", (int)(r->app->upload_max / (1024 * 1024))));
+		       "max_mb", (int)(valid_find(r->app->prog->fields, "file", 4)->max / (1024 * 1024))));
 	return status;
 }
 
 int pg_import(struct req *r)
 {
 	return import_page(r, 200, NULL);
-}
-
-/* The upload's name without a client's path, at most NAME_MAX_CP code points; «файл» when it is not UTF-8. */
-static const char *file_name(struct req *r, const char *name)
-{
-	const char *base = name ? name : "", *s;
-	long n;
-
-	for (s = base; *s; s++)
-		if (*s == '/' || *s == '\\')
-			base = s + 1;
-	if (utf8_count(base, strlen(base)) <= 0)
-		return "файл";
-	for (s = base, n = 0; *s && n < NAME_MAX_CP; n++)
-		for (s++; ((unsigned char)*s & 0xc0) == 0x80; s++)
-			;
-	return arena_strndup(&r->arena, base, (size_t)(s - base));
 }
 
 int pg_import_upload(struct req *r)
@@ -92,7 +75,7 @@ int pg_import_upload(struct req *r)
 		return import_page(r, 400, why);
 	crypto_hash_sha256(hash, (const unsigned char *)f->val, f->len);
 	sodium_bin2hex(hex, sizeof(hex), hash, sizeof(hash));
-	in.file_name = file_name(r, f->filename);
+	in.file_name = files_name(&r->arena, f->filename, NAME_MAX_CP, NULL);
 	in.sha256 = hex;
 	in.person_id = r->user->id;
 	in.ip = r->ip;

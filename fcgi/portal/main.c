@@ -54,6 +54,10 @@ static const struct route routes[] = {
 	{M_GET, "/manage/seminars/{id}/survey/results", pg_survey_results, R_LOGIN},
 	{M_GET, "/seminars/{id}/survey", pg_survey, R_LOGIN},
 	{M_POST, "/seminars/{id}/survey", pg_survey_post, R_LOGIN},
+	{M_GET, "/manage/seminars/{id}/materials", pg_materials, R_LOGIN},
+	{M_POST, "/manage/seminars/{id}/materials", pg_material_add, R_LOGIN | R_UPLOAD},
+	{M_POST, "/manage/seminars/{id}/materials/{mid}/delete", pg_material_delete, R_LOGIN},
+	{M_GET, "/materials/{id}", pg_material, 0},
 	{M_OTHER, NULL, NULL, 0},
 };
 
@@ -119,6 +123,9 @@ static const struct field fields[] = {
 	{"rate*", "Оценка", FT_INT, 1, 5, NULL},
 	{"opt*", "Вариант ответа", FT_ID, 0, 0, NULL},
 	{"text*", "Ответ", FT_MULTILINE, 1, 4000, NULL},
+	{"visibility", "Кому доступен", FT_ENUM, 0, 0, "public|registered|attended"},
+	{"link", "Ссылка", FT_URL, 10, 500, NULL},
+	{"material", "Файл материала", FT_FILE, 0, 1024L * 1024 * 1024, NULL},
 	{NULL, NULL, FT__MAX, 0, 0, NULL},
 };
 

@@ -61,6 +61,14 @@ int pg_survey_post(struct req *);
 json_t *survey_link(struct req *, long long seminar_id);
 /* The user's surveys open now for the cabinet: {seminar_id, title, answered, url}; NULL on failure. */
 json_t *surveys_open(struct req *);
+/* material.c: seminar materials */
+int pg_materials(struct req *);
+int pg_material_add(struct req *);
+int pg_material_delete(struct req *);
+int pg_material(struct req *);
+/* Sets "materials" of ctx: what the user may see of seminar_id, or, for 0, of the seminars they are signed
+ * up for. Returns 0, or -1 on database failure. */
+int materials_set(struct req *, json_t *ctx, long long seminar_id);
 
 /* view.c: names and view models shared by the pages */
 const char *format_name(const char *format);

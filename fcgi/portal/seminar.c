@@ -126,6 +126,10 @@ static int seminar_page(struct req *r, long long id, int status, const char *err
 			may_manage(r, s.region_id) ? arena_printf(&r->arena, "/manage/seminars/%lld", s.id) : NULL,
 			"login_url", arena_printf(&r->arena, "/login?next=/seminars/%lld", s.id), "error", error);
 	json_object_set_new(ctx, "survey", survey_link(r, s.id));
+	if (materials_set(r, ctx, s.id) == -1) {
+		json_decref(ctx);
+		return 500;
+	}
 	page(r, "seminar", ctx);
 	return status;
 }
