@@ -106,17 +106,15 @@ static json_t *rows_view(struct req *r, const struct seminar *s, json_t *rows, l
 				arena_printf(&r->arena, "/certificates/%s/reissue", number), "reason_id",
 				arena_printf(&r->arena, "reason-%s", number));
 		}
-		json_array_append_new(out, json_pack("{s:O, s:O, s:O, s:s, s:O, s:O, s:O, s:b, s:s?, s:O?, s:o}",
-						     "registration_id", json_object_get(row, "registration_id"),
-						     "full_name", json_object_get(row, "full_name"), "organization",
-						     json_object_get(row, "organization"), "mode_name",
-						     mode && strcmp(mode, "online") == 0 ? mode_names[MODE_ONLINE]
-											 : mode_names[MODE_IN_PERSON],
-						     "door_n", json_object_get(row, "door_n"), "online_n",
-						     json_object_get(row, "online_n"), "sessions",
-						     json_object_get(row, "sessions"), "qualifies", ok, "why",
-						     ok ? NULL : why_not(r, s, row), "missing_sessions",
-						     json_object_get(row, "missing_sessions"), "certificate", cert));
+		json_array_append_new(
+			out, json_pack("{s:O, s:O, s:O, s:s, s:O, s:O, s:O, s:b, s:s?, s:O?, s:o}", "registration_id",
+				       json_object_get(row, "registration_id"), "full_name",
+				       json_object_get(row, "full_name"), "organization",
+				       json_object_get(row, "organization"), "mode_name", mode_names[mode_of(mode)],
+				       "door_n", json_object_get(row, "door_n"), "online_n",
+				       json_object_get(row, "online_n"), "sessions", json_object_get(row, "sessions"),
+				       "qualifies", ok, "why", ok ? NULL : why_not(r, s, row), "missing_sessions",
+				       json_object_get(row, "missing_sessions"), "certificate", cert));
 	}
 	return out;
 }

@@ -33,7 +33,7 @@ static int journal_rows(struct req *r, struct seminar *s, json_t **rows, size_t 
 	json_array_foreach (*rows, i, row) {
 		const char *m = json_string_value(json_object_get(row, "mode"));
 		int here = json_integer_value(json_object_get(row, "present")) != 0;
-		json_object_set_new(row, "mode_name", json_string(strcmp(m, "online") == 0 ? "онлайн" : "очно"));
+		json_object_set_new(row, "mode_name", json_string(mode_names[mode_of(m)]));
 		json_object_set_new(row, "n", json_integer((json_int_t)i + 1));
 		json_object_set_new(row, "present", json_boolean(here));
 		json_object_set_new(row, "mark", json_string(here ? "отмечен(а)" : absent_mark));

@@ -470,7 +470,8 @@ static int apply_upkeep(struct db *d, struct arena *scratch, struct apply_ctx *c
 	struct dbres r;
 	size_t i;
 
-	if (db_run(d, &q[Q_APPLY_TOUCHED], v, NELEM(v), &r, scratch) == -1)
+	/* The import's id once here, twice in the districts' UNION below. */
+	if (db_run(d, &q[Q_APPLY_TOUCHED], v, 1, &r, scratch) == -1)
 		return -1;
 	for (i = 0; i < r.nrows; i++)
 		if (db_coverage_org(d, dbres_int(&r, i, 0)) == -1)

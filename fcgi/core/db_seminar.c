@@ -210,7 +210,7 @@ static struct dbv like_or_null(struct arena *a, const char *s)
 	return s ? DB_DV_STR(db_like_escape(a, s)) : DB_DV_NULL;
 }
 
-static int mode_from(const char *s, enum mode *m)
+int mode_parse(const char *s, enum mode *m)
 {
 	int i;
 
@@ -220,6 +220,14 @@ static int mode_from(const char *s, enum mode *m)
 			return 1;
 		}
 	return 0;
+}
+
+enum mode mode_of(const char *s)
+{
+	enum mode m = MODE_IN_PERSON;
+
+	mode_parse(s, &m);
+	return m;
 }
 
 /* Registration statuses as static strings, so they outlive the arena of a transaction. */
@@ -562,7 +570,8 @@ json_t *db_catalogue(struct db *d, struct arena *a, const struct catalogue_filte
 			    DB_DV_INT(f->offset)};
 	struct dbres r;
 
-	if (db_run(d, &q[Q_CATALOGUE_COUNT], v, NELEM(v), &r, a) == -1)
+	/* The count takes the filters without LIMIT and OFFSET, the last two. */
+	if (db_run(d, &q[Q_CATALOGUE_COUNT], v, NELEM(v) - 2, &r, a) == -1)
 		return NULL;
 	*total = dbres_int(&r, 0, 0);
 	return db_json(d, &q[Q_CATALOGUE], v, NELEM(v), a, k);
@@ -625,7 +634,7 @@ static enum tx_end register_tx(struct db *d, struct arena *scratch, void *arg)
 		if (dbres_int(&r, 0, 2) != in->seminar_id || dbres_int(&r, 0, 3) != in->person_id)
 			return refuse(c, REG_KEY_REUSED);
 		c->out->id = dbres_int(&r, 0, 1);
-		mode_from(dbres_str(&r, 0, 4), &c->out->mode);
+		mode_parse(dbres_str(&r, 0, 4), &c->out->mode);
 		c->out->status = status_static(dbres_str(&r, 0, 5));
 		return refuse(c, REG_REPLAY);
 	}
@@ -649,7 +658,7 @@ static enum tx_end register_tx(struct db *d, struct arena *scratch, void *arg)
 		if (strcmp(status, "cancelled") != 0) {
 			const char *key = dbres_str(&r, 0, 3);
 			c->out->id = existing;
-			mode_from(dbres_str(&r, 0, 1), &c->out->mode);
+			mode_parse(dbres_str(&r, 0, 1), &c->out->mode);
 			c->out->status = status;
 			/* A concurrent retry of the same request committed first. */
 			return refuse(c,
@@ -724,7 +733,7 @@ static int reg_row(const struct dbres *r, struct reg_info *g)
 	g->seminar_id = dbres_int(r, 0, 1);
 	g->person_id = dbres_int(r, 0, 2);
 	g->region_id = dbres_int(r, 0, 3);
-	mode_from(dbres_str(r, 0, 4), &g->mode);
+	mode_parse(dbres_str(r, 0, 4), &g->mode);
 	g->status = status_static(dbres_str(r, 0, 5));
 	return 1;
 }
@@ -785,7 +794,7 @@ static enum tx_end change_tx(struct db *d, struct arena *scratch, void *arg)
 	/* Read again under the lock: a concurrent change may have come first. */
 	if (db_run(d, &q[Q_REG_STATUS], v, NELEM(v), &r, scratch) == -1)
 		return TX_FAIL;
-	mode_from(dbres_str(&r, 0, 1), &from);
+	mode_parse(dbres_str(&r, 0, 1), &from);
 	status = status_static(dbres_str(&r, 0, 2));
 	if (strcmp(status, "cancelled") == 0)
 		return unchanged(c, c->to < 0 ? CHANGE_ALREADY : CHANGE_REFUSED);

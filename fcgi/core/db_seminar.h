@@ -28,6 +28,10 @@ struct seminar {
 
 /* Returns 1 with s filled (strings in the arena), 0 no such seminar, -1 failure. */
 int db_seminar_get(struct db *, struct arena *, long long id, struct seminar *s);
+/* The mode a code of SQL names ("in_person", "online"): 1 with *m set, 0 when s names none (or is NULL). */
+int mode_parse(const char *s, enum mode *m);
+/* The mode a code names; in person for anything else (a NULL too). */
+enum mode mode_of(const char *s);
 /* Whether the seminar's format offers the mode. */
 int seminar_offers(const struct seminar *, enum mode);
 

@@ -229,9 +229,8 @@ static json_t *registrations_view(struct req *r)
 				  "date",
 				  date_range_ru(&r->arena, json_string_value(json_object_get(row, "starts_at")),
 						json_string_value(json_object_get(row, "ends_at"))),
-				  "place", venue ? venue : "онлайн", "mode_name",
-				  strcmp(mode, "online") == 0 ? mode_names[MODE_ONLINE] : mode_names[MODE_IN_PERSON],
-				  "status", status, "status_name", reg_status_name(status), "position",
+				  "place", venue ? venue : "онлайн", "mode_name", mode_names[mode_of(mode)], "status",
+				  status, "status_name", reg_status_name(status), "position",
 				  pos > 0 ? json_integer(pos) : json_null(), "cancel_url",
 				  !is_past && strcmp(status, "cancelled") != 0
 					  ? arena_printf(&r->arena, "/registrations/%lld/cancel", id)

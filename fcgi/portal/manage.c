@@ -203,7 +203,7 @@ static json_t *counts_of(struct req *r, const struct seminar *s)
 	json_array_foreach (rows, i, row) {
 		const char *mode = json_string_value(json_object_get(row, "mode"));
 		const char *st = json_string_value(json_object_get(row, "status"));
-		m = strcmp(mode, "online") == 0 ? MODE_ONLINE : MODE_IN_PERSON;
+		m = mode_of(mode);
 		n[m][st[0] == 'c' && st[1] == 'o' ? 0
 		     : st[0] == 'w'               ? 1
 						  : 2] += json_integer_value(json_object_get(row, "n"));
@@ -438,8 +438,7 @@ static json_t *participants_view(struct req *r, const struct seminar *s, json_t 
 		const char *mode = json_string_value(json_object_get(row, "mode"));
 		const char *st = json_string_value(json_object_get(row, "status"));
 		long long id = json_integer_value(json_object_get(row, "id"));
-		enum mode m = strcmp(mode, "online") == 0 ? MODE_ONLINE : MODE_IN_PERSON,
-			  other = m == MODE_ONLINE ? MODE_IN_PERSON : MODE_ONLINE;
+		enum mode m = mode_of(mode), other = m == MODE_ONLINE ? MODE_IN_PERSON : MODE_ONLINE;
 		/* Once the seminar is over nobody may cancel or switch (pg_reg_cancel, pg_reg_mode). */
 		int active = strcmp(st, "cancelled") != 0 && !s->over;
 		int can_switch = active && seminar_offers(s, other);
@@ -622,7 +621,7 @@ int pg_manage_participant_add(struct req *r)
 	}
 	in.seminar_id = s.id;
 	in.person_id = person;
-	in.mode = strcmp(mode, "online") == 0 ? MODE_ONLINE : MODE_IN_PERSON;
+	in.mode = mode_of(mode);
 	in.by_organizer = 1;
 	in.actor_id = r->user->id;
 	in.ip = r->ip;

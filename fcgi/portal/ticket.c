@@ -48,8 +48,8 @@ int pg_ticket(struct req *r)
 			      "Билет участника", "ticket", "id", (json_int_t)t.id, "name", t.name, "organization",
 			      t.organization, "title", t.title, "when",
 			      date_range_ru(&r->arena, t.starts_at, t.ends_at), "where", where(r, &t), "mode_name",
-			      strcmp(t.mode, "online") == 0 ? mode_names[MODE_ONLINE] : mode_names[MODE_IN_PERSON],
-			      "code", t.code, "svg_url", arena_printf(&r->arena, "/tickets/%lld.svg", t.id), "png_url",
+			      mode_names[mode_of(t.mode)], "code", t.code, "svg_url",
+			      arena_printf(&r->arena, "/tickets/%lld.svg", t.id), "png_url",
 			      arena_printf(&r->arena, "/tickets/%lld.png", t.id), "pdf_url",
 			      arena_printf(&r->arena, "/tickets/%lld.pdf", t.id), "seminar_url",
 			      arena_printf(&r->arena, "/seminars/%lld", t.seminar_id)));
