@@ -25,6 +25,7 @@ try {
     INSERT INTO registration (seminar_id, person_id, organization_id, mode, status, queued_at, source, ticket_code)
     SELECT @s, p.id, p.organization_id, 'online', 'confirmed', NOW(), 'self', SUBSTR(MD5(RAND()), 1, 22)
       FROM person p WHERE p.email = ${str(email)};
+    UPDATE seminar SET taken_online = taken_online + 1 WHERE id = @s; -- the place it takes, as a sign-up would
     INSERT INTO survey (seminar_id) VALUES (@s);
     INSERT INTO survey_question (seminar_id, position, kind, text, required) VALUES
       (@s, 1, 'rating', 'Оцените семинар', 1), (@s, 2, 'single', 'Формат подошёл?', 0),
