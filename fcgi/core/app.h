@@ -24,6 +24,7 @@
 #include "db_register.h"
 #include "db_report.h"
 #include "db_seminar.h"
+#include "db_registration.h"
 #include "db_survey.h"
 #include "export.h"
 #include "files.h"

@@ -319,6 +319,11 @@ void dbres_fill(const struct dbres *r, size_t row, const struct dbcol *cols, siz
 	}
 }
 
+struct dbv db_dv_like_or_null(struct arena *a, const char *s)
+{
+	return s ? DB_DV_STR(db_like_escape(a, s)) : DB_DV_NULL;
+}
+
 long long dbres_int(const struct dbres *r, size_t row, size_t col)
 {
 	const char *s = dbres_str(r, row, col);

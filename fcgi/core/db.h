@@ -95,6 +95,8 @@ void dbres_fill(const struct dbres *, size_t row, const struct dbcol *cols, size
 #define NELEM(a)                                                                                                       \
 	(sizeof(a) / sizeof((a)[0]) +                                                                                  \
 	 0 * sizeof(char[1 - 2 * __builtin_types_compatible_p(__typeof__(a), __typeof__(&(a)[0]))]))
+/* A "LIKE CONCAT('%', ?, '%')" parameter: s escaped by db_like_escape (in the arena), or SQL NULL for NULL. */
+struct dbv db_dv_like_or_null(struct arena *, const char *s);
 /* s with LIKE's metacharacters (% _ \) escaped, for "LIKE CONCAT('%', ?, '%')". In the arena. */
 const char *db_like_escape(struct arena *, const char *s);
 long long dbres_int(const struct dbres *, size_t row, size_t col); /* 0 for SQL NULL */

@@ -3,7 +3,7 @@
 
 #include <string.h>
 
-enum { Q_PROFILE, Q_SEARCH, Q_GRANTS, Q__MAX };
+enum { Q_PROFILE, Q_SEARCH, Q_GRANTS, Q_PERSON_BY_EMAIL, Q__MAX };
 
 #define ROLE_NAMES_SQL                                                                                                                           \
 	"CASE g.role WHEN 'organizer' THEN 'организатор' WHEN 'reviewer' THEN 'представитель министерства' " \
@@ -24,6 +24,7 @@ static struct dbq q[Q__MAX] = {
 		      "IFNULL(s.name, 'все направления') FROM role_grant g "
 		      "LEFT JOIN region r ON r.id = g.region_id LEFT JOIN sector s ON s.id = g.sector_id "
 		      "WHERE g.person_id = ? ORDER BY g.role, r.name, s.name"},
+	[Q_PERSON_BY_EMAIL] = {"SELECT id FROM person WHERE email = ?"},
 };
 
 json_t *db_person_profile(struct db *d, struct arena *a, long long id)
@@ -56,4 +57,14 @@ json_t *db_person_grants(struct db *d, struct arena *a, long long person_id)
 	struct dbv v[] = {DB_DV_INT(person_id)};
 
 	return db_json(d, &q[Q_GRANTS], v, NELEM(v), a, k);
+}
+
+long long db_person_by_email(struct db *d, struct arena *a, const char *email)
+{
+	struct dbv v[] = {DB_DV_STR(email)};
+	struct dbres r;
+
+	if (db_run(d, &q[Q_PERSON_BY_EMAIL], v, NELEM(v), &r, a) == -1)
+		return -1;
+	return r.nrows ? dbres_int(&r, 0, 0) : 0;
 }

@@ -15,4 +15,7 @@ json_t *db_people_search(struct db *, struct arena *, const char *q, long limit)
 /* {id, role, role_name, region_name, sector_name} of a person. */
 json_t *db_person_grants(struct db *, struct arena *, long long person_id);
 
+/* Looks up a person by e-mail: returns the id, 0 none, -1 failure. */
+long long db_person_by_email(struct db *, struct arena *, const char *email);
+
 #endif

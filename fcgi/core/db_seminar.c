@@ -1,19 +1,19 @@
-/* Statements of seminars, sessions and registrations; sign-up, cancellation and promotion as transactions. */
+/* Seminars: one read whole, created and edited with their sectors, status and sessions; the catalogue and the
+ * organisers' list. */
 #include "db_seminar.h"
-#include "db_coverage.h"
 
 #include <stdlib.h>
 #include <stddef.h>
 #include <string.h>
 
-#include "db_auth.h"
+#include "db_coverage.h"
+#include "db_places.h"
 
 const char *const mode_codes[MODE__MAX] = {"in_person", "online"};
 const char *const mode_names[MODE__MAX] = {"очно", "онлайн"};
 
 enum {
 	Q_SEMINAR,
-	Q_SEMINAR_LOCK,
 	Q_SEMINAR_INSERT,
 	Q_SEMINAR_UPDATE,
 	Q_SECTORS_CLEAR,
@@ -29,50 +29,13 @@ enum {
 	Q_CATALOGUE,
 	Q_CATALOGUE_COUNT,
 	Q_MANAGE,
-	Q_IDEM,
-	Q_REG_OF,
-	Q_ORG_COUNT,
-	Q_TAKE_IN_PERSON,
-	Q_TAKE_ONLINE,
-	Q_FREE_IN_PERSON,
-	Q_FREE_ONLINE,
-	Q_REG_INSERT,
-	Q_REG_REVIVE,
-	Q_REG_GET,
-	Q_REG_STATUS,
-	Q_REG_SET,
-	Q_FIRST_WAITING,
-	Q_POSITION,
-	Q_PERSON_REGS,
-	Q_PARTICIPANTS,
-	Q_PART_ORGS,
-	Q_PART_DISTRICTS,
-	Q_PERSON_BY_EMAIL,
-	Q_COUNTS,
 	Q_VERSION,
 	Q__MAX
 };
 
-/* Finished, or its last session has ended (ends_at is the end of the last session). */
-#define SEMINAR_OVER "(s.status = 'finished' OR (s.ends_at IS NOT NULL AND s.ends_at <= NOW()))"
-/* The columns of struct seminar: X(type, field, SQL); the SQL pieces joined make the select list, and
- * the same list reads the row (dbres_fill). What the places logic needs while the row is locked: */
+/* The whole seminar for its pages: the columns of the places logic (db_places.h), then the rest. */
 /* cppcheck 2.10 fails to expand X-macro arguments that are strings holding commas: */
 /* cppcheck-suppress preprocessorErrorDirective */
-#define SEMINAR_PLACES(X)                                                                                              \
-	X(LL, id, "s.id")                                                                                              \
-	X(LL, region_id, ", s.region_id")                                                                              \
-	X(STR, format, ", s.format")                                                                                   \
-	X(STR, status, ", s.status")                                                                                   \
-	X(LL, cap[MODE_IN_PERSON], ", s.cap_in_person")                                                                \
-	X(LL, cap[MODE_ONLINE], ", IFNULL(s.cap_online, -1)")                                                          \
-	X(LL, taken[MODE_IN_PERSON], ", s.taken_in_person")                                                            \
-	X(LL, taken[MODE_ONLINE], ", s.taken_online")                                                                  \
-	X(LL, org_limit, ", IFNULL(s.org_limit, 0)")                                                                   \
-	X(BOOL, reg_not_yet, ", s.reg_opens_at IS NOT NULL AND s.reg_opens_at > NOW()")                                \
-	X(BOOL, reg_over, ", s.reg_closes_at IS NOT NULL AND s.reg_closes_at <= NOW()")                                \
-	X(BOOL, over, ", " SEMINAR_OVER)
-/* ... and the whole seminar for its pages. */
 #define SEMINAR_ALL(X)                                                                                                 \
 	SEMINAR_PLACES(X)                                                                                              \
 	X(LL, organizer_id, ", s.organizer_id")                                                                        \
@@ -95,19 +58,10 @@ enum {
 	X(STR, attendance_rule, ", s.attendance_rule")                                                                 \
 	X(LL, online_min_percent, ", s.online_min_percent")
 #define SEMINAR_COL(t, field, sql) {DBC_##t, offsetof(struct seminar, field)},
-static const struct dbcol seminar_places[] = {SEMINAR_PLACES(SEMINAR_COL)};
 static const struct dbcol seminar_all[] = {SEMINAR_ALL(SEMINAR_COL)};
-
-#define POSITION_SQL                                                                                                   \
-	"(SELECT COUNT(*) FROM registration w WHERE w.seminar_id = r.seminar_id AND w.mode = r.mode AND "              \
-	"w.status = 'waitlisted' AND (w.queued_at < r.queued_at OR (w.queued_at = r.queued_at AND w.id <= r.id)))"
 
 static struct dbq q[Q__MAX] = {
 	[Q_SEMINAR] = {"SELECT " SEMINAR_ALL(DB_COL_SQL) " FROM seminar s WHERE s.id = ?"},
-	/* Only the seminar row is locked (a join would lock its region and district
-	 * too, and serialise every sign-up of a region), and only what the places
-	 * logic needs is read while the lock is held. */
-	[Q_SEMINAR_LOCK] = {"SELECT " SEMINAR_PLACES(DB_COL_SQL) " FROM seminar s WHERE s.id = ? FOR UPDATE"},
 	[Q_SEMINAR_INSERT] = {"INSERT INTO seminar (organizer_id, region_id, district_id, title, description, format, "
 			      "venue, address, stream_url, reg_opens_at, reg_closes_at, hours, cap_in_person, "
 			      "cap_online, org_limit, attendance_rule, online_min_percent) "
@@ -152,63 +106,8 @@ static struct dbq q[Q__MAX] = {
 		      "COALESCE(SUM(g.mode = 'online' AND g.status = 'cancelled'), 0) "
 		      "FROM seminar s LEFT JOIN registration g ON g.seminar_id = s.id "
 		      "GROUP BY s.id ORDER BY s.starts_at IS NULL DESC, s.starts_at DESC, s.id DESC"},
-	/* Before the lock, in one round trip: the person's organisation and the
-	 * registration an earlier try of this request may have made. */
-	[Q_IDEM] = {"SELECT p.organization_id, g.id, g.seminar_id, g.person_id, g.mode, g.status FROM person p "
-		    "LEFT JOIN registration g ON g.idem_key = ? WHERE p.id = ?"},
-	[Q_REG_OF] = {"SELECT id, mode, status, idem_key FROM registration WHERE seminar_id = ? AND person_id = ?"},
-	[Q_ORG_COUNT] = {"SELECT COUNT(*) FROM registration WHERE seminar_id = ? AND organization_id = ? "
-			 "AND status <> 'cancelled'"},
-	[Q_TAKE_IN_PERSON] = {"UPDATE seminar SET taken_in_person = taken_in_person + 1 WHERE id = ?"},
-	[Q_TAKE_ONLINE] = {"UPDATE seminar SET taken_online = taken_online + 1 WHERE id = ?"},
-	[Q_FREE_IN_PERSON] = {"UPDATE seminar SET taken_in_person = taken_in_person - 1 WHERE id = ?"},
-	[Q_FREE_ONLINE] = {"UPDATE seminar SET taken_online = taken_online - 1 WHERE id = ?"},
-	/* The ticket code: 16 bytes of the server's CSPRNG as base64url (see migration 003). */
-	[Q_REG_INSERT] = {"INSERT INTO registration (seminar_id, person_id, organization_id, mode, status, queued_at, "
-			  "idem_key, source, ticket_code) VALUES (?, ?, ?, ?, ?, NOW(6), ?, ?, "
-			  "SUBSTR(REPLACE(REPLACE(TO_BASE64(RANDOM_BYTES(16)), '+', '-'), '/', '_'), 1, 22))"},
-	[Q_REG_REVIVE] = {"UPDATE registration SET organization_id = ?, mode = ?, status = ?, queued_at = NOW(6), "
-			  "idem_key = ?, source = ?, cancelled_at = NULL WHERE id = ?"},
-	[Q_REG_GET] = {"SELECT g.id, g.seminar_id, g.person_id, s.region_id, g.mode, g.status FROM registration g "
-		       "JOIN seminar s ON s.id = g.seminar_id WHERE g.id = ?"},
-	[Q_REG_STATUS] = {"SELECT seminar_id, mode, status FROM registration WHERE id = ?"},
-	[Q_REG_SET] = {"UPDATE registration SET mode = ?, status = ?, "
-		       "cancelled_at = IF(? = 'cancelled', NOW(), NULL) WHERE id = ?"},
-	[Q_FIRST_WAITING] = {"SELECT id FROM registration WHERE seminar_id = ? AND mode = ? AND status = 'waitlisted' "
-			     "ORDER BY queued_at, id LIMIT 1"},
-	[Q_POSITION] = {"SELECT r.id, r.seminar_id, r.person_id, s.region_id, r.mode, r.status, "
-			"IF(r.status = 'waitlisted', " POSITION_SQL ", 0) FROM registration r "
-			"JOIN seminar s ON s.id = r.seminar_id WHERE r.seminar_id = ? AND r.person_id = ?"},
-	[Q_PERSON_REGS] = {"SELECT r.id, s.id, s.title, s.starts_at, s.ends_at, s.venue, d.name, s.format, r.mode, "
-			   "r.status, IF(r.status = 'waitlisted', " POSITION_SQL ", 0), " SEMINAR_OVER
-			   " FROM registration r "
-			   "JOIN seminar s ON s.id = r.seminar_id LEFT JOIN district d ON d.id = s.district_id "
-			   "WHERE r.person_id = ? ORDER BY s.starts_at IS NULL, s.starts_at, r.id"},
-	[Q_PARTICIPANTS] = {"SELECT r.id, p.id, p.full_name, o.short_name, d.name, p.email, p.phone, p.position, "
-			    "r.mode, r.status, IF(r.status = 'waitlisted', " POSITION_SQL ", NULL), r.created_at "
-			    "FROM registration r JOIN person p ON p.id = r.person_id "
-			    "LEFT JOIN organization o ON o.id = r.organization_id "
-			    "LEFT JOIN district d ON d.id = o.district_id WHERE r.seminar_id = ? "
-			    "AND (? IS NULL OR p.full_name LIKE CONCAT('%', ?, '%') "
-			    "OR o.short_name LIKE CONCAT('%', ?, '%') OR o.name LIKE CONCAT('%', ?, '%')) "
-			    "AND (? IS NULL OR r.status = ?) AND (? IS NULL OR r.mode = ?) "
-			    "AND (? IS NULL OR o.district_id = ?) AND (? IS NULL OR r.organization_id = ?) "
-			    "ORDER BY FIELD(r.status, 'confirmed', 'waitlisted', 'cancelled'), r.queued_at, r.id"},
-	[Q_PART_ORGS] =
-		{"SELECT DISTINCT o.id, o.short_name FROM registration r "
-		 "JOIN organization o ON o.id = r.organization_id WHERE r.seminar_id = ? ORDER BY o.short_name"},
-	[Q_PART_DISTRICTS] = {"SELECT DISTINCT d.id, d.name FROM registration r "
-			      "JOIN organization o ON o.id = r.organization_id JOIN district d ON d.id = o.district_id "
-			      "WHERE r.seminar_id = ? ORDER BY d.name"},
-	[Q_PERSON_BY_EMAIL] = {"SELECT id FROM person WHERE email = ?"},
 	[Q_VERSION] = {"SELECT MAX(updated_at) FROM seminar"},
-	[Q_COUNTS] = {"SELECT mode, status, COUNT(*) FROM registration WHERE seminar_id = ? GROUP BY mode, status"},
 };
-
-static struct dbv like_or_null(struct arena *a, const char *s)
-{
-	return s ? DB_DV_STR(db_like_escape(a, s)) : DB_DV_NULL;
-}
 
 int mode_parse(const char *s, enum mode *m)
 {
@@ -228,18 +127,6 @@ enum mode mode_of(const char *s)
 
 	mode_parse(s, &m);
 	return m;
-}
-
-/* Registration statuses as static strings, so they outlive the arena of a transaction. */
-static const char *status_static(const char *s)
-{
-	static const char *const all[] = {"confirmed", "waitlisted", "cancelled"};
-	size_t i;
-
-	for (i = 0; i < 3; i++)
-		if (s && strcmp(s, all[i]) == 0)
-			return all[i];
-	return "cancelled";
 }
 
 int seminar_offers(const struct seminar *s, enum mode m)
@@ -263,82 +150,9 @@ static int seminar_row(struct db *d, struct arena *a, long long id, struct semin
 	return 1;
 }
 
-/* Locks the seminar row for a change of places; fills id, region, format,
- * status, capacities, counters, the organisation limit, the window flags and over. */
-static int seminar_lock(struct db *d, struct arena *a, long long id, struct seminar *s)
-{
-	struct dbv v[] = {DB_DV_INT(id)};
-	struct dbres r;
-
-	if (db_run(d, &q[Q_SEMINAR_LOCK], v, NELEM(v), &r, a) == -1)
-		return -1;
-	if (r.nrows == 0)
-		return 0;
-	memset(s, 0, sizeof(*s));
-	dbres_fill(&r, 0, seminar_places, NELEM(seminar_places), s);
-	return 1;
-}
-
 int db_seminar_get(struct db *d, struct arena *a, long long id, struct seminar *s)
 {
 	return seminar_row(d, a, id, s);
-}
-
-static int seat_free(const struct seminar *s, enum mode m)
-{
-	return s->cap[m] < 0 || s->taken[m] < s->cap[m];
-}
-
-/* A place of mode m was freed: it goes to the first person waiting for it, or
- * back to the pool. Runs inside a transaction that holds the seminar row. */
-static int place_freed(struct db *d, struct arena *a, long long seminar_id, enum mode m)
-{
-	struct dbv w[] = {DB_DV_INT(seminar_id), DB_DV_STR(mode_codes[m])};
-	struct dbv sid[] = {DB_DV_INT(seminar_id)};
-	struct dbres r;
-
-	if (db_run(d, &q[Q_FIRST_WAITING], w, NELEM(w), &r, a) == -1)
-		return -1;
-	if (r.nrows == 0)
-		return db_run(d, &q[m == MODE_IN_PERSON ? Q_FREE_IN_PERSON : Q_FREE_ONLINE], sid, NELEM(sid), NULL,
-			      NULL);
-	{
-		struct dbv set[] = {DB_DV_STR(mode_codes[m]), DB_DV_STR("confirmed"), DB_DV_STR("confirmed"),
-				    DB_DV_INT(dbres_int(&r, 0, 0))};
-		if (db_run(d, &q[Q_REG_SET], set, NELEM(set), NULL, NULL) == -1)
-			return -1;
-		/* Promoted: check-ins from before a cancellation count again. */
-		return db_coverage_registration(d, dbres_int(&r, 0, 0));
-	}
-}
-
-/* Capacity grew (or was unlimited): fill free places from the waiting list. */
-static int promote_all(struct db *d, struct arena *a, long long seminar_id)
-{
-	struct seminar s;
-	int m;
-
-	if (seminar_lock(d, a, seminar_id, &s) != 1)
-		return -1;
-	for (m = 0; m < MODE__MAX; m++)
-		while (seat_free(&s, (enum mode)m)) {
-			struct dbv w[] = {DB_DV_INT(seminar_id), DB_DV_STR(mode_codes[m])};
-			struct dbv sid[] = {DB_DV_INT(seminar_id)};
-			struct dbres r;
-			if (db_run(d, &q[Q_FIRST_WAITING], w, NELEM(w), &r, a) == -1)
-				return -1;
-			if (r.nrows == 0)
-				break;
-			struct dbv set[] = {DB_DV_STR(mode_codes[m]), DB_DV_STR("confirmed"), DB_DV_STR("confirmed"),
-					    DB_DV_INT(dbres_int(&r, 0, 0))};
-			if (db_run(d, &q[Q_REG_SET], set, NELEM(set), NULL, NULL) == -1 ||
-			    db_run(d, &q[m == MODE_IN_PERSON ? Q_TAKE_IN_PERSON : Q_TAKE_ONLINE], sid, NELEM(sid), NULL,
-				   NULL) == -1 ||
-			    db_coverage_registration(d, dbres_int(&r, 0, 0)) == -1)
-				return -1;
-			s.taken[m]++;
-		}
-	return 0;
 }
 
 /* ---- seminar editing */
@@ -383,7 +197,7 @@ static enum tx_end save_tx(struct db *d, struct arena *scratch, void *arg)
 	} else {
 		struct seminar s;
 		/* The row lock orders this after any sign-up in flight. */
-		if (seminar_lock(d, scratch, e->id, &s) != 1)
+		if (db_places_lock(d, scratch, e->id, &s) != 1)
 			return TX_FAIL;
 		c->id = 0;
 		if (e->cap_in_person < s.taken[MODE_IN_PERSON] ||
@@ -406,7 +220,7 @@ static enum tx_end save_tx(struct db *d, struct arena *scratch, void *arg)
 	if (e->id == 0)
 		return TX_COMMIT;
 	/* The rule, its percent and the sectors decide which registrations count. */
-	if (promote_all(d, scratch, c->id) == -1 || db_coverage_seminar(d, c->id) == -1)
+	if (db_places_promote(d, scratch, c->id) == -1 || db_coverage_seminar(d, c->id) == -1)
 		return TX_FAIL;
 	return TX_COMMIT;
 }
@@ -562,10 +376,10 @@ json_t *db_catalogue(struct db *d, struct arena *a, const struct catalogue_filte
 			    DB_DV_STR(f->from),
 			    db_dv_str_or_null(f->to),
 			    db_dv_str_or_null(f->to),
-			    like_or_null(a, f->q),
-			    like_or_null(a, f->q),
-			    like_or_null(a, f->q),
-			    like_or_null(a, f->q),
+			    db_dv_like_or_null(a, f->q),
+			    db_dv_like_or_null(a, f->q),
+			    db_dv_like_or_null(a, f->q),
+			    db_dv_like_or_null(a, f->q),
 			    DB_DV_INT(f->limit),
 			    DB_DV_INT(f->offset)};
 	struct dbres r;
@@ -597,317 +411,6 @@ json_t *db_manage_seminars(struct db *d, struct arena *a)
 					NULL};
 
 	return db_json(d, &q[Q_MANAGE], NULL, 0, a, k);
-}
-
-/* ---- registrations */
-
-struct reg_ctx {
-	const struct signup *in;
-	struct reg_state *out;
-	enum reg_outcome outcome;
-};
-
-static enum tx_end refuse(struct reg_ctx *c, enum reg_outcome o)
-{
-	c->outcome = o;
-	return TX_ROLLBACK;
-}
-
-/* Commits a place taken or a place in the queue; rolls back every refusal. */
-static enum tx_end register_tx(struct db *d, struct arena *scratch, void *arg)
-{
-	struct reg_ctx *c = arg;
-	const struct signup *in = c->in;
-	struct dbv sid[] = {DB_DV_INT(in->seminar_id)};
-	struct dbv who[] = {DB_DV_INT(in->seminar_id), DB_DV_INT(in->person_id)};
-	struct dbv k[] = {db_dv_str_or_null(in->idem_key), DB_DV_INT(in->person_id)};
-	struct seminar s;
-	struct dbres r;
-	long long org, existing = 0;
-	const char *status;
-	int rc;
-
-	if (db_run(d, &q[Q_IDEM], k, NELEM(k), &r, scratch) == -1 || r.nrows == 0)
-		return TX_FAIL;
-	org = dbres_int(&r, 0, 0);
-	if (dbres_str(&r, 0, 1) != NULL) {
-		if (dbres_int(&r, 0, 2) != in->seminar_id || dbres_int(&r, 0, 3) != in->person_id)
-			return refuse(c, REG_KEY_REUSED);
-		c->out->id = dbres_int(&r, 0, 1);
-		mode_parse(dbres_str(&r, 0, 4), &c->out->mode);
-		c->out->status = status_static(dbres_str(&r, 0, 5));
-		return refuse(c, REG_REPLAY);
-	}
-	/* Every change of a seminar's places starts by locking its row: sign-ups,
-	 * cancellations, mode switches and capacity changes happen one at a time. */
-	if ((rc = seminar_lock(d, scratch, in->seminar_id, &s)) != 1)
-		return rc == 0 ? refuse(c, REG_NO_SEMINAR) : TX_FAIL;
-	if (strcmp(s.status, "draft") == 0)
-		return refuse(c, REG_NOT_OPEN);
-	if (strcmp(s.status, "cancelled") == 0)
-		return refuse(c, REG_CANCELLED);
-	if (strcmp(s.status, "finished") == 0)
-		return refuse(c, REG_FINISHED);
-	if (!in->by_organizer && (s.reg_not_yet || s.reg_over))
-		return refuse(c, REG_WINDOW);
-	if (db_run(d, &q[Q_REG_OF], who, NELEM(who), &r, scratch) == -1)
-		return TX_FAIL;
-	if (r.nrows == 1) {
-		existing = dbres_int(&r, 0, 0);
-		status = status_static(dbres_str(&r, 0, 2));
-		if (strcmp(status, "cancelled") != 0) {
-			const char *key = dbres_str(&r, 0, 3);
-			c->out->id = existing;
-			mode_parse(dbres_str(&r, 0, 1), &c->out->mode);
-			c->out->status = status;
-			/* A concurrent retry of the same request committed first. */
-			return refuse(c,
-				      key && in->idem_key && strcmp(key, in->idem_key) == 0 ? REG_REPLAY : REG_ALREADY);
-		}
-	}
-	if (!seminar_offers(&s, in->mode))
-		return refuse(c, REG_BAD_MODE);
-	if (s.org_limit > 0 && org > 0) {
-		struct dbv o[] = {DB_DV_INT(in->seminar_id), DB_DV_INT(org)};
-		if (db_run(d, &q[Q_ORG_COUNT], o, NELEM(o), &r, scratch) == -1)
-			return TX_FAIL;
-		if (dbres_int(&r, 0, 0) >= s.org_limit)
-			return refuse(c, REG_ORG_LIMIT);
-	}
-	status = seat_free(&s, in->mode) ? "confirmed" : "waitlisted";
-	if (status[0] == 'c' && db_run(d, &q[in->mode == MODE_IN_PERSON ? Q_TAKE_IN_PERSON : Q_TAKE_ONLINE], sid,
-				       NELEM(sid), NULL, NULL) == -1)
-		return TX_FAIL;
-	if (existing) {
-		struct dbv v[] = {db_dv_id_or_null(org),
-				  DB_DV_STR(mode_codes[in->mode]),
-				  DB_DV_STR(status),
-				  db_dv_str_or_null(in->idem_key),
-				  DB_DV_STR(in->by_organizer ? "organizer" : "self"),
-				  DB_DV_INT(existing)};
-		/* A registration signed up again keeps its check-ins from before it was cancelled. */
-		if (db_run(d, &q[Q_REG_REVIVE], v, NELEM(v), NULL, NULL) == -1 ||
-		    db_coverage_registration(d, existing) == -1)
-			return TX_FAIL;
-		c->out->id = existing;
-	} else {
-		struct dbv v[] = {DB_DV_INT(in->seminar_id),
-				  DB_DV_INT(in->person_id),
-				  db_dv_id_or_null(org),
-				  DB_DV_STR(mode_codes[in->mode]),
-				  DB_DV_STR(status),
-				  db_dv_str_or_null(in->idem_key),
-				  DB_DV_STR(in->by_organizer ? "organizer" : "self")};
-		if (db_run(d, &q[Q_REG_INSERT], v, NELEM(v), &r, scratch) == -1)
-			return TX_FAIL;
-		c->out->id = (long long)r.insert_id;
-	}
-	c->out->mode = in->mode;
-	c->out->status = status_static(status);
-	/* On record in the same transaction (and the same disk flush). */
-	if (db_audit(d, in->actor_id, "registration.create", "registration", c->out->id, in->ip,
-		     arena_printf(scratch, "seminar=%lld %s %s%s", in->seminar_id, mode_codes[in->mode], status,
-				  in->by_organizer ? " by an organiser" : "")) == -1)
-		return TX_FAIL;
-	c->outcome = status[0] == 'c' ? REG_CONFIRMED : REG_WAITLISTED;
-	return TX_COMMIT;
-}
-
-int db_register(struct db *d, const struct signup *in, struct reg_state *out)
-{
-	struct reg_ctx c = {in, out, REG__MAX};
-	int rc = db_tx(d, register_tx, &c);
-
-	/* Two first attempts with one key raced to the UNIQUE index: the loser replays. */
-	if (rc == -1 && db_errno(d) == 1062 && in->idem_key != NULL)
-		rc = db_tx(d, register_tx, &c);
-	return rc == -1 ? -1 : (int)c.outcome;
-}
-
-/* Columns id, seminar_id, person_id, region_id, mode, status of the first row. */
-static int reg_row(const struct dbres *r, struct reg_info *g)
-{
-	if (r->nrows == 0)
-		return 0;
-	g->id = dbres_int(r, 0, 0);
-	g->seminar_id = dbres_int(r, 0, 1);
-	g->person_id = dbres_int(r, 0, 2);
-	g->region_id = dbres_int(r, 0, 3);
-	mode_parse(dbres_str(r, 0, 4), &g->mode);
-	g->status = status_static(dbres_str(r, 0, 5));
-	return 1;
-}
-
-int db_registration_get(struct db *d, struct arena *a, long long id, struct reg_info *g)
-{
-	struct dbv v[] = {DB_DV_INT(id)};
-	struct dbres r;
-
-	if (db_run(d, &q[Q_REG_GET], v, NELEM(v), &r, a) == -1)
-		return -1;
-	return reg_row(&r, g);
-}
-
-int db_registration_of(struct db *d, struct arena *a, long long seminar_id, long long person_id, struct reg_info *g,
-		       long long *position)
-{
-	struct dbv v[] = {DB_DV_INT(seminar_id), DB_DV_INT(person_id)};
-	struct dbres r;
-
-	if (db_run(d, &q[Q_POSITION], v, NELEM(v), &r, a) == -1)
-		return -1;
-	if (reg_row(&r, g) == 0)
-		return 0;
-	*position = dbres_int(&r, 0, 6);
-	return 1;
-}
-
-struct change_ctx {
-	long long id;
-	int to; /* target mode, or -1 to cancel */
-	enum reg_change outcome;
-};
-
-static enum tx_end unchanged(struct change_ctx *c, enum reg_change outcome)
-{
-	c->outcome = outcome;
-	return TX_ROLLBACK;
-}
-
-static enum tx_end change_tx(struct db *d, struct arena *scratch, void *arg)
-{
-	struct change_ctx *c = arg;
-	struct dbv v[] = {DB_DV_INT(c->id)};
-	struct dbres r;
-	struct seminar s;
-	enum mode from = MODE_IN_PERSON;
-	const char *status;
-	long long seminar_id;
-
-	if (db_run(d, &q[Q_REG_STATUS], v, NELEM(v), &r, scratch) == -1)
-		return TX_FAIL;
-	if (r.nrows == 0)
-		return unchanged(c, c->to < 0 ? CHANGE_ALREADY : CHANGE_REFUSED);
-	seminar_id = dbres_int(&r, 0, 0);
-	if (seminar_lock(d, scratch, seminar_id, &s) != 1)
-		return TX_FAIL;
-	/* Read again under the lock: a concurrent change may have come first. */
-	if (db_run(d, &q[Q_REG_STATUS], v, NELEM(v), &r, scratch) == -1)
-		return TX_FAIL;
-	mode_parse(dbres_str(&r, 0, 1), &from);
-	status = status_static(dbres_str(&r, 0, 2));
-	if (strcmp(status, "cancelled") == 0)
-		return unchanged(c, c->to < 0 ? CHANGE_ALREADY : CHANGE_REFUSED);
-	/* Decided under the lock, so a change that raced the seminar's end finds it over. */
-	if (s.over)
-		return unchanged(c, CHANGE_CLOSED);
-	if (c->to < 0) {
-		struct dbv set[] = {DB_DV_STR(mode_codes[from]), DB_DV_STR("cancelled"), DB_DV_STR("cancelled"),
-				    DB_DV_INT(c->id)};
-		/* A cancelled registration stops counting, check-ins or not. */
-		if (db_run(d, &q[Q_REG_SET], set, NELEM(set), NULL, NULL) == -1 ||
-		    db_coverage_registration(d, c->id) == -1)
-			return TX_FAIL;
-	} else {
-		struct dbv set[] = {DB_DV_STR(mode_codes[c->to]), DB_DV_STR("confirmed"), DB_DV_STR("confirmed"),
-				    DB_DV_INT(c->id)};
-		struct dbv sid[] = {DB_DV_INT(seminar_id)};
-		if ((enum mode)c->to == from)
-			return unchanged(c, CHANGE_ALREADY);
-		if (!seminar_offers(&s, (enum mode)c->to) || !seat_free(&s, (enum mode)c->to))
-			return unchanged(c, CHANGE_REFUSED);
-		if (db_run(d, &q[Q_REG_SET], set, NELEM(set), NULL, NULL) == -1 ||
-		    db_run(d, &q[c->to == MODE_IN_PERSON ? Q_TAKE_IN_PERSON : Q_TAKE_ONLINE], sid, NELEM(sid), NULL,
-			   NULL) == -1 ||
-		    db_coverage_registration(d, c->id) == -1)
-			return TX_FAIL;
-	}
-	if (status[0] == 'c' && place_freed(d, scratch, seminar_id, from) == -1)
-		return TX_FAIL;
-	c->outcome = CHANGE_DONE;
-	return TX_COMMIT;
-}
-
-static int change(struct db *d, long long id, int to)
-{
-	struct change_ctx c = {id, to, CHANGE__MAX};
-
-	return db_tx(d, change_tx, &c) == -1 ? -1 : (int)c.outcome;
-}
-
-int db_registration_cancel(struct db *d, long long id)
-{
-	return change(d, id, -1);
-}
-
-int db_registration_switch(struct db *d, long long id, enum mode to)
-{
-	return change(d, id, (int)to);
-}
-
-json_t *db_person_registrations(struct db *d, struct arena *a, long long person_id)
-{
-	static const char *const k[] = {"#id",    "#seminar_id", "title",  "starts_at", "ends_at", "venue", "district",
-					"format", "mode",        "status", "#position", "#past",   NULL};
-	struct dbv v[] = {DB_DV_INT(person_id)};
-
-	return db_json(d, &q[Q_PERSON_REGS], v, NELEM(v), a, k);
-}
-
-json_t *db_participants(struct db *d, struct arena *a, long long seminar_id, const struct participant_filter *f)
-{
-	static const char *const k[] = {
-		"#id",      "#person_id", "full_name", "organization",    "district",   "email", "phone",
-		"position", "mode",       "status",    "#queue_position", "created_at", NULL};
-	struct dbv v[] = {DB_DV_INT(seminar_id),
-			  like_or_null(a, f->q),
-			  like_or_null(a, f->q),
-			  like_or_null(a, f->q),
-			  like_or_null(a, f->q),
-			  db_dv_str_or_null(f->status),
-			  db_dv_str_or_null(f->status),
-			  db_dv_str_or_null(f->mode),
-			  db_dv_str_or_null(f->mode),
-			  db_dv_id_or_null(f->district_id),
-			  db_dv_id_or_null(f->district_id),
-			  db_dv_id_or_null(f->organization_id),
-			  db_dv_id_or_null(f->organization_id)};
-
-	return db_json(d, &q[Q_PARTICIPANTS], v, NELEM(v), a, k);
-}
-
-json_t *db_participant_orgs(struct db *d, struct arena *a, long long seminar_id)
-{
-	static const char *const k[] = {"#id", "short_name", NULL};
-	struct dbv v[] = {DB_DV_INT(seminar_id)};
-
-	return db_json(d, &q[Q_PART_ORGS], v, NELEM(v), a, k);
-}
-
-json_t *db_participant_districts(struct db *d, struct arena *a, long long seminar_id)
-{
-	static const char *const k[] = {"#id", "name", NULL};
-	struct dbv v[] = {DB_DV_INT(seminar_id)};
-
-	return db_json(d, &q[Q_PART_DISTRICTS], v, NELEM(v), a, k);
-}
-
-long long db_person_by_email(struct db *d, struct arena *a, const char *email)
-{
-	struct dbv v[] = {DB_DV_STR(email)};
-	struct dbres r;
-
-	if (db_run(d, &q[Q_PERSON_BY_EMAIL], v, NELEM(v), &r, a) == -1)
-		return -1;
-	return r.nrows ? dbres_int(&r, 0, 0) : 0;
-}
-
-json_t *db_registration_counts(struct db *d, struct arena *a, long long seminar_id)
-{
-	static const char *const k[] = {"mode", "status", "#n", NULL};
-	struct dbv v[] = {DB_DV_INT(seminar_id)};
-
-	return db_json(d, &q[Q_COUNTS], v, NELEM(v), a, k);
 }
 
 const char *db_seminars_version(struct db *d, struct arena *a)

@@ -1,0 +1,89 @@
+/* Registrations: sign-up, cancellation and mode switch as transactions; registrations and participants read back. */
+#ifndef DB_REGISTRATION_H
+#define DB_REGISTRATION_H
+
+#include <jansson.h>
+
+#include "arena.h"
+#include "db.h"
+#include "db_seminar.h"
+
+enum reg_outcome {
+	REG_CONFIRMED,  /* a place was taken */
+	REG_WAITLISTED, /* the mode is full: queued */
+	REG_REPLAY,     /* the same request again: out holds the first outcome */
+	REG_ALREADY,    /* the person already has an active registration */
+	REG_NO_SEMINAR,
+	REG_NOT_OPEN,  /* draft */
+	REG_CANCELLED, /* the seminar is cancelled */
+	REG_FINISHED,
+	REG_WINDOW,     /* outside the registration window */
+	REG_BAD_MODE,   /* the format does not offer this mode */
+	REG_ORG_LIMIT,  /* the organisation's places are used up */
+	REG_KEY_REUSED, /* the idempotency key belongs to another request */
+	REG__MAX
+};
+
+struct signup {
+	long long seminar_id, person_id;
+	enum mode mode;
+	const char *idem_key; /* may be NULL */
+	int by_organizer;     /* taken by an organiser: the window does not apply */
+	long long actor_id;   /* who did it, for the audit log */
+	const char *ip;
+};
+struct reg_state {
+	long long id;
+	enum mode mode;
+	const char *status; /* "confirmed", "waitlisted", "cancelled" (static strings) */
+};
+/* Signs a person up in one transaction with the seminar row locked: a place
+ * is taken only if one is free, otherwise the person joins that mode's
+ * waiting list; a new registration is written to the audit log in the same
+ * transaction. Returns the outcome with out filled for CONFIRMED, WAITLISTED,
+ * REPLAY and ALREADY, or -1 on database failure. */
+int db_register(struct db *, const struct signup *, struct reg_state *out);
+
+struct reg_info {
+	long long id, seminar_id, person_id, region_id;
+	enum mode mode;
+	const char *status;
+};
+/* Returns 1 with the registration and its seminar's region, 0 none, -1 failure. */
+int db_registration_get(struct db *, struct arena *, long long id, struct reg_info *);
+/* Returns 1 with the registration of person in seminar, 0 none, -1 failure; position is the
+ * place in the waiting list (0 when not waiting). */
+int db_registration_of(struct db *, struct arena *, long long seminar_id, long long person_id, struct reg_info *,
+		       long long *position);
+/* What a cancellation or a mode switch did. */
+enum reg_change {
+	CHANGE_DONE,    /* cancelled, or moved to the other mode */
+	CHANGE_ALREADY, /* cancel: it already was cancelled; switch: it already is in that mode */
+	CHANGE_REFUSED, /* switch: no free place, the format lacks the mode, or the registration is cancelled */
+	CHANGE_CLOSED,  /* the seminar is finished or its last session has ended: nothing changed */
+	CHANGE__MAX
+};
+/* Cancels; a confirmed place goes to the first person waiting for that mode in the
+ * same transaction. Returns DONE, ALREADY or CLOSED, or -1 on failure. */
+int db_registration_cancel(struct db *, long long id);
+/* Moves a registration to the other mode when that mode has a free place (the
+ * freed place goes to the waiting list). Returns DONE, ALREADY (nothing changed),
+ * REFUSED or CLOSED, or -1 on failure. */
+int db_registration_switch(struct db *, long long id, enum mode to);
+/* The person's registrations, soonest first: {id, seminar_id, title, starts_at, ends_at, venue,
+ * district, format, mode, status, position}. */
+json_t *db_person_registrations(struct db *, struct arena *, long long person_id);
+
+struct participant_filter {
+	const char *q, *status, *mode;
+	long long district_id, organization_id;
+};
+/* Registrations of a seminar for the organiser: {id, person_id, full_name, organization, district, email,
+ * phone, position, mode, status, queue_position, created_at}, by status then queue order. */
+json_t *db_participants(struct db *, struct arena *, long long seminar_id, const struct participant_filter *);
+/* Organisations and districts that appear among a seminar's registrations: {id, name}. */
+json_t *db_participant_orgs(struct db *, struct arena *, long long seminar_id);
+json_t *db_participant_districts(struct db *, struct arena *, long long seminar_id);
+/* Registrations of a seminar counted by {mode, status, n}. */
+json_t *db_registration_counts(struct db *, struct arena *, long long seminar_id);
+#endif
