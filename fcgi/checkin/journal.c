@@ -70,33 +70,29 @@ int pg_journal(struct req *r)
 			      arena_printf(&r->arena, "/checkin/%lld/journal.pdf", s.id)));
 }
 
-static int journal_file(struct req *r, int pdf)
+static int journal_file(struct req *r, enum download_format f)
 {
 	struct seminar s;
 	json_t *rows;
-	const char *title;
-	size_t ncols = sizeof(journal_cols) / sizeof(journal_cols[0]), present;
+	size_t present;
 	int rc;
 
 	if ((rc = journal_rows(r, &s, &rows, &present)) != 0)
 		return rc;
-	title = arena_printf(&r->arena, "Журнал посещаемости: %s", s.title);
-	rc = pdf ? pdf_table(&r->body, title, journal_cols, ncols, rows)
-		 : export_xlsx(&r->body, "Журнал", title, journal_cols, ncols, rows);
+	rc = download_send(r, f,
+			   &(struct download){"Журнал", arena_printf(&r->arena, "Журнал посещаемости: %s", s.title),
+					      journal_cols, NELEM(journal_cols), rows, "journal.export", "seminar",
+					      s.id, NULL, arena_printf(&r->arena, "journal-%lld", s.id)});
 	json_decref(rows);
-	if (rc == -1)
-		return 500;
-	/* A list of people is personal data: every export is on record. */
-	audit(r, "journal.export", "seminar", s.id, pdf ? "pdf" : "xlsx");
-	return resp_file(r, "attachment", arena_printf(&r->arena, "journal-%lld.%s", s.id, pdf ? "pdf" : "xlsx"));
+	return rc;
 }
 
 int pg_journal_xlsx(struct req *r)
 {
-	return journal_file(r, 0);
+	return journal_file(r, DL_XLSX);
 }
 
 int pg_journal_pdf(struct req *r)
 {
-	return journal_file(r, 1);
+	return journal_file(r, DL_PDF);
 }

@@ -26,6 +26,7 @@
 #include "db_seminar.h"
 #include "db_registration.h"
 #include "db_survey.h"
+#include "download.h"
 #include "export.h"
 #include "files.h"
 #include "log.h"

@@ -542,35 +542,32 @@ static const struct export_col participant_cols[] = {
 	{"created_at", "Дата записи", EX_DATE, 17},
 };
 
-static int participants_export(struct req *r, int xlsx)
+static int participants_export(struct req *r, enum download_format f)
 {
 	struct seminar s;
 	json_t *rows;
-	size_t ncols = sizeof(participant_cols) / sizeof(participant_cols[0]);
 	int rc;
 
 	if ((rc = auth_seminar(r, req_arg_id(r, 0), &s)) != 0)
 		return rc;
 	if ((rows = participant_rows(r, &s)) == NULL)
 		return 500;
-	rc = xlsx ? export_xlsx(&r->body, "Участники", s.title, participant_cols, ncols, rows)
-		  : export_csv(&r->body, participant_cols, ncols, rows);
+	rc = download_send(r, f,
+			   &(struct download){"Участники", s.title, participant_cols, NELEM(participant_cols), rows,
+					      "participants.export", "seminar", s.id, NULL,
+					      arena_printf(&r->arena, "participants-%lld", s.id)});
 	json_decref(rows);
-	if (rc == -1)
-		return 500;
-	/* Lists of people are personal data: every export is on record. */
-	audit(r, "participants.export", "seminar", s.id, xlsx ? "xlsx" : "csv");
-	return resp_file(r, "attachment", arena_printf(&r->arena, "participants-%lld.%s", s.id, xlsx ? "xlsx" : "csv"));
+	return rc;
 }
 
 int pg_manage_participants_csv(struct req *r)
 {
-	return participants_export(r, 0);
+	return participants_export(r, DL_CSV);
 }
 
 int pg_manage_participants_xlsx(struct req *r)
 {
-	return participants_export(r, 1);
+	return participants_export(r, DL_XLSX);
 }
 
 /* Registration taken by phone: an existing account by e-mail, or a new one without a password. */

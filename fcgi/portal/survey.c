@@ -471,14 +471,14 @@ int pg_survey_results_xlsx(struct req *r)
 			arena_printf(&r->arena, "q%lld", (long long)json_integer_value(json_object_get(x, "id"))),
 			arena_strdup(&r->arena, json_string_value(json_object_get(x, "text"))), EX_TEXT, 30};
 	rows = export_rows(r, answers);
-	rc = export_xlsx(&r->body, "Ответы", s.title, cols, n, rows);
+	rc = download_send(r, DL_XLSX,
+			   &(struct download){"Ответы", s.title, cols, n, rows, "survey.export", "seminar", s.id,
+					      v.anonymous ? "anonymous" : "named",
+					      arena_printf(&r->arena, "survey-%lld", s.id)});
 	json_decref(rows);
 	json_decref(answers);
 	json_decref(qs);
-	if (rc == -1)
-		return 500;
-	audit(r, "survey.export", "seminar", s.id, v.anonymous ? "xlsx, anonymous" : "xlsx, named");
-	return resp_file(r, "attachment", arena_printf(&r->arena, "survey-%lld.xlsx", s.id));
+	return rc;
 }
 
 /* ---- the participant's form */

@@ -184,7 +184,7 @@ static json_t *export_row(struct arena *a, const struct matrix *m, size_t i, con
 	return obj;
 }
 
-static int coverage_export(struct req *r, int xlsx)
+static int coverage_export(struct req *r, enum download_format f)
 {
 	struct scope sc;
 	struct matrix m;
@@ -219,13 +219,14 @@ static int coverage_export(struct req *r, int xlsx)
 	json_array_append_new(rows, export_row(&r->arena, &m, m.nrows,
 					       sc.region_id > 0 ? "Итого по региону" : "Итого по стране", ngroups));
 	rc = scope_export(
-		r, &sc, xlsx,
-		&(struct scope_file){
+		r, &sc, f,
+		&(struct download){
 			"Охват", scope_title(r, &sc, arena_printf(&r->arena, "Охват обучением: %s", sc.region_name)),
-			cols, ncols, rows, "region", sc.region_id, "coverage",
+			cols, ncols, rows, NULL, "region", sc.region_id, NULL,
 			arena_printf(&r->arena, "coverage-%s-%s",
 				     sc.region_id > 0 ? arena_printf(&r->arena, "%lld", sc.region_id) : "country",
-				     sc.p.key)});
+				     sc.p.key)},
+		"coverage");
 	json_decref(rows);
 	json_decref(mrows);
 	scope_free(&sc);
@@ -234,10 +235,10 @@ static int coverage_export(struct req *r, int xlsx)
 
 int pg_coverage_csv(struct req *r)
 {
-	return coverage_export(r, 0);
+	return coverage_export(r, DL_CSV);
 }
 
 int pg_coverage_xlsx(struct req *r)
 {
-	return coverage_export(r, 1);
+	return coverage_export(r, DL_XLSX);
 }

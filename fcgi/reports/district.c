@@ -89,7 +89,7 @@ static const struct export_col district_cols[] = {
 	{"people", "Обучено человек", EX_INT, 12},
 };
 
-static int district_export(struct req *r, int xlsx)
+static int district_export(struct req *r, enum download_format f)
 {
 	struct district dd;
 	struct scope sc;
@@ -103,12 +103,13 @@ static int district_export(struct req *r, int xlsx)
 		return 500;
 	}
 	rc = scope_export(
-		r, &sc, xlsx,
-		&(struct scope_file){
+		r, &sc, f,
+		&(struct download){
 			"Организации",
 			scope_title(r, &sc, arena_printf(&r->arena, "Охват обучением: %s (%s)", dd.name, dd.region)),
-			district_cols, sizeof(district_cols) / sizeof(district_cols[0]), orgs, "district", dd.id,
-			"district", arena_printf(&r->arena, "coverage-district-%lld-%s", dd.id, sc.p.key)});
+			district_cols, NELEM(district_cols), orgs, NULL, "district", dd.id, NULL,
+			arena_printf(&r->arena, "coverage-district-%lld-%s", dd.id, sc.p.key)},
+		"district");
 	json_decref(orgs);
 	scope_free(&sc);
 	return rc;
@@ -116,10 +117,10 @@ static int district_export(struct req *r, int xlsx)
 
 int pg_district_csv(struct req *r)
 {
-	return district_export(r, 0);
+	return district_export(r, DL_CSV);
 }
 
 int pg_district_xlsx(struct req *r)
 {
-	return district_export(r, 1);
+	return district_export(r, DL_XLSX);
 }

@@ -135,14 +135,9 @@ json_t *scope_json(struct req *r, const struct scope *sc)
 			 sc->country, "periods", periods);
 }
 
-int scope_export(struct req *r, const struct scope *sc, int xlsx, const struct scope_file *f)
+int scope_export(struct req *r, const struct scope *sc, enum download_format f, struct download *d, const char *what)
 {
-	const char *ext = xlsx ? "xlsx" : "csv";
-
-	if ((xlsx ? export_xlsx(&r->body, f->sheet, f->title, f->cols, f->ncols, f->rows)
-		  : export_csv(&r->body, f->cols, f->ncols, f->rows)) == -1)
-		return 500;
-	audit(r, "report.export", f->object_type, f->object_id,
-	      arena_printf(&r->arena, "%s.%s period=%s sectors=%s", f->what, ext, sc->p.key, sc->sector_ids));
-	return resp_file(r, "attachment", arena_printf(&r->arena, "%s.%s", f->name, ext));
+	d->action = "report.export";
+	d->note = arena_printf(&r->arena, "%s period=%s sectors=%s", what, sc->p.key, sc->sector_ids);
+	return download_send(r, f, d);
 }

@@ -30,22 +30,9 @@ void scope_free(struct scope *sc);
 const char *scope_query(struct req *, const struct scope *sc, long long region_id);
 /* «<place>, 2026 год, направления: Образование, Культура» for the titles of exports (arena). */
 const char *scope_title(struct req *, const struct scope *sc, const char *place);
-/* A report's export: its rows and columns, the sheet's name and title (XLSX), what the audit
- * records and the file's name. */
-struct scope_file {
-	const char *sheet, *title;
-	const struct export_col *cols;
-	size_t ncols;
-	json_t *rows;
-	const char *object_type; /* the audit's object: "region" or "district" */
-	long long object_id;
-	const char *what; /* the audit's detail starts "<what>.csv" or "<what>.xlsx" */
-	const char *name; /* the file's name without its extension */
-};
-/* Writes f's rows as CSV or XLSX into the answer, audits the export (report.export, with the
- * period and the sectors of sc) and answers it as an attachment. Returns the status (500 when
- * the file cannot be made). */
-int scope_export(struct req *, const struct scope *sc, int xlsx, const struct scope_file *f);
+/* A report's export (see download.h) with the audit's note: the report, the period and the sectors of
+ * sc ("coverage period=2025 sectors=1,3"). Returns the status. */
+int scope_export(struct req *, const struct scope *sc, enum download_format f, struct download *d, const char *what);
 /* The common part of a page's context (new reference, NULL on failure): filter {region, sector,
  * period}, period_name, sectors, regions, country and the periods to choose from. */
 json_t *scope_json(struct req *, const struct scope *sc);

@@ -231,7 +231,7 @@ cells() {
 	assert_equal "$(exports)" $((before + 2))
 	run sql "SELECT CONCAT_WS(' ', object_type, object_id, detail) FROM audit_log a JOIN person p ON p.id = a.person_id
 	         WHERE a.action = 'report.export' AND p.email = '$RUN-reviewer@example.test' ORDER BY a.id"
-	assert_output "region $R coverage.csv period=2025 sectors=1,3"$'\n'"district ${ID[dАльфа]} district.csv period=2025 sectors=1,3"
+	assert_output "region $R csv, coverage period=2025 sectors=1,3"$'\n'"district ${ID[dАльфа]} csv, district period=2025 sectors=1,3"
 }
 
 @test "XLSX exports: a title with the filters, a frozen header, percentages as numbers with a percent format" {
