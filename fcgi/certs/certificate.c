@@ -40,7 +40,7 @@ static int survey_gate(struct req *r, const struct cert_row *c)
 	     json_pack("{s:s, s:s, s:s, s:s}", "title", "Сначала заполните анкету", "error",
 		       "Сертификат станет доступен после того, как вы заполните анкету участника семинара.",
 		       "seminar_title", c->seminar_title, "survey_url",
-		       arena_printf(&r->arena, "/seminars/%lld/survey", c->seminar_id)));
+		       url(&r->arena, U_SEMINARS_ID_SURVEY, c->seminar_id)));
 	return 403;
 }
 
@@ -82,7 +82,7 @@ int pg_cert_revoke(struct req *r)
 		return 500;
 	if (rc == 0)
 		return fail(r, 409, "Сертификат уже отозван.");
-	return redirect(r, arena_printf(&r->arena, "/certificates/seminars/%lld", c.seminar_id));
+	return redirect(r, url(&r->arena, U_CERTIFICATES_SEMINARS_ID, c.seminar_id));
 }
 
 int pg_cert_reissue(struct req *r)
@@ -100,7 +100,7 @@ int pg_cert_reissue(struct req *r)
 		return fail(r, 409,
 			    "Отозванный сертификат можно переоформить, только если участник выполнил условие "
 			    "посещения семинара. Проверьте отметки посещения.");
-	return redirect(r, arena_printf(&r->arena, "/certificates/seminars/%lld", c.seminar_id));
+	return redirect(r, url(&r->arena, U_CERTIFICATES_SEMINARS_ID, c.seminar_id));
 }
 
 int pg_cert_zip(struct req *r)

@@ -24,9 +24,9 @@ static json_t *job_json(struct req *r, const struct cert_job *j)
 			 "seminar_id", (json_int_t)j->seminar_id, "status", j->status, "status_name",
 			 job_status_name(j->status), "total", (json_int_t)j->total, "done", (json_int_t)j->done,
 			 "percent", (json_int_t)pct, "active", active, "url",
-			 arena_printf(&r->arena, "/certificates/jobs/%lld", j->id), "error", j->error, "seminar_url",
-			 arena_printf(&r->arena, "/certificates/seminars/%lld", j->seminar_id), "created_at",
-			 j->created_at, "finished_at", j->finished_at);
+			 url(&r->arena, U_CERTIFICATES_JOBS_ID, j->id), "error", j->error, "seminar_url",
+			 url(&r->arena, U_CERTIFICATES_SEMINARS_ID, j->seminar_id), "created_at", j->created_at,
+			 "finished_at", j->finished_at);
 }
 
 /* The progress of a job: {status, total, done, ...} at the top, for the page's script. */
@@ -99,11 +99,11 @@ static json_t *rows_view(struct req *r, const struct seminar *s, json_t *rows, l
 				reissued ? arena_printf(&r->arena, "переоформлен %s", certs_dmy(&r->arena, reissued))
 					 : NULL,
 				"rendered", json_integer_value(json_object_get(row, "rendered")) != 0, "pdf_url",
-				arena_printf(&r->arena, "/certificates/%s.pdf", number), "verify_url",
-				arena_printf(&r->arena, "/certificates/verify/%s",
-					     json_string_value(json_object_get(row, "verify_code"))),
-				"revoke_url", arena_printf(&r->arena, "/certificates/%s/revoke", number), "reissue_url",
-				arena_printf(&r->arena, "/certificates/%s/reissue", number), "reason_id",
+				url_code(&r->arena, U_CERTIFICATES_NUMBER_PDF, number), "verify_url",
+				url_code(&r->arena, U_CERTIFICATES_VERIFY_CODE,
+					 json_string_value(json_object_get(row, "verify_code"))),
+				"revoke_url", url_code(&r->arena, U_CERTIFICATES_NUMBER_REVOKE, number), "reissue_url",
+				url_code(&r->arena, U_CERTIFICATES_NUMBER_REISSUE, number), "reason_id",
 				arena_printf(&r->arena, "reason-%s", number));
 		}
 		json_array_append_new(
@@ -153,18 +153,17 @@ static int seminar_page(struct req *r, const struct seminar *s, int status, cons
 		"title", "Сертификаты участников", "seminar", "id", (json_int_t)s->id, "title", s->title, "dates",
 		s->starts_at ? date_ru(&r->arena, s->starts_at, 0) : "дата не назначена", "rule",
 		attendance_rule_name(s->attendance_rule, s->online_min_percent), "hours",
-		certs_hours(&r->arena, s->hours), "open", open, "public_url",
-		arena_printf(&r->arena, "/seminars/%lld", s->id), "manage_url",
-		arena_printf(&r->arena, "/manage/seminars/%lld", s->id), "has_settings", has == 1, "form", form,
+		certs_hours(&r->arena, s->hours), "open", open, "public_url", url(&r->arena, U_SEMINARS_ID, s->id),
+		"manage_url", url(&r->arena, U_MANAGE_SEMINARS_ID, s->id), "has_settings", has == 1, "form", form,
 		"templates", templates, "rows", view, "confirmed", (json_int_t)json_array_size(view), "qualify",
 		(json_int_t)qualify, "to_issue", (json_int_t)to_issue, "issued", (json_int_t)issued, "can_issue",
 		has == 1 && open && to_issue > 0 &&
 			!(has_job && (strcmp(job.status, "queued") == 0 || strcmp(job.status, "running") == 0)),
 		"job", has_job ? job_json(r, &job) : json_null(), "settings_url",
-		arena_printf(&r->arena, "/certificates/seminars/%lld/settings", s->id), "issue_url",
-		arena_printf(&r->arena, "/certificates/seminars/%lld/issue", s->id), "zip_url",
-		arena_printf(&r->arena, "/certificates/seminars/%lld/certificates.zip", s->id), "book_url",
-		arena_printf(&r->arena, "/certificates/seminars/%lld/certificates.pdf", s->id), "error", error);
+		url(&r->arena, U_CERTIFICATES_SEMINARS_ID_SETTINGS, s->id), "issue_url",
+		url(&r->arena, U_CERTIFICATES_SEMINARS_ID_ISSUE, s->id), "zip_url",
+		url(&r->arena, U_CERTIFICATES_SEMINARS_ID_CERTIFICATES_ZIP, s->id), "book_url",
+		url(&r->arena, U_CERTIFICATES_SEMINARS_ID_CERTIFICATES_PDF, s->id), "error", error);
 	page(r, "cert-seminar", ctx);
 	return status;
 }
@@ -202,7 +201,7 @@ int pg_cert_settings(struct req *r)
 				    form);
 	json_decref(form);
 	audit(r, "certificate.settings", "seminar", s.id, arena_printf(&r->arena, "template %lld", set.template_id));
-	return redirect(r, arena_printf(&r->arena, "/certificates/seminars/%lld", s.id));
+	return redirect(r, url(&r->arena, U_CERTIFICATES_SEMINARS_ID, s.id));
 }
 
 int pg_cert_issue(struct req *r)
@@ -226,7 +225,7 @@ int pg_cert_issue(struct req *r)
 		return seminar_page(r, &s, 409, refusals[rc], NULL);
 	audit(r, "certificate.issue", "seminar", s.id, arena_printf(&r->arena, "job %lld", id));
 	if (!r->want_json)
-		return redirect(r, arena_printf(&r->arena, "/certificates/seminars/%lld", s.id));
+		return redirect(r, url(&r->arena, U_CERTIFICATES_SEMINARS_ID, s.id));
 	if (db_cert_job_get(r->app->db, &r->arena, id, &job) != 1)
 		return 500;
 	job_page(r, &job, &s);

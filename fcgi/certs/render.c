@@ -29,7 +29,7 @@ const char *certs_hours(struct arena *a, const char *decimal)
 const char *certs_verify_url(struct arena *a, const struct app *app, const char *code)
 {
 	/* From the configured base URL, never from the Host header. */
-	return arena_printf(a, "%s/certificates/verify/%s", app->base_url, code);
+	return arena_printf(a, "%s%s", app->base_url, url_code(a, U_CERTIFICATES_VERIFY_CODE, code));
 }
 
 int certs_fill(struct app *app, struct arena *a, const struct cert_row *c, const struct cert_tmpl **t,

@@ -195,11 +195,10 @@ static int list_page(struct req *r, int status, const char *error)
 					  ? "все регионы"
 					  : json_string_value(json_object_get(x, "region_name")),
 				  "created", date_ru(&r->arena, json_string_value(json_object_get(x, "created_at")), 0),
-				  "preview_url",
-				  arena_printf(&r->arena, "/certificates/templates/%lld/preview.pdf", id), "svg_url",
-				  arena_printf(&r->arena, "/certificates/templates/%lld.svg", id), "archive_url",
+				  "preview_url", url(&r->arena, U_CERTIFICATES_TEMPLATES_ID_PREVIEW_PDF, id), "svg_url",
+				  url(&r->arena, U_CERTIFICATES_TEMPLATES_ID_SVG, id), "archive_url",
 				  t.owner_id == r->user->id || auth_has(r, ROLE_ADMIN, 0, 0)
-					  ? arena_printf(&r->arena, "/certificates/templates/%lld/archive", id)
+					  ? url(&r->arena, U_CERTIFICATES_TEMPLATES_ID_ARCHIVE, id)
 					  : NULL));
 	}
 	json_decref(rows);
@@ -257,7 +256,7 @@ int pg_template_upload(struct req *r)
 		return 500;
 	}
 	cache_add(id, t);
-	return redirect(r, "/certificates/templates");
+	return redirect(r, U_CERTIFICATES_TEMPLATES);
 }
 
 int pg_template_preview(struct req *r)
@@ -317,5 +316,5 @@ int pg_template_archive(struct req *r)
 		return fail(r, 403, "Скрыть шаблон может только тот, кто его загрузил, или администратор.");
 	if (db_cert_template_archive(r->app->db, row.id, r->user->id, r->ip) == -1)
 		return 500;
-	return redirect(r, "/certificates/templates");
+	return redirect(r, U_CERTIFICATES_TEMPLATES);
 }

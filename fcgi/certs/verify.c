@@ -76,5 +76,5 @@ int pg_verify_lookup(struct req *r)
 	/* The same answer for an unknown number and a wrong surname. */
 	if (rc == 0)
 		return verify_page(r, 404, NULL, "Сертификат не найден. Проверьте номер и фамилию.");
-	return redirect(r, arena_printf(&r->arena, "/certificates/verify/%s", code));
+	return redirect(r, url_code(&r->arena, U_CERTIFICATES_VERIFY_CODE, code));
 }

@@ -4,10 +4,11 @@
 
 #include "../core/app.h"
 
-/* The seminar's sessions into *sessions (caller releases), and the one asked for
- * by ?session_id, else the one running now, else the next, else the last.
- * Returns its id, 0 when there is no such session, -1 on failure. */
-long long door_session(struct req *, const struct seminar *, json_t **sessions);
+/* The seminar of the path for one of its organisers (auth_seminar) into *s, its sessions into *sessions
+ * (caller releases), and into *session the one asked for by ?session_id, else the one running now, else
+ * the next, else the last; 0 when there is no such session. Returns 0, or the status to return (then
+ * nothing to release). */
+int door_session(struct req *, struct seminar *s, json_t **sessions, long long *session);
 
 int pg_scanner(struct req *);
 int pg_scan(struct req *);

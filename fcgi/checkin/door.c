@@ -7,9 +7,7 @@
 
 #include "checkin.h"
 
-/* The session asked for, or the one running now (else the next, else the last).
- * Returns its id, 0 when the seminar has no such session (or none at all), -1 on failure. */
-long long door_session(struct req *r, const struct seminar *s, json_t **sessions)
+int door_session(struct req *r, struct seminar *s, json_t **sessions, long long *session)
 {
 	long long want = req_int(r, "session_id", 0), pick = 0;
 	json_t *row;
@@ -17,9 +15,12 @@ long long door_session(struct req *r, const struct seminar *s, json_t **sessions
 	time_t t = time(NULL);
 	struct tm tm;
 	size_t i;
+	int rc;
 
+	if ((rc = auth_seminar(r, req_arg_id(r, 0), s)) != 0)
+		return rc;
 	if ((*sessions = db_seminar_sessions(r->app->db, &r->arena, s->id)) == NULL)
-		return -1;
+		return 500;
 	localtime_r(&t, &tm);
 	strftime(now, sizeof(now), "%Y-%m-%d %H:%M:%S", &tm);
 	json_array_foreach (*sessions, i, row) {
@@ -32,7 +33,8 @@ long long door_session(struct req *r, const struct seminar *s, json_t **sessions
 	if (!want && pick == 0 && json_array_size(*sessions) > 0)
 		pick = json_integer_value(
 			json_object_get(json_array_get(*sessions, json_array_size(*sessions) - 1), "id"));
-	return pick;
+	*session = pick;
+	return 0;
 }
 
 static const char *message(struct req *r, const struct scan_out *o)
@@ -82,14 +84,13 @@ static int scanner_page(struct req *r, const struct seminar *s, long long sessio
 	page(r, "checkin",
 	     json_pack("{s:s, s:{s:I, s:s, s:s, s:s}, s:o, s:I, s:o, s:s, s:s, s:s, s:s, s:o, s:s?}", "title",
 		       "Отметка участников", "seminar", "id", (json_int_t)s->id, "title", s->title, "page_url",
-		       arena_printf(&r->arena, "/checkin/%lld", s->id), "public_url",
-		       arena_printf(&r->arena, "/seminars/%lld", s->id), "sessions",
-		       sessions_view(r, sessions, session), "session_id", (json_int_t)session, "counts", counts,
-		       "scan_url", arena_printf(&r->arena, "/checkin/%lld/scan", s->id), "undo_url",
-		       arena_printf(&r->arena, "/checkin/%lld/undo", s->id), "tickets_url",
-		       arena_printf(&r->arena, "/checkin/%lld/tickets", s->id), "search_url",
-		       arena_printf(&r->arena, "/checkin/%lld/search", s->id), "result", result ? result : json_null(),
-		       "error", error));
+		       url(&r->arena, U_CHECKIN_ID, s->id), "public_url", url(&r->arena, U_SEMINARS_ID, s->id),
+		       "sessions", sessions_view(r, sessions, session), "session_id", (json_int_t)session, "counts",
+		       counts, "scan_url", url(&r->arena, U_CHECKIN_ID_SCAN, s->id), "undo_url",
+		       url(&r->arena, U_CHECKIN_ID_UNDO, s->id), "tickets_url",
+		       url(&r->arena, U_CHECKIN_ID_TICKETS, s->id), "search_url",
+		       url(&r->arena, U_CHECKIN_ID_SEARCH, s->id), "result", result ? result : json_null(), "error",
+		       error));
 	json_decref(sessions);
 	return status;
 }
@@ -101,10 +102,8 @@ int pg_scanner(struct req *r)
 	long long session;
 	int rc;
 
-	if ((rc = auth_seminar(r, req_arg_id(r, 0), &s)) != 0)
+	if ((rc = door_session(r, &s, &sessions, &session)) != 0)
 		return rc;
-	if ((session = door_session(r, &s, &sessions)) == -1)
-		return 500;
 	return scanner_page(r, &s, session, sessions, NULL, 200,
 			    session ? NULL : "У семинара нет занятий: добавьте их на странице управления семинаром.");
 }
@@ -167,10 +166,8 @@ int pg_scan(struct req *r)
 	long long session;
 	int rc;
 
-	if ((rc = auth_seminar(r, req_arg_id(r, 0), &s)) != 0)
+	if ((rc = door_session(r, &s, &sessions, &session)) != 0)
 		return rc;
-	if ((session = door_session(r, &s, &sessions)) == -1)
-		return 500;
 	if (session == 0) {
 		json_decref(sessions);
 		return fail(r, 400, "Такого занятия у семинара нет.");
@@ -247,10 +244,8 @@ int pg_search(struct req *r)
 	long long session;
 	int rc;
 
-	if ((rc = auth_seminar(r, req_arg_id(r, 0), &s)) != 0)
+	if ((rc = door_session(r, &s, &sessions, &session)) != 0)
 		return rc;
-	if ((session = door_session(r, &s, &sessions)) == -1)
-		return 500;
 	json_decref(sessions);
 	people = req_param(r, "q") ? db_checkin_search(r->app->db, &r->arena, s.id, session, req_param(r, "q"))
 				   : json_array();

@@ -64,10 +64,10 @@ int pg_journal(struct req *r)
 	return page(r, "journal",
 		    json_pack("{s:s, s:{s:I, s:s, s:s}, s:I, s:I, s:o, s:s, s:s}", "title", "Журнал посещаемости",
 			      "seminar", "id", (json_int_t)s.id, "title", s.title, "scanner_url",
-			      arena_printf(&r->arena, "/checkin/%lld", s.id), "total", (json_int_t)present, "absent",
+			      url(&r->arena, U_CHECKIN_ID, s.id), "total", (json_int_t)present, "absent",
 			      (json_int_t)(json_array_size(rows) - present), "rows", rows, "xlsx_url",
-			      arena_printf(&r->arena, "/checkin/%lld/journal.xlsx", s.id), "pdf_url",
-			      arena_printf(&r->arena, "/checkin/%lld/journal.pdf", s.id)));
+			      url(&r->arena, U_CHECKIN_ID_JOURNAL_XLSX, s.id), "pdf_url",
+			      url(&r->arena, U_CHECKIN_ID_JOURNAL_PDF, s.id)));
 }
 
 static int journal_file(struct req *r, enum download_format f)

@@ -2,19 +2,19 @@
 #include "checkin.h"
 
 static const struct route routes[] = {
-	{M_GET, "/checkin/healthz", app_healthz, 0},
-	{M_GET, "/checkin/code", pg_code, R_LOGIN},
-	{M_POST, "/checkin/code", pg_code_post, R_LOGIN},
-	{M_GET, "/checkin/{id}", pg_scanner, R_LOGIN},
-	{M_GET, "/checkin/{id}/present.svg", pg_present_svg, R_LOGIN},
-	{M_GET, "/checkin/{id}/present", pg_present, R_LOGIN},
-	{M_GET, "/checkin/{id}/journal.xlsx", pg_journal_xlsx, R_LOGIN},
-	{M_GET, "/checkin/{id}/journal.pdf", pg_journal_pdf, R_LOGIN},
-	{M_GET, "/checkin/{id}/journal", pg_journal, R_LOGIN},
-	{M_POST, "/checkin/{id}/scan", pg_scan, R_LOGIN},
-	{M_POST, "/checkin/{id}/undo", pg_undo, R_LOGIN},
-	{M_GET, "/checkin/{id}/tickets", pg_tickets, R_LOGIN},
-	{M_GET, "/checkin/{id}/search", pg_search, R_LOGIN},
+	{M_GET, U_CHECKIN_HEALTHZ, app_healthz, 0},
+	{M_GET, U_CHECKIN_CODE, pg_code, R_LOGIN},
+	{M_POST, U_CHECKIN_CODE, pg_code_post, R_LOGIN},
+	{M_GET, U_CHECKIN_ID, pg_scanner, R_LOGIN},
+	{M_GET, U_CHECKIN_ID_PRESENT_SVG, pg_present_svg, R_LOGIN},
+	{M_GET, U_CHECKIN_ID_PRESENT, pg_present, R_LOGIN},
+	{M_GET, U_CHECKIN_ID_JOURNAL_XLSX, pg_journal_xlsx, R_LOGIN},
+	{M_GET, U_CHECKIN_ID_JOURNAL_PDF, pg_journal_pdf, R_LOGIN},
+	{M_GET, U_CHECKIN_ID_JOURNAL, pg_journal, R_LOGIN},
+	{M_POST, U_CHECKIN_ID_SCAN, pg_scan, R_LOGIN},
+	{M_POST, U_CHECKIN_ID_UNDO, pg_undo, R_LOGIN},
+	{M_GET, U_CHECKIN_ID_TICKETS, pg_tickets, R_LOGIN},
+	{M_GET, U_CHECKIN_ID_SEARCH, pg_search, R_LOGIN},
 	{M_OTHER, NULL, NULL, 0},
 };
 

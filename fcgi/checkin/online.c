@@ -17,10 +17,8 @@ static int presenter_session(struct req *r, struct seminar *s, long long *sessio
 	size_t i;
 	int rc;
 
-	if ((rc = auth_seminar(r, req_arg_id(r, 0), s)) != 0)
+	if ((rc = door_session(r, s, &rows, session)) != 0)
 		return rc;
-	if ((*session = door_session(r, s, &rows)) == -1)
-		return 500;
 	json_array_foreach (rows, i, row)
 		if (json_integer_value(json_object_get(row, "id")) == *session) {
 			const char *st = json_string_value(json_object_get(row, "starts_at"));
@@ -32,7 +30,7 @@ static int presenter_session(struct req *r, struct seminar *s, long long *sessio
 
 static const char *code_url(struct req *r, const char *code)
 {
-	return arena_printf(&r->arena, "%s/checkin/code?c=%s", r->app->base_url, code);
+	return arena_printf(&r->arena, "%s%s?c=%s", r->app->base_url, U_CHECKIN_CODE, code);
 }
 
 int pg_present(struct req *r)
@@ -50,8 +48,8 @@ int pg_present(struct req *r)
 		    json_pack("{s:s, s:{s:I, s:s}, s:I, s:s, s:s, s:s, s:s, s:I}", "title", "Код присутствия",
 			      "seminar", "id", (json_int_t)s.id, "title", s.title, "session_id", (json_int_t)session,
 			      "session", label, "code", code, "code_url", code_url(r, code), "qr_url",
-			      arena_printf(&r->arena, "/checkin/%lld/present.svg?session_id=%lld&w=%lld", s.id, session,
-					   now / CODE_WINDOW),
+			      arena_printf(&r->arena, "%s?session_id=%lld&w=%lld",
+					   url(&r->arena, U_CHECKIN_ID_PRESENT_SVG, s.id), session, now / CODE_WINDOW),
 			      "seconds_left", (json_int_t)(CODE_WINDOW - now % CODE_WINDOW)));
 }
 

@@ -167,7 +167,7 @@ static int dispatch(struct req *r)
 		if (r->want_json || r->method != M_GET)
 			return fail(r, 401, "Войдите, чтобы продолжить.");
 		struct buf b = {0};
-		buf_adds(&b, "/login?next=");
+		buf_adds(&b, U_LOGIN "?next=");
 		url_encode(&b, r->path);
 		/* Keep the query: the presenter's QR carries the code in it. */
 		if (r->query[0] != '\0') {

@@ -27,6 +27,7 @@
 #include "db_registration.h"
 #include "db_survey.h"
 #include "download.h"
+#include "urls.h"
 #include "export.h"
 #include "files.h"
 #include "log.h"

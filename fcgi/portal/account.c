@@ -31,7 +31,7 @@ static int login_page(struct req *r, int status, const char *error)
 int pg_login(struct req *r)
 {
 	if (r->user != NULL)
-		return redirect(r, "/me");
+		return redirect(r, U_ME);
 	return login_page(r, 200, NULL);
 }
 
@@ -67,7 +67,7 @@ int pg_login_post(struct req *r)
 	if (auth_throttle_clear(r, by_email) == -1 || auth_login(r, id) == -1)
 		return 500;
 	audit(r, "login", "person", id, NULL);
-	return redirect(r, next ? next : "/me");
+	return redirect(r, next ? next : U_ME);
 }
 
 int pg_logout(struct req *r)
@@ -199,7 +199,7 @@ int pg_signup_post(struct req *r)
 	      arena_printf(&r->arena, "consent %s%s", CONSENT_VERSION, proposing ? "; organisation proposed" : ""));
 	if (auth_login(r, id) == -1)
 		return 500;
-	return redirect(r, "/me");
+	return redirect(r, U_ME);
 }
 
 /* {upcoming, past, any}: the person's registrations for the cabinet. */
@@ -224,8 +224,8 @@ static json_t *registrations_view(struct req *r)
 			is_past ? past : up,
 			json_pack("{s:O, s:s, s:s, s:s, s:s, s:s, s:s, s:o, s:s?, s:s?}", "seminar_title",
 				  json_object_get(row, "title"), "seminar_url",
-				  arena_printf(&r->arena, "/seminars/%lld",
-					       (long long)json_integer_value(json_object_get(row, "seminar_id"))),
+				  url(&r->arena, U_SEMINARS_ID,
+				      (long long)json_integer_value(json_object_get(row, "seminar_id"))),
 				  "date",
 				  date_range_ru(&r->arena, json_string_value(json_object_get(row, "starts_at")),
 						json_string_value(json_object_get(row, "ends_at"))),
@@ -233,12 +233,11 @@ static json_t *registrations_view(struct req *r)
 				  status, "status_name", reg_status_name(status), "position",
 				  pos > 0 ? json_integer(pos) : json_null(), "cancel_url",
 				  !is_past && strcmp(status, "cancelled") != 0
-					  ? arena_printf(&r->arena, "/registrations/%lld/cancel", id)
+					  ? url(&r->arena, U_REGISTRATIONS_ID_CANCEL, id)
 					  : NULL,
 				  "ticket_url",
-				  !is_past && strcmp(status, "confirmed") == 0
-					  ? arena_printf(&r->arena, "/tickets/%lld", id)
-					  : NULL));
+				  !is_past && strcmp(status, "confirmed") == 0 ? url(&r->arena, U_TICKETS_ID, id)
+									       : NULL));
 	}
 	json_decref(rows);
 	return json_pack("{s:o, s:o, s:b}", "upcoming", up, "past", past, "any",
@@ -265,10 +264,10 @@ static json_t *certificates_view(struct req *r)
 				  "revoked", revoked != NULL, "status_name",
 				  revoked ? arena_printf(&r->arena, "отозван %s", date_ru(&r->arena, revoked, 0))
 					  : "действителен",
-				  "pdf_url", revoked ? NULL : arena_printf(&r->arena, "/certificates/%s.pdf", number),
+				  "pdf_url", revoked ? NULL : url_code(&r->arena, U_CERTIFICATES_NUMBER_PDF, number),
 				  "verify_url",
-				  arena_printf(&r->arena, "/certificates/verify/%s",
-					       json_string_value(json_object_get(row, "verify_code")))));
+				  url_code(&r->arena, U_CERTIFICATES_VERIFY_CODE,
+					   json_string_value(json_object_get(row, "verify_code")))));
 	}
 	json_decref(rows);
 	return out;
@@ -306,7 +305,7 @@ int pg_me(struct req *r)
 	/* live: the seminars whose session runs now for an online participant, with the code entry. */
 	ctx = json_pack("{s:s, s:o, s:o, s:o, s:o, s:o, s:s?, s:o*}", "title", "Личный кабинет", "person", person,
 			"roles", roles, "registrations", regs, "certificates", certs, "live", live, "code_url",
-			json_array_size(live) ? "/checkin/code" : NULL, "surveys", surveys_open(r));
+			json_array_size(live) ? U_CHECKIN_CODE : NULL, "surveys", surveys_open(r));
 	if (materials_set(r, ctx, 0) == -1) {
 		json_decref(ctx);
 		return 500;

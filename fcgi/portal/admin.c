@@ -12,9 +12,7 @@ int pg_admin_users(struct req *r)
 	if (users == NULL)
 		return 500;
 	json_array_foreach (users, i, u) {
-		json_object_set_new(
-			u, "url",
-			json_sprintf("/admin/users/%lld", (long long)json_integer_value(json_object_get(u, "id"))));
+		json_object_set_new(u, "url", url_row(&r->arena, U_ADMIN_USERS_ID, u));
 	}
 	return page(r, "admin-users",
 		    json_pack("{s:s, s:s?, s:I, s:o}", "title", "Пользователи", "q", q, "total",
@@ -33,15 +31,13 @@ int pg_admin_user(struct req *r)
 	if (json_is_null(person))
 		return fail(r, 404, "Такого пользователя нет.");
 	json_object_set_new(person, "id", json_integer(id));
-	json_object_set_new(person, "grants_url", json_sprintf("/admin/users/%lld/grants", id));
+	json_object_set_new(person, "grants_url", json_string(url(&r->arena, U_ADMIN_USERS_ID_GRANTS, id)));
 	if ((grants = db_person_grants(r->app->db, &r->arena, id)) == NULL) {
 		json_decref(person);
 		return 500;
 	}
 	json_array_foreach (grants, i, g) {
-		json_object_set_new(g, "revoke_url",
-				    json_sprintf("/admin/grants/%lld/revoke",
-						 (long long)json_integer_value(json_object_get(g, "id"))));
+		json_object_set_new(g, "revoke_url", url_row(&r->arena, U_ADMIN_GRANTS_ID_REVOKE, g));
 	}
 	roles = json_array();
 	for (k = 0; k < ROLE__MAX; k++)
@@ -81,7 +77,7 @@ int pg_admin_grant(struct req *r)
 	if (rc == 1)
 		audit(r, "role.grant", "person", id,
 		      arena_printf(&r->arena, "%s region=%lld sector=%lld", role_codes[k], region, sector));
-	return redirect(r, arena_printf(&r->arena, "/admin/users/%lld", id));
+	return redirect(r, url(&r->arena, U_ADMIN_USERS_ID, id));
 }
 
 int pg_admin_revoke(struct req *r)
@@ -96,5 +92,5 @@ int pg_admin_revoke(struct req *r)
 	if (rc == 0)
 		return fail(r, 404, "Такой роли нет: возможно, её уже отозвали.");
 	audit(r, "role.revoke", "person", person, arena_printf(&r->arena, "grant=%lld", id));
-	return redirect(r, arena_printf(&r->arena, "/admin/users/%lld", person));
+	return redirect(r, url(&r->arena, U_ADMIN_USERS_ID, person));
 }

@@ -50,8 +50,8 @@ static json_t *cards(struct req *r, json_t *rows)
 			out,
 			json_pack("{s:O, s:s, s:O, s:s, s:s, s:s, s:s, s:O, s:o}", "id", json_object_get(row, "id"),
 				  "url",
-				  arena_printf(&r->arena, "/seminars/%lld",
-					       (long long)json_integer_value(json_object_get(row, "id"))),
+				  url(&r->arena, U_SEMINARS_ID,
+				      (long long)json_integer_value(json_object_get(row, "id"))),
 				  "title", json_object_get(row, "title"), "date",
 				  date_ru(&r->arena, json_string_value(json_object_get(row, "starts_at")), 1), "place",
 				  strcmp(format, "online") == 0 ? "онлайн"

@@ -37,9 +37,7 @@ static int import_page(struct req *r, int status, const char *error)
 		return 500;
 	json_array_foreach (recent, i, row) {
 		const char *k = json_string_value(json_object_get(row, "kind"));
-		json_object_set_new(
-			row, "url",
-			json_sprintf("/admin/import/%lld", (long long)json_integer_value(json_object_get(row, "id"))));
+		json_object_set_new(row, "url", url_row(&r->arena, U_ADMIN_IMPORT_ID, row));
 		json_object_set_new(row, "kind_name", json_string(kind_names[strcmp(k, "districts") == 0]));
 		json_object_set_new(
 			row, "uploaded_on",
@@ -83,7 +81,7 @@ int pg_import_upload(struct req *r)
 		return 500;
 	if (id == 0)
 		return import_page(r, 400, why);
-	return redirect(r, arena_printf(&r->arena, "/admin/import/%lld", id));
+	return redirect(r, url(&r->arena, U_ADMIN_IMPORT_ID, id));
 }
 
 static int action_of(const char *s)
@@ -107,7 +105,8 @@ static json_t *section(struct req *r, const struct import_info *im, enum import_
 	return json_pack("{s:s, s:s, s:i, s:o, s:s?}", "action", import_actions[k], "title", action_titles[k], "n",
 			 (int)n, "rows", rows, "more_url",
 			 n > offset + limit && offset == 0
-				 ? arena_printf(&r->arena, "/admin/import/%lld?show=%s", im->id, import_actions[k])
+				 ? arena_printf(&r->arena, "%s?show=%s", url(&r->arena, U_ADMIN_IMPORT_ID, im->id),
+						import_actions[k])
 				 : NULL);
 }
 
@@ -150,15 +149,16 @@ int pg_import_preview(struct req *r)
 		im.applied_at ? date_ru(&r->arena, im.applied_at, 1) : NULL, "same_file_applied_on",
 		im.same_file_applied_at ? date_ru(&r->arena, im.same_file_applied_at, 1) : NULL, "ignored", im.ignored,
 		"counts", counts, "sections", sections, "changes", (int)changes, "apply_url",
-		im.applied_at ? NULL : arena_printf(&r->arena, "/admin/import/%lld/apply", id), "all_url",
-		show >= 0 ? arena_printf(&r->arena, "/admin/import/%lld", id) : NULL, "prev_url",
-		show >= 0 && page_no > 1 ? arena_printf(&r->arena, "/admin/import/%lld?show=%s&page=%lld", id,
-							import_actions[show], page_no - 1)
-					 : NULL,
+		im.applied_at ? NULL : url(&r->arena, U_ADMIN_IMPORT_ID_APPLY, id), "all_url",
+		show >= 0 ? url(&r->arena, U_ADMIN_IMPORT_ID, id) : NULL, "prev_url",
+		show >= 0 && page_no > 1
+			? arena_printf(&r->arena, "%s?show=%s&page=%lld", url(&r->arena, U_ADMIN_IMPORT_ID, id),
+				       import_actions[show], page_no - 1)
+			: NULL,
 		"next_url",
 		show >= 0 && page_no * PAGE_ROWS < im.count[show]
-			? arena_printf(&r->arena, "/admin/import/%lld?show=%s&page=%lld", id, import_actions[show],
-				       page_no + 1)
+			? arena_printf(&r->arena, "%s?show=%s&page=%lld", url(&r->arena, U_ADMIN_IMPORT_ID, id),
+				       import_actions[show], page_no + 1)
 			: NULL);
 	return page(r, "admin-import-preview", ctx);
 failed:
@@ -174,7 +174,7 @@ int pg_import_apply(struct req *r)
 	if (id == 0)
 		return 404;
 	switch (db_import_apply(r->app->db, id, r->user->id, r->ip)) {
-	case APPLY_DONE: return redirect(r, arena_printf(&r->arena, "/admin/import/%lld", id));
+	case APPLY_DONE: return redirect(r, url(&r->arena, U_ADMIN_IMPORT_ID, id));
 	case APPLY_NO_IMPORT: return fail(r, 404, "Такого импорта нет.");
 	case APPLY_ALREADY: return fail(r, 409, "Этот импорт уже применён: повторное применение ничего не меняет.");
 	case APPLY_STALE:

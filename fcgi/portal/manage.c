@@ -50,18 +50,18 @@ int pg_manage_list(struct req *r)
 					    json_integer_value(json_object_get(row, "online_waitlisted")),
 					    json_integer_value(json_object_get(row, "online_cancelled"))));
 		json_array_append_new(
-			out, json_pack("{s:I, s:O, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:o}", "id", (json_int_t)id,
-				       "title", json_object_get(row, "title"), "manage_url",
-				       arena_printf(&r->arena, "/manage/seminars/%lld", id), "public_url",
-				       arena_printf(&r->arena, "/seminars/%lld", id), "participants_url",
-				       arena_printf(&r->arena, "/manage/seminars/%lld/participants", id), "date",
-				       date_ru(&r->arena, json_string_value(json_object_get(row, "starts_at")), 1),
-				       "status", status, "status_name", seminar_status_name(status), "format_name",
-				       format_name(format), "counts", counts));
+			out,
+			json_pack("{s:I, s:O, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:o}", "id", (json_int_t)id, "title",
+				  json_object_get(row, "title"), "manage_url", url(&r->arena, U_MANAGE_SEMINARS_ID, id),
+				  "public_url", url(&r->arena, U_SEMINARS_ID, id), "participants_url",
+				  url(&r->arena, U_MANAGE_SEMINARS_ID_PARTICIPANTS, id), "date",
+				  date_ru(&r->arena, json_string_value(json_object_get(row, "starts_at")), 1), "status",
+				  status, "status_name", seminar_status_name(status), "format_name",
+				  format_name(format), "counts", counts));
 	}
 	json_decref(rows);
 	return page(r, "manage-seminars",
-		    json_pack("{s:s, s:s, s:o}", "title", "Мои семинары", "new_url", "/manage/seminars/new", "seminars",
+		    json_pack("{s:s, s:s, s:o}", "title", "Мои семинары", "new_url", U_MANAGE_SEMINARS_NEW, "seminars",
 			      out));
 }
 
@@ -165,9 +165,8 @@ static json_t *form_from_request(struct req *r, long long id)
 		json_array_append_new(sectors, json_integer(strtoll(ids[i], NULL, 10)));
 	json_object_set_new(f, "sector_ids", sectors);
 	json_object_set_new(f, "id", id ? json_integer(id) : json_null());
-	json_object_set_new(
-		f, "action",
-		json_string(id ? arena_printf(&r->arena, "/manage/seminars/%lld", id) : "/manage/seminars"));
+	json_object_set_new(f, "action",
+			    json_string(id ? url(&r->arena, U_MANAGE_SEMINARS_ID, id) : U_MANAGE_SEMINARS));
 	return f;
 }
 
@@ -180,14 +179,14 @@ static json_t *form_from_seminar(struct req *r, const struct seminar *s)
 		json_array_append(sectors, json_object_get(x, "id"));
 	json_decref(ids);
 	f = json_pack("{s:I, s:s, s:s, s:s, s:s, s:I, s:o, s:s?, s:s?, s:s?, s:I, s:o, s:o, s:o, s:s?, s:o, s:o}", "id",
-		      (json_int_t)s->id, "action", arena_printf(&r->arena, "/manage/seminars/%lld", s->id), "title",
-		      s->title, "description", s->description, "format", s->format, "region_id",
-		      (json_int_t)s->region_id, "district_id",
-		      s->district_id ? json_integer(s->district_id) : json_null(), "venue", s->venue, "address",
-		      s->address, "stream_url", s->stream_url, "cap_in_person", (json_int_t)s->cap[MODE_IN_PERSON],
-		      "cap_online", s->cap[MODE_ONLINE] < 0 ? json_null() : json_integer(s->cap[MODE_ONLINE]),
-		      "reg_opens", dt_out(s->reg_opens_at), "reg_closes", dt_out(s->reg_closes_at), "hours", s->hours,
-		      "org_limit", s->org_limit ? json_integer(s->org_limit) : json_null(), "sector_ids", sectors);
+		      (json_int_t)s->id, "action", url(&r->arena, U_MANAGE_SEMINARS_ID, s->id), "title", s->title,
+		      "description", s->description, "format", s->format, "region_id", (json_int_t)s->region_id,
+		      "district_id", s->district_id ? json_integer(s->district_id) : json_null(), "venue", s->venue,
+		      "address", s->address, "stream_url", s->stream_url, "cap_in_person",
+		      (json_int_t)s->cap[MODE_IN_PERSON], "cap_online",
+		      s->cap[MODE_ONLINE] < 0 ? json_null() : json_integer(s->cap[MODE_ONLINE]), "reg_opens",
+		      dt_out(s->reg_opens_at), "reg_closes", dt_out(s->reg_closes_at), "hours", s->hours, "org_limit",
+		      s->org_limit ? json_integer(s->org_limit) : json_null(), "sector_ids", sectors);
 	json_object_set_new(f, "attendance_rule", json_string(s->attendance_rule));
 	json_object_set_new(f, "online_min_percent", json_integer(s->online_min_percent));
 	return f;
@@ -256,23 +255,22 @@ static int form_page(struct req *r, const struct seminar *s, json_t *form, int s
 				json_pack("{s:I, s:s, s:s, s:s}", "id", (json_int_t)sid, "date",
 					  date_ru(&r->arena, st, 0), "time",
 					  arena_printf(&r->arena, "%.5s–%.5s", st + 11, en + 11), "delete_url",
-					  arena_printf(&r->arena, "/manage/seminars/%lld/sessions/%lld/delete", s->id,
-						       sid)));
+					  url(&r->arena, U_MANAGE_SEMINARS_ID_SESSIONS_SID_DELETE, s->id, sid)));
 		}
 		json_decref(rows);
 		seminar = json_pack(
 			"{s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:o, s:s, s:s, s:o}", "status", s->status, "status_name",
-			seminar_status_name(s->status), "public_url", arena_printf(&r->arena, "/seminars/%lld", s->id),
-			"participants_url", arena_printf(&r->arena, "/manage/seminars/%lld/participants", s->id),
-			"checkin_url", arena_printf(&r->arena, "/checkin/%lld", s->id), "journal_url",
-			arena_printf(&r->arena, "/checkin/%lld/journal", s->id), "certificates_url",
-			arena_printf(&r->arena, "/certificates/seminars/%lld", s->id), "status_actions",
-			status_actions(s->status), "status_url",
-			arena_printf(&r->arena, "/manage/seminars/%lld/status", s->id), "sessions_url",
-			arena_printf(&r->arena, "/manage/seminars/%lld/sessions", s->id), "counts", counts_of(r, s));
+			seminar_status_name(s->status), "public_url", url(&r->arena, U_SEMINARS_ID, s->id),
+			"participants_url", url(&r->arena, U_MANAGE_SEMINARS_ID_PARTICIPANTS, s->id), "checkin_url",
+			url(&r->arena, U_CHECKIN_ID, s->id), "journal_url", url(&r->arena, U_CHECKIN_ID_JOURNAL, s->id),
+			"certificates_url", url(&r->arena, U_CERTIFICATES_SEMINARS_ID, s->id), "status_actions",
+			status_actions(s->status), "status_url", url(&r->arena, U_MANAGE_SEMINARS_ID_STATUS, s->id),
+			"sessions_url", url(&r->arena, U_MANAGE_SEMINARS_ID_SESSIONS, s->id), "counts",
+			counts_of(r, s));
 		json_object_set_new(seminar, "survey_url",
-				    json_string(arena_printf(&r->arena, "/manage/seminars/%lld/survey", s->id)));
-		json_object_set_new(seminar, "materials_url", json_sprintf("/manage/seminars/%lld/materials", s->id));
+				    json_string(url(&r->arena, U_MANAGE_SEMINARS_ID_SURVEY, s->id)));
+		json_object_set_new(seminar, "materials_url",
+				    json_string(url(&r->arena, U_MANAGE_SEMINARS_ID_MATERIALS, s->id)));
 	}
 	ctx = json_pack("{s:s, s:o, s:o, s:o, s:o?, s:o?, s:o, s:o, s:s?, s:s?}", "title",
 			s ? "Семинар: управление" : "Новый семинар", "form", form, "sectors", sectors, "formats",
@@ -319,7 +317,7 @@ int pg_manage_create(struct req *r)
 	if ((id = db_seminar_save(r->app->db, &e)) <= 0)
 		return 500;
 	audit(r, "seminar.create", "seminar", id, e.title);
-	return redirect(r, arena_printf(&r->arena, "/manage/seminars/%lld", id));
+	return redirect(r, url(&r->arena, U_MANAGE_SEMINARS_ID, id));
 }
 
 int pg_manage_edit(struct req *r)
@@ -354,7 +352,7 @@ int pg_manage_update(struct req *r)
 				 "записи.",
 				 NULL);
 	audit(r, "seminar.update", "seminar", id, NULL);
-	return redirect(r, arena_printf(&r->arena, "/manage/seminars/%lld", id));
+	return redirect(r, url(&r->arena, U_MANAGE_SEMINARS_ID, id));
 }
 
 int pg_manage_status(struct req *r)
@@ -377,7 +375,7 @@ int pg_manage_status(struct req *r)
 							seminar_status_name(s.status), seminar_status_name(to)),
 				 NULL);
 	audit(r, "seminar.status", "seminar", s.id, to);
-	return redirect(r, arena_printf(&r->arena, "/manage/seminars/%lld", s.id));
+	return redirect(r, url(&r->arena, U_MANAGE_SEMINARS_ID, s.id));
 }
 
 int pg_manage_session_add(struct req *r)
@@ -398,7 +396,7 @@ int pg_manage_session_add(struct req *r)
 				   arena_printf(&r->arena, "%s %s:00", date, end)) == -1)
 		return 500;
 	audit(r, "seminar.session.add", "seminar", s.id, arena_printf(&r->arena, "%s %s-%s", date, start, end));
-	return redirect(r, arena_printf(&r->arena, "/manage/seminars/%lld#sessions", s.id));
+	return redirect(r, arena_printf(&r->arena, "%s#sessions", url(&r->arena, U_MANAGE_SEMINARS_ID, s.id)));
 }
 
 int pg_manage_session_delete(struct req *r)
@@ -414,7 +412,7 @@ int pg_manage_session_delete(struct req *r)
 	if (rc == 0)
 		return fail(r, 404, "Такого занятия нет.");
 	audit(r, "seminar.session.delete", "seminar", s.id, arena_printf(&r->arena, "session=%lld", sid));
-	return redirect(r, arena_printf(&r->arena, "/manage/seminars/%lld#sessions", s.id));
+	return redirect(r, arena_printf(&r->arena, "%s#sessions", url(&r->arena, U_MANAGE_SEMINARS_ID, s.id)));
 }
 
 /* ---- participants */
@@ -451,10 +449,8 @@ static json_t *participants_view(struct req *r, const struct seminar *s, json_t 
 			row, "created",
 			json_string(date_ru(&r->arena, json_string_value(json_object_get(row, "created_at")), 1)));
 		json_object_set_new(row, "cancel_url",
-				    active ? json_string(arena_printf(&r->arena, "/registrations/%lld/cancel", id))
-					   : json_null());
-		json_object_set_new(row, "switch_url",
-				    json_string(arena_printf(&r->arena, "/registrations/%lld/mode", id)));
+				    active ? json_string(url(&r->arena, U_REGISTRATIONS_ID_CANCEL, id)) : json_null());
+		json_object_set_new(row, "switch_url", json_string(url(&r->arena, U_REGISTRATIONS_ID_MODE, id)));
 		json_object_set_new(row, "switch_mode", can_switch ? json_string(mode_codes[other]) : json_null());
 		json_object_set_new(row, "switch_mode_name", can_switch ? json_string(mode_names[other]) : json_null());
 	}
@@ -494,15 +490,15 @@ static json_t *participant_rows(struct req *r, const struct seminar *s)
 static int participants_page(struct req *r, const struct seminar *s, int status, const char *error)
 {
 	json_t *rows = participant_rows(r, s), *ctx;
-	const char *qs = filter_query(r), *base = arena_printf(&r->arena, "/manage/seminars/%lld/participants", s->id);
+	const char *qs = filter_query(r), *base = url(&r->arena, U_MANAGE_SEMINARS_ID_PARTICIPANTS, s->id);
 
 	if (rows == NULL)
 		return 500;
 	ctx = json_pack("{s:s, s:{s:I, s:s, s:s, s:s}, s:{s:s?, s:s?, s:s?, s:I, s:I}, s:[{s:s, s:s}, {s:s, s:s}, "
 			"{s:s, s:s}], s:o, s:o?, s:o?, s:I, s:o, s:s, s:s, s:s, s:s?}",
 			"title", "Участники семинара", "seminar", "id", (json_int_t)s->id, "title", s->title,
-			"manage_url", arena_printf(&r->arena, "/manage/seminars/%lld", s->id), "public_url",
-			arena_printf(&r->arena, "/seminars/%lld", s->id), "filter", "q", req_param(r, "q"), "status",
+			"manage_url", url(&r->arena, U_MANAGE_SEMINARS_ID, s->id), "public_url",
+			url(&r->arena, U_SEMINARS_ID, s->id), "filter", "q", req_param(r, "q"), "status",
 			req_param(r, "status"), "mode", req_param(r, "mode"), "district_id",
 			(json_int_t)req_int(r, "district_id", 0), "organization_id",
 			(json_int_t)req_int(r, "organization_id", 0), "statuses", "value", "confirmed", "name",
@@ -627,5 +623,5 @@ int pg_manage_participant_add(struct req *r)
 	if (rc != REG_CONFIRMED && rc != REG_WAITLISTED)
 		return participants_page(r, &s, rc == REG_BAD_MODE ? 400 : 409,
 					 outcome_msgs[rc] ? outcome_msgs[rc] : "Записать не удалось.");
-	return redirect(r, arena_printf(&r->arena, "/manage/seminars/%lld/participants", s.id));
+	return redirect(r, url(&r->arena, U_MANAGE_SEMINARS_ID_PARTICIPANTS, s.id));
 }

@@ -38,9 +38,7 @@ static json_t *materials_view(struct req *r, json_t *rows)
 
 	json_array_foreach (rows, i, row) {
 		json_t *size = json_object_get(row, "size");
-		json_object_set_new(
-			row, "href",
-			json_sprintf("/materials/%lld", (long long)json_integer_value(json_object_get(row, "id"))));
+		json_object_set_new(row, "href", url_row(&r->arena, U_MATERIALS_ID, row));
 		json_object_set_new(
 			row, "visibility_name",
 			json_string(visibility_name(json_string_value(json_object_get(row, "visibility")))));
@@ -73,8 +71,8 @@ static int materials_page(struct req *r, const struct seminar *s, int status, co
 		return 500;
 	json_array_foreach (materials_view(r, rows), i, row)
 		json_object_set_new(row, "delete_url",
-				    json_sprintf("/manage/seminars/%lld/materials/%lld/delete", s->id,
-						 (long long)json_integer_value(json_object_get(row, "id"))));
+				    json_string(url(&r->arena, U_MANAGE_SEMINARS_ID_MATERIALS_MID_DELETE, s->id,
+						    (long long)json_integer_value(json_object_get(row, "id")))));
 	vis = json_array();
 	for (i = 0; i < VIS__MAX; i++)
 		json_array_append_new(
@@ -82,9 +80,9 @@ static int materials_page(struct req *r, const struct seminar *s, int status, co
 	page(r, "manage-materials",
 	     json_pack("{s:s, s:{s:I, s:s, s:s, s:s}, s:o, s:o, s:s?, s:i, s:{s:s?, s:s, s:s?}}", "title",
 		       "Материалы семинара", "seminar", "id", (json_int_t)s->id, "title", s->title, "manage_url",
-		       arena_printf(&r->arena, "/manage/seminars/%lld", s->id), "action",
-		       arena_printf(&r->arena, "/manage/seminars/%lld/materials", s->id), "materials", rows,
-		       "visibilities", vis, "error", error, "max_mb",
+		       url(&r->arena, U_MANAGE_SEMINARS_ID, s->id), "action",
+		       url(&r->arena, U_MANAGE_SEMINARS_ID_MATERIALS, s->id), "materials", rows, "visibilities", vis,
+		       "error", error, "max_mb",
 		       (int)(config_int(&r->app->cfg, "material_max", MATERIAL_MAX) / (1024 * 1024)), "form", "title",
 		       req_param(r, "title"), "visibility", v ? v : visibility_codes[VIS_REGISTERED], "link",
 		       req_param(r, "link")));
@@ -141,7 +139,7 @@ int pg_material_add(struct req *r)
 	if ((id = db_material_add(r->app->db, &m)) == -1)
 		return 500;
 	audit(r, "material.add", "seminar", s.id, arena_printf(&r->arena, "material=%lld", id));
-	return redirect(r, arena_printf(&r->arena, "/manage/seminars/%lld/materials", s.id));
+	return redirect(r, url(&r->arena, U_MANAGE_SEMINARS_ID_MATERIALS, s.id));
 }
 
 int pg_material_delete(struct req *r)
@@ -157,7 +155,7 @@ int pg_material_delete(struct req *r)
 	if (rc == 0)
 		return fail(r, 404, "Такого материала нет.");
 	audit(r, "material.delete", "seminar", s.id, arena_printf(&r->arena, "material=%lld", mid));
-	return redirect(r, arena_printf(&r->arena, "/manage/seminars/%lld/materials", s.id));
+	return redirect(r, url(&r->arena, U_MANAGE_SEMINARS_ID_MATERIALS, s.id));
 }
 
 int pg_material(struct req *r)

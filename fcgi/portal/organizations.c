@@ -11,9 +11,7 @@ int pg_proposed(struct req *r)
 	if (orgs == NULL)
 		return 500;
 	json_array_foreach (orgs, i, o) {
-		json_object_set_new(o, "url",
-				    json_sprintf("/admin/organizations/proposed/%lld",
-						 (long long)json_integer_value(json_object_get(o, "id"))));
+		json_object_set_new(o, "url", url_row(&r->arena, U_ADMIN_ORGANIZATIONS_PROPOSED_ID, o));
 		json_object_set_new(
 			o, "proposed_on",
 			json_string(date_ru(&r->arena, json_string_value(json_object_get(o, "created_at")), 1)));
@@ -54,19 +52,19 @@ static int proposed_page(struct req *r, int status, const char *error)
 		json_decref(found);
 		return 500;
 	}
-	ctx = json_pack(
-		"{s:s, s:{s:I, s:s, s:s, s:s?, s:I, s:s, s:s, s:s, s:s, s:s, s:s?, s:s?, s:I, s:I, s:b, s:s?}, "
-		"s:{s:s, s:s, s:s?, s:I}, s:o, s:s?, s:o?, s:s, s:s, s:s?}",
-		"title", "Предложенная организация", "org", "id", (json_int_t)o.id, "name", o.name, "short_name",
-		o.short_name, "inn", o.inn, "sector_id", (json_int_t)o.sector_id, "sector", o.sector, "district",
-		o.district, "region", o.region, "status", o.status, "status_name", status_name(&o), "proposer",
-		o.proposer, "proposer_email", o.proposer_email, "people", (json_int_t)o.people, "registrations",
-		(json_int_t)o.registrations, "waiting", strcmp(o.status, "proposed") == 0, "proposed_on",
-		date_ru(&r->arena, o.created_at, 1), "form", "name", name ? name : o.name, "short_name",
-		short_name ? short_name : o.short_name, "inn", req_param(r, "inn") ? req_param(r, "inn") : o.inn,
-		"sector_id", (json_int_t)req_int(r, "sector_id", o.sector_id), "sectors", sectors, "q", q, "found",
-		found, "accept_url", arena_printf(&r->arena, "/admin/organizations/proposed/%lld/accept", id),
-		"merge_url", arena_printf(&r->arena, "/admin/organizations/proposed/%lld/merge", id), "error", error);
+	ctx = json_pack("{s:s, s:{s:I, s:s, s:s, s:s?, s:I, s:s, s:s, s:s, s:s, s:s, s:s?, s:s?, s:I, s:I, s:b, s:s?}, "
+			"s:{s:s, s:s, s:s?, s:I}, s:o, s:s?, s:o?, s:s, s:s, s:s?}",
+			"title", "Предложенная организация", "org", "id", (json_int_t)o.id, "name", o.name,
+			"short_name", o.short_name, "inn", o.inn, "sector_id", (json_int_t)o.sector_id, "sector",
+			o.sector, "district", o.district, "region", o.region, "status", o.status, "status_name",
+			status_name(&o), "proposer", o.proposer, "proposer_email", o.proposer_email, "people",
+			(json_int_t)o.people, "registrations", (json_int_t)o.registrations, "waiting",
+			strcmp(o.status, "proposed") == 0, "proposed_on", date_ru(&r->arena, o.created_at, 1), "form",
+			"name", name ? name : o.name, "short_name", short_name ? short_name : o.short_name, "inn",
+			req_param(r, "inn") ? req_param(r, "inn") : o.inn, "sector_id",
+			(json_int_t)req_int(r, "sector_id", o.sector_id), "sectors", sectors, "q", q, "found", found,
+			"accept_url", url(&r->arena, U_ADMIN_ORGANIZATIONS_PROPOSED_ID_ACCEPT, id), "merge_url",
+			url(&r->arena, U_ADMIN_ORGANIZATIONS_PROPOSED_ID_MERGE, id), "error", error);
 	page(r, "admin-proposed-org", ctx);
 	return status;
 }
@@ -95,7 +93,7 @@ int pg_proposed_accept(struct req *r)
 	if (in.inn != NULL && !inn_valid(in.inn))
 		return proposed_page(r, 400, "ИНН должен состоять из 10 или 12 цифр с верной контрольной цифрой.");
 	switch (db_org_accept(r->app->db, &in)) {
-	case ORG_DONE: return redirect(r, "/admin/organizations/proposed");
+	case ORG_DONE: return redirect(r, U_ADMIN_ORGANIZATIONS_PROPOSED);
 	case ORG_NONE: return fail(r, 404, "Такой организации нет.");
 	case ORG_NOT_PROPOSED:
 		return proposed_page(r, 409, "Организация уже не ждёт решения: её приняли или объединили.");
@@ -115,7 +113,7 @@ int pg_proposed_merge(struct req *r)
 	if (target == 0 || target == id)
 		return fail_field(r, "target_id", "выберите организацию реестра, с которой объединить");
 	switch (db_org_merge(r->app->db, id, target, r->user->id, r->ip)) {
-	case ORG_DONE: return redirect(r, "/admin/organizations/proposed");
+	case ORG_DONE: return redirect(r, U_ADMIN_ORGANIZATIONS_PROPOSED);
 	case ORG_NONE: return fail(r, 404, "Такой организации нет.");
 	case ORG_NOT_PROPOSED:
 		return proposed_page(r, 409, "Организация уже не ждёт решения: её приняли или объединили.");

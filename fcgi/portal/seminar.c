@@ -79,10 +79,10 @@ static int seminar_page(struct req *r, long long id, int status, const char *err
 				"mode", mode_codes[g.mode], "mode_name", mode_names[g.mode], "status", g.status,
 				"status_name", reg_status_name(g.status), "position",
 				position > 0 ? json_integer(position) : json_null(), "cancel_url",
-				arena_printf(&r->arena, "/registrations/%lld/cancel", g.id), "can_switch", can_switch,
+				url(&r->arena, U_REGISTRATIONS_ID_CANCEL, g.id), "can_switch", can_switch,
 				"switch_mode", can_switch ? mode_codes[other] : NULL, "switch_mode_name",
 				can_switch ? mode_names[other] : NULL, "switch_url",
-				arena_printf(&r->arena, "/registrations/%lld/mode", g.id));
+				url(&r->arena, U_REGISTRATIONS_ID_MODE, g.id));
 		/* Once the seminar is over the server refuses both (pg_reg_cancel, pg_reg_mode). */
 		json_object_set_new(reg, "can_cancel", json_boolean(!s.over));
 		if (g.mode == MODE_ONLINE && strcmp(g.status, "confirmed") == 0) {
@@ -94,7 +94,7 @@ static int seminar_page(struct req *r, long long id, int status, const char *err
 			}
 			/* A session runs now: the code from the broadcast can be entered. */
 			if (json_array_size(live) > 0)
-				json_object_set_new(reg, "code_url", json_string("/checkin/code"));
+				json_object_set_new(reg, "code_url", json_string(U_CHECKIN_CODE));
 			json_decref(live);
 		}
 	}
@@ -112,19 +112,19 @@ static int seminar_page(struct req *r, long long id, int status, const char *err
 		/* The broadcast link is for confirmed online participants and the organisers. */
 		(has_reg && g.mode == MODE_ONLINE && g.status[0] == 'c') || may_manage(r, s.region_id) ? s.stream_url
 												       : NULL,
-		"ics_url", arena_printf(&r->arena, "/seminars/%lld.ics", s.id));
+		"ics_url", url(&r->arena, U_SEMINARS_ID_ICS, s.id));
 	json_object_set_new(seminar, "attendance_rule",
 			    json_string(attendance_rule_name(s.attendance_rule, s.online_min_percent)));
 	closed = closed_reason(r, &s);
 	randombytes_buf(rnd, sizeof(rnd));
 	b64url_encode(idem, rnd, sizeof(rnd));
-	ctx = json_pack("{s:s, s:o, s:o, s:o, s:o, s:b, s:s, s:s, s:s?, s:s?, s:s, s:s?}", "title", s.title, "seminar",
-			seminar, "sessions", sessions, "seats", seats_json(&r->arena, s.format, s.cap, s.taken),
-			"registration", reg, "can_register", !has_reg && closed == NULL, "register_url",
-			arena_printf(&r->arena, "/seminars/%lld/register", s.id), "idem", idem, "closed_reason", closed,
-			"manage_url",
-			may_manage(r, s.region_id) ? arena_printf(&r->arena, "/manage/seminars/%lld", s.id) : NULL,
-			"login_url", arena_printf(&r->arena, "/login?next=/seminars/%lld", s.id), "error", error);
+	ctx = json_pack(
+		"{s:s, s:o, s:o, s:o, s:o, s:b, s:s, s:s, s:s?, s:s?, s:s, s:s?}", "title", s.title, "seminar", seminar,
+		"sessions", sessions, "seats", seats_json(&r->arena, s.format, s.cap, s.taken), "registration", reg,
+		"can_register", !has_reg && closed == NULL, "register_url",
+		url(&r->arena, U_SEMINARS_ID_REGISTER, s.id), "idem", idem, "closed_reason", closed, "manage_url",
+		may_manage(r, s.region_id) ? url(&r->arena, U_MANAGE_SEMINARS_ID, s.id) : NULL, "login_url",
+		arena_printf(&r->arena, "%s?next=%s", U_LOGIN, url(&r->arena, U_SEMINARS_ID, s.id)), "error", error);
 	json_object_set_new(ctx, "survey", survey_link(r, s.id));
 	if (materials_set(r, ctx, s.id) == -1) {
 		json_decref(ctx);
@@ -257,7 +257,9 @@ int pg_register(struct req *r)
 	switch (rc) {
 	case REG_CONFIRMED:
 	case REG_WAITLISTED:
-	case REG_REPLAY: return done(r, arena_printf(&r->arena, "/seminars/%lld#registration", id), outcomes[rc], &st);
+	case REG_REPLAY:
+		return done(r, arena_printf(&r->arena, "%s#registration", url(&r->arena, U_SEMINARS_ID, id)),
+			    outcomes[rc], &st);
 	case REG_ALREADY: msg = "Вы уже записаны на этот семинар."; break;
 	case REG_NO_SEMINAR:
 	case REG_NOT_OPEN: return fail(r, 404, "Такого семинара нет.");
@@ -296,8 +298,8 @@ static const char *back(struct req *r, const struct reg_info *g)
 	if (next != NULL)
 		return next;
 	return g->person_id == r->user->id
-		       ? arena_printf(&r->arena, "/seminars/%lld#registration", g->seminar_id)
-		       : arena_printf(&r->arena, "/manage/seminars/%lld/participants", g->seminar_id);
+		       ? arena_printf(&r->arena, "%s#registration", url(&r->arena, U_SEMINARS_ID, g->seminar_id))
+		       : url(&r->arena, U_MANAGE_SEMINARS_ID_PARTICIPANTS, g->seminar_id);
 }
 
 /* A refused change: the owner sees the seminar page again with the reason, an organiser the reason. */

@@ -7,16 +7,6 @@
 #define MAX_OPTIONS 20
 #define MAX_ANSWERS 400 /* a multiple choice answer is one per option */
 
-static const char *manage_url(struct req *r, long long id, const char *rest)
-{
-	return arena_printf(&r->arena, "/manage/seminars/%lld/survey%s", id, rest);
-}
-
-static const char *answer_url(struct req *r, long long id)
-{
-	return arena_printf(&r->arena, "/seminars/%lld/survey", id);
-}
-
 /* The survey of a seminar, or an empty one (anonymous, no questions) when it has none yet. Returns 1 or -1. */
 static int survey_of(struct req *r, long long seminar_id, struct survey *v)
 {
@@ -100,7 +90,7 @@ static json_t *questions_view(struct req *r, long long seminar_id, json_t *answe
 		json_object_set_new(x, "choices", choices);
 		json_object_set_new(
 			x, "delete_url",
-			json_string(manage_url(r, seminar_id, arena_printf(&r->arena, "/questions/%lld/delete", qid))));
+			json_string(url(&r->arena, U_MANAGE_SEMINARS_ID_SURVEY_QUESTIONS_QID_DELETE, seminar_id, qid)));
 	}
 	json_decref(opts);
 	return qs;
@@ -131,13 +121,16 @@ static int builder_page(struct req *r, const struct seminar *s, int status, cons
 	ctx = json_pack("{s:s, s:{s:I, s:s, s:s, s:s}, s:{s:b, s:b, s:b, s:b, s:I, s:I, s:s}, s:o, s:o, s:o, s:s, "
 			"s:s, s:s, s:s, s:s, s:s, s:s?}",
 			"title", "Анкета семинара", "seminar", "id", (json_int_t)s->id, "title", s->title, "manage_url",
-			arena_printf(&r->arena, "/manage/seminars/%lld", s->id), "public_url", answer_url(r, s->id),
-			"survey", "anonymous", v.anonymous, "cert_gate", v.cert_gate, "open", v.open, "locked",
-			v.nresponses > 0, "responses", (json_int_t)v.nresponses, "questions", (json_int_t)v.nquestions,
-			"state", state_text(r, &v), "questions", qs, "kinds", kinds, "sources", mine, "settings_url",
-			manage_url(r, s->id, ""), "add_url", manage_url(r, s->id, "/questions"), "copy_url",
-			manage_url(r, s->id, "/copy"), "state_url", manage_url(r, s->id, "/state"), "results_url",
-			manage_url(r, s->id, "/results"), "state_action", v.open ? "close" : "open", "error", error);
+			url(&r->arena, U_MANAGE_SEMINARS_ID, s->id), "public_url",
+			url(&r->arena, U_SEMINARS_ID_SURVEY, s->id), "survey", "anonymous", v.anonymous, "cert_gate",
+			v.cert_gate, "open", v.open, "locked", v.nresponses > 0, "responses", (json_int_t)v.nresponses,
+			"questions", (json_int_t)v.nquestions, "state", state_text(r, &v), "questions", qs, "kinds",
+			kinds, "sources", mine, "settings_url", url(&r->arena, U_MANAGE_SEMINARS_ID_SURVEY, s->id),
+			"add_url", url(&r->arena, U_MANAGE_SEMINARS_ID_SURVEY_QUESTIONS, s->id), "copy_url",
+			url(&r->arena, U_MANAGE_SEMINARS_ID_SURVEY_COPY, s->id), "state_url",
+			url(&r->arena, U_MANAGE_SEMINARS_ID_SURVEY_STATE, s->id), "results_url",
+			url(&r->arena, U_MANAGE_SEMINARS_ID_SURVEY_RESULTS, s->id), "state_action",
+			v.open ? "close" : "open", "error", error);
 	page(r, "manage-survey", ctx);
 	return status;
 }
@@ -167,7 +160,7 @@ static int changed(struct req *r, const struct seminar *s, int rc, const char *a
 	if (rc != SURVEY_DONE)
 		return builder_page(r, s, rc == SURVEY_NOT_FOUND ? 404 : 409, msgs[rc]);
 	audit(r, action, "seminar", s->id, detail);
-	return redirect(r, manage_url(r, s->id, ""));
+	return redirect(r, url(&r->arena, U_MANAGE_SEMINARS_ID_SURVEY, s->id));
 }
 
 int pg_survey_settings(struct req *r)
@@ -410,11 +403,11 @@ int pg_survey_results(struct req *r)
 	return page(r, "manage-survey-results",
 		    json_pack("{s:s, s:{s:s, s:s, s:s}, s:{s:b, s:I, s:s}, s:o, s:o, s:s}", "title",
 			      "Результаты анкеты", "seminar", "title", s.title, "manage_url",
-			      arena_printf(&r->arena, "/manage/seminars/%lld", s.id), "survey_url",
-			      manage_url(r, s.id, ""), "survey", "anonymous", v.anonymous, "responses",
-			      (json_int_t)v.nresponses, "state", state_text(r, &v), "questions", qs, "respondents",
-			      v.anonymous ? json_array() : respondents_view(answers), "xlsx_url",
-			      manage_url(r, s.id, "/results.xlsx")));
+			      url(&r->arena, U_MANAGE_SEMINARS_ID, s.id), "survey_url",
+			      url(&r->arena, U_MANAGE_SEMINARS_ID_SURVEY, s.id), "survey", "anonymous", v.anonymous,
+			      "responses", (json_int_t)v.nresponses, "state", state_text(r, &v), "questions", qs,
+			      "respondents", v.anonymous ? json_array() : respondents_view(answers), "xlsx_url",
+			      url(&r->arena, U_MANAGE_SEMINARS_ID_SURVEY_RESULTS_XLSX, s.id)));
 }
 
 /* One row per response: {n, full_name, q<id>: the rating, the chosen options joined by «; », or the text}. */
@@ -513,13 +506,13 @@ static int form_page(struct req *r, const struct seminar *s, const struct survey
 		return 500;
 	page(r, "survey",
 	     json_pack("{s:s, s:{s:s, s:s}, s:{s:b, s:b, s:s}, s:b, s:o, s:s, s:s?, s:s?}", "title", "Анкета участника",
-		       "seminar", "title", s->title, "url", arena_printf(&r->arena, "/seminars/%lld", s->id), "survey",
-		       "anonymous", v->anonymous, "open", v->open, "state",
+		       "seminar", "title", s->title, "url", url(&r->arena, U_SEMINARS_ID, s->id), "survey", "anonymous",
+		       v->anonymous, "open", v->open, "state",
 		       v->open     ? ""
 		       : v->closed ? "Анкета закрыта: ответы больше не принимаются."
 				   : "Анкета откроется после окончания последнего занятия.",
-		       "answered", answered, "questions", qs, "action", answer_url(r, s->id), "error", error, "notice",
-		       notice));
+		       "answered", answered, "questions", qs, "action", url(&r->arena, U_SEMINARS_ID_SURVEY, s->id),
+		       "error", error, "notice", notice));
 	return status;
 }
 
@@ -634,7 +627,7 @@ int pg_survey_post(struct req *r)
 		return 500;
 	if (rc == SURVEY_CLOSED)
 		return form_page(r, &s, &v, NULL, 0, 409, "Анкета закрыта: ответы больше не принимаются.", NULL);
-	return redirect(r, arena_printf(&r->arena, "/seminars/%lld/survey?saved=1", s.id));
+	return redirect(r, arena_printf(&r->arena, "%s?saved=1", url(&r->arena, U_SEMINARS_ID_SURVEY, s.id)));
 }
 
 /* ---- links from the seminar page and the cabinet */
@@ -649,7 +642,7 @@ json_t *survey_link(struct req *r, long long seminar_id)
 	    v.nquestions == 0 || db_registration_of(r->app->db, &r->arena, seminar_id, r->user->id, &g, &pos) != 1 ||
 	    strcmp(g.status, "confirmed") != 0)
 		return json_null();
-	return json_pack("{s:s, s:b}", "url", answer_url(r, seminar_id), "answered",
+	return json_pack("{s:s, s:b}", "url", url(&r->arena, U_SEMINARS_ID_SURVEY, seminar_id), "answered",
 			 db_survey_answered(r->app->db, &r->arena, g.id) == 1);
 }
 
@@ -660,6 +653,7 @@ json_t *surveys_open(struct req *r)
 
 	json_array_foreach (rows, i, x)
 		json_object_set_new(x, "url",
-				    json_string(answer_url(r, json_integer_value(json_object_get(x, "seminar_id")))));
+				    json_string(url(&r->arena, U_SEMINARS_ID_SURVEY,
+						    json_integer_value(json_object_get(x, "seminar_id")))));
 	return rows;
 }

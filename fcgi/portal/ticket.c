@@ -26,7 +26,7 @@ static int ticket_for(struct req *r, struct ticket *t)
 /* The QR holds a link built from the configured base URL, never from the Host header. */
 static const char *ticket_url(struct req *r, const struct ticket *t)
 {
-	return arena_printf(&r->arena, "%s/t/%s", r->app->base_url, t->code);
+	return arena_printf(&r->arena, "%s%s", r->app->base_url, url_code(&r->arena, U_T_CODE, t->code));
 }
 
 static const char *where(struct req *r, const struct ticket *t)
@@ -49,10 +49,9 @@ int pg_ticket(struct req *r)
 			      t.organization, "title", t.title, "when",
 			      date_range_ru(&r->arena, t.starts_at, t.ends_at), "where", where(r, &t), "mode_name",
 			      mode_names[mode_of(t.mode)], "code", t.code, "svg_url",
-			      arena_printf(&r->arena, "/tickets/%lld.svg", t.id), "png_url",
-			      arena_printf(&r->arena, "/tickets/%lld.png", t.id), "pdf_url",
-			      arena_printf(&r->arena, "/tickets/%lld.pdf", t.id), "seminar_url",
-			      arena_printf(&r->arena, "/seminars/%lld", t.seminar_id)));
+			      url(&r->arena, U_TICKETS_ID_SVG, t.id), "png_url", url(&r->arena, U_TICKETS_ID_PNG, t.id),
+			      "pdf_url", url(&r->arena, U_TICKETS_ID_PDF, t.id), "seminar_url",
+			      url(&r->arena, U_SEMINARS_ID, t.seminar_id)));
 }
 
 static int ticket_file(struct req *r, int kind)
@@ -110,8 +109,8 @@ int pg_ticket_link(struct req *r)
 	if (id == 0)
 		return fail(r, 404, "Такого билета нет.");
 	if (r->user != NULL && auth_has(r, ROLE_ORGANIZER, t.region_id, -1))
-		return redirect(r, arena_printf(&r->arena, "/checkin/%lld", t.seminar_id));
+		return redirect(r, url(&r->arena, U_CHECKIN_ID, t.seminar_id));
 	if (r->user != NULL && r->user->id == t.person_id)
-		return redirect(r, arena_printf(&r->arena, "/tickets/%lld", t.id));
+		return redirect(r, url(&r->arena, U_TICKETS_ID, t.id));
 	return fail(r, 403, "Это билет участника семинара. Покажите его организатору на входе.");
 }

@@ -132,7 +132,7 @@ json_t *live_online(struct req *r, long long seminar_id)
 		last = id;
 		json_array_append_new(out, json_pack("{s:I, s:O, s:s}", "seminar_id", (json_int_t)id, "title",
 						     json_object_get(row, "title"), "seminar_url",
-						     arena_printf(&r->arena, "/seminars/%lld", id)));
+						     url(&r->arena, U_SEMINARS_ID, id)));
 	}
 	json_decref(rows);
 	return out;

@@ -119,10 +119,11 @@ int pg_coverage(struct req *r)
 		json_object_set(row, "name", json_object_get(x, "name"));
 		json_object_set_new(
 			row, "url",
-			json_string(sc.region_id > 0
-					    ? arena_printf(&r->arena, "/reports/coverage/districts/%lld%s", id,
-							   scope_query(r, &sc, 0))
-					    : arena_printf(&r->arena, "/reports/coverage%s", scope_query(r, &sc, id))));
+			json_string(sc.region_id > 0 ? arena_printf(&r->arena, "%s%s",
+								    url(&r->arena, U_REPORTS_COVERAGE_DISTRICTS_ID, id),
+								    scope_query(r, &sc, 0))
+						     : arena_printf(&r->arena, "%s%s", U_REPORTS_COVERAGE,
+								    scope_query(r, &sc, id))));
 		json_array_append_new(rows, row);
 	}
 	qs = scope_query(r, &sc, sc.region_id);
@@ -136,12 +137,13 @@ int pg_coverage(struct req *r)
 	json_object_set_new(ctx, "totals", matrix_row_json(&m, m.nrows));
 	json_object_set_new(ctx, "show_total", json_boolean(m.ncols > 1));
 	json_object_set_new(ctx, "chart", chart_json(&m, mrows));
-	json_object_set_new(ctx, "country_url",
-			    sc.country && sc.region_id > 0 ? json_string(arena_printf(&r->arena, "/reports/coverage%s",
-										      scope_query(r, &sc, 0)))
-							   : json_null());
-	json_object_set_new(ctx, "csv_url", json_string(arena_printf(&r->arena, "/reports/coverage.csv%s", qs)));
-	json_object_set_new(ctx, "xlsx_url", json_string(arena_printf(&r->arena, "/reports/coverage.xlsx%s", qs)));
+	json_object_set_new(
+		ctx, "country_url",
+		sc.country && sc.region_id > 0
+			? json_string(arena_printf(&r->arena, "%s%s", U_REPORTS_COVERAGE, scope_query(r, &sc, 0)))
+			: json_null());
+	json_object_set_new(ctx, "csv_url", json_string(arena_printf(&r->arena, "%s%s", U_REPORTS_COVERAGE_CSV, qs)));
+	json_object_set_new(ctx, "xlsx_url", json_string(arena_printf(&r->arena, "%s%s", U_REPORTS_COVERAGE_XLSX, qs)));
 	json_decref(mrows);
 	scope_free(&sc);
 	return page(r, "report-coverage", ctx);

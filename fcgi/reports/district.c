@@ -68,13 +68,15 @@ int pg_district(struct req *r)
 	json_object_set_new(ctx, "organizations", orgs);
 	json_object_set_new(
 		ctx, "back_url",
-		json_string(arena_printf(&r->arena, "/reports/coverage%s", scope_query(r, &sc, dd.region_id))));
-	json_object_set_new(ctx, "csv_url",
-			    json_string(arena_printf(&r->arena, "/reports/coverage/districts/%lld.csv%s", dd.id,
-						     scope_query(r, &sc, 0))));
-	json_object_set_new(ctx, "xlsx_url",
-			    json_string(arena_printf(&r->arena, "/reports/coverage/districts/%lld.xlsx%s", dd.id,
-						     scope_query(r, &sc, 0))));
+		json_string(arena_printf(&r->arena, "%s%s", U_REPORTS_COVERAGE, scope_query(r, &sc, dd.region_id))));
+	json_object_set_new(
+		ctx, "csv_url",
+		json_string(arena_printf(&r->arena, "%s%s", url(&r->arena, U_REPORTS_COVERAGE_DISTRICTS_ID_CSV, dd.id),
+					 scope_query(r, &sc, 0))));
+	json_object_set_new(
+		ctx, "xlsx_url",
+		json_string(arena_printf(&r->arena, "%s%s", url(&r->arena, U_REPORTS_COVERAGE_DISTRICTS_ID_XLSX, dd.id),
+					 scope_query(r, &sc, 0))));
 	scope_free(&sc);
 	return page(r, "report-district", ctx);
 }

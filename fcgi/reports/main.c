@@ -2,13 +2,13 @@
 #include "reports.h"
 
 static const struct route routes[] = {
-	{M_GET, "/reports/healthz", app_healthz, 0},
-	{M_GET, "/reports/coverage", pg_coverage, R_REVIEWER},
-	{M_GET, "/reports/coverage.csv", pg_coverage_csv, R_REVIEWER},
-	{M_GET, "/reports/coverage.xlsx", pg_coverage_xlsx, R_REVIEWER},
-	{M_GET, "/reports/coverage/districts/{id}.csv", pg_district_csv, R_REVIEWER},
-	{M_GET, "/reports/coverage/districts/{id}.xlsx", pg_district_xlsx, R_REVIEWER},
-	{M_GET, "/reports/coverage/districts/{id}", pg_district, R_REVIEWER},
+	{M_GET, U_REPORTS_HEALTHZ, app_healthz, 0},
+	{M_GET, U_REPORTS_COVERAGE, pg_coverage, R_REVIEWER},
+	{M_GET, U_REPORTS_COVERAGE_CSV, pg_coverage_csv, R_REVIEWER},
+	{M_GET, U_REPORTS_COVERAGE_XLSX, pg_coverage_xlsx, R_REVIEWER},
+	{M_GET, U_REPORTS_COVERAGE_DISTRICTS_ID_CSV, pg_district_csv, R_REVIEWER},
+	{M_GET, U_REPORTS_COVERAGE_DISTRICTS_ID_XLSX, pg_district_xlsx, R_REVIEWER},
+	{M_GET, U_REPORTS_COVERAGE_DISTRICTS_ID, pg_district, R_REVIEWER},
 	{M_OTHER, NULL, NULL, 0},
 };
 
