@@ -29,8 +29,8 @@ static struct dbq q[Q__MAX] = {
 	[Q_TAKE_ONLINE] = {"UPDATE seminar SET taken_online = taken_online + 1 WHERE id = ?"},
 	[Q_FREE_IN_PERSON] = {"UPDATE seminar SET taken_in_person = taken_in_person - 1 WHERE id = ?"},
 	[Q_FREE_ONLINE] = {"UPDATE seminar SET taken_online = taken_online - 1 WHERE id = ?"},
-	[Q_FIRST_WAITING] = {"SELECT id FROM registration WHERE seminar_id = ? AND mode = ? AND status = 'waitlisted' "
-			     "ORDER BY queued_at, id LIMIT 1"},
+	/* The head of the queue in the order every page shows (the view waitlist, sql/procedures/080-waitlist.sql). */
+	[Q_FIRST_WAITING] = {"SELECT registration_id FROM waitlist WHERE seminar_id = ? AND mode = ? AND position = 1"},
 	[Q_REG_SET] = {"UPDATE registration SET mode = ?, status = ?, "
 		       "cancelled_at = IF(? = 'cancelled', NOW(), NULL) WHERE id = ?"},
 };

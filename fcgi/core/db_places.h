@@ -42,10 +42,11 @@ int places_free(const struct seminar *, enum mode m);
 int db_places_take(struct db *, long long seminar_id, enum mode m);
 /* Sets a registration's mode and status (cancelled_at follows the status). Returns 0 or -1. */
 int db_places_set(struct db *, long long registration_id, enum mode m, const char *status);
-/* A place of mode m was freed: it goes to the first person waiting for it (coverage follows), or
- * back to the pool. Returns 0 or -1. */
+/* A place of mode m was freed: it goes to the first person waiting for it in the order of the view
+ * waitlist (the one every page shows: with the seminar's option, organisations never trained in its
+ * sectors first; then first come), coverage following; or back to the pool. Returns 0 or -1. */
 int db_places_freed(struct db *, struct arena *, long long seminar_id, enum mode m);
-/* Capacity grew (or became unlimited): fills free places from the waiting list, in queue order.
+/* Capacity grew (or became unlimited): fills free places from the waiting list, in the same order.
  * Returns 0 or -1. */
 int db_places_promote(struct db *, struct arena *, long long seminar_id);
 

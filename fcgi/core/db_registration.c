@@ -16,6 +16,7 @@ enum {
 	Q_REG_GET,
 	Q_REG_STATUS,
 	Q_POSITION,
+	Q_QUEUE_PLACE,
 	Q_PERSON_REGS,
 	Q_PARTICIPANTS,
 	Q_PART_ORGS,
@@ -23,10 +24,6 @@ enum {
 	Q_COUNTS,
 	Q__MAX
 };
-
-#define POSITION_SQL                                                                                                   \
-	"(SELECT COUNT(*) FROM registration w WHERE w.seminar_id = r.seminar_id AND w.mode = r.mode AND "              \
-	"w.status = 'waitlisted' AND (w.queued_at < r.queued_at OR (w.queued_at = r.queued_at AND w.id <= r.id)))"
 
 static struct dbq q[Q__MAX] = {
 	/* Before the lock, in one round trip: the person's organisation and the
@@ -45,24 +42,30 @@ static struct dbq q[Q__MAX] = {
 	[Q_REG_GET] = {"SELECT g.id, g.seminar_id, g.person_id, s.region_id, g.mode, g.status FROM registration g "
 		       "JOIN seminar s ON s.id = g.seminar_id WHERE g.id = ?"},
 	[Q_REG_STATUS] = {"SELECT seminar_id, mode, status FROM registration WHERE id = ?"},
-	[Q_POSITION] = {"SELECT r.id, r.seminar_id, r.person_id, s.region_id, r.mode, r.status, "
-			"IF(r.status = 'waitlisted', " POSITION_SQL ", 0) FROM registration r "
+	[Q_POSITION] = {"SELECT r.id, r.seminar_id, r.person_id, s.region_id, r.mode, r.status FROM registration r "
 			"JOIN seminar s ON s.id = r.seminar_id WHERE r.seminar_id = ? AND r.person_id = ?"},
+	/* Positions come from the one definition of the order, the view waitlist, read for one seminar. */
+	[Q_QUEUE_PLACE] = {"SELECT position, first_group, priority, reordered FROM waitlist "
+			   "WHERE seminar_id = ? AND registration_id = ?"},
 	[Q_PERSON_REGS] = {"SELECT r.id, s.id, s.title, s.starts_at, s.ends_at, s.venue, d.name, s.format, r.mode, "
-			   "r.status, IF(r.status = 'waitlisted', " POSITION_SQL ", 0), " SEMINAR_OVER
-			   " FROM registration r "
+			   "r.status, " SEMINAR_OVER " FROM registration r "
 			   "JOIN seminar s ON s.id = r.seminar_id LEFT JOIN district d ON d.id = s.district_id "
 			   "WHERE r.person_id = ? ORDER BY s.starts_at IS NULL, s.starts_at, r.id"},
-	[Q_PARTICIPANTS] = {"SELECT r.id, p.id, p.full_name, o.short_name, d.name, p.email, p.phone, p.position, "
-			    "r.mode, r.status, IF(r.status = 'waitlisted', " POSITION_SQL ", NULL), r.created_at "
-			    "FROM registration r JOIN person p ON p.id = r.person_id "
-			    "LEFT JOIN organization o ON o.id = r.organization_id "
-			    "LEFT JOIN district d ON d.id = o.district_id WHERE r.seminar_id = ? "
-			    "AND (? IS NULL OR p.full_name LIKE CONCAT('%', ?, '%') "
-			    "OR o.short_name LIKE CONCAT('%', ?, '%') OR o.name LIKE CONCAT('%', ?, '%')) "
-			    "AND (? IS NULL OR r.status = ?) AND (? IS NULL OR r.mode = ?) "
-			    "AND (? IS NULL OR o.district_id = ?) AND (? IS NULL OR r.organization_id = ?) "
-			    "ORDER BY FIELD(r.status, 'confirmed', 'waitlisted', 'cancelled'), r.queued_at, r.id"},
+	[Q_PARTICIPANTS] =
+		{"SELECT r.id, p.id, p.full_name, o.short_name, d.name, p.email, p.phone, p.position, "
+		 "r.mode, r.status, w.position, w.first_group, r.created_at "
+		 "FROM registration r JOIN person p ON p.id = r.person_id "
+		 /* DISTINCT keeps the derived table whole (not merged into the join), so its
+		  * seminar_id = ? reaches the view's window and only this seminar's queue is read. */
+		 "LEFT JOIN (SELECT DISTINCT registration_id, position, first_group FROM waitlist "
+		 "WHERE seminar_id = ?) w ON w.registration_id = r.id "
+		 "LEFT JOIN organization o ON o.id = r.organization_id "
+		 "LEFT JOIN district d ON d.id = o.district_id WHERE r.seminar_id = ? "
+		 "AND (? IS NULL OR p.full_name LIKE CONCAT('%', ?, '%') "
+		 "OR o.short_name LIKE CONCAT('%', ?, '%') OR o.name LIKE CONCAT('%', ?, '%')) "
+		 "AND (? IS NULL OR r.status = ?) AND (? IS NULL OR r.mode = ?) "
+		 "AND (? IS NULL OR o.district_id = ?) AND (? IS NULL OR r.organization_id = ?) "
+		 "ORDER BY FIELD(r.status, 'confirmed', 'waitlisted', 'cancelled'), w.position, r.queued_at, r.id"},
 	[Q_PART_ORGS] =
 		{"SELECT DISTINCT o.id, o.short_name FROM registration r "
 		 "JOIN organization o ON o.id = r.organization_id WHERE r.seminar_id = ? ORDER BY o.short_name"},
@@ -229,17 +232,38 @@ int db_registration_get(struct db *d, struct arena *a, long long id, struct reg_
 	return reg_row(&r, g);
 }
 
+int db_queue_place(struct db *d, struct arena *a, long long seminar_id, long long registration_id,
+		   struct queue_place *p)
+{
+	struct dbv v[] = {DB_DV_INT(seminar_id), DB_DV_INT(registration_id)};
+	struct dbres r;
+
+	memset(p, 0, sizeof(*p));
+	if (db_run(d, &q[Q_QUEUE_PLACE], v, NELEM(v), &r, a) == -1)
+		return -1;
+	if (r.nrows == 0)
+		return 0;
+	p->position = dbres_int(&r, 0, 0);
+	p->first_group = dbres_int(&r, 0, 1) != 0;
+	p->priority = dbres_int(&r, 0, 2) != 0;
+	p->reordered = dbres_int(&r, 0, 3) != 0;
+	return 1;
+}
+
 int db_registration_of(struct db *d, struct arena *a, long long seminar_id, long long person_id, struct reg_info *g,
-		       long long *position)
+		       struct queue_place *p)
 {
 	struct dbv v[] = {DB_DV_INT(seminar_id), DB_DV_INT(person_id)};
 	struct dbres r;
 
+	if (p != NULL)
+		memset(p, 0, sizeof(*p));
 	if (db_run(d, &q[Q_POSITION], v, NELEM(v), &r, a) == -1)
 		return -1;
 	if (reg_row(&r, g) == 0)
 		return 0;
-	*position = dbres_int(&r, 0, 6);
+	if (p != NULL && strcmp(g->status, "waitlisted") == 0 && db_queue_place(d, a, seminar_id, g->id, p) == -1)
+		return -1;
 	return 1;
 }
 
@@ -320,19 +344,36 @@ int db_registration_switch(struct db *d, long long id, enum mode to)
 
 json_t *db_person_registrations(struct db *d, struct arena *a, long long person_id)
 {
-	static const char *const k[] = {"#id",    "#seminar_id", "title",  "starts_at", "ends_at", "venue", "district",
-					"format", "mode",        "status", "#position", "#past",   NULL};
+	static const char *const k[] = {"#id",      "#seminar_id", "title", "starts_at", "ends_at", "venue",
+					"district", "format",      "mode",  "status",    "#past",   NULL};
 	struct dbv v[] = {DB_DV_INT(person_id)};
+	json_t *rows = db_json(d, &q[Q_PERSON_REGS], v, NELEM(v), a, k), *row;
+	size_t i;
 
-	return db_json(d, &q[Q_PERSON_REGS], v, NELEM(v), a, k);
+	json_array_foreach (rows, i, row) {
+		struct queue_place p = {0};
+		/* A person waits for a few seminars at most: each list is read for its own seminar. */
+		if (strcmp(json_string_value(json_object_get(row, "status")), "waitlisted") == 0 &&
+		    db_queue_place(d, a, json_integer_value(json_object_get(row, "seminar_id")),
+				   json_integer_value(json_object_get(row, "id")), &p) == -1) {
+			json_decref(rows);
+			return NULL;
+		}
+		json_object_set_new(row, "position", json_integer(p.position));
+		json_object_set_new(row, "first_group", json_boolean(p.first_group));
+		json_object_set_new(row, "priority", json_boolean(p.priority));
+		json_object_set_new(row, "reordered", json_boolean(p.reordered));
+	}
+	return rows;
 }
 
 json_t *db_participants(struct db *d, struct arena *a, long long seminar_id, const struct participant_filter *f)
 {
 	static const char *const k[] = {
-		"#id",      "#person_id", "full_name", "organization",    "district",   "email", "phone",
-		"position", "mode",       "status",    "#queue_position", "created_at", NULL};
+		"#id",      "#person_id", "full_name", "organization",    "district",     "email",      "phone",
+		"position", "mode",       "status",    "#queue_position", "#first_group", "created_at", NULL};
 	struct dbv v[] = {DB_DV_INT(seminar_id),
+			  DB_DV_INT(seminar_id),
 			  db_dv_like_or_null(a, f->q),
 			  db_dv_like_or_null(a, f->q),
 			  db_dv_like_or_null(a, f->q),

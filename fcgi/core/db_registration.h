@@ -51,10 +51,20 @@ struct reg_info {
 };
 /* Returns 1 with the registration and its seminar's region, 0 none, -1 failure. */
 int db_registration_get(struct db *, struct arena *, long long id, struct reg_info *);
-/* Returns 1 with the registration of person in seminar, 0 none, -1 failure; position is the
- * place in the waiting list (0 when not waiting). */
+/* A registration's place in its waiting list, in the order promotions follow (the view waitlist of
+ * sql/procedures/080-waitlist.sql). */
+struct queue_place {
+	long long position; /* from 1; 0 when not waiting */
+	int first_group;    /* its organisation was never trained in the seminar's sectors, and it counts */
+	int priority;       /* the seminar puts such organisations first (seminar.untrained_first) */
+	int reordered;      /* the organiser switched that option after the person joined the list */
+};
+/* Fills p for a waitlisted registration of the seminar: 1, 0 it is not waiting (p zeroed), -1 failure. */
+int db_queue_place(struct db *, struct arena *, long long seminar_id, long long registration_id, struct queue_place *p);
+/* Returns 1 with the registration of person in seminar, 0 none, -1 failure; p (may be NULL) is its
+ * place in the waiting list (zeroed when not waiting). */
 int db_registration_of(struct db *, struct arena *, long long seminar_id, long long person_id, struct reg_info *,
-		       long long *position);
+		       struct queue_place *p);
 /* What a cancellation or a mode switch did. */
 enum reg_change {
 	CHANGE_DONE,    /* cancelled, or moved to the other mode */
@@ -71,7 +81,8 @@ int db_registration_cancel(struct db *, long long id);
  * REFUSED or CLOSED, or -1 on failure. */
 int db_registration_switch(struct db *, long long id, enum mode to);
 /* The person's registrations, soonest first: {id, seminar_id, title, starts_at, ends_at, venue,
- * district, format, mode, status, position}. */
+ * district, format, mode, status, past, position, first_group, priority, reordered} (the last four as
+ * struct queue_place). NULL on failure. */
 json_t *db_person_registrations(struct db *, struct arena *, long long person_id);
 
 struct participant_filter {
@@ -79,7 +90,8 @@ struct participant_filter {
 	long long district_id, organization_id;
 };
 /* Registrations of a seminar for the organiser: {id, person_id, full_name, organization, district, email,
- * phone, position, mode, status, queue_position, created_at}, by status then queue order. */
+ * phone, position, mode, status, queue_position, first_group, created_at}, by status then the waiting
+ * list's order (queue_position and first_group as in struct queue_place; null when not waiting). */
 json_t *db_participants(struct db *, struct arena *, long long seminar_id, const struct participant_filter *);
 /* Organisations and districts that appear among a seminar's registrations: {id, name}. */
 json_t *db_participant_orgs(struct db *, struct arena *, long long seminar_id);

@@ -16,6 +16,7 @@ enum {
 	Q_SEMINAR,
 	Q_SEMINAR_INSERT,
 	Q_SEMINAR_UPDATE,
+	Q_QUEUE_RULE,
 	Q_SECTORS_CLEAR,
 	Q_SECTOR_ADD,
 	Q_SECTOR_IDS,
@@ -56,7 +57,8 @@ enum {
 	  ", (SELECT GROUP_CONCAT(x.name ORDER BY x.id SEPARATOR ', ') FROM seminar_sector ss "                        \
 	  "JOIN sector x ON x.id = ss.sector_id WHERE ss.seminar_id = s.id)")                                          \
 	X(STR, attendance_rule, ", s.attendance_rule")                                                                 \
-	X(LL, online_min_percent, ", s.online_min_percent")
+	X(LL, online_min_percent, ", s.online_min_percent")                                                            \
+	X(BOOL, untrained_first, ", s.untrained_first")
 #define SEMINAR_COL(t, field, sql) {DBC_##t, offsetof(struct seminar, field)},
 static const struct dbcol seminar_all[] = {SEMINAR_ALL(SEMINAR_COL)};
 
@@ -71,6 +73,9 @@ static struct dbq q[Q__MAX] = {
 		 "format = ?, venue = ?, address = ?, stream_url = ?, reg_opens_at = ?, reg_closes_at = ?, "
 		 "hours = ?, cap_in_person = ?, cap_online = ?, org_limit = ?, attendance_rule = ?, "
 		 "online_min_percent = ?, updated_at = NOW(6) WHERE id = ?"},
+	/* Only a switch is dated: the waiting list's positions changed then (the view waitlist). */
+	[Q_QUEUE_RULE] = {"UPDATE seminar SET queue_rule_changed_at = NOW(6), untrained_first = ? "
+			  "WHERE id = ? AND untrained_first <> ?"},
 	[Q_SECTORS_CLEAR] = {"DELETE FROM seminar_sector WHERE seminar_id = ?"},
 	[Q_SECTOR_ADD] = {"INSERT IGNORE INTO seminar_sector (seminar_id, sector_id) VALUES (?, ?)"},
 	[Q_SECTOR_IDS] = {"SELECT sector_id FROM seminar_sector WHERE seminar_id = ? ORDER BY sector_id"},
@@ -209,7 +214,10 @@ static enum tx_end save_tx(struct db *d, struct arena *scratch, void *arg)
 	}
 	{
 		struct dbv sid[] = {DB_DV_INT(c->id)};
-		if (db_run(d, &q[Q_SECTORS_CLEAR], sid, NELEM(sid), NULL, NULL) == -1)
+		struct dbv rule[] = {DB_DV_INT(e->untrained_first != 0), DB_DV_INT(c->id),
+				     DB_DV_INT(e->untrained_first != 0)};
+		if (db_run(d, &q[Q_QUEUE_RULE], rule, NELEM(rule), NULL, NULL) == -1 ||
+		    db_run(d, &q[Q_SECTORS_CLEAR], sid, NELEM(sid), NULL, NULL) == -1)
 			return TX_FAIL;
 	}
 	for (i = 0; i < e->nsectors; i++) {

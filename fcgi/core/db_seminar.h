@@ -24,6 +24,7 @@ struct seminar {
 	int over;                    /* finished, or its last session has ended: registrations are closed */
 	const char *attendance_rule; /* door, online, either, both */
 	long long online_min_percent;
+	int untrained_first; /* the waiting list puts organisations never trained in its sectors first */
 };
 
 /* Returns 1 with s filled (strings in the arena), 0 no such seminar, -1 failure. */
@@ -43,11 +44,13 @@ struct seminar_edit {
 	long long org_limit;                 /* 0: none */
 	const char *attendance_rule;         /* door, online, either, both */
 	long long online_min_percent;        /* of the sessions, for the online evidence */
+	int untrained_first;                 /* as struct seminar's */
 	long long sector_ids[8];
 	size_t nsectors;
 };
 /* Creates or updates a seminar and its sectors in one transaction; raising a
- * capacity promotes the waiting list. Returns the id, 0 when a capacity would
+ * capacity promotes the waiting list; switching untrained_first reorders it
+ * (and is dated, so that those waiting are told why). Returns the id, 0 when a capacity would
  * fall below the confirmed registrations (nothing changed), -1 on failure. */
 long long db_seminar_save(struct db *, const struct seminar_edit *);
 /* Returns 1 changed, 0 the transition is not allowed from the current status

@@ -218,11 +218,14 @@ static json_t *registrations_view(struct req *r)
 		const char *mode = json_string_value(json_object_get(row, "mode"));
 		int is_past = json_integer_value(json_object_get(row, "past")) != 0;
 		long long id = json_integer_value(json_object_get(row, "id"));
-		long long pos = json_integer_value(json_object_get(row, "position"));
+		struct queue_place queue = {json_integer_value(json_object_get(row, "position")),
+					    json_is_true(json_object_get(row, "first_group")),
+					    json_is_true(json_object_get(row, "priority")),
+					    json_is_true(json_object_get(row, "reordered"))};
 
 		json_array_append_new(
 			is_past ? past : up,
-			json_pack("{s:O, s:s, s:s, s:s, s:s, s:s, s:s, s:o, s:s?, s:s?}", "seminar_title",
+			json_pack("{s:O, s:s, s:s, s:s, s:s, s:s, s:s, s:o, s:s?, s:s?, s:s?}", "seminar_title",
 				  json_object_get(row, "title"), "seminar_url",
 				  url(&r->arena, U_SEMINARS_ID,
 				      (long long)json_integer_value(json_object_get(row, "seminar_id"))),
@@ -231,7 +234,8 @@ static json_t *registrations_view(struct req *r)
 						json_string_value(json_object_get(row, "ends_at"))),
 				  "place", venue ? venue : "онлайн", "mode_name", mode_names[mode_of(mode)], "status",
 				  status, "status_name", reg_status_name(status), "position",
-				  pos > 0 ? json_integer(pos) : json_null(), "cancel_url",
+				  queue.position > 0 ? json_integer(queue.position) : json_null(), "queue_note",
+				  queue_note(&queue), "cancel_url",
 				  !is_past && strcmp(status, "cancelled") != 0
 					  ? url(&r->arena, U_REGISTRATIONS_ID_CANCEL, id)
 					  : NULL,

@@ -101,6 +101,7 @@ static const struct field fields[] = {
 	{"idem", "Ключ повтора", FT_TOKEN, 8, 64, NULL},
 	{"attendance_rule", "Что засчитывается как посещение", FT_ENUM, 0, 0, "door|online|either|both"},
 	{"online_min_percent", "Доля занятий, которые нужно посетить", FT_INT, 1, 100, NULL},
+	{"untrained_first", "Сначала организации, ещё не проходившие обучение", FT_BOOL, 0, 0, NULL},
 	{"file", "Файл", FT_FILE, 0, 20 * 1024 * 1024, NULL},
 	{"kind", "Что загружается", FT_ENUM, 0, 0, "organizations|districts"},
 	{"show", "Показать", FT_ENUM, 0, 0, "add|change|same|deactivate|reject"},

@@ -108,6 +108,7 @@ static const char *parse_edit(struct req *r, struct seminar_edit *e)
 	e->org_limit = req_int(r, "org_limit", 0);
 	e->attendance_rule = req_param(r, "attendance_rule") ? req_param(r, "attendance_rule") : "either";
 	e->online_min_percent = req_int(r, "online_min_percent", 80);
+	e->untrained_first = req_param(r, "untrained_first") != NULL;
 	e->nsectors = req_params(r, "sector_id", ids, 8);
 	for (i = 0; i < e->nsectors; i++)
 		e->sector_ids[i] = strtoll(ids[i], NULL, 10);
@@ -164,6 +165,7 @@ static json_t *form_from_request(struct req *r, long long id)
 	for (i = 0; i < n; i++)
 		json_array_append_new(sectors, json_integer(strtoll(ids[i], NULL, 10)));
 	json_object_set_new(f, "sector_ids", sectors);
+	json_object_set_new(f, "untrained_first", json_boolean(req_param(r, "untrained_first") != NULL));
 	json_object_set_new(f, "id", id ? json_integer(id) : json_null());
 	json_object_set_new(f, "action",
 			    json_string(id ? url(&r->arena, U_MANAGE_SEMINARS_ID, id) : U_MANAGE_SEMINARS));
@@ -189,6 +191,7 @@ static json_t *form_from_seminar(struct req *r, const struct seminar *s)
 		      s->org_limit ? json_integer(s->org_limit) : json_null(), "sector_ids", sectors);
 	json_object_set_new(f, "attendance_rule", json_string(s->attendance_rule));
 	json_object_set_new(f, "online_min_percent", json_integer(s->online_min_percent));
+	json_object_set_new(f, "untrained_first", json_boolean(s->untrained_first));
 	return f;
 }
 

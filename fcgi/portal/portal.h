@@ -76,6 +76,8 @@ const char *seminar_status_name(const char *status);
 const char *reg_status_name(const char *status);
 json_t *formats_json(void);
 json_t *modes_json(void);
+/* What a person on a waiting list is told about its order, or NULL when there is nothing to say. */
+const char *queue_note(const struct queue_place *);
 /* The attendance rules {value, name} for the seminar form. */
 json_t *rules_json(void);
 /* One {mode, mode_name, capacity, left, full, text, default} per mode the format offers; cap -1: unlimited. */

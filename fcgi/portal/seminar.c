@@ -53,9 +53,9 @@ static int seminar_page(struct req *r, long long id, int status, const char *err
 {
 	struct seminar s;
 	struct reg_info g;
-	long long position = 0;
+	struct queue_place queue = {0};
 	json_t *ctx, *sessions, *reg = json_null(), *seminar;
-	const char *closed, *window = NULL;
+	const char *closed, *window = NULL, *note;
 	unsigned char rnd[16];
 	char idem[32];
 	int rc, has_reg = 0;
@@ -65,7 +65,7 @@ static int seminar_page(struct req *r, long long id, int status, const char *err
 	if (strcmp(s.status, "draft") == 0 && !may_manage(r, s.region_id))
 		return fail(r, 404, "Такого семинара нет.");
 	if (r->user != NULL) {
-		if ((rc = db_registration_of(r->app->db, &r->arena, id, r->user->id, &g, &position)) == -1)
+		if ((rc = db_registration_of(r->app->db, &r->arena, id, r->user->id, &g, &queue)) == -1)
 			return 500;
 		has_reg = rc == 1 && strcmp(g.status, "cancelled") != 0;
 	}
@@ -78,13 +78,16 @@ static int seminar_page(struct req *r, long long id, int status, const char *err
 		reg = json_pack("{s:I, s:s, s:s, s:s, s:s, s:o, s:s, s:b, s:s?, s:s?, s:s}", "id", (json_int_t)g.id,
 				"mode", mode_codes[g.mode], "mode_name", mode_names[g.mode], "status", g.status,
 				"status_name", reg_status_name(g.status), "position",
-				position > 0 ? json_integer(position) : json_null(), "cancel_url",
+				queue.position > 0 ? json_integer(queue.position) : json_null(), "cancel_url",
 				url(&r->arena, U_REGISTRATIONS_ID_CANCEL, g.id), "can_switch", can_switch,
 				"switch_mode", can_switch ? mode_codes[other] : NULL, "switch_mode_name",
 				can_switch ? mode_names[other] : NULL, "switch_url",
 				url(&r->arena, U_REGISTRATIONS_ID_MODE, g.id));
 		/* Once the seminar is over the server refuses both (pg_reg_cancel, pg_reg_mode). */
 		json_object_set_new(reg, "can_cancel", json_boolean(!s.over));
+		/* Why the place in the queue is what it is (or changed): the seminar's priority option. */
+		note = queue_note(&queue);
+		json_object_set_new(reg, "queue_note", note ? json_string(note) : json_null());
 		if (g.mode == MODE_ONLINE && strcmp(g.status, "confirmed") == 0) {
 			json_t *live = live_online(r, id);
 			if (live == NULL) {
@@ -113,6 +116,7 @@ static int seminar_page(struct req *r, long long id, int status, const char *err
 		(has_reg && g.mode == MODE_ONLINE && g.status[0] == 'c') || may_manage(r, s.region_id) ? s.stream_url
 												       : NULL,
 		"ics_url", url(&r->arena, U_SEMINARS_ID_ICS, s.id));
+	json_object_set_new(seminar, "untrained_first", json_boolean(s.untrained_first));
 	json_object_set_new(seminar, "attendance_rule",
 			    json_string(attendance_rule_name(s.attendance_rule, s.online_min_percent)));
 	closed = closed_reason(r, &s);

@@ -479,7 +479,7 @@ int pg_survey_results_xlsx(struct req *r)
 /* The seminar, its survey and the user's confirmed registration: 0, or the status to return. */
 static int answerer(struct req *r, struct seminar *s, struct survey *v, struct reg_info *g)
 {
-	long long id = req_arg_id(r, 0), pos;
+	long long id = req_arg_id(r, 0);
 	int rc;
 
 	if (id == 0 || (rc = db_seminar_get(r->app->db, &r->arena, id, s)) == 0)
@@ -490,7 +490,7 @@ static int answerer(struct req *r, struct seminar *s, struct survey *v, struct r
 		return 500;
 	if (rc == 0 || v->nquestions == 0)
 		return fail(r, 404, "У этого семинара нет анкеты.");
-	if ((rc = db_registration_of(r->app->db, &r->arena, id, r->user->id, g, &pos)) == -1)
+	if ((rc = db_registration_of(r->app->db, &r->arena, id, r->user->id, g, NULL)) == -1)
 		return 500;
 	if (rc == 0 || strcmp(g->status, "confirmed") != 0)
 		return fail(r, 403, "Анкету заполняют участники семинара.");
@@ -636,10 +636,9 @@ json_t *survey_link(struct req *r, long long seminar_id)
 {
 	struct survey v;
 	struct reg_info g;
-	long long pos;
 
 	if (r->user == NULL || db_survey_get(r->app->db, &r->arena, seminar_id, &v) != 1 || !v.open ||
-	    v.nquestions == 0 || db_registration_of(r->app->db, &r->arena, seminar_id, r->user->id, &g, &pos) != 1 ||
+	    v.nquestions == 0 || db_registration_of(r->app->db, &r->arena, seminar_id, r->user->id, &g, NULL) != 1 ||
 	    strcmp(g.status, "confirmed") != 0)
 		return json_null();
 	return json_pack("{s:s, s:b}", "url", url(&r->arena, U_SEMINARS_ID_SURVEY, seminar_id), "answered",

@@ -40,6 +40,23 @@ const char *reg_status_name(const char *status)
 	return lookup(t, status);
 }
 
+const char *queue_note(const struct queue_place *p)
+{
+	if (p->position == 0)
+		return NULL;
+	if (p->priority && p->first_group)
+		return "Места в листе ожидания сначала получают организации, ещё не проходившие обучение по этому "
+		       "направлению. Ваша организация — в их числе: вы в первой группе.";
+	if (p->priority)
+		return "Места в листе ожидания сначала получают организации, ещё не проходившие обучение по этому "
+		       "направлению. Ваша организация уже проходила обучение (или не указана в профиле), поэтому вы во "
+		       "второй группе: после них, в порядке записи.";
+	if (p->reordered)
+		return "Организатор отменил приоритет для организаций, ещё не проходивших обучение: места в листе "
+		       "ожидания снова получают в порядке записи.";
+	return NULL;
+}
+
 json_t *formats_json(void)
 {
 	return json_pack("[{s:s, s:s}, {s:s, s:s}, {s:s, s:s}]", "value", "in_person", "name", format_name("in_person"),

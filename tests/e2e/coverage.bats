@@ -61,21 +61,10 @@ teardown_file() {
 }
 
 setup() {
-	declare -gA PID_OF SID_OF CSRF_OF
-	local name pid sid tok
-	while IFS=$'\t' read -r name pid sid tok; do
-		PID_OF[$name]=$pid SID_OF[$name]=$sid CSRF_OF[$name]=$tok
-	done < <(cat "$BATS_FILE_TMPDIR"/people "$BATS_FILE_TMPDIR"/crowd 2>/dev/null)
+	sessions_load "$BATS_FILE_TMPDIR"/people "$BATS_FILE_TMPDIR"/crowd
 	read -r R DA DB <"$BATS_FILE_TMPDIR/region"
 	RUN=$(cat "$BATS_FILE_TMPDIR/run")
 	COVERAGE=${STACK%/stack.sh}/coverage.sh
-}
-
-# call WHO METHOD PATH [curl args...]: a request of WHO's signed-in session with their CSRF token, JSON accepted.
-call() {
-	local who=$1
-	req - "$2" "$3" -H 'Accept: application/json' -H "Cookie: sid=${SID_OF[$who]}" -H "X-CSRF-Token: ${CSRF_OF[$who]}" \
-		"${@:4}"
 }
 
 # cov_seminar [COLUMN=SQL ...]: a published seminar of the organiser in district А (see seminar_sql), 20 places.
@@ -91,13 +80,6 @@ sign_up() {
 	[[ $code == 200 ]] || fail "sign-up of $1 to $2: HTTP $code $output"
 	REG_ID=$(jq -r '.registration.id' <<<"$output")
 	[[ $(jq -r '.registration.status' <<<"$output") == confirmed ]] || fail "sign-up of $1 to $2: $output"
-}
-
-# door SEMINAR SESSION REG: the organiser scans the registration's ticket at the door; sets SCAN_ID.
-door() {
-	call org POST "/checkin/$1/scan" --data-urlencode "code=$(ticket_code "$3")" --data-urlencode "session_id=$2"
-	[[ $code == 200 && $(jq -r .result <<<"$output") == ok ]] || fail "scan of registration $3: HTTP $code $output"
-	SCAN_ID=$(jq -r .scan_id <<<"$output")
 }
 
 # online WHO SESSION: the participant types the session's code from the broadcast.

@@ -310,7 +310,7 @@ window_fresh() {
 	((left >= ${1:-6})) || sleep "$left"
 }
 
-# ---- People made in the database (coverage.bats)
+# ---- People made in the database (coverage.bats, waitlist.bats)
 
 # web_sessions OUT: gives each person of the "name person_id" lines on stdin a signed-in session for two hours,
 # as fcgi/core/auth.c makes one (the cookie sid=<43 characters of base64url>, web_session keeps its BLAKE2b-256,
@@ -331,4 +331,29 @@ with open(sys.argv[2], "w") as out:
         out.write("%s\t%s\t%s\t%s\n" % (name, pid, sid, tok))
 print("INSERT INTO web_session (id_hash, person_id, expires_at) VALUES " + ", ".join(rows))
 ' "$VAR/secret.key" "$1" | "$STACK" psql
+}
+
+# sessions_load FILE...: fills PID_OF, SID_OF and CSRF_OF (by name) from the lines web_sessions wrote to the
+# files (a missing file is skipped).
+sessions_load() {
+	declare -gA PID_OF SID_OF CSRF_OF
+	local name pid sid tok
+	while IFS=$'\t' read -r name pid sid tok; do
+		PID_OF[$name]=$pid SID_OF[$name]=$sid CSRF_OF[$name]=$tok
+	done < <(cat "$@" 2>/dev/null)
+}
+
+# call WHO METHOD PATH [curl args...]: a request of WHO's signed-in session with their CSRF token, JSON accepted.
+call() {
+	local who=$1
+	req - "$2" "$3" -H 'Accept: application/json' -H "Cookie: sid=${SID_OF[$who]}" -H "X-CSRF-Token: ${CSRF_OF[$who]}" \
+		"${@:4}"
+}
+
+# door SEMINAR SESSION REG: the person named org (an organiser of the seminar's region) scans the registration's
+# ticket at the door; sets SCAN_ID.
+door() {
+	call org POST "/checkin/$1/scan" --data-urlencode "code=$(ticket_code "$3")" --data-urlencode "session_id=$2"
+	[[ $code == 200 && $(jq -r .result <<<"$output") == ok ]] || fail "scan of registration $3: HTTP $code $output"
+	SCAN_ID=$(jq -r .scan_id <<<"$output")
 }
