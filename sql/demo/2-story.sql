@@ -143,6 +143,8 @@ JOIN person o ON o.email = ELT(FIELD(s.region_id, 48, 23, 39), 'organizer@demo.l
 LEFT JOIN district d ON d.region_id = s.region_id AND d.name = s.district
 ORDER BY s.starts;
 UPDATE story_seminar s JOIN seminar x ON x.title = s.title SET s.id = x.id;
+-- The full seminar gives its freed places to schools never trained in education first (the organiser's form).
+UPDATE seminar x JOIN story_seminar s ON s.id = x.id SET x.untrained_first = TRUE WHERE s.k = 'full';
 INSERT INTO seminar_sector (seminar_id, sector_id)
 SELECT s.id, x.id FROM story_seminar s JOIN sector x ON FIND_IN_SET(x.id, s.sectors);
 INSERT INTO seminar_session (seminar_id, starts_at, ends_at)

@@ -59,6 +59,20 @@ rows() {
 	assert_equal "$(sql "SELECT COUNT(*) FROM seminar WHERE reg_opens_at = CURDATE() AND status = 'published'")" 1
 }
 
+@test "demo: the full seminar's waiting list puts schools never trained in education first, and says so" {
+	local id
+	id=$(sql "SELECT id FROM seminar WHERE untrained_first AND status = 'published'")
+	[[ $id =~ ^[0-9]+$ ]] || fail "one published seminar with the priority option expected, got '$id'"
+	login_demo o organizer
+	get_json o "/manage/seminars/$id/participants?status=waitlisted"
+	assert_equal "$code" 200
+	# Both groups wait, the first one first.
+	[[ $(jq -r '[.participants[].first_group] | map(tostring) | join(" ")' <<<"$output") =~ ^1( 1)*( 0)+$ ]] ||
+		fail "groups of the waiting list: $(jq -c '[.participants[].first_group]' <<<"$output")"
+	get - "/seminars/$id"
+	assert_output --partial 'сначала получают организации, ещё не проходившие обучение'
+}
+
 @test "demo: the participant has tickets, a past seminar and a valid certificate that verifies and downloads" {
 	login_demo p participant
 	get_json p /me
