@@ -13,7 +13,7 @@ PEOPLE=231 # 200 distinct sign-ups, the retried person, and spares
 setup_file() {
 	local run="conc-$$-${EPOCHREALTIME/[.,]/}" dir=$BATS_FILE_TMPDIR org h
 	org=$(sql "SELECT id FROM organization WHERE inn = '$DEMO_ORG_INN' AND active")
-	h=$(grep -o "'\$argon2id\$[^']*'" "${STACK%/scripts/stack.sh}/sql/seed/920-demo-accounts.sql" | head -1)
+	h=$(demo_hash)
 	[[ -n $org && -n $h ]] || return 1
 	echo "Нагрузка $run" >"$dir/run"
 	sql "INSERT INTO person (email, password_hash, full_name, full_name_dat, phone, position, organization_id,

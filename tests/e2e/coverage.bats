@@ -13,7 +13,7 @@ load helpers
 
 setup_file() {
 	local run="cov-$$-${EPOCHREALTIME/[.,]/}" dir=$BATS_FILE_TMPDIR h
-	h=$(grep -o "'\$argon2id\$[^']*'" "${STACK%/scripts/stack.sh}/sql/seed/920-demo-accounts.sql" | head -1)
+	h=$(demo_hash)
 	[[ -n $h ]] || return 1
 	echo "$run" >"$dir/run"
 	# A region of its own with districts А and Б. In А: schools А1 and А2, the house of culture А3 and the school
@@ -51,13 +51,9 @@ setup_file() {
 
 # The seminars of this file leave the catalogue through the organiser's API (so their coverage follows).
 teardown_file() {
-	local id
 	[[ -r $BATS_FILE_TMPDIR/region ]] || return 0
 	setup
-	BATS_TEST_TMPDIR=$BATS_FILE_TMPDIR # where req keeps the last answer
-	for id in $(sql "SELECT id FROM seminar WHERE region_id = $R AND status = 'published'"); do
-		call org POST "/manage/seminars/$id/status" --data-urlencode status=finished
-	done
+	finish_seminars "$R"
 }
 
 setup() {

@@ -312,6 +312,10 @@ window_fresh() {
 
 # ---- People made in the database (coverage.bats, waitlist.bats)
 
+# demo_hash: the password hash of the demo accounts (demo12345) as an SQL string literal, for people made in the
+# database.
+demo_hash() { grep -o "'\$argon2id\$[^']*'" "${STACK%/scripts/stack.sh}/sql/seed/920-demo-accounts.sql" | head -1; }
+
 # web_sessions OUT: gives each person of the "name person_id" lines on stdin a signed-in session for two hours,
 # as fcgi/core/auth.c makes one (the cookie sid=<43 characters of base64url>, web_session keeps its BLAKE2b-256,
 # the CSRF token is base64url(HMAC-SHA256(secret key, "csrf:" + sid))); writes "name person_id sid csrf" lines
@@ -356,4 +360,13 @@ door() {
 	call org POST "/checkin/$1/scan" --data-urlencode "code=$(ticket_code "$3")" --data-urlencode "session_id=$2"
 	[[ $code == 200 && $(jq -r .result <<<"$output") == ok ]] || fail "scan of registration $3: HTTP $code $output"
 	SCAN_ID=$(jq -r .scan_id <<<"$output")
+}
+
+# finish_seminars REGION: the person named org finishes the region's published seminars through the organiser's
+# API (so their coverage follows); for a teardown_file, where req keeps its answer in BATS_FILE_TMPDIR.
+finish_seminars() {
+	local id BATS_TEST_TMPDIR=${BATS_TEST_TMPDIR:-$BATS_FILE_TMPDIR}
+	for id in $(sql "SELECT id FROM seminar WHERE region_id = $1 AND status = 'published'"); do
+		call org POST "/manage/seminars/$id/status" --data-urlencode status=finished
+	done
 }

@@ -14,7 +14,7 @@ CROWD=60 # the burst: 40 people of Т1 and Т2, 20 of У1 and У2
 
 setup_file() {
 	local run="wl-$$-${EPOCHREALTIME/[.,]/}" dir=$BATS_FILE_TMPDIR h
-	h=$(grep -o "'\$argon2id\$[^']*'" "${STACK%/scripts/stack.sh}/sql/seed/920-demo-accounts.sql" | head -1)
+	h=$(demo_hash)
 	[[ -n $h ]] || return 1
 	echo "$run" >"$dir/run"
 	sql "SET @r = (SELECT MIN(seq) FROM seq_100_to_9999 WHERE seq NOT IN (SELECT id FROM region));
@@ -46,13 +46,9 @@ setup_file() {
 
 # The seminars of this file leave the catalogue through the organiser's API (so their coverage follows).
 teardown_file() {
-	local id
 	[[ -r $BATS_FILE_TMPDIR/region ]] || return 0
 	setup
-	BATS_TEST_TMPDIR=$BATS_FILE_TMPDIR # where req keeps the last answer
-	for id in $(sql "SELECT id FROM seminar WHERE region_id = $R AND status = 'published'"); do
-		call org POST "/manage/seminars/$id/status" --data-urlencode status=finished
-	done
+	finish_seminars "$R"
 }
 
 setup() {
