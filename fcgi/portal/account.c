@@ -84,7 +84,8 @@ static int signup_page(struct req *r, int status, const char *error)
 {
 	static const char *const names[] = {"email",       "full_name", "full_name_dat", "phone",
 					    "position",    "region_id", "district_id",   "organization_id",
-					    "org_missing", "org_name",  "sector_id",     NULL};
+					    "org_missing", "org_name",  "sector_id",     "head_request",
+					    NULL};
 	json_t *form = form_echo(r, names), *ctx;
 	long long region = req_int(r, "region_id", 0), district = req_int(r, "district_id", 0);
 	long long org = req_int(r, "organization_id", 0), org_district = req_int(r, "org_district_id", 0);
@@ -197,6 +198,12 @@ int pg_signup_post(struct req *r)
 		return signup_page(r, 409, "Этот адрес электронной почты уже зарегистрирован. Войдите с ним.");
 	audit(r, "signup", "person", id,
 	      arena_printf(&r->arena, "consent %s%s", CONSENT_VERSION, proposing ? "; organisation proposed" : ""));
+	/* «Я руководитель организации»: a request an organiser or administrator confirms (/manage/heads). */
+	if (req_param(r, "head_request") != NULL && (rc = db_head_request(r->app->db, id)) != 0) {
+		if (rc == -1)
+			return 500;
+		audit(r, "head.request", "person", id, NULL);
+	}
 	if (auth_login(r, id) == -1)
 		return 500;
 	return redirect(r, "/me");
