@@ -279,6 +279,17 @@ static int may_grant(const struct req *r, long long region_id, long long sector_
 	return auth_has(r, ROLE_ORGANIZER, region_id, sector_id);
 }
 
+json_t *head_actions(json_t *h)
+{
+	long long id = json_integer_value(json_object_get(h, "id"));
+
+	json_object_set_new(h, "requested",
+			    json_boolean(strcmp(json_string_value(json_object_get(h, "status")), "requested") == 0));
+	json_object_set_new(h, "confirm_url", json_sprintf("/manage/heads/%lld/confirm", id));
+	json_object_set_new(h, "revoke_url", json_sprintf("/manage/heads/%lld/revoke", id));
+	return h;
+}
+
 static int heads_page(struct req *r, int status, const char *error)
 {
 	json_t *rows = db_heads(r->app->db, &r->arena, 1000), *out, *h;
@@ -288,16 +299,9 @@ static int heads_page(struct req *r, int status, const char *error)
 		return 500;
 	out = json_array();
 	json_array_foreach (rows, i, h) {
-		long long id = json_integer_value(json_object_get(h, "id"));
-		if (!may_grant(r, json_integer_value(json_object_get(h, "region_id")),
-			       json_integer_value(json_object_get(h, "sector_id"))))
-			continue;
-		json_object_set_new(
-			h, "requested",
-			json_boolean(strcmp(json_string_value(json_object_get(h, "status")), "requested") == 0));
-		json_object_set_new(h, "confirm_url", json_sprintf("/manage/heads/%lld/confirm", id));
-		json_object_set_new(h, "revoke_url", json_sprintf("/manage/heads/%lld/revoke", id));
-		json_array_append(out, h);
+		if (may_grant(r, json_integer_value(json_object_get(h, "region_id")),
+			      json_integer_value(json_object_get(h, "sector_id"))))
+			json_array_append(out, head_actions(h));
 	}
 	json_decref(rows);
 	page(r, "manage-heads",

@@ -89,6 +89,8 @@ int pg_heads(struct req *);
 int pg_heads_grant(struct req *);
 int pg_heads_confirm(struct req *);
 int pg_heads_revoke(struct req *);
+/* Adds to a request or role {id, status} what may be done with it: requested, confirm_url, revoke_url. Returns h. */
+json_t *head_actions(json_t *h);
 
 /* view.c: names and view models shared by the pages */
 const char *format_name(const char *format);

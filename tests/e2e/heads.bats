@@ -262,6 +262,9 @@ other_head() {
 	assert_equal "$(sql "SELECT status, organization_id FROM org_head WHERE person_id = $id")" "confirmed"$'\t'"$(org_id)"
 	post a /manage/heads "email=$(new_email)"
 	assert_equal "$code" 404
+	get_json a "/admin/users/$id"
+	assert_equal "$(jq -c '[.head.status, .head.requested, .head.revoke_url]' <<<"$output")" \
+		"[\"confirmed\",false,\"/manage/heads/$(sql "SELECT id FROM org_head WHERE person_id = $id")/revoke\"]"
 	run sql "SELECT action, detail FROM audit_log WHERE object_type = 'person' AND object_id = $id AND action LIKE 'head.%' ORDER BY id"
 	assert_output "head.request"$'\tNULL\n'"head.confirm"$'\t'"organization=$(org_id) Тестова Анна Игоревна"$'\n'"head.revoke"$'\t'"organization=$(org_id) confirmed Тестова Анна Игоревна"$'\n'"head.grant"$'\t'"organization=$(org_id)"
 	get r /head
