@@ -281,11 +281,32 @@ static json_t *certificates_view(struct req *r)
 	return out;
 }
 
+/* Adds the role head, or the request for it made at sign-up, to the cabinet's roles. Returns 0 or -1. */
+static int head_role(struct req *r, json_t *roles)
+{
+	json_t *h = db_head_of_person(r->app->db, &r->arena, r->user->id);
+	int requested;
+
+	if (h == NULL)
+		return -1;
+	if (!json_is_null(h)) {
+		requested = strcmp(json_string_value(json_object_get(h, "status")), "requested") == 0;
+		json_array_append_new(
+			roles,
+			json_pack(
+				"{s:s, s:s}", "role_name", "руководитель организации", "scope",
+				arena_printf(&r->arena, "%s; %s", json_string_value(json_object_get(h, "organization")),
+					     requested ? "запрос ждёт подтверждения организатором" : "подтверждена")));
+	}
+	json_decref(h);
+	return 0;
+}
+
 int pg_me(struct req *r)
 {
 	json_t *person = db_person_profile(r->app->db, &r->arena, r->user->id);
-	json_t *grants = db_person_grants(r->app->db, &r->arena, r->user->id), *roles, *g, *regs, *certs = NULL, *live,
-	       *ctx;
+	json_t *grants = db_person_grants(r->app->db, &r->arena, r->user->id), *roles, *g, *regs = NULL, *certs = NULL,
+	       *live, *ctx;
 	size_t i;
 
 	if (person == NULL || grants == NULL) {
@@ -302,8 +323,8 @@ int pg_me(struct req *r)
 							     json_string_value(json_object_get(g, "sector_name")))));
 	}
 	json_decref(grants);
-	if ((regs = registrations_view(r)) == NULL || (certs = certificates_view(r)) == NULL ||
-	    (live = live_online(r, 0)) == NULL) {
+	if (head_role(r, roles) == -1 || (regs = registrations_view(r)) == NULL ||
+	    (certs = certificates_view(r)) == NULL || (live = live_online(r, 0)) == NULL) {
 		json_decref(person);
 		json_decref(roles);
 		json_decref(regs);

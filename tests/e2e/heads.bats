@@ -217,6 +217,9 @@ other_head() {
 	assert_equal "$(sql "SELECT action FROM audit_log WHERE object_type = 'person' AND object_id = $id ORDER BY id")" $'signup\nhead.request'
 	get_json r /head
 	assert_equal "$code" 403
+	get_json r /me
+	assert_equal "$(jq -r '.roles[] | select(.role_name == "руководитель организации") | .scope' <<<"$output")" \
+		"МБОУ СОШ № 2 г. Усмани; запрос ждёт подтверждения организатором"
 
 	# An organiser of Краснодарский край neither sees nor decides it.
 	signup k
@@ -247,6 +250,9 @@ other_head() {
 	get_json r /head
 	assert_equal "$code" 200
 	assert_equal "$(jq '.organization.id' <<<"$output")" "$(org_id)"
+	get_json r /me
+	assert_equal "$(jq -r '.roles[] | select(.role_name == "руководитель организации") | .scope' <<<"$output")" \
+		"МБОУ СОШ № 2 г. Усмани; подтверждена"
 	post o "/manage/heads/$hid/confirm"
 	assert_equal "$code" 409
 	post o "/manage/heads/$hid/revoke"
