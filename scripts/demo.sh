@@ -16,6 +16,7 @@ ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd -P)
 export VAR=${VAR:-$ROOT/var}
 INTENSIVE='Интенсив «Госпаблик на отлично» для учреждений Усманского района'
 MISSPELT=olga.sergeeva@demo.local
+CLIPS='Вебинар: короткие видео и клипы для госпабликов'
 WAIT=120 # seconds for the intensive's certificates
 
 die() {
@@ -84,25 +85,51 @@ post() {
     [[ $code == 303 ]] || die "POST $path answered HTTP $code: $(sed -e 's/<[^>]*>//g' "$BODY" | tr -s ' \n' ' ' | head -c 300)"
 }
 
+# signin EMAIL: a new visitor signs in as the demo account EMAIL.
+signin() {
+    local code
+    rm -f "$JAR"
+    code=$(http POST /login --data-urlencode "csrf=$(token /login)" --data-urlencode "email=$1" \
+        --data-urlencode "password=demo12345")
+    [[ $code == 303 ]] || die "the demo account $1 could not sign in (HTTP $code)"
+}
+
+signout() {
+    http POST /logout --data-urlencode "csrf=$(token /me)" >/dev/null
+    rm -f "$JAR" "$BODY"
+}
+
 # The certificate issued with the misspelt surname: revoked, the name corrected, re-issued (version 2).
 correct_certificate() {
-    local row number version revoked code
+    local row number version revoked
     row=$(sql -e "SELECT c.number, c.version, c.revoked_at IS NOT NULL FROM certificate c
         JOIN person p ON p.id = c.person_id WHERE p.email = '$MISSPELT'")
     [[ -n $row ]] || die "the intensive issued no certificate to $MISSPELT"
     read -r number version revoked <<<"$row"
     ((version == 1)) || return 0
-    rm -f "$JAR"
-    code=$(http POST /login --data-urlencode "csrf=$(token /login)" --data-urlencode "email=organizer@demo.local" \
-        --data-urlencode "password=demo12345")
-    [[ $code == 303 ]] || die "the demo organiser could not sign in (HTTP $code)"
+    signin organizer@demo.local
     ((revoked)) || post "/certificates/$number/revoke" "reason=Ошибка в фамилии: «Сергееева» вместо «Сергеева»"
     sql -e "UPDATE person SET full_name = 'Сергеева Ольга Николаевна', full_name_dat = 'Сергеевой Ольге Николаевне'
         WHERE email = '$MISSPELT'"
     post "/certificates/$number/reissue"
-    http POST /logout --data-urlencode "csrf=$(token /me)" >/dev/null
-    rm -f "$JAR" "$BODY"
+    signout
     say "certificate $number revoked for a misspelt surname and re-issued"
+}
+
+# The head of МБОУ СОШ № 2 г. Усмани signs up two teachers without accounts for the clips webinar (new
+# accounts without a password, through the head's page as the program makes them).
+head_signups() {
+    local id
+    [[ -z $(sql -e "SELECT 1 FROM registration WHERE source = 'head' LIMIT 1") ]] || return 0
+    id=$(sql -e "SELECT id FROM seminar WHERE title = '$CLIPS'")
+    [[ -n $id ]] || die "no seminar '$CLIPS'"
+    signin head@demo.local
+    post "/head/seminars/$id/register" email=kotova.anna@demo.local "full_name=Котова Анна Сергеевна" \
+        "full_name_dat=Котовой Анне Сергеевне" "position=Учитель русского языка и литературы" mode=online
+    post "/head/seminars/$id/register" email=belov.ivan@demo.local "full_name=Белов Иван Андреевич" \
+        "full_name_dat=Белову Ивану Андреевичу" "position=Педагог-организатор" mode=online
+    signout
+    say "the head of МБОУ СОШ № 2 г. Усмани signed up two teachers for the clips webinar"
 }
 
 loaded=$(sql -e "SELECT detail FROM audit_log WHERE action = 'demo.load' LIMIT 1")
@@ -114,5 +141,6 @@ fi
 say "waiting for the certs program to issue the intensive's certificates"
 wait_intensive
 correct_certificate
+head_signups
 left=$(sql -e "SELECT COUNT(*) FROM certificate c WHERE NOT EXISTS (SELECT 1 FROM certificate_file f WHERE f.certificate_id = c.id)")
 ((left == 0)) || say "$left certificates of other seminars are still being rendered in the background"

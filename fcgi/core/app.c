@@ -163,7 +163,7 @@ static int dispatch(struct req *r)
 	if (r->method == M_POST && !(rt->flags & R_NOCSRF) && !auth_csrf_ok(r))
 		return fail(r, 403,
 			    "Форма устарела или отправлена с другого сайта. Обновите страницу и попробуйте снова.");
-	if ((rt->flags & (R_LOGIN | R_ADMIN | R_ORGANIZER | R_REVIEWER)) && r->user == NULL) {
+	if ((rt->flags & (R_LOGIN | R_ADMIN | R_ORGANIZER | R_REVIEWER | R_HEAD)) && r->user == NULL) {
 		if (r->want_json || r->method != M_GET)
 			return fail(r, 401, "Войдите, чтобы продолжить.");
 		struct buf b = {0};
@@ -186,6 +186,10 @@ static int dispatch(struct req *r)
 		return fail(r, 403,
 			    "Отчёты об охвате обучением доступны сотрудникам министерств (проверяющим) и "
 			    "администраторам.");
+	if ((rt->flags & R_HEAD) && r->user->head_org == 0)
+		return fail(r, 403,
+			    "Эти страницы доступны руководителям организаций (ответственным за ведение страниц), "
+			    "подтверждённым организатором или администратором.");
 	return rt->fn(r);
 }
 
@@ -193,9 +197,10 @@ static json_t *user_json(const struct req *r)
 {
 	if (r->user == NULL)
 		return json_null();
-	return json_pack("{s:I, s:s, s:s, s:b, s:b, s:b}", "id", (json_int_t)r->user->id, "name", r->user->name,
+	return json_pack("{s:I, s:s, s:s, s:b, s:b, s:b, s:b}", "id", (json_int_t)r->user->id, "name", r->user->name,
 			 "email", r->user->email, "is_admin", auth_has(r, ROLE_ADMIN, 0, 0), "is_organizer",
-			 auth_has(r, ROLE_ORGANIZER, -1, -1), "is_reviewer", auth_has(r, ROLE_REVIEWER, -1, -1));
+			 auth_has(r, ROLE_ORGANIZER, -1, -1), "is_reviewer", auth_has(r, ROLE_REVIEWER, -1, -1),
+			 "is_head", r->user->head_org > 0);
 }
 
 static const char *csrf_token(void *r)

@@ -18,6 +18,7 @@
 #include "db_cert.h"
 #include "db_cert_template.h"
 #include "db_checkin.h"
+#include "db_head.h"
 #include "db_material.h"
 #include "db_people.h"
 #include "db_ref.h"
@@ -54,6 +55,7 @@ enum method { M_GET, M_POST, M_HEAD, M_OTHER };
 #define R_ORGANIZER                                                                                                    \
 	0x10            /* an organiser of some region (or an administrator); the object's own scope is the handler's */
 #define R_REVIEWER 0x20 /* a ministry reviewer of some region (or an administrator); likewise */
+#define R_HEAD     0x40 /* the confirmed head of an organisation (user->head_org) */
 
 struct route {
 	enum method method;

@@ -180,6 +180,11 @@ int auth_has(const struct req *r, enum role role, long long region_id, long long
 	return 0;
 }
 
+int auth_head_of(const struct req *r, long long org)
+{
+	return r->user != NULL && org > 0 && r->user->head_org == org;
+}
+
 int auth_require(struct req *r, enum role role, long long region_id, long long sector_id)
 {
 	if (r->user == NULL)

@@ -23,6 +23,7 @@ struct user {
 	const char *email, *name;
 	struct grant *grants;
 	size_t ngrants;
+	long long head_org; /* the organisation the user is the confirmed head of (role head), 0 none */
 };
 
 /* Hashes a password with argon2id into out (crypto_pwhash_STRBYTES bytes).
@@ -45,6 +46,9 @@ int auth_csrf_ok(struct req *);
  * 0 asks for a grant of any region (or sector); -1 accepts any grant of the
  * role ("is an organiser somewhere"). Admins hold every role. */
 int auth_has(const struct req *, enum role, long long region_id, long long sector_id);
+/* Returns 1 when the user is the confirmed head of organisation org (> 0). Administrators are not heads:
+ * the role is one organisation's. */
+int auth_head_of(const struct req *, long long org);
 /* Object-level check for handlers: returns 0 when allowed, otherwise the status
  * to return (401 for a guest, 403 with a message set). */
 int auth_require(struct req *, enum role, long long region_id, long long sector_id);

@@ -27,12 +27,14 @@ static struct dbq q[Q__MAX] = {
 	[Q_SESSION_INSERT] = {"INSERT INTO web_session (id_hash, person_id, expires_at, ip) "
 			      "VALUES (?, ?, NOW() + INTERVAL ? SECOND, ?)"},
 	[Q_SESSION_DELETE] = {"DELETE FROM web_session WHERE id_hash = ?"},
-	/* One round trip per request: the person and all grants folded into one column. */
-	[Q_SESSION_USER] = {"SELECT p.id, p.email, p.full_name, GROUP_CONCAT(CONCAT_WS(':', g.id, g.role, "
-			    "IFNULL(g.region_id, 0), IFNULL(g.sector_id, 0)) SEPARATOR ',') "
-			    "FROM web_session s JOIN person p ON p.id = s.person_id "
-			    "LEFT JOIN role_grant g ON g.person_id = p.id "
-			    "WHERE s.id_hash = ? AND s.expires_at > NOW() AND p.disabled_at IS NULL GROUP BY p.id"},
+	/* One round trip per request: the person, all grants folded into one column, the organisation headed. */
+	[Q_SESSION_USER] =
+		{"SELECT p.id, p.email, p.full_name, GROUP_CONCAT(CONCAT_WS(':', g.id, g.role, "
+		 "IFNULL(g.region_id, 0), IFNULL(g.sector_id, 0)) SEPARATOR ','), "
+		 "(SELECT h.organization_id FROM org_head h WHERE h.person_id = p.id AND h.status = 'confirmed') "
+		 "FROM web_session s JOIN person p ON p.id = s.person_id "
+		 "LEFT JOIN role_grant g ON g.person_id = p.id "
+		 "WHERE s.id_hash = ? AND s.expires_at > NOW() AND p.disabled_at IS NULL GROUP BY p.id"},
 	[Q_GRANT_INSERT] = {"INSERT INTO role_grant (person_id, role, region_id, sector_id, granted_by) "
 			    "VALUES (?, ?, ?, ?, ?)"},
 	[Q_GRANT_PERSON] = {"SELECT person_id FROM role_grant WHERE id = ?"},
@@ -124,6 +126,7 @@ int db_session_user(struct db *d, struct arena *a, const unsigned char hash[32],
 	u->id = dbres_int(&res, 0, 0);
 	u->email = dbres_str(&res, 0, 1);
 	u->name = dbres_str(&res, 0, 2);
+	u->head_org = dbres_int(&res, 0, 4);
 	gs = dbres_str(&res, 0, 3);
 	if (gs == NULL)
 		return 1;

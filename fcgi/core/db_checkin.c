@@ -82,10 +82,11 @@ static struct dbq q[Q__MAX] = {
 		 "LEFT JOIN district d ON d.id = o.district_id WHERE ss.seminar_id = ? AND (? = 0 OR ss.id = ?) "
 		 "AND (r.status = 'confirmed' OR a.id IS NOT NULL) ORDER BY ss.starts_at, ss.id, p.full_name, r.id"},
 	[Q_TICKET_ID] = {"SELECT id FROM registration WHERE ticket_code = ?"},
-	[Q_TICKET] = {"SELECT r.id, r.person_id, r.seminar_id, s.region_id, r.ticket_code, r.status, r.mode, "
-		      "p.full_name, o.short_name, s.title, s.starts_at, s.ends_at, s.venue, s.address "
-		      "FROM registration r JOIN person p ON p.id = r.person_id JOIN seminar s ON s.id = r.seminar_id "
-		      "LEFT JOIN organization o ON o.id = r.organization_id WHERE r.id = ?"},
+	[Q_TICKET] =
+		{"SELECT r.id, r.person_id, r.seminar_id, s.region_id, r.ticket_code, r.status, r.mode, "
+		 "p.full_name, o.short_name, s.title, s.starts_at, s.ends_at, s.venue, s.address, r.organization_id "
+		 "FROM registration r JOIN person p ON p.id = r.person_id JOIN seminar s ON s.id = r.seminar_id "
+		 "LEFT JOIN organization o ON o.id = r.organization_id WHERE r.id = ?"},
 	/* Coverage counts follow attendance in the same transaction (sql/procedures/). */
 };
 
@@ -367,6 +368,7 @@ int db_ticket_get(struct db *d, struct arena *a, long long id, struct ticket *t)
 	t->ends_at = dbres_str(&r, 0, 11);
 	t->venue = dbres_str(&r, 0, 12);
 	t->address = dbres_str(&r, 0, 13);
+	t->organization_id = dbres_int(&r, 0, 14);
 	return 1;
 }
 

@@ -41,6 +41,7 @@ json_t *db_checkin_search(struct db *, struct arena *, long long seminar_id, lon
 struct ticket {
 	long long id, person_id, seminar_id, region_id;
 	const char *code, *status, *mode, *name, *organization, *title, *starts_at, *ends_at, *venue, *address;
+	long long organization_id; /* the place counts for it: its head may open the ticket */
 };
 /* Sessions running now (15 minutes of grace either side) of seminars where the person has a
  * confirmed registration: {session_id, seminar_id, registration_id, title, mode}, by seminar. */

@@ -39,10 +39,12 @@ static struct dbq q[Q__MAX] = {
 			  "SUBSTR(REPLACE(REPLACE(TO_BASE64(RANDOM_BYTES(16)), '+', '-'), '/', '_'), 1, 22))"},
 	[Q_REG_REVIVE] = {"UPDATE registration SET organization_id = ?, mode = ?, status = ?, queued_at = NOW(6), "
 			  "idem_key = ?, source = ?, cancelled_at = NULL WHERE id = ?"},
-	[Q_REG_GET] = {"SELECT g.id, g.seminar_id, g.person_id, s.region_id, g.mode, g.status FROM registration g "
-		       "JOIN seminar s ON s.id = g.seminar_id WHERE g.id = ?"},
+	[Q_REG_GET] = {"SELECT g.id, g.seminar_id, g.person_id, s.region_id, g.mode, g.status, g.organization_id, "
+		       "p.full_name FROM registration g JOIN seminar s ON s.id = g.seminar_id "
+		       "JOIN person p ON p.id = g.person_id WHERE g.id = ?"},
 	[Q_REG_STATUS] = {"SELECT seminar_id, mode, status FROM registration WHERE id = ?"},
-	[Q_POSITION] = {"SELECT r.id, r.seminar_id, r.person_id, s.region_id, r.mode, r.status FROM registration r "
+	[Q_POSITION] = {"SELECT r.id, r.seminar_id, r.person_id, s.region_id, r.mode, r.status, r.organization_id, "
+			"NULL FROM registration r "
 			"JOIN seminar s ON s.id = r.seminar_id WHERE r.seminar_id = ? AND r.person_id = ?"},
 	/* Positions come from the one definition of the order, the view waitlist, read for one seminar. */
 	[Q_QUEUE_PLACE] = {"SELECT position, first_group, priority, reordered FROM waitlist "
@@ -85,6 +87,12 @@ static const char *status_static(const char *s)
 		if (s && strcmp(s, all[i]) == 0)
 			return all[i];
 	return "cancelled";
+}
+
+/* registration.source: who signed the person up. */
+static const char *source_of(const struct signup *in)
+{
+	return in->by_organizer ? "organizer" : in->for_whom ? "head" : "self";
 }
 
 struct reg_ctx {
@@ -163,25 +171,21 @@ static enum tx_end register_tx(struct db *d, struct arena *scratch, void *arg)
 	if (status[0] == 'c' && db_places_take(d, in->seminar_id, in->mode) == -1)
 		return TX_FAIL;
 	if (existing) {
-		struct dbv v[] = {db_dv_id_or_null(org),
-				  DB_DV_STR(mode_codes[in->mode]),
-				  DB_DV_STR(status),
-				  db_dv_str_or_null(in->idem_key),
-				  DB_DV_STR(in->by_organizer ? "organizer" : "self"),
-				  DB_DV_INT(existing)};
+		struct dbv v[] = {
+			db_dv_id_or_null(org),           DB_DV_STR(mode_codes[in->mode]), DB_DV_STR(status),
+			db_dv_str_or_null(in->idem_key), DB_DV_STR(source_of(in)),        DB_DV_INT(existing),
+		};
 		/* A registration signed up again keeps its check-ins from before it was cancelled. */
 		if (db_run(d, &q[Q_REG_REVIVE], v, NELEM(v), NULL, NULL) == -1 ||
 		    db_coverage_registration(d, existing) == -1)
 			return TX_FAIL;
 		c->out->id = existing;
 	} else {
-		struct dbv v[] = {DB_DV_INT(in->seminar_id),
-				  DB_DV_INT(in->person_id),
-				  db_dv_id_or_null(org),
-				  DB_DV_STR(mode_codes[in->mode]),
-				  DB_DV_STR(status),
-				  db_dv_str_or_null(in->idem_key),
-				  DB_DV_STR(in->by_organizer ? "organizer" : "self")};
+		struct dbv v[] = {
+			DB_DV_INT(in->seminar_id),       DB_DV_INT(in->person_id), db_dv_id_or_null(org),
+			DB_DV_STR(mode_codes[in->mode]), DB_DV_STR(status),        db_dv_str_or_null(in->idem_key),
+			DB_DV_STR(source_of(in)),
+		};
 		if (db_run(d, &q[Q_REG_INSERT], v, NELEM(v), &r, scratch) == -1)
 			return TX_FAIL;
 		c->out->id = (long long)r.insert_id;
@@ -190,8 +194,10 @@ static enum tx_end register_tx(struct db *d, struct arena *scratch, void *arg)
 	c->out->status = status_static(status);
 	/* On record in the same transaction (and the same disk flush). */
 	if (db_audit(d, in->actor_id, "registration.create", "registration", c->out->id, in->ip,
-		     arena_printf(scratch, "seminar=%lld %s %s%s", in->seminar_id, mode_codes[in->mode], status,
-				  in->by_organizer ? " by an organiser" : "")) == -1)
+		     arena_printf(scratch, "seminar=%lld %s %s%s%s%s", in->seminar_id, mode_codes[in->mode], status,
+				  in->by_organizer ? " by an organiser" : "",
+				  in->for_whom ? " by the head of the organisation for " : "",
+				  in->for_whom ? in->for_whom : "")) == -1)
 		return TX_FAIL;
 	c->outcome = status[0] == 'c' ? REG_CONFIRMED : REG_WAITLISTED;
 	return TX_COMMIT;
@@ -208,7 +214,7 @@ int db_register(struct db *d, const struct signup *in, struct reg_state *out)
 	return rc == -1 ? -1 : (int)c.outcome;
 }
 
-/* Columns id, seminar_id, person_id, region_id, mode, status of the first row. */
+/* Columns id, seminar_id, person_id, region_id, mode, status, organization_id, full_name of the first row. */
 static int reg_row(const struct dbres *r, struct reg_info *g)
 {
 	if (r->nrows == 0)
@@ -219,6 +225,8 @@ static int reg_row(const struct dbres *r, struct reg_info *g)
 	g->region_id = dbres_int(r, 0, 3);
 	mode_parse(dbres_str(r, 0, 4), &g->mode);
 	g->status = status_static(dbres_str(r, 0, 5));
+	g->organization_id = dbres_int(r, 0, 6);
+	g->full_name = dbres_str(r, 0, 7);
 	return 1;
 }
 

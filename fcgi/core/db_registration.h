@@ -31,6 +31,7 @@ struct signup {
 	int by_organizer;     /* taken by an organiser: the window does not apply */
 	long long actor_id;   /* who did it, for the audit log */
 	const char *ip;
+	const char *for_whom; /* signed up by the head of their organisation: the person, named in the audit log */
 };
 struct reg_state {
 	long long id;
@@ -48,6 +49,8 @@ struct reg_info {
 	long long id, seminar_id, person_id, region_id;
 	enum mode mode;
 	const char *status;
+	long long organization_id; /* the organisation the place counts for (its head may act), 0 none */
+	const char *full_name;     /* of the person */
 };
 /* Returns 1 with the registration and its seminar's region, 0 none, -1 failure. */
 int db_registration_get(struct db *, struct arena *, long long id, struct reg_info *);

@@ -58,6 +58,12 @@ struct arena;
 #define U_TICKETS_ID_PDF                                 "/tickets/{id}.pdf"
 #define U_TICKETS_ID_PNG                                 "/tickets/{id}.png"
 #define U_TICKETS_ID_SVG                                 "/tickets/{id}.svg"
+#define U_HEAD                                           "/head"
+#define U_HEAD_SEMINARS_ID                               "/head/seminars/{id}"
+#define U_HEAD_SEMINARS_ID_REGISTER                      "/head/seminars/{id}/register"
+#define U_MANAGE_HEADS                                   "/manage/heads"
+#define U_MANAGE_HEADS_ID_CONFIRM                        "/manage/heads/{id}/confirm"
+#define U_MANAGE_HEADS_ID_REVOKE                         "/manage/heads/{id}/revoke"
 
 /* The door and online attendance. */
 #define U_CHECKIN_CODE            "/checkin/code"

@@ -84,7 +84,8 @@ static int signup_page(struct req *r, int status, const char *error)
 {
 	static const char *const names[] = {"email",       "full_name", "full_name_dat", "phone",
 					    "position",    "region_id", "district_id",   "organization_id",
-					    "org_missing", "org_name",  "sector_id",     NULL};
+					    "org_missing", "org_name",  "sector_id",     "head_request",
+					    NULL};
 	json_t *form = form_echo(r, names), *ctx;
 	long long region = req_int(r, "region_id", 0), district = req_int(r, "district_id", 0);
 	long long org = req_int(r, "organization_id", 0), org_district = req_int(r, "org_district_id", 0);
@@ -197,6 +198,12 @@ int pg_signup_post(struct req *r)
 		return signup_page(r, 409, "Этот адрес электронной почты уже зарегистрирован. Войдите с ним.");
 	audit(r, "signup", "person", id,
 	      arena_printf(&r->arena, "consent %s%s", CONSENT_VERSION, proposing ? "; organisation proposed" : ""));
+	/* «Я руководитель организации»: a request an organiser or administrator confirms (/manage/heads). */
+	if (req_param(r, "head_request") != NULL && (rc = db_head_request(r->app->db, id)) != 0) {
+		if (rc == -1)
+			return 500;
+		audit(r, "head.request", "person", id, NULL);
+	}
 	if (auth_login(r, id) == -1)
 		return 500;
 	return redirect(r, U_ME);
@@ -277,11 +284,32 @@ static json_t *certificates_view(struct req *r)
 	return out;
 }
 
+/* Adds the role head, or the request for it made at sign-up, to the cabinet's roles. Returns 0 or -1. */
+static int head_role(struct req *r, json_t *roles)
+{
+	json_t *h = db_head_of_person(r->app->db, &r->arena, r->user->id);
+	int requested;
+
+	if (h == NULL)
+		return -1;
+	if (!json_is_null(h)) {
+		requested = strcmp(json_string_value(json_object_get(h, "status")), "requested") == 0;
+		json_array_append_new(
+			roles,
+			json_pack(
+				"{s:s, s:s}", "role_name", "руководитель организации", "scope",
+				arena_printf(&r->arena, "%s; %s", json_string_value(json_object_get(h, "organization")),
+					     requested ? "запрос ждёт подтверждения организатором" : "подтверждена")));
+	}
+	json_decref(h);
+	return 0;
+}
+
 int pg_me(struct req *r)
 {
 	json_t *person = db_person_profile(r->app->db, &r->arena, r->user->id);
-	json_t *grants = db_person_grants(r->app->db, &r->arena, r->user->id), *roles, *g, *regs, *certs = NULL, *live,
-	       *ctx;
+	json_t *grants = db_person_grants(r->app->db, &r->arena, r->user->id), *roles, *g, *regs = NULL, *certs = NULL,
+	       *live, *ctx;
 	size_t i;
 
 	if (person == NULL || grants == NULL) {
@@ -298,8 +326,8 @@ int pg_me(struct req *r)
 							     json_string_value(json_object_get(g, "sector_name")))));
 	}
 	json_decref(grants);
-	if ((regs = registrations_view(r)) == NULL || (certs = certificates_view(r)) == NULL ||
-	    (live = live_online(r, 0)) == NULL) {
+	if (head_role(r, roles) == -1 || (regs = registrations_view(r)) == NULL ||
+	    (certs = certificates_view(r)) == NULL || (live = live_online(r, 0)) == NULL) {
 		json_decref(person);
 		json_decref(roles);
 		json_decref(regs);

@@ -22,7 +22,7 @@ int pg_admin_users(struct req *r)
 int pg_admin_user(struct req *r)
 {
 	long long id = req_arg_id(r, 0);
-	json_t *person, *grants, *g, *roles, *ctx;
+	json_t *person, *grants, *g, *roles, *head, *ctx;
 	size_t i;
 	int k;
 
@@ -39,12 +39,20 @@ int pg_admin_user(struct req *r)
 	json_array_foreach (grants, i, g) {
 		json_object_set_new(g, "revoke_url", url_row(&r->arena, U_ADMIN_GRANTS_ID_REVOKE, g));
 	}
+	/* The role head (one organisation), decided on /manage/heads. */
+	if ((head = db_head_of_person(r->app->db, &r->arena, id)) == NULL) {
+		json_decref(person);
+		json_decref(grants);
+		return 500;
+	}
+	if (!json_is_null(head))
+		head_actions(r, head);
 	roles = json_array();
 	for (k = 0; k < ROLE__MAX; k++)
 		json_array_append_new(roles, json_pack("{s:s, s:s}", "value", role_codes[k], "name", role_names[k]));
-	ctx = json_pack("{s:s, s:o, s:o, s:o, s:o?, s:o?}", "title", "Пользователь", "person", person, "grants", grants,
-			"role_options", roles, "regions", db_regions(r->app->db, &r->arena), "sectors",
-			db_sectors(r->app->db, &r->arena));
+	ctx = json_pack("{s:s, s:o, s:o, s:o, s:o?, s:o?, s:o}", "title", "Пользователь", "person", person, "grants",
+			grants, "role_options", roles, "regions", db_regions(r->app->db, &r->arena), "sectors",
+			db_sectors(r->app->db, &r->arena), "head", head);
 	if (json_object_get(ctx, "regions") == NULL || json_object_get(ctx, "sectors") == NULL) {
 		json_decref(ctx);
 		return 500;

@@ -58,6 +58,13 @@ static const struct route routes[] = {
 	{M_POST, U_MANAGE_SEMINARS_ID_MATERIALS, pg_material_add, R_LOGIN | R_UPLOAD},
 	{M_POST, U_MANAGE_SEMINARS_ID_MATERIALS_MID_DELETE, pg_material_delete, R_LOGIN},
 	{M_GET, U_MATERIALS_ID, pg_material, 0},
+	{M_GET, U_HEAD, pg_head, R_HEAD},
+	{M_GET, U_HEAD_SEMINARS_ID, pg_head_seminar, R_HEAD},
+	{M_POST, U_HEAD_SEMINARS_ID_REGISTER, pg_head_register, R_HEAD},
+	{M_GET, U_MANAGE_HEADS, pg_heads, R_ORGANIZER},
+	{M_POST, U_MANAGE_HEADS, pg_heads_grant, R_ORGANIZER},
+	{M_POST, U_MANAGE_HEADS_ID_CONFIRM, pg_heads_confirm, R_ORGANIZER},
+	{M_POST, U_MANAGE_HEADS_ID_REVOKE, pg_heads_revoke, R_ORGANIZER},
 	{M_OTHER, NULL, NULL, 0},
 };
 
@@ -127,6 +134,8 @@ static const struct field fields[] = {
 	{"visibility", "Кому доступен", FT_ENUM, 0, 0, "public|registered|attended"},
 	{"link", "Ссылка", FT_URL, 10, 500, NULL},
 	{"material", "Файл материала", FT_FILE, 0, 1024L * 1024 * 1024, NULL},
+	{"person_id", "Сотрудник", FT_ID, 0, 0, NULL},
+	{"head_request", "Я руководитель организации или ответственный за ведение её страниц", FT_BOOL, 0, 0, NULL},
 	{NULL, NULL, FT__MAX, 0, 0, NULL},
 };
 

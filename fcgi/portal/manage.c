@@ -569,6 +569,21 @@ int pg_manage_participants_xlsx(struct req *r)
 	return participants_export(r, DL_XLSX);
 }
 
+enum invite person_invite(struct req *r, struct person_new *p, const char *by, long long *id)
+{
+	long long region, district;
+	int rc;
+
+	if ((rc = db_organization_place(r->app->db, &r->arena, p->organization_id, &region, &district)) != 1)
+		return rc == -1 ? INVITE_FAILED : INVITE_NO_ORG;
+	/* No password: the person sets one later. */
+	p->password_hash = "!";
+	if ((*id = db_person_create(r->app->db, p)) <= 0)
+		return *id == 0 ? INVITE_TAKEN : INVITE_FAILED;
+	audit(r, "person.create", "person", *id, by);
+	return INVITE_CREATED;
+}
+
 /* Registration taken by phone: an existing account by e-mail, or a new one without a password. */
 int pg_manage_participant_add(struct req *r)
 {
@@ -595,7 +610,6 @@ int pg_manage_participant_add(struct req *r)
 		return 500;
 	if (person == 0) {
 		struct person_new p = {0};
-		long long region, district;
 		p.email = email;
 		p.full_name = req_param(r, "full_name");
 		p.full_name_dat = req_param(r, "full_name_dat");
@@ -606,14 +620,14 @@ int pg_manage_participant_add(struct req *r)
 				r, &s, 400,
 				"Учётной записи с этим адресом нет: укажите ФИО (в том числе в дательном "
 				"падеже) и организацию, чтобы создать её.");
-		if ((rc = db_organization_place(r->app->db, &r->arena, p.organization_id, &region, &district)) != 1)
-			return rc == -1 ? 500 : participants_page(r, &s, 400, "Выбранной организации нет в реестре.");
-		/* No password: the person sets one later; the organiser took consent by phone. */
-		p.password_hash = "!";
+		/* The organiser took consent by phone. */
 		p.consent_version = "phone";
-		if ((person = db_person_create(r->app->db, &p)) <= 0)
-			return person == 0 ? participants_page(r, &s, 409, "Этот адрес уже занят.") : 500;
-		audit(r, "person.create", "person", person, "by an organiser, consent taken by phone");
+		switch (person_invite(r, &p, "by an organiser, consent taken by phone", &person)) {
+		case INVITE_CREATED: break;
+		case INVITE_NO_ORG: return participants_page(r, &s, 400, "Выбранной организации нет в реестре.");
+		case INVITE_TAKEN: return participants_page(r, &s, 409, "Этот адрес уже занят.");
+		default: return 500;
+		}
 	}
 	in.seminar_id = s.id;
 	in.person_id = person;

@@ -32,6 +32,17 @@ int pg_manage_participants(struct req *);
 int pg_manage_participants_csv(struct req *);
 int pg_manage_participants_xlsx(struct req *);
 int pg_manage_participant_add(struct req *);
+/* The one way staff make an account for someone else (an organiser's sign-up by phone, the head of an
+ * organisation registering its people): p (e-mail, names, organisation, consent_version set) becomes a
+ * person without a password, audited with `by` as the detail; *id is the new person's. */
+enum invite {
+	INVITE_CREATED,
+	INVITE_NO_ORG, /* the organisation is not in the register */
+	INVITE_TAKEN,  /* the e-mail belongs to an account */
+	INVITE_FAILED, /* database failure */
+	INVITE__MAX
+};
+enum invite person_invite(struct req *, struct person_new *p, const char *by, long long *id);
 int pg_ticket(struct req *);
 int pg_ticket_svg(struct req *);
 int pg_ticket_png(struct req *);
@@ -69,6 +80,17 @@ int pg_material(struct req *);
 /* Sets "materials" of ctx: what the user may see of seminar_id, or, for 0, of the seminars they are signed
  * up for. Returns 0, or -1 on database failure. */
 int materials_set(struct req *, json_t *ctx, long long seminar_id);
+
+/* head.c: heads of organisations (their pages) and the role's screens for organisers and administrators */
+int pg_head(struct req *);
+int pg_head_seminar(struct req *);
+int pg_head_register(struct req *);
+int pg_heads(struct req *);
+int pg_heads_grant(struct req *);
+int pg_heads_confirm(struct req *);
+int pg_heads_revoke(struct req *);
+/* Adds to a request or role {id, status} what may be done with it: requested, confirm_url, revoke_url. Returns h. */
+json_t *head_actions(struct req *, json_t *h);
 
 /* view.c: names and view models shared by the pages */
 const char *format_name(const char *format);

@@ -247,7 +247,7 @@ int pg_register(struct req *r)
 {
 	static const char *const outcomes[REG__MAX] = {"confirmed", "waitlisted", "replay", "already"};
 	long long id = req_arg_id(r, 0);
-	struct signup in = {id, r->user->id, MODE_IN_PERSON, req_param(r, "idem"), 0, r->user->id, r->ip};
+	struct signup in = {id, r->user->id, MODE_IN_PERSON, req_param(r, "idem"), 0, r->user->id, r->ip, NULL};
 	struct reg_state st = {0};
 	const char *msg = NULL;
 	int rc, status = 409;
@@ -280,7 +280,17 @@ int pg_register(struct req *r)
 	return seminar_page(r, id, status, msg);
 }
 
-/* The registration, if the user may change it: its owner or the seminar's organisers. */
+/* Who changes a registration: its owner, the seminar's organisers, or the head of the organisation it counts for. */
+enum changer { BY_OWNER, BY_ORGANISER, BY_HEAD };
+
+static enum changer changer_of(const struct req *r, const struct reg_info *g)
+{
+	if (g->person_id == r->user->id)
+		return BY_OWNER;
+	return may_manage(r, g->region_id) ? BY_ORGANISER : BY_HEAD;
+}
+
+/* The registration, if the user may change it. */
 static int reg_for_change(struct req *r, struct reg_info *g)
 {
 	long long id = req_arg_id(r, 0);
@@ -290,8 +300,10 @@ static int reg_for_change(struct req *r, struct reg_info *g)
 		return fail(r, 404, "Такой записи нет.");
 	if (rc == -1)
 		return 500;
-	if (g->person_id != r->user->id && !may_manage(r, g->region_id))
-		return fail(r, 403, "Эту запись может изменить только её владелец или организатор семинара.");
+	if (g->person_id != r->user->id && !may_manage(r, g->region_id) && !auth_head_of(r, g->organization_id))
+		return fail(r, 403,
+			    "Эту запись может изменить только её владелец, организатор семинара или руководитель "
+			    "организации участника.");
 	return 0;
 }
 
@@ -301,9 +313,23 @@ static const char *back(struct req *r, const struct reg_info *g)
 
 	if (next != NULL)
 		return next;
-	return g->person_id == r->user->id
-		       ? arena_printf(&r->arena, "%s#registration", url(&r->arena, U_SEMINARS_ID, g->seminar_id))
-		       : url(&r->arena, U_MANAGE_SEMINARS_ID_PARTICIPANTS, g->seminar_id);
+	switch (changer_of(r, g)) {
+	case BY_OWNER: return arena_printf(&r->arena, "%s#registration", url(&r->arena, U_SEMINARS_ID, g->seminar_id));
+	case BY_ORGANISER: return url(&r->arena, U_MANAGE_SEMINARS_ID_PARTICIPANTS, g->seminar_id);
+	default: return url(&r->arena, U_HEAD_SEMINARS_ID, g->seminar_id);
+	}
+}
+
+/* The audit detail of a change: who acted, and for whom when it was not the owner. */
+static const char *acted(struct req *r, const struct reg_info *g)
+{
+	switch (changer_of(r, g)) {
+	case BY_OWNER: return "by the participant";
+	case BY_ORGANISER: return "by an organiser";
+	default:
+		return arena_printf(&r->arena, "by the head of the organisation for person=%lld %s", g->person_id,
+				    g->full_name);
+	}
 }
 
 /* A refused change: the owner sees the seminar page again with the reason, an organiser the reason. */
@@ -327,8 +353,7 @@ int pg_reg_cancel(struct req *r)
 	if (rc == CHANGE_CLOSED)
 		return refuse(r, &g, closed_msg, closed_msg);
 	if (rc == CHANGE_DONE)
-		audit(r, "registration.cancel", "registration", g.id,
-		      g.person_id == r->user->id ? "by the participant" : "by an organiser");
+		audit(r, "registration.cancel", "registration", g.id, acted(r, &g));
 	st = (struct reg_state){g.id, g.mode, "cancelled"};
 	return done(r, back(r, &g), rc == CHANGE_DONE ? "cancelled" : "already", &st);
 }
@@ -356,7 +381,9 @@ int pg_reg_mode(struct req *r)
 		return done(r, back(r, &g), "unchanged", &st);
 	default: break;
 	}
-	audit(r, "registration.mode", "registration", g.id, mode_codes[to]);
+	audit(r, "registration.mode", "registration", g.id,
+	      changer_of(r, &g) == BY_HEAD ? arena_printf(&r->arena, "%s %s", mode_codes[to], acted(r, &g))
+					   : mode_codes[to]);
 	st = (struct reg_state){g.id, to, "confirmed"};
 	return done(r, back(r, &g), "moved", &st);
 }

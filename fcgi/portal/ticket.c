@@ -3,7 +3,8 @@
 
 #include "portal.h"
 
-/* The ticket of the path for its owner or the seminar's organisers; returns 0 or the status to return. */
+/* The ticket of the path for its owner, the seminar's organisers or the head of the organisation it counts for;
+ * returns 0 or the status to return. */
 static int ticket_for(struct req *r, struct ticket *t)
 {
 	long long id = req_arg_id(r, 0);
@@ -13,8 +14,11 @@ static int ticket_for(struct req *r, struct ticket *t)
 		return fail(r, 404, "Такого билета нет.");
 	if (rc == -1)
 		return 500;
-	if (t->person_id != r->user->id && !auth_has(r, ROLE_ORGANIZER, t->region_id, -1))
-		return fail(r, 403, "Этот билет может открыть только его владелец или организатор семинара.");
+	if (t->person_id != r->user->id && !auth_has(r, ROLE_ORGANIZER, t->region_id, -1) &&
+	    !auth_head_of(r, t->organization_id))
+		return fail(r, 403,
+			    "Этот билет может открыть только его владелец, организатор семинара или руководитель "
+			    "организации участника.");
 	if (strcmp(t->status, "confirmed") != 0)
 		return fail(r, 409,
 			    strcmp(t->status, "waitlisted") == 0

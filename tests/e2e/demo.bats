@@ -118,6 +118,33 @@ rows() {
 	assert_equal "$(jq -r '[.seminars[].status] | unique | join(" ")' <<<"$output")" "cancelled draft finished published"
 }
 
+@test "demo: the head of the participant's school sees its seminars, staff, sign-ups with tickets and a certificate" {
+	login_demo h head
+	get_json h /head
+	assert_equal "$code" 200
+	assert_equal "$(jq -r '.organization.short_name' <<<"$output")" "МБОУ СОШ № 2 г. Усмани"
+	(($(jq '.seminars | length' <<<"$output") >= 2))
+	(($(jq '.staff | length' <<<"$output") >= 3))
+	# The participant's tickets and certificate, and the two teachers the head signed up (accounts without a password).
+	(($(jq '[.registrations[] | select(.ticket_url != null)] | length' <<<"$output") >= 4))
+	(($(jq '[.registrations[] | select(.cert_number != null)] | length' <<<"$output") >= 1))
+	assert_equal "$(jq -r '[.registrations[] | select(.source == "head") | .full_name] | sort | join(", ")' <<<"$output")" \
+		"Белов Иван Андреевич, Котова Анна Сергеевна"
+	assert_equal "$(sql "SELECT COUNT(*) FROM person WHERE email IN ('kotova.anna@demo.local', 'belov.ivan@demo.local')
+		AND password_hash = '!'")" 2
+	local seminar
+	seminar=$(jq -r '[.registrations[] | select(.source == "head")][0].seminar_url' <<<"$output")
+	get_json h "$seminar"
+	assert_equal "$code" 200
+	assert_equal "$(jq '[.registrations[] | select(.source == "head")] | length' <<<"$output")" 2
+	get h /head
+	assert_output --partial "Котова Анна Сергеевна"
+	# The organiser sees the head among the heads of the region.
+	login_demo o organizer
+	get_json o /manage/heads
+	assert_equal "$(jq -r '[.heads[] | select(.email == "head@demo.local") | .status] | join(" ")' <<<"$output")" confirmed
+}
+
 @test "demo: the reviewer's coverage matrix has covered districts and districts never trained" {
 	login_demo r reviewer
 	get_json r /reports/coverage

@@ -1022,7 +1022,7 @@ for r in rows[header:]:
 	assert_equal "$code" 403
 	post p "/registrations/$ra/cancel"
 	assert_equal "$code" 403
-	assert_output --partial 'Эту запись может изменить только её владелец или организатор семинара.'
+	assert_output --partial 'Эту запись может изменить только её владелец, организатор семинара или руководитель'
 	post p "/registrations/$ra/mode" mode=online
 	assert_equal "$code" 403
 	assert_equal "$(seminar_state "$id")" "$before"

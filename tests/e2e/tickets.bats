@@ -98,7 +98,7 @@ setup_ticket() {
 		assert_equal "$p $code $location" "$p 303 /login?next=/tickets/$REG_ID$p"
 	done
 	get b "/tickets/$REG_ID"
-	assert_output --partial 'Этот билет может открыть только его владелец или организатор семинара.'
+	assert_output --partial 'Этот билет может открыть только его владелец, организатор семинара или руководитель'
 	get o "/tickets/$REG_ID"
 	assert_output --partial 'Тестова Анна Игоревна'
 	# A ticket that does not exist.

@@ -183,7 +183,7 @@ static void test_csrf_ok_header(void **state)
 }
 
 static struct grant grants[4];
-static struct user user = {1, "u@x.ru", "U", grants, 0};
+static struct user user = {1, "u@x.ru", "U", grants, 0, 0};
 
 static void as(size_t n, ...)
 {
@@ -286,6 +286,23 @@ static void test_require(void **state)
 	assert_non_null(r.errmsg);
 }
 
+static void test_head_of(void **state)
+{
+	(void)state;
+	r.user = NULL;
+	assert_int_equal(auth_head_of(&r, 5), 0);
+	/* An administrator heads no organisation: the role is one organisation's. */
+	as(1, (int)ROLE_ADMIN, 0LL, 0LL);
+	user.head_org = 0;
+	assert_int_equal(auth_head_of(&r, 5), 0);
+	assert_int_equal(auth_head_of(&r, 0), 0);
+	user.head_org = 5;
+	assert_int_equal(auth_head_of(&r, 5), 1);
+	assert_int_equal(auth_head_of(&r, 6), 0);
+	assert_int_equal(auth_head_of(&r, 0), 0);
+	user.head_org = 0;
+}
+
 #define T(f) cmocka_unit_test_setup_teardown(f, setup, teardown)
 
 int main(void)
@@ -302,6 +319,7 @@ int main(void)
 		T(test_has_scoped_reviewer),
 		T(test_has_unscoped_grants),
 		T(test_require),
+		T(test_head_of),
 	};
 
 	if (sodium_init() < 0)
