@@ -58,6 +58,16 @@ static const struct route routes[] = {
 	{M_POST, "/manage/seminars/{id}/materials", pg_material_add, R_LOGIN | R_UPLOAD},
 	{M_POST, "/manage/seminars/{id}/materials/{mid}/delete", pg_material_delete, R_LOGIN},
 	{M_GET, "/materials/{id}", pg_material, 0},
+	{M_GET, "/manage/briefings", pg_briefings_manage, R_LOGIN},
+	{M_POST, "/manage/briefings", pg_briefing_create, R_LOGIN | R_UPLOAD},
+	{M_GET, "/manage/briefings/new", pg_briefing_new, R_LOGIN},
+	{M_GET, "/manage/briefings/{id}", pg_briefing_manage, R_LOGIN},
+	{M_GET, "/manage/briefings/{id}/journal.xlsx", pg_briefing_journal_xlsx, R_LOGIN},
+	{M_GET, "/manage/briefings/{id}/journal.pdf", pg_briefing_journal_pdf, R_LOGIN},
+	{M_GET, "/manage/briefings/{id}/journal", pg_briefing_journal, R_LOGIN},
+	{M_GET, "/briefings/{id}", pg_briefing, R_LOGIN},
+	{M_POST, "/briefings/{id}/ack", pg_briefing_ack, R_LOGIN},
+	{M_GET, "/briefings/{id}/files/{fid}", pg_briefing_file, R_LOGIN},
 	{M_OTHER, NULL, NULL, 0},
 };
 
@@ -126,6 +136,8 @@ static const struct field fields[] = {
 	{"visibility", "Кому доступен", FT_ENUM, 0, 0, "public|registered|attended"},
 	{"link", "Ссылка", FT_URL, 10, 500, NULL},
 	{"material", "Файл материала", FT_FILE, 0, 1024L * 1024 * 1024, NULL},
+	{"body", "Текст инструктажа", FT_MULTILINE, 10, 20000, NULL},
+	{"attachment", "Файл инструктажа", FT_FILE, 0, 1024L * 1024 * 1024, NULL},
 	{NULL, NULL, FT__MAX, 0, 0, NULL},
 };
 
