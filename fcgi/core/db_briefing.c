@@ -2,7 +2,6 @@
 #include "db_briefing.h"
 
 #include <stddef.h>
-#include <string.h>
 
 const char *const briefing_kind_codes[BK__MAX] = {"district", "sector", "organization"};
 const char *const briefing_kind_names[BK__MAX] = {"районы", "направления", "организации"};
@@ -29,6 +28,9 @@ enum {
 #define MATCHES(kind, col)                                                                                             \
 	"(NOT EXISTS (SELECT 1 FROM briefing_target t WHERE t.briefing_id = b.id AND t.kind = '" kind "') OR EXISTS "  \
 	"(SELECT 1 FROM briefing_target t WHERE t.briefing_id = b.id AND t.kind = '" kind "' AND t.ref_id = " col "))"
+#define ORG_CHOSEN                                                                                                     \
+	MATCHES("district", "o.district_id")                                                                           \
+	" AND " MATCHES("sector", "o.sector_id") " AND " MATCHES("organization", "o.id")
 /* An organisation that may be addressed: active, of the register. */
 #define IN_REGISTER "o.active AND o.status = 'register'"
 /* The audience of briefing bo.briefing_id: the people of its organisations now. */
@@ -45,29 +47,31 @@ enum {
 	X(STR, author, ", w.full_name")                                                                                \
 	X(STR, acked_at, ", a.acked_at")                                                                               \
 	X(BOOL, addressed,                                                                                             \
-	  ", EXISTS (SELECT 1 FROM person me JOIN briefing_org bo ON bo.organization_id = me.organization_id "      \
+	  ", EXISTS (SELECT 1 FROM person me JOIN briefing_org bo ON bo.organization_id = me.organization_id "         \
 	  "WHERE me.id = a0.id AND bo.briefing_id = b.id)")
+/* Briefing b with its author w and a, the acknowledgement of the person a0.id (the first parameter). */
+#define FOR_PERSON                                                                                                     \
+	"FROM (SELECT ? AS id) a0 JOIN briefing b JOIN person w ON w.id = b.created_by "                               \
+	"LEFT JOIN briefing_ack a ON a.briefing_id = b.id AND a.person_id = a0.id "
 #define BRIEFING_COL(t, field, sql) {DBC_##t, offsetof(struct briefing, field)},
 static const struct dbcol briefing_cols[] = {BRIEFING(BRIEFING_COL)};
 
 static struct dbq q[Q__MAX] = {
 	[Q_INSERT] = {"INSERT INTO briefing (region_id, title, body, created_by) VALUES (?, ?, ?, ?)"},
 	[Q_TARGET] = {"INSERT IGNORE INTO briefing_target (briefing_id, kind, ref_id) VALUES (?, ?, ?)"},
-	[Q_FOREIGN] = {"SELECT COUNT(*) FROM briefing_target t JOIN briefing b ON b.id = t.briefing_id WHERE "
-		       "t.briefing_id = ? AND NOT CASE t.kind "
-		       "WHEN 'district' THEN EXISTS (SELECT 1 FROM district d WHERE d.id = t.ref_id AND d.region_id = "
-		       "b.region_id) "
+	[Q_FOREIGN] = {"SELECT COUNT(*) FROM briefing_target t JOIN briefing b ON b.id = t.briefing_id "
+		       "WHERE t.briefing_id = ? AND NOT CASE t.kind "
+		       "WHEN 'district' THEN EXISTS (SELECT 1 FROM district d "
+		       "WHERE d.id = t.ref_id AND d.region_id = b.region_id) "
 		       "WHEN 'sector' THEN EXISTS (SELECT 1 FROM sector s WHERE s.id = t.ref_id) "
-		       "ELSE EXISTS (SELECT 1 FROM organization o JOIN district d ON d.id = o.district_id WHERE o.id = "
-		       "t.ref_id AND d.region_id = b.region_id AND " IN_REGISTER ") END"},
+		       "ELSE EXISTS (SELECT 1 FROM organization o JOIN district d ON d.id = o.district_id "
+		       "WHERE o.id = t.ref_id AND d.region_id = b.region_id AND " IN_REGISTER ") END"},
 	[Q_ORGS] = {"INSERT INTO briefing_org (briefing_id, organization_id) SELECT b.id, o.id FROM briefing b "
 		    "JOIN district d ON d.region_id = b.region_id JOIN organization o ON o.district_id = d.id "
-		    "WHERE b.id = ? AND " IN_REGISTER " AND " MATCHES("district", "o.district_id") " AND " MATCHES(
-			    "sector", "o.sector_id") " AND " MATCHES("organization", "o.id")},
-	[Q_FILE_ADD] = {"INSERT INTO briefing_file (briefing_id, sha256, file_name, mime, size) VALUES (?, ?, ?, ?, ?)"},
-	[Q_GET] = {"SELECT " BRIEFING(DB_COL_SQL) " FROM (SELECT ? AS id) a0 JOIN briefing b ON b.id = ? "
-		   "JOIN person w ON w.id = b.created_by "
-		   "LEFT JOIN briefing_ack a ON a.briefing_id = b.id AND a.person_id = a0.id"},
+		    "WHERE b.id = ? AND " IN_REGISTER " AND " ORG_CHOSEN},
+	[Q_FILE_ADD] =
+		{"INSERT INTO briefing_file (briefing_id, sha256, file_name, mime, size) VALUES (?, ?, ?, ?, ?)"},
+	[Q_GET] = {"SELECT " BRIEFING(DB_COL_SQL) " " FOR_PERSON "WHERE b.id = ?"},
 	[Q_ACK] = {"INSERT INTO briefing_ack (briefing_id, person_id, ip) VALUES (?, ?, ?) "
 		   "ON DUPLICATE KEY UPDATE briefing_id = briefing_id"},
 	[Q_FILES] = {"SELECT id, file_name, size FROM briefing_file WHERE briefing_id = ? ORDER BY id"},
@@ -160,15 +164,8 @@ int db_briefing_publish(struct db *d, const struct briefing_new *b, long long *i
 int db_briefing_get(struct db *d, struct arena *a, long long id, long long person_id, struct briefing *b)
 {
 	struct dbv v[] = {DB_DV_INT(person_id), DB_DV_INT(id)};
-	struct dbres r;
 
-	if (db_run(d, &q[Q_GET], v, NELEM(v), &r, a) == -1)
-		return -1;
-	if (r.nrows == 0)
-		return 0;
-	memset(b, 0, sizeof(*b));
-	dbres_fill(&r, 0, briefing_cols, NELEM(briefing_cols), b);
-	return 1;
+	return db_row(d, &q[Q_GET], v, NELEM(v), a, briefing_cols, NELEM(briefing_cols), b, sizeof(*b));
 }
 
 int db_briefing_ack(struct db *d, long long id, long long person_id, const char *ip)
@@ -214,7 +211,8 @@ json_t *db_briefing_targets(struct db *d, struct arena *a, long long id)
 
 json_t *db_briefings_all(struct db *d, struct arena *a)
 {
-	static const char *const k[] = {"#id", "#region_id", "region", "title", "created_at", "#people", "#acked", NULL};
+	static const char *const k[] = {"#id",        "#region_id", "region", "title",
+					"created_at", "#people",    "#acked", NULL};
 
 	return db_json(d, &q[Q_ALL], NULL, 0, a, k);
 }

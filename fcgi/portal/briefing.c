@@ -99,10 +99,12 @@ static json_t *list_view(struct req *r, json_t *rows, const char *prefix)
 	json_array_foreach (rows, i, row) {
 		long long id = (long long)json_integer_value(json_object_get(row, "id"));
 		json_object_set_new(row, "url", json_sprintf("%s/%lld", prefix, id));
-		json_object_set_new(row, "date",
-				    json_string(date_ru(&r->arena, json_string_value(json_object_get(row, "created_at")), 0)));
-		json_object_set_new(row, "ack",
-				    json_string(date_ru(&r->arena, json_string_value(json_object_get(row, "acked_at")), 1)));
+		json_object_set_new(
+			row, "date",
+			json_string(date_ru(&r->arena, json_string_value(json_object_get(row, "created_at")), 0)));
+		json_object_set_new(
+			row, "ack",
+			json_string(date_ru(&r->arena, json_string_value(json_object_get(row, "acked_at")), 1)));
 	}
 	return rows;
 }
@@ -138,8 +140,9 @@ int pg_briefings_manage(struct req *r)
 		if (briefing_manager(r, (long long)json_integer_value(json_object_get(row, "region_id"))))
 			json_array_append(mine, row);
 	json_decref(all);
-	return page(r, "manage-briefings",
-		    json_pack("{s:s, s:o}", "title", "Инструктажи", "briefings", list_view(r, mine, "/manage/briefings")));
+	return page(
+		r, "manage-briefings",
+		json_pack("{s:s, s:o}", "title", "Инструктажи", "briefings", list_view(r, mine, "/manage/briefings")));
 }
 
 /* Whether id is among the values of a repeated field. */
@@ -212,8 +215,8 @@ static int new_page(struct req *r, int status, const char *error)
 	json_decref(regions);
 	if (region == 0 && json_array_size(mine) == 1)
 		region = (long long)json_integer_value(json_object_get(json_array_get(mine, 0), "id"));
-	ctx = json_pack("{s:s, s:o, s:s?, s:{s:s?, s:s?}}", "title", "Новый инструктаж", "regions", mine, "error", error,
-			"form", "title", req_param(r, "title"), "body", req_param(r, "body"));
+	ctx = json_pack("{s:s, s:o, s:s?, s:{s:s?, s:s?}}", "title", "Новый инструктаж", "regions", mine, "error",
+			error, "form", "title", req_param(r, "title"), "body", req_param(r, "body"));
 	if (region > 0) {
 		json_t *d = db_districts(r->app->db, &r->arena, region), *s = db_sectors(r->app->db, &r->arena),
 		       *o = org_groups(r, region);
@@ -226,8 +229,8 @@ static int new_page(struct req *r, int status, const char *error)
 		}
 		json_object_set_new(ctx, "region",
 				    json_pack("{s:I, s:o, s:o, s:o}", "id", (json_int_t)region, "districts",
-					      mark_chosen(r, d, "district_id"), "sectors", mark_chosen(r, s, "sector_id"),
-					      "org_groups", o));
+					      mark_chosen(r, d, "district_id"), "sectors",
+					      mark_chosen(r, s, "sector_id"), "org_groups", o));
 	}
 	page(r, "manage-briefing-new", ctx);
 	return status;
@@ -302,10 +305,12 @@ int pg_briefing_create(struct req *r)
 	b.nfiles = nparts;
 	switch (db_briefing_publish(r->app->db, &b, &id)) {
 	case BRIEFING_PUBLISHED: break;
-	case BRIEFING_FOREIGN: return new_page(r, 400, "Выбранные районы или организации не относятся к этому региону.");
+	case BRIEFING_FOREIGN:
+		return new_page(r, 400, "Выбранные районы или организации не относятся к этому региону.");
 	case BRIEFING_NOBODY:
-		return new_page(r, 400, "В регионе нет организаций, подходящих под выбор: измените районы, направления или "
-					"организации.");
+		return new_page(r, 400,
+				"В регионе нет организаций, подходящих под выбор: измените районы, направления или "
+				"организации.");
 	default: return 500;
 	}
 	audit(r, "briefing.publish", "briefing", id, arena_printf(&r->arena, "region=%lld", b.region_id));
@@ -400,8 +405,9 @@ int pg_briefing_journal(struct req *r)
 		return 500;
 	}
 	json_array_foreach (rows, i, row)
-		json_object_set_new(row, "ack",
-				    json_string(date_ru(&r->arena, json_string_value(json_object_get(row, "acked_at")), 1)));
+		json_object_set_new(
+			row, "ack",
+			json_string(date_ru(&r->arena, json_string_value(json_object_get(row, "acked_at")), 1)));
 	audit(r, "briefing.journal.view", "briefing", b.id, NULL);
 	return page(r, "manage-briefing-journal",
 		    json_pack("{s:s, s:{s:I, s:s, s:s}, s:o, s:o, s:s, s:s}", "title", "Журнал инструктажа", "briefing",
