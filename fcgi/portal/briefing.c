@@ -118,8 +118,13 @@ int briefings_set(struct req *r, json_t *ctx)
 		return -1;
 	waiting = json_array();
 	acked = json_array();
-	json_array_foreach (list_view(r, rows, "/briefings"), i, row)
-		json_array_append(json_is_null(json_object_get(row, "acked_at")) ? waiting : acked, row);
+	json_array_foreach (list_view(r, rows, "/briefings"), i, row) {
+		int done = !json_is_null(json_object_get(row, "acked_at"));
+		if (!done)
+			json_object_set_new(row, "ack_url",
+					    json_sprintf("%s/ack", json_string_value(json_object_get(row, "url"))));
+		json_array_append(done ? acked : waiting, row);
+	}
 	json_decref(rows);
 	json_object_set_new(ctx, "briefings_waiting", waiting);
 	json_object_set_new(ctx, "briefings_acked", acked);
@@ -463,6 +468,7 @@ int pg_briefing(struct req *r)
 int pg_briefing_ack(struct req *r)
 {
 	struct briefing b;
+	const char *next;
 	int rc;
 
 	if ((rc = briefing_load(r, &b)) != 0)
@@ -473,7 +479,9 @@ int pg_briefing_ack(struct req *r)
 		return 500;
 	if (rc == 1)
 		audit(r, "briefing.ack", "briefing", b.id, NULL);
-	return redirect(r, arena_printf(&r->arena, "/briefings/%lld", b.id));
+	/* next: the cabinet's button comes back to the cabinet. */
+	next = req_param(r, "next");
+	return redirect(r, next ? next : arena_printf(&r->arena, "/briefings/%lld", b.id));
 }
 
 int pg_briefing_file(struct req *r)

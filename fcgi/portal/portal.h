@@ -94,7 +94,7 @@ int pg_briefing(struct req *);
 int pg_briefing_ack(struct req *);
 int pg_briefing_file(struct req *);
 /* Sets "briefings_waiting" and "briefings_acked" of ctx: the briefings addressed to the user, {id, title, url,
- * date, ack}. Returns 0, or -1 on database failure. */
+ * date, ack}, those waiting with their ack_url. Returns 0, or -1 on database failure. */
 int briefings_set(struct req *, json_t *ctx);
 
 /* view.c: names and view models shared by the pages */

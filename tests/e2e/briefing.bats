@@ -138,6 +138,17 @@ stored_files() { find "$VAR/files" -type f ! -name '.tmp*' 2>/dev/null | wc -l; 
 	login_demo adm admin
 	get adm "/manage/briefings/$BID/journal"
 	assert_equal "$code" 200
+	# An administrator chooses the region first, then whom to address in it; the demo organiser may not.
+	get adm /manage/briefings/new
+	assert_equal "$code" 200
+	assert_output --partial '<select id="mb-region" name="region_id"'
+	refute_output --partial 'name="body"'
+	get adm "/manage/briefings/new?region_id=$R"
+	assert_output --partial 'name="body"'
+	assert_output --partial '<span>Район Б</span>'
+	assert_output --partial "<option value=\"$A2\">А2</option>"
+	get o "/manage/briefings/new?region_id=$R"
+	assert_equal "$code" 403
 	# People who are no organisers have no list to see.
 	as g
 	get g /manage/briefings
@@ -150,15 +161,19 @@ stored_files() { find "$VAR/files" -type f ! -name '.tmp*' 2>/dev/null | wc -l; 
 	as org
 	publish "district_id=$DA" sector_id=1
 	as a
-	post a "/briefings/$BID/ack"
+	# From the cabinet's button, which comes back to the cabinet.
+	get a /me
+	assert_output --partial "action=\"/briefings/$BID/ack\""
+	post a "/briefings/$BID/ack" next=/me
 	assert_equal "$code" 303
-	assert_equal "$location" "/briefings/$BID"
+	assert_equal "$location" /me
 	local first
 	first=$(sql "SELECT CONCAT(acked_at, ' ', ip) FROM briefing_ack WHERE briefing_id = $BID")
 	[[ $first == 20*' 127.0.0.1' ]] || fail "recorded: '$first'"
 	sleep 1
 	post a "/briefings/$BID/ack"
 	assert_equal "$code" 303
+	assert_equal "$location" "/briefings/$BID"
 	assert_equal "$(sql "SELECT CONCAT(COUNT(*), ' ', MIN(CONCAT(acked_at, ' ', ip))) FROM briefing_ack WHERE briefing_id = $BID")" "1 $first"
 	assert_equal "$(sql "SELECT COUNT(*) FROM audit_log WHERE action = 'briefing.ack' AND object_id = $BID")" 1
 	get a "/briefings/$BID"
