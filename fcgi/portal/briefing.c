@@ -250,7 +250,7 @@ int pg_briefing_new(struct req *r)
 	return new_page(r, 200, NULL);
 }
 
-/* The chosen ids of one kind into b (allocated in the arena). */
+/* The ids sent in the repeated field name, in the arena (*out); returns how many. */
 static size_t take_ids(struct req *r, const char *name, const long long **out)
 {
 	const char *vals[TARGETS_MAX];
