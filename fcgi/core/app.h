@@ -15,6 +15,7 @@
 #include "config.h"
 #include "db.h"
 #include "db_auth.h"
+#include "db_briefing.h"
 #include "db_cert.h"
 #include "db_cert_template.h"
 #include "db_checkin.h"

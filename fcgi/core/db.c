@@ -319,6 +319,20 @@ void dbres_fill(const struct dbres *r, size_t row, const struct dbcol *cols, siz
 	}
 }
 
+int db_row(struct db *d, struct dbq *q, const struct dbv *params, size_t n, struct arena *a, const struct dbcol *cols,
+	   size_t ncols, void *out, size_t size)
+{
+	struct dbres r;
+
+	if (db_run(d, q, params, n, &r, a) == -1)
+		return -1;
+	if (r.nrows == 0)
+		return 0;
+	memset(out, 0, size);
+	dbres_fill(&r, 0, cols, ncols, out);
+	return 1;
+}
+
 struct dbv db_dv_like_or_null(struct arena *a, const char *s)
 {
 	return s ? DB_DV_STR(db_like_escape(a, s)) : DB_DV_NULL;

@@ -91,6 +91,10 @@ struct dbcol {
 /* Fills the fields of out from row of r, column i by cols[i]; n must be the result's column count
  * (asserted). Strings stay in the result's arena. */
 void dbres_fill(const struct dbres *, size_t row, const struct dbcol *cols, size_t n, void *out);
+/* Runs a query of at most one row: zeroes the size bytes at out and fills them from the row by cols. Returns 1,
+ * 0 when there is no row, -1 on failure. Strings in the arena. */
+int db_row(struct db *, struct dbq *, const struct dbv *params, size_t n, struct arena *, const struct dbcol *cols,
+	   size_t ncols, void *out, size_t size);
 /* The number of elements of an array; a pointer does not compile. */
 #define NELEM(a)                                                                                                       \
 	(sizeof(a) / sizeof((a)[0]) +                                                                                  \

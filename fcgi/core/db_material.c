@@ -2,7 +2,6 @@
 #include "db_material.h"
 
 #include <stddef.h>
-#include <string.h>
 
 #include "db_cert.h"
 
@@ -85,15 +84,8 @@ int db_material_delete(struct db *d, long long seminar_id, long long id)
 int db_material_get(struct db *d, struct arena *a, long long id, long long person_id, struct material *m)
 {
 	struct dbv v[] = {DB_DV_INT(person_id), DB_DV_INT(id)};
-	struct dbres r;
 
-	if (db_run(d, &q[Q_GET], v, NELEM(v), &r, a) == -1)
-		return -1;
-	if (r.nrows == 0)
-		return 0;
-	memset(m, 0, sizeof(*m));
-	dbres_fill(&r, 0, material_cols, NELEM(material_cols), m);
-	return 1;
+	return db_row(d, &q[Q_GET], v, NELEM(v), a, material_cols, NELEM(material_cols), m, sizeof(*m));
 }
 
 int db_material_count(struct db *d, long long id)

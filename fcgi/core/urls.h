@@ -64,6 +64,15 @@ struct arena;
 #define U_MANAGE_HEADS                                   "/manage/heads"
 #define U_MANAGE_HEADS_ID_CONFIRM                        "/manage/heads/{id}/confirm"
 #define U_MANAGE_HEADS_ID_REVOKE                         "/manage/heads/{id}/revoke"
+#define U_MANAGE_BRIEFINGS                               "/manage/briefings"
+#define U_MANAGE_BRIEFINGS_NEW                           "/manage/briefings/new"
+#define U_MANAGE_BRIEFINGS_ID                            "/manage/briefings/{id}"
+#define U_MANAGE_BRIEFINGS_ID_JOURNAL_XLSX               "/manage/briefings/{id}/journal.xlsx"
+#define U_MANAGE_BRIEFINGS_ID_JOURNAL_PDF                "/manage/briefings/{id}/journal.pdf"
+#define U_MANAGE_BRIEFINGS_ID_JOURNAL                    "/manage/briefings/{id}/journal"
+#define U_BRIEFINGS_ID                                   "/briefings/{id}"
+#define U_BRIEFINGS_ID_ACK                               "/briefings/{id}/ack"
+#define U_BRIEFINGS_ID_FILES_FID                         "/briefings/{id}/files/{fid}"
 
 /* The door and online attendance. */
 #define U_CHECKIN_CODE            "/checkin/code"

@@ -338,7 +338,7 @@ int pg_me(struct req *r)
 	ctx = json_pack("{s:s, s:o, s:o, s:o, s:o, s:o, s:s?, s:o*}", "title", "Личный кабинет", "person", person,
 			"roles", roles, "registrations", regs, "certificates", certs, "live", live, "code_url",
 			json_array_size(live) ? U_CHECKIN_CODE : NULL, "surveys", surveys_open(r));
-	if (materials_set(r, ctx, 0) == -1) {
+	if (materials_set(r, ctx, 0) == -1 || briefings_set(r, ctx) == -1) {
 		json_decref(ctx);
 		return 500;
 	}

@@ -1,4 +1,5 @@
-/* Seminar materials: the organiser's list, uploads and links, deletion; downloads after the access check. */
+/* Seminar materials: the organiser's list, uploads and links, deletion; downloads after the access check; the
+ * upload and download of such files, shared with the briefings' attachments. */
 #include <string.h>
 
 #include "portal.h"
@@ -104,9 +105,8 @@ int pg_material_add(struct req *r)
 	const struct kv *f = req_file(r, "material");
 	struct material_new m = {0};
 	struct seminar s;
+	struct upload u;
 	const char *why;
-	enum files_kind k;
-	char hex[65];
 	long long id;
 	int rc;
 
@@ -122,19 +122,14 @@ int pg_material_add(struct req *r)
 	if ((f == NULL) == (m.url == NULL))
 		return materials_page(r, &s, 400, "Выберите файл или укажите ссылку — что-то одно.");
 	if (f != NULL) {
-		long max = config_int(&r->app->cfg, "material_max", MATERIAL_MAX);
-		if (f->len > (size_t)max)
-			return materials_page(r, &s, 413,
-					      arena_printf(&r->arena, "Файл больше %ld МБ: загрузите файл поменьше.",
-							   max / (1024 * 1024)));
-		if ((k = files_sniff(f->val, f->len, &why)) == FK__MAX)
-			return materials_page(r, &s, 415, why);
-		if (files_store(files_dir(r), f->val, f->len, hex) != 1)
+		if ((rc = upload_check(r, f, &u, &why)) != 0)
+			return materials_page(r, &s, rc, why);
+		if (upload_save(r, f, &u) != 0)
 			return 500;
-		m.sha256 = hex;
-		m.mime = files_mime[k];
-		m.size = (long long)f->len;
-		m.file_name = files_name(&r->arena, f->filename, NAME_MAX_CP, files_ext[k]);
+		m.sha256 = u.sha256;
+		m.mime = u.mime;
+		m.size = u.size;
+		m.file_name = u.file_name;
 	}
 	if ((id = db_material_add(r->app->db, &m)) == -1)
 		return 500;
@@ -178,5 +173,32 @@ int pg_material(struct req *r)
 		return 500;
 	if (m.url != NULL)
 		return redirect(r, m.url);
-	return resp_accel(r, files_path(&r->arena, FILES_URI, m.sha256), m.mime, "attachment", m.file_name);
+	return upload_send(r, m.sha256, m.mime, m.file_name);
+}
+
+int upload_check(struct req *r, const struct kv *f, struct upload *u, const char **why)
+{
+	long max = config_int(&r->app->cfg, "material_max", MATERIAL_MAX);
+	enum files_kind k;
+
+	if (f->len > (size_t)max) {
+		*why = arena_printf(&r->arena, "Файл больше %ld МБ: загрузите файл поменьше.", max / (1024 * 1024));
+		return 413;
+	}
+	if ((k = files_sniff(f->val, f->len, why)) == FK__MAX)
+		return 415;
+	u->mime = files_mime[k];
+	u->size = (long long)f->len;
+	u->file_name = files_name(&r->arena, f->filename, NAME_MAX_CP, files_ext[k]);
+	return 0;
+}
+
+int upload_save(struct req *r, const struct kv *f, struct upload *u)
+{
+	return files_store(files_dir(r), f->val, f->len, u->sha256) == 1 ? 0 : -1;
+}
+
+int upload_send(struct req *r, const char *sha256, const char *mime, const char *file_name)
+{
+	return resp_accel(r, files_path(&r->arena, FILES_URI, sha256), mime, "attachment", file_name);
 }

@@ -80,6 +80,33 @@ int pg_material(struct req *);
 /* Sets "materials" of ctx: what the user may see of seminar_id, or, for 0, of the seminars they are signed
  * up for. Returns 0, or -1 on database failure. */
 int materials_set(struct req *, json_t *ctx, long long seminar_id);
+/* An uploaded file as materials and briefings keep it: its type found in its content, stored by its SHA-256. */
+struct upload {
+	char sha256[65];
+	const char *mime, *file_name; /* file_name: the upload's own, ending in the type's extension */
+	long long size;
+};
+/* Checks upload f (size cap material_max, type by content) and fills u but its sha256. Returns 0, or 413 or 415
+ * with a Russian reason in *why. */
+int upload_check(struct req *, const struct kv *f, struct upload *u, const char **why);
+/* Stores a checked upload under files_dir and sets u->sha256. Returns 0 or -1 (logged). */
+int upload_save(struct req *, const struct kv *f, struct upload *u);
+/* Answers with a stored file (nginx sends it from its internal location) as an attachment. Returns 200. */
+int upload_send(struct req *, const char *sha256, const char *mime, const char *file_name);
+/* briefing.c: the briefing journal */
+int pg_briefings_manage(struct req *);
+int pg_briefing_new(struct req *);
+int pg_briefing_create(struct req *);
+int pg_briefing_manage(struct req *);
+int pg_briefing_journal(struct req *);
+int pg_briefing_journal_xlsx(struct req *);
+int pg_briefing_journal_pdf(struct req *);
+int pg_briefing(struct req *);
+int pg_briefing_ack(struct req *);
+int pg_briefing_file(struct req *);
+/* Sets "briefings_waiting" and "briefings_acked" of ctx: the briefings addressed to the user, {id, title, url,
+ * date, ack}, those waiting with their ack_url. Returns 0, or -1 on database failure. */
+int briefings_set(struct req *, json_t *ctx);
 
 /* head.c: heads of organisations (their pages) and the role's screens for organisers and administrators */
 int pg_head(struct req *);

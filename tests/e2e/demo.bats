@@ -145,6 +145,20 @@ rows() {
 	assert_equal "$(jq -r '[.heads[] | select(.email == "head@demo.local") | .status] | join(" ")' <<<"$output")" confirmed
 }
 
+@test "demo: the participant has a briefing to acknowledge; its journal lists who did and who did not" {
+	local t='Инструктаж: правила ведения официальных страниц госорганизаций' id
+	login_demo p participant
+	get_json p /me
+	id=$(jq -r --arg t "$t" '.briefings_waiting[] | select(.title == $t) | .id' <<<"$output")
+	[[ $id =~ ^[0-9]+$ ]] || fail "no briefing awaiting the participant: $(jq -c .briefings_waiting <<<"$output")"
+	login_demo o organizer
+	get_json o "/manage/briefings/$id/journal"
+	assert_equal "$code" 200
+	(($(jq '[.rows[] | select(.acked_at != null)] | length' <<<"$output") >= 10))
+	(($(jq '[.rows[] | select(.acked_at == null)] | length' <<<"$output") >= 5))
+	assert_equal "$(jq -r '[.summary[].district] | unique | join(",")' <<<"$output")" "Усманский район"
+}
+
 @test "demo: the reviewer's coverage matrix has covered districts and districts never trained" {
 	login_demo r reviewer
 	get_json r /reports/coverage

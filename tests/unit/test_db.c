@@ -174,6 +174,36 @@ static void test_result_types(void **state)
 	assert_string_equal(dbres_str(&res, 0, 8), "127");
 }
 
+/* db_row: one row read into a struct (fields it does not name zeroed), no row, a failed query. */
+static void test_row(void **state)
+{
+	struct row {
+		long long id;
+		const char *code;
+		int flag;
+		long long untouched;
+	} r;
+	static const struct dbcol cols[] = {{DBC_LL, offsetof(struct row, id)},
+					    {DBC_STR, offsetof(struct row, code)},
+					    {DBC_BOOL, offsetof(struct row, flag)}};
+	static struct dbq q = {"SELECT id, code, id = 3 FROM sector WHERE id = ?", NULL, 0};
+	static struct dbq bad = {"SELECT id, code, 1 FROM no_such_table WHERE id = ?", NULL, 0};
+	struct db *d = open_db();
+	struct dbv p[] = {DB_DV_INT(3)}, none[] = {DB_DV_INT(99)};
+
+	(void)state;
+	r.untouched = 7;
+	assert_int_equal(db_row(d, &q, p, 1, &arena, cols, 3, &r, sizeof(r)), 1);
+	assert_int_equal(r.id, 3);
+	assert_string_equal(r.code, "culture");
+	assert_int_equal(r.flag, 1);
+	assert_int_equal(r.untouched, 0);
+	r.id = 5;
+	assert_int_equal(db_row(d, &q, none, 1, &arena, cols, 3, &r, sizeof(r)), 0);
+	assert_int_equal(r.id, 5);
+	assert_int_equal(db_row(d, &bad, p, 1, &arena, cols, 3, &r, sizeof(r)), -1);
+}
+
 static void test_sectors(void **state)
 {
 	static struct dbq q = {"SELECT id, code, name, NULL FROM sector ORDER BY id", NULL, 0};
@@ -508,6 +538,7 @@ int main(void)
 		T(test_binary_value_round_trip),
 		T(test_result_types),
 		T(test_sectors),
+		T(test_row),
 		T(test_errors),
 		T(test_tx_commit_and_rollback),
 		T(test_tx_deadlock_retry),
