@@ -4,6 +4,8 @@
 static const struct route routes[] = {
 	{M_GET, "/", pg_home, 0},
 	{M_GET, "/healthz", app_healthz, 0},
+	{M_GET, "/view/lowvision", app_view, 0},
+	{M_GET, "/view/normal", app_view, 0},
 	{M_GET, "/login", pg_login, 0},
 	{M_POST, "/login", pg_login_post, 0},
 	{M_POST, "/logout", pg_logout, 0},
