@@ -32,6 +32,8 @@ export async function demoStack(name) {
   stop();
   rmSync(env.VAR, { recursive: true, force: true });
   process.on('exit', stop);
+  // Stopped from outside (prove interrupted): the exit handlers still stop the stack.
+  for (const sig of ['SIGINT', 'SIGTERM']) process.on(sig, () => process.exit(1));
   try {
     execFileSync(stack, ['start'], { env, encoding: 'utf8', stdio: 'pipe' });
     execFileSync(`${root}/scripts/demo.sh`, [], { env, encoding: 'utf8', stdio: 'pipe' });
