@@ -74,7 +74,13 @@ assets/vendor/jsQR.js: node_modules/.package-lock.json
 	@mkdir -p $(dir $@)
 	cp node_modules/jsqr/dist/jsQR.js $@
 
-test: all $(UNIT_TESTS) node_modules/.package-lock.json
+# axe-core for the accessibility audit (tests/browser/a11y.mjs), served like the page's own scripts so Chromium
+# compiles it once for all pages; only the tests need it.
+assets/vendor/axe.min.js: node_modules/.package-lock.json
+	@mkdir -p $(dir $@)
+	cp node_modules/axe-core/axe.min.js $@
+
+test: all $(UNIT_TESTS) node_modules/.package-lock.json assets/vendor/axe.min.js
 	@tests/run.sh
 
 bench: all $(addprefix build/tests/load/,$(BASELINES))

@@ -1,4 +1,5 @@
-// Certificate issuing: poll the job's progress every second and reload the page when it has finished.
+// Certificate issuing: poll the job's progress every second and reload the page when it has finished, unless the
+// user has stopped the automatic updates.
 (function () {
   'use strict';
 
@@ -15,6 +16,16 @@
   var doneEl = document.getElementById('cert-job-done');
   var totalEl = document.getElementById('cert-job-total');
   var bar = document.getElementById('cert-job-bar');
+  var stop = document.getElementById('cert-job-stop');
+  var stopped = false;
+  var timer = 0;
+
+  // later(ms): the next poll, unless the user has stopped the automatic updates.
+  function later(ms) {
+    if (!stopped) {
+      timer = setTimeout(poll, ms);
+    }
+  }
 
   function poll() {
     fetch(url, {
@@ -24,7 +35,7 @@
       return res.ok ? res.json() : null;
     }).then(function (job) {
       if (!job || !job.status) {
-        setTimeout(poll, 3000);
+        later(3000);
         return;
       }
       statusEl.textContent = job.status_name;
@@ -35,15 +46,26 @@
         bar.value = job.done;
       }
       if (job.active) {
-        setTimeout(poll, 1000);
-      } else {
+        later(1000);
+      } else if (!stopped) {
         // The list of certificates on the page is now out of date.
         window.location.reload();
       }
     }).catch(function () {
-      setTimeout(poll, 3000);
+      later(3000);
     });
   }
 
-  setTimeout(poll, 1000);
+  // The user may stop the updates (and the reload at the end), and start them again.
+  if (stop) {
+    stop.addEventListener('click', function () {
+      stopped = !stopped;
+      stop.setAttribute('aria-pressed', stopped ? 'true' : 'false');
+      stop.textContent = stopped ? 'Обновлять автоматически' : 'Не обновлять автоматически';
+      clearTimeout(timer);
+      later(0);
+    });
+    document.getElementById('cert-job-controls').hidden = false;
+  }
+  later(1000);
 })();

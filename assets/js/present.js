@@ -1,4 +1,5 @@
-// Presenter screen: fetch the current code every few seconds and swap the digits and the QR when it changes.
+// Presenter screen: fetch the current code every few seconds and swap the digits and the QR when it changes; the
+// presenter may pause the changes (the countdown stops) and hide the code (WCAG 2.2.2: pause, stop, hide).
 (function () {
   'use strict';
 
@@ -6,10 +7,16 @@
   var code = document.getElementById('present-code');
   var qr = document.getElementById('present-qr');
   var left = document.getElementById('present-left');
+  var shown = document.getElementById('present-shown');
+  var note = document.getElementById('present-note');
+  var pausedNote = document.getElementById('present-paused');
+  var pause = document.getElementById('present-pause');
+  var hide = document.getElementById('present-hide');
   if (!box || !code || !qr || !window.fetch) {
     return;
   }
   var seconds = parseInt(left ? left.textContent : '0', 10) || 0;
+  var paused = false;
 
   function refresh() {
     fetch(window.location.pathname + window.location.search, {
@@ -18,7 +25,7 @@
     }).then(function (res) {
       return res.ok ? res.json() : null;
     }).then(function (data) {
-      if (!data || !data.code) {
+      if (!data || !data.code || paused) {
         return;
       }
       if (data.code !== code.textContent) {
@@ -32,6 +39,9 @@
   }
 
   setInterval(function () {
+    if (paused) {
+      return;
+    }
     seconds = Math.max(0, seconds - 1);
     if (left) {
       left.textContent = String(seconds);
@@ -40,4 +50,27 @@
       refresh();
     }
   }, 1000);
+
+  // toggle(button, on, onText, offText): the button's pressed state and its words.
+  function toggle(button, on, onText, offText) {
+    button.setAttribute('aria-pressed', on ? 'true' : 'false');
+    button.textContent = on ? onText : offText;
+  }
+
+  if (pause && hide && shown && note && pausedNote) {
+    pause.addEventListener('click', function () {
+      paused = !paused;
+      toggle(pause, paused, 'Продолжить', 'Остановить смену кода');
+      note.hidden = paused;
+      pausedNote.hidden = !paused;
+      if (!paused) {
+        refresh();
+      }
+    });
+    hide.addEventListener('click', function () {
+      shown.hidden = !shown.hidden;
+      toggle(hide, shown.hidden, 'Показать код', 'Скрыть код');
+    });
+    document.getElementById('present-controls').hidden = false;
+  }
 })();

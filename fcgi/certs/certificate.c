@@ -161,7 +161,8 @@ int pg_cert_book(struct req *r)
 			bad = 1;
 			break;
 		}
-		if (n > 0 && book == NULL && (book = cert_book_open(&r->body)) == NULL) {
+		if (n > 0 && book == NULL &&
+		    (book = cert_book_open(&r->body, arena_printf(&r->arena, "Сертификаты: %s", s.title))) == NULL) {
 			bad = 1;
 			break;
 		}

@@ -45,12 +45,13 @@ int pg_present(struct req *r)
 		return rc;
 	auth_session_code(r->app, session, now / CODE_WINDOW, code);
 	return page(r, "present",
-		    json_pack("{s:s, s:{s:I, s:s}, s:I, s:s, s:s, s:s, s:s, s:I}", "title", "Код присутствия",
+		    json_pack("{s:s, s:{s:I, s:s}, s:I, s:s, s:s, s:s, s:s, s:I, s:I}", "title", "Код присутствия",
 			      "seminar", "id", (json_int_t)s.id, "title", s.title, "session_id", (json_int_t)session,
 			      "session", label, "code", code, "code_url", code_url(r, code), "qr_url",
 			      arena_printf(&r->arena, "%s?session_id=%lld&w=%lld",
 					   url(&r->arena, U_CHECKIN_ID_PRESENT_SVG, s.id), session, now / CODE_WINDOW),
-			      "seconds_left", (json_int_t)(CODE_WINDOW - now % CODE_WINDOW)));
+			      "seconds_left", (json_int_t)(CODE_WINDOW - now % CODE_WINDOW), "window",
+			      (json_int_t)CODE_WINDOW));
 }
 
 int pg_present_svg(struct req *r)
@@ -73,8 +74,8 @@ int pg_present_svg(struct req *r)
 static int code_page(struct req *r, int status, const char *error, const char *notice)
 {
 	page(r, "code",
-	     json_pack("{s:s, s:s?, s:s?, s:s?}", "title", "Код присутствия", "code", req_param(r, "c"), "error", error,
-		       "notice", notice));
+	     json_pack("{s:s, s:s?, s:s?, s:s?, s:I}", "title", "Код присутствия", "code", req_param(r, "c"), "error",
+		       error, "notice", notice, "window", (json_int_t)CODE_WINDOW));
 	return status;
 }
 

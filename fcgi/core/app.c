@@ -138,6 +138,24 @@ static const struct route *route_find(struct req *r, int *status)
 	return NULL;
 }
 
+/* path followed by this request's address (path and query) as the value of a query parameter: where a page
+ * sends the visitor to come back here (the presenter's QR carries the code in the query). In the arena. */
+static const char *come_back(struct req *r, const char *path)
+{
+	struct buf b = {0};
+	const char *out;
+
+	buf_adds(&b, path);
+	url_encode(&b, r->path ? r->path : "/");
+	if (r->query != NULL && r->query[0] != '\0') {
+		buf_adds(&b, "%3F");
+		url_encode(&b, r->query);
+	}
+	out = arena_strdup(&r->arena, b.p);
+	buf_free(&b);
+	return out;
+}
+
 static int dispatch(struct req *r)
 {
 	const struct route *rt = NULL;
@@ -166,16 +184,7 @@ static int dispatch(struct req *r)
 	if ((rt->flags & (R_LOGIN | R_ADMIN | R_ORGANIZER | R_REVIEWER | R_HEAD)) && r->user == NULL) {
 		if (r->want_json || r->method != M_GET)
 			return fail(r, 401, "Войдите, чтобы продолжить.");
-		struct buf b = {0};
-		buf_adds(&b, U_LOGIN "?next=");
-		url_encode(&b, r->path);
-		/* Keep the query: the presenter's QR carries the code in it. */
-		if (r->query[0] != '\0') {
-			buf_adds(&b, "%3F");
-			url_encode(&b, r->query);
-		}
-		r->location = arena_strdup(&r->arena, b.p);
-		buf_free(&b);
+		r->location = come_back(r, U_LOGIN "?next=");
 		return 303;
 	}
 	if ((rt->flags & R_ADMIN) && !auth_has(r, ROLE_ADMIN, 0, 0))
@@ -191,6 +200,34 @@ static int dispatch(struct req *r)
 			    "Эти страницы доступны руководителям организаций (ответственным за ведение страниц), "
 			    "подтверждённым организатором или администратором.");
 	return rt->fn(r);
+}
+
+int app_lowvision(const struct req *r)
+{
+	const char *v = req_cookie(r, VIEW_COOKIE);
+
+	return v != NULL && strcmp(v, "lowvision") == 0;
+}
+
+/* The layout's switch between the usual version and the version for the visually impaired. */
+static json_t *view_json(struct req *r)
+{
+	int low = app_lowvision(r);
+
+	return json_pack("{s:b, s:s, s:s}", "lowvision", low, "switch_url",
+			 come_back(r, low ? U_VIEW_NORMAL "?next=" : U_VIEW_LOWVISION "?next="), "switch_text",
+			 low ? "Обычная версия" : "Версия для слабовидящих");
+}
+
+int app_view(struct req *r)
+{
+	const char *next = req_param(r, "next");
+
+	if (strcmp(r->path, U_VIEW_LOWVISION) == 0)
+		resp_cookie(r, VIEW_COOKIE, "lowvision", VIEW_MAX_AGE);
+	else
+		resp_cookie(r, VIEW_COOKIE, "", 0);
+	return redirect(r, next ? next : U_HOME);
 }
 
 static json_t *user_json(const struct req *r)
@@ -243,6 +280,7 @@ static void render(struct req *r)
 		r->ctype = "application/json";
 		return;
 	}
+	json_object_set_new(ctx, "view", view_json(r));
 	if (!tmpl_render(r->app->tmpl, r->page, ctx, csrf_token, r, &r->body)) {
 		log_msg(LOG_ERROR, r->rid, "no template %s", r->page);
 		r->status = 500;

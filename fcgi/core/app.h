@@ -139,5 +139,14 @@ int app_db(struct app *);
 int app_main(const struct program *, int argc, char **argv);
 /* GET /healthz of every program: 200 when the database answers, 503 when not. */
 int app_healthz(struct req *);
+/* The version for the visually impaired (larger text, high contrast, images only where essential) is
+ * chosen by the cookie VIEW_COOKIE, kept a year; the layout links to the switch on every page. */
+#define VIEW_COOKIE  "view"
+#define VIEW_MAX_AGE (365L * 24 * 3600)
+/* 1 when this visitor chose the version for the visually impaired. */
+int app_lowvision(const struct req *);
+/* GET /view/lowvision and /view/normal (?next= a local path): sets or clears the cookie and sends the
+ * visitor back to next (or /). Works without scripts: a plain link. */
+int app_view(struct req *);
 
 #endif

@@ -477,13 +477,13 @@ struct cert_book {
 	int failed; /* a page could not be filled */
 };
 
-struct cert_book *cert_book_open(struct buf *out)
+struct cert_book *cert_book_open(struct buf *out, const char *title)
 {
 	struct cert_book *b = calloc(1, sizeof(*b));
 
 	if (b == NULL)
 		abort();
-	b->pdf = pdf_book_open(out);
+	b->pdf = pdf_book_open(out, title);
 	return b;
 }
 
@@ -507,8 +507,11 @@ int cert_book_close(struct cert_book *b)
 
 int cert_pdf(struct buf *out, const struct cert_tmpl *t, const struct cert_values *v)
 {
-	struct cert_book *b = cert_book_open(out);
+	char title[128];
+	struct cert_book *b;
 
+	snprintf(title, sizeof(title), "Сертификат %s", v->v[CF_NUMBER] ? v->v[CF_NUMBER] : "");
+	b = cert_book_open(out, title);
 	cert_book_add(b, t, v);
 	return cert_book_close(b);
 }

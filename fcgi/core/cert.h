@@ -27,7 +27,7 @@ const char *cert_title(const struct cert_tmpl *);
 int cert_pdf(struct buf *out, const struct cert_tmpl *, const struct cert_values *);
 /* Many certificates as one PDF, a page each (for printing): open, add each, close. */
 struct cert_book;
-struct cert_book *cert_book_open(struct buf *out);
+struct cert_book *cert_book_open(struct buf *out, const char *title);
 int cert_book_add(struct cert_book *, const struct cert_tmpl *, const struct cert_values *);
 /* Finishes the PDF into out and frees the book. Returns 0, or -1 when any page failed. */
 int cert_book_close(struct cert_book *);

@@ -42,14 +42,18 @@ static void pdf_open(struct pdf *p, struct buf *out, double w, double h)
 	p->start = out->len;
 	p->s = cairo_pdf_surface_create_for_stream(buf_write, out, w, h);
 	p->cr = cairo_create(p->s);
+	/* Tagged PDF: the structure tree's root, which pdf_close ends; drawings tag headings, tables, figures. */
+	cairo_tag_begin(p->cr, "Document", NULL);
 }
 
 /* Finishes the document. Returns 0, or -1 with out left as it was when failed is set or cairo failed
  * (logged with who). */
 static int pdf_close(struct pdf *p, int failed, const char *who)
 {
-	cairo_status_t st = cairo_status(p->cr);
+	cairo_status_t st;
 
+	cairo_tag_end(p->cr, "Document");
+	st = cairo_status(p->cr);
 	cairo_destroy(p->cr);
 	/* The document is written out here. */
 	cairo_surface_finish(p->s);
@@ -366,8 +370,9 @@ static void show_fit(cairo_t *cr, const char *s, double x, double y, double widt
 	cairo_show_text(cr, scratch);
 }
 
+/* The header row; tagged (TR of TH cells, for screen readers) on the first page, where the table starts. */
 static void table_header(cairo_t *cr, const struct export_col *cols, size_t ncols, const double *w, double y,
-			 char *scratch)
+			 char *scratch, int tagged)
 {
 	double x = T_MARGIN;
 	size_t i;
@@ -376,10 +381,18 @@ static void table_header(cairo_t *cr, const struct export_col *cols, size_t ncol
 	cairo_rectangle(cr, T_MARGIN, y, T_W - 2 * T_MARGIN, T_ROW + 4);
 	cairo_fill(cr);
 	pdf_font(cr, FONT, 1, 8.5, 0);
+	if (tagged)
+		cairo_tag_begin(cr, "TR", NULL);
 	for (i = 0; i < ncols; i++) {
+		if (tagged)
+			cairo_tag_begin(cr, "TH", NULL);
 		show_fit(cr, cols[i].title ? cols[i].title : cols[i].key, x + 2, y + T_ROW - 1, w[i] - 4, scratch);
+		if (tagged)
+			cairo_tag_end(cr, "TH");
 		x += w[i];
 	}
+	if (tagged)
+		cairo_tag_end(cr, "TR");
 }
 
 static void page_number(cairo_t *cr, int page)
@@ -422,11 +435,15 @@ int pdf_table(struct buf *out, const char *title, const struct export_col *cols,
 	cr = pdf.cr;
 	y = T_MARGIN;
 	if (title != NULL) {
+		cairo_pdf_surface_set_metadata(pdf.s, CAIRO_PDF_METADATA_TITLE, title);
 		pdf_font(cr, FONT, 1, 13, 0);
+		cairo_tag_begin(cr, "H1", NULL);
 		show_fit(cr, title, T_MARGIN, y + 12, T_W - 2 * T_MARGIN, scratch);
+		cairo_tag_end(cr, "H1");
 		y += 24;
 	}
-	table_header(cr, cols, ncols, w, y, scratch);
+	cairo_tag_begin(cr, "Table", NULL);
+	table_header(cr, cols, ncols, w, y, scratch, 1);
 	y += T_ROW + 4;
 	json_array_foreach (rows, i, row) {
 		double x = T_MARGIN;
@@ -434,16 +451,20 @@ int pdf_table(struct buf *out, const char *title, const struct export_col *cols,
 			page_number(cr, page++);
 			cairo_show_page(cr);
 			y = T_MARGIN;
-			table_header(cr, cols, ncols, w, y, scratch);
+			table_header(cr, cols, ncols, w, y, scratch, 0);
 			y += T_ROW + 4;
 		}
 		pdf_font(cr, FONT, 0, 8.5, 0);
+		cairo_tag_begin(cr, "TR", NULL);
 		for (c = 0; c < ncols; c++) {
 			char tmp[64];
+			cairo_tag_begin(cr, "TD", NULL);
 			show_fit(cr, cell_text(json_object_get(row, cols[c].key), cols[c].kind, tmp, sizeof(tmp)),
 				 x + 2, y + T_ROW - 3, w[c] - 4, scratch);
+			cairo_tag_end(cr, "TD");
 			x += w[c];
 		}
+		cairo_tag_end(cr, "TR");
 		cairo_set_source_rgb(cr, 0.85, 0.85, 0.85);
 		cairo_move_to(cr, T_MARGIN, y + T_ROW + 0.5);
 		cairo_line_to(cr, T_W - T_MARGIN, y + T_ROW + 0.5);
@@ -451,6 +472,7 @@ int pdf_table(struct buf *out, const char *title, const struct export_col *cols,
 		cairo_stroke(cr);
 		y += T_ROW;
 	}
+	cairo_tag_end(cr, "Table");
 	page_number(cr, page);
 	rc = pdf_close(&pdf, 0, "pdf_table");
 	free(scratch);
@@ -464,7 +486,7 @@ struct pdf_book {
 	int failed;
 };
 
-struct pdf_book *pdf_book_open(struct buf *out)
+struct pdf_book *pdf_book_open(struct buf *out, const char *title)
 {
 	struct pdf_book *b = calloc(1, sizeof(*b));
 
@@ -472,6 +494,7 @@ struct pdf_book *pdf_book_open(struct buf *out)
 		abort();
 	/* The size is set again for each page. */
 	pdf_open(&b->pdf, out, 842, 595);
+	cairo_pdf_surface_set_metadata(b->pdf.s, CAIRO_PDF_METADATA_TITLE, title);
 	return b;
 }
 
@@ -485,10 +508,13 @@ int pdf_book_page(struct pdf_book *b, const char *svg, size_t len, double w, dou
 
 	cairo_pdf_surface_set_size(b->pdf.s, w, h);
 	rh = rsvg_handle_new_from_data((const guint8 *)svg, len, &err);
+	/* Each page a section of the structure tree, its text as text in the SVG's order. */
+	cairo_tag_begin(cr, "Sect", NULL);
 	if (rh == NULL || !rsvg_handle_render_document(rh, cr, &page, &err)) {
 		log_msg(LOG_ERROR, NULL, "pdf: librsvg: %s", err ? err->message : "failed");
 		rc = -1;
 	}
+	cairo_tag_end(cr, "Sect");
 	if (err != NULL)
 		g_error_free(err);
 	if (rh != NULL)

@@ -34,8 +34,9 @@ int pdf_table(struct buf *out, const char *title, const struct export_col *cols,
 
 /* Pages drawn from SVG documents by librsvg, each the size its caller gives in points. */
 struct pdf_book;
-/* Starts a PDF appended to out; never NULL (allocation failure aborts). */
-struct pdf_book *pdf_book_open(struct buf *out);
+/* Starts a PDF appended to out, titled title (the document's metadata, what a screen reader announces);
+ * never NULL (allocation failure aborts). */
+struct pdf_book *pdf_book_open(struct buf *out, const char *title);
 /* Draws svg (len bytes) on a new page of w x h points. Returns 0, or -1 (logged) when librsvg or
  * cairo cannot draw it; the book is then failed. */
 int pdf_book_page(struct pdf_book *, const char *svg, size_t len, double w, double h);

@@ -73,6 +73,8 @@ struct arena;
 #define U_BRIEFINGS_ID                                   "/briefings/{id}"
 #define U_BRIEFINGS_ID_ACK                               "/briefings/{id}/ack"
 #define U_BRIEFINGS_ID_FILES_FID                         "/briefings/{id}/files/{fid}"
+#define U_VIEW_LOWVISION                                 "/view/lowvision"
+#define U_VIEW_NORMAL                                    "/view/normal"
 
 /* The door and online attendance. */
 #define U_CHECKIN_CODE            "/checkin/code"

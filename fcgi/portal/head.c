@@ -61,7 +61,8 @@ static json_t *regs_view(struct req *r, json_t *rows)
 					    ? json_string(url(&r->arena, U_REGISTRATIONS_ID_CANCEL, id))
 					    : json_null());
 		json_object_set_new(row, "verify_url",
-				    code ? json_sprintf("/certificates/verify/%s", code) : json_null());
+				    code ? json_string(url_code(&r->arena, U_CERTIFICATES_VERIFY_CODE, code))
+					 : json_null());
 	}
 	return rows;
 }

@@ -132,7 +132,9 @@ int pg_home(struct req *r)
 		const struct buf *hit;
 		if (version == NULL)
 			return 500;
-		r->cache_key = arena_printf(&r->arena, "%c%s?%s", r->want_json ? 'j' : 'h', today, r->query);
+		/* One entry for each answer: JSON, the page, the page for the visually impaired. */
+		char kind = r->want_json ? 'j' : app_lowvision(r) ? 'v' : 'h';
+		r->cache_key = arena_printf(&r->arena, "%c%s?%s", kind, today, r->query);
 		r->cache_version = version;
 		if ((hit = cache_get(r->cache_key, version, 60, &ctype)) != NULL) {
 			buf_add(&r->body, hit->p, hit->len);

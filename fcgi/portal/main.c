@@ -4,6 +4,8 @@
 static const struct route routes[] = {
 	{M_GET, U_HOME, pg_home, 0},
 	{M_GET, U_HEALTHZ, app_healthz, 0},
+	{M_GET, U_VIEW_LOWVISION, app_view, 0},
+	{M_GET, U_VIEW_NORMAL, app_view, 0},
 	{M_GET, U_LOGIN, pg_login, 0},
 	{M_POST, U_LOGIN, pg_login_post, 0},
 	{M_POST, U_LOGOUT, pg_logout, 0},

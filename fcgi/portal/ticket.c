@@ -48,11 +48,12 @@ int pg_ticket(struct req *r)
 	if ((rc = ticket_for(r, &t)) != 0)
 		return rc;
 	return page(r, "ticket",
-		    json_pack("{s:s, s:{s:I, s:s, s:s?, s:s, s:s, s:s?, s:s, s:s, s:s, s:s, s:s, s:s}}", "title",
+		    json_pack("{s:s, s:{s:I, s:s, s:s?, s:s, s:s, s:s?, s:s, s:s, s:s, s:s, s:s, s:s, s:s}}", "title",
 			      "Билет участника", "ticket", "id", (json_int_t)t.id, "name", t.name, "organization",
 			      t.organization, "title", t.title, "when",
 			      date_range_ru(&r->arena, t.starts_at, t.ends_at), "where", where(r, &t), "mode_name",
-			      mode_names[mode_of(t.mode)], "code", t.code, "svg_url",
+			      mode_names[mode_of(t.mode)], "code", t.code, "qr_alt",
+			      arena_printf(&r->arena, "QR-код билета № %lld, код билета %s", t.id, t.code), "svg_url",
 			      url(&r->arena, U_TICKETS_ID_SVG, t.id), "png_url", url(&r->arena, U_TICKETS_ID_PNG, t.id),
 			      "pdf_url", url(&r->arena, U_TICKETS_ID_PDF, t.id), "seminar_url",
 			      url(&r->arena, U_SEMINARS_ID, t.seminar_id)));

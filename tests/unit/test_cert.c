@@ -442,7 +442,7 @@ static void test_book(void **state)
 
 	(void)state;
 	buf_adds(&pdf, "");
-	b = cert_book_open(&pdf);
+	b = cert_book_open(&pdf, "Сертификаты: книга");
 	for (int i = 0; i < 3; i++) {
 		struct cert_values v = sample;
 		v.v[CF_FULL_NAME] = names[i];
@@ -450,9 +450,9 @@ static void test_book(void **state)
 	}
 	assert_int_equal(cert_book_close(b), 0);
 	save(tmp("b.pdf"), &pdf);
-	snprintf(cmd, sizeof(cmd), "pdfinfo '%s' | grep '^Pages:'", tmp("b.pdf"));
+	snprintf(cmd, sizeof(cmd), "pdfinfo '%s' | grep -E '^(Title|Tagged|Pages):'", tmp("b.pdf"));
 	assert_int_equal(run(cmd, &out), 0);
-	assert_string_equal(out, "Pages:           3\n");
+	assert_string_equal(out, "Title:           Сертификаты: книга\nTagged:          yes\nPages:           3\n");
 	free(out);
 	out = pdf_text(&pdf);
 	for (int i = 0; i < 3; i++)

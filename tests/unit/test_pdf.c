@@ -221,7 +221,7 @@ static void test_table(void **state)
 		{"n", "№", EX_INT, 5}, {"name", "ФИО", EX_TEXT, 30}, {"at", "Время прихода", EX_DATE, 17}};
 	json_t *rows = json_array();
 	struct buf b = {0};
-	char *text, *info, path[256], cmd[320];
+	char *text, *info, path[256], cmd[400];
 	int i;
 
 	(void)state;
@@ -244,6 +244,18 @@ static void test_table(void **state)
 	assert_non_null(strstr(text, "…"));
 	snprintf(cmd, sizeof(cmd), "pdfinfo '%s' | grep -c '^Pages: *[2-9]'", path);
 	assert_int_equal(run(cmd, &info), 0);
+	free(info);
+	/* Its title, and its structure for screen readers: a heading and a table of header and data cells. */
+	snprintf(cmd, sizeof(cmd), "pdfinfo '%s' | grep -E '^(Title|Tagged):'", path);
+	assert_int_equal(run(cmd, &info), 0);
+	assert_string_equal(info, "Title:           Журнал посещаемости\nTagged:          yes\n");
+	free(info);
+	snprintf(
+		cmd, sizeof(cmd),
+		"pdfinfo -struct '%s' | grep -oE '^ *(H1|Table|TR|TH|TD)' | tr -d ' ' | LC_ALL=C sort | uniq -c | tr -s ' '",
+		path);
+	assert_int_equal(run(cmd, &info), 0);
+	assert_string_equal(info, " 1 H1\n 360 TD\n 3 TH\n 121 TR\n 1 Table\n");
 	free(text);
 	free(info);
 	unlink(path);
