@@ -32,7 +32,7 @@ static struct db *connect_db(void)
 	if (cfg.n == 0 && config_load(&cfg, path, "portal") != 1)
 		fail_msg("cannot load SEM_CONFIG=%s", path);
 	d = db_open(config_get(&cfg, "db_socket", ""), config_get(&cfg, "db_user", ""),
-		    config_get(&cfg, "db_password", ""), config_get(&cfg, "db_name", ""));
+		    config_get(&cfg, "db_password", ""), config_get(&cfg, "db_name", ""), 0);
 	if (d == NULL)
 		fail_msg("cannot connect to the database of SEM_CONFIG=%s", path);
 	return d;
@@ -374,7 +374,7 @@ static void test_tx_deadlock_retry(void **state)
 		log_init("unit-child", LOG__MAX);
 		/* _exit without closing: the parent's connection must not hear from the child. */
 		cd = db_open(config_get(&cfg, "db_socket", ""), config_get(&cfg, "db_user", ""),
-			     config_get(&cfg, "db_password", ""), config_get(&cfg, "db_name", ""));
+			     config_get(&cfg, "db_password", ""), config_get(&cfg, "db_name", ""), 0);
 		if (cd == NULL)
 			_exit(101);
 		if (db_run(cd, &child_timeout, NULL, 0, NULL, &arena) == -1)
