@@ -409,12 +409,14 @@ int db_tx(struct db *d, enum tx_end (*body)(struct db *, struct arena *, void *)
 			/* The body ran again after a COMMIT whose answer was lost: it found what that COMMIT
 			 * wrote (by its idempotency key), or wrote it now. */
 			d->commit_unknown = lost_at_commit;
+			d->state = DB_FINE; /* what failed on the way is behind it */
 			return 1;
 		}
 		if (end == TX_ROLLBACK) {
 			/* The body refused: not a database failure. */
 			mysql_rollback(d->m);
 			d->commit_unknown = lost_at_commit;
+			d->state = DB_FINE;
 			return 0;
 		}
 		if (end == TX_COMMIT && is_lost(d->err)) {

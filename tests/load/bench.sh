@@ -462,7 +462,9 @@ db_retries() {
     errors=$(grep -Eci 'error|failed' <<<"$news" || true)
     echo "$retries transaction retries and $errors errors in the portal log"
     if ((errors > 0)); then
-        grep -Ei 'error|failed' <<<"$news" | sort | uniq -c | sort -rn | head -n 3 | sed "s/^ */bench:   /" >&2
+        # Without time and request id, so the same error counts once; head may cut the pipe short.
+        grep -Ei 'error|failed' <<<"$news" | sed -E 's/^[^ ]+ [^ ]+ [^ ]+ rid=[^ ]+ //' | sort | uniq -c | sort -rn |
+            head -n 3 | sed "s/^ */bench:   /" >&2 || true
     fi
 }
 
