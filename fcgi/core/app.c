@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/time.h>
 #include <unistd.h>
 
@@ -410,6 +411,9 @@ static void worker(void *arg, int slot)
 	struct app *a = arg;
 
 	gate_attach(slot);
+	/* Writers and background runners yield the CPU to the readers (the catalogue) when the machine is full. */
+	if (slot >= fcgi_workers && setpriority(PRIO_PROCESS, 0, (int)config_int(&a->cfg, "write_nice", 10)) == -1)
+		log_msg(LOG_WARN, NULL, "worker: setpriority failed");
 	if (slot >= fcgi_workers + write_workers) {
 		/* A background runner: no requests and no deadline, only its own loop once the database answers. */
 		a->stmt_limit = 0;
