@@ -369,9 +369,10 @@ static void handle(struct req_io *io, void *arg)
 	render(&r);
 	if (r.cache_key != NULL && r.status == 200)
 		cache_put(r.cache_key, r.cache_version, r.ctype ? r.ctype : "text/html; charset=utf-8", &r.body);
+	/* A refusal under load (503) is expected there: a warning, not an error. */
 	if (r.status >= 500)
-		log_msg(LOG_ERROR, r.rid, "%s %s -> %d %s", io_param(io, "REQUEST_METHOD"), r.path ? r.path : "?",
-			r.status, r.errmsg ? r.errmsg : "");
+		log_msg(r.status == 503 ? LOG_WARN : LOG_ERROR, r.rid, "%s %s -> %d %s", io_param(io, "REQUEST_METHOD"),
+			r.path ? r.path : "?", r.status, r.errmsg ? r.errmsg : "");
 	resp_send(&r);
 	log_msg(LOG_DEBUG, r.rid, "%s %s %d %.2fms", io_param(io, "REQUEST_METHOD"), r.path ? r.path : "?", r.status,
 		now_ms() - t0);
