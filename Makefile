@@ -52,7 +52,7 @@ build/tests/load/%: tests/load/%.c build/libcore.a | deps
 	$(CC) $(CFLAGS) -iquote fcgi/core $(LDFLAGS) -o $@ $< build/libcore.a $(LDLIBS)
 
 run: all
-	@PORT=$(PORT) DEMO=1 scripts/stack.sh start
+	@PORT=$(PORT) DEMO=1 SUPERVISE=1 scripts/stack.sh start
 	@scripts/demo.sh
 	@echo
 	@echo "Open http://127.0.0.1:$(PORT)/  Demo accounts (password demo12345):"

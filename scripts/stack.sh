@@ -2,12 +2,14 @@
 # Starts, stops and inspects the project-local stack (MariaDB, the four FastCGI programs, nginx) under a state dir.
 #
 # Usage: scripts/stack.sh start|stop|status|psql [mariadb client args...]
+#        (scripts/stack.sh supervise: the supervisor's loop, started by `start` with SUPERVISE=1)
 # Environment:
 #   VAR         state dir (database, sockets, logs, pid files, generated configs); default <repo>/var
 #   PORT        nginx port on 127.0.0.1; default 8080
 #   DEMO        1 = also load the demo seeds sql/seed/9*.sql; default 1
 #   EXTRA_CONF  optional file whose lines are appended to $VAR/app.conf
 #   WORKERS     worker processes per program; default 2
+#   SUPERVISE   1 = leave a supervisor that restarts a program whose master died (make run); default 0
 # Several stacks can run side by side with different VAR and PORT.
 set -euo pipefail
 
@@ -17,6 +19,7 @@ PORT=${PORT:-8080}
 DEMO=${DEMO:-1}
 EXTRA_CONF=${EXTRA_CONF:-}
 WORKERS=${WORKERS:-2}
+SUPERVISE=${SUPERVISE:-0}
 
 PROGRAMS=(portal checkin certs reports)
 DB_NAME=seminars
@@ -29,7 +32,7 @@ die() {
 say() { echo "stack: $*"; }
 
 usage() {
-    sed -n '4,11s/^# \{0,1\}//p' "${BASH_SOURCE[0]}" >&2
+    sed -n '4,13s/^# \{0,1\}//p' "${BASH_SOURCE[0]}" >&2
     exit 2
 }
 
@@ -333,6 +336,8 @@ write_app_conf() {
                 echo "$p.db_user = sem_$p"
                 echo "$p.db_password = $(db_password "sem_$p")"
             done
+            # nginx.conf sends the portal's POSTs here, to workers of their own.
+            echo "portal.listen_write = $VAR/run/portal-write.sock"
             if [[ -n $EXTRA_CONF ]]; then
                 echo
                 echo "# from $EXTRA_CONF"
@@ -432,7 +437,40 @@ cmd_start() {
         tail_log "$VAR/log/portal.log"
         die "http://127.0.0.1:$PORT/healthz does not answer"
     fi
+    ((SUPERVISE)) && start_supervisor
     say "up at http://127.0.0.1:$PORT (state in $VAR)"
+}
+
+# ---------------------------------------------------------------------------- supervise
+
+SUPERVISOR_PID=$VAR/run/supervisor.pid
+
+start_supervisor() {
+    running_pid "$SUPERVISOR_PID" bash >/dev/null && return 0
+    VAR=$VAR setsid bash "$ROOT/scripts/stack.sh" supervise </dev/null >>"$VAR/log/supervisor.log" 2>&1 9>&- &
+    echo $! >"$SUPERVISOR_PID"
+    say "supervisor started (pid $!): a program whose master dies is started again within 2 s"
+}
+
+# Every 2 s, starts again a program whose master is gone (killed, crashed); `stop` ends it first.
+cmd_supervise() {
+    while sleep 2; do
+        # A subshell: the lock is let go after each round, and a failed start (die) is tried again later.
+        (
+            lock_state_dir
+            start_programs
+        ) || echo "stack: supervisor: a program did not start; trying again" >&2
+    done
+}
+
+stop_supervisor() {
+    local pid
+    if pid=$(running_pid "$SUPERVISOR_PID" bash); then
+        kill -TERM "$pid" 2>/dev/null || true
+        wait_for 5 not_alive "$pid" || kill -KILL "$pid" 2>/dev/null || true
+        stopped+=(supervisor)
+    fi
+    rm -f "$SUPERVISOR_PID"
 }
 
 # ---------------------------------------------------------------------------- stop
@@ -496,6 +534,7 @@ stop_mariadb() {
 cmd_stop() {
     [[ -d $VAR ]] || return 0
     [[ -d $VAR/run ]] || return 0
+    stop_supervisor # before the lock: it takes the lock to start programs again
     lock_state_dir
     stop_nginx
     stop_programs
@@ -519,6 +558,9 @@ cmd_status() {
             printf '%-8s stopped\n' "$p"
         fi
     done
+    if pid=$(running_pid "$SUPERVISOR_PID" bash); then
+        echo "supervisor running (pid $pid)"
+    fi
     if pid=$(running_pid "$NGINX_PID" nginx); then
         [[ -r $VAR/nginx.conf ]] && port=$(sed -n 's/^[[:space:]]*listen[[:space:]]\{1,\}127\.0\.0\.1:\([0-9]*\);.*/\1/p' "$VAR/nginx.conf" | head -n 1)
         echo "nginx    running (pid $pid, http://127.0.0.1:${port:-?})"
@@ -540,5 +582,6 @@ start) cmd_start ;;
 stop) cmd_stop ;;
 status) cmd_status ;;
 psql) cmd_psql "$@" ;;
+supervise) cmd_supervise ;;
 *) usage ;;
 esac

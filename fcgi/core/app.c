@@ -5,16 +5,24 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/time.h>
 #include <unistd.h>
 
 #include <sodium.h>
 
+#include "gate.h"
 #include "io.h"
 #include "tmpl.h"
 
-static int listen_fd = -1;
-static int fcgi_workers; /* prefork slots below this serve requests; the rest run prog->background */
+static int listen_fd = -1, write_fd = -1;
+/* Prefork slots: read workers below fcgi_workers, then write workers (POSTs, on listen_write) below
+ * fcgi_workers + write_workers, then background runners (prog->background). */
+static int fcgi_workers, write_workers;
+
+static const char MSG_BUSY[] = "Сервер сейчас перегружен и не успел ответить. Попробуйте ещё раз через несколько "
+			       "секунд — ничего не сохранено наполовину.",
+		  MSG_DOWN[] = "База данных перезапускается. Попробуйте ещё раз через несколько секунд.";
 
 static const char *default_message(int status)
 {
@@ -70,6 +78,13 @@ int app_init(struct app *a, const struct program *prog, int argc, char **argv)
 	a->upload_max = (size_t)config_int(&a->cfg, "upload_max", 51 * 1024 * 1024);
 	a->pwhash_min = strcmp(config_get(&a->cfg, "pwhash", "interactive"), "min") == 0;
 	a->session_ttl = config_int(&a->cfg, "session_ttl", 14 * 86400);
+	/* Below nginx's fastcgi_read_timeout (nginx.conf), so the client hears our answer, not nginx's 504. */
+	a->deadline_ms = config_num(&a->cfg, "deadline", 5) * 1000;
+	a->deadline_slow_ms = config_num(&a->cfg, "deadline_slow", 60) * 1000;
+	a->stmt_limit = config_num(&a->cfg, "statement_time", a->deadline_ms / 4000);
+	a->queue_ms = config_num(&a->cfg, "queue_max", 1) * 1000;
+	a->queue_bulk_ms = config_num(&a->cfg, "queue_max_bulk", 0.25) * 1000;
+	a->test_faults = config_int(&a->cfg, "test_faults", 0) == 1;
 	v = config_get(&a->cfg, "templates", "templates");
 	{
 		char *dir = NULL;
@@ -86,7 +101,7 @@ static int db_ready(struct app *a)
 	if (a->db == NULL)
 		a->db = db_open(config_get(&a->cfg, "db_socket", "var/run/mysqld.sock"),
 				config_get(&a->cfg, "db_user", "sem_portal"), config_get(&a->cfg, "db_password", ""),
-				config_get(&a->cfg, "db_name", "seminars"));
+				config_get(&a->cfg, "db_name", "seminars"), a->stmt_limit);
 	return a->db != NULL;
 }
 
@@ -156,21 +171,86 @@ static const char *come_back(struct req *r, const char *path)
 	return out;
 }
 
+/* Test hook (test_faults = 1 only): X-Test-Fault: commit-lost-before | commit-lost-after. */
+static enum db_fault test_fault(struct req *r)
+{
+	const char *v = io_param(r->io, "HTTP_X_TEST_FAULT");
+
+	if (v == NULL)
+		return DB_FAULT_NONE;
+	return strcmp(v, "commit-lost-before") == 0  ? DB_FAULT_LOST_BEFORE_COMMIT
+	       : strcmp(v, "commit-lost-after") == 0 ? DB_FAULT_LOST_AFTER_COMMIT
+						     : DB_FAULT_NONE;
+}
+
+/* The time the request waited between nginx and this worker: nginx's $msec when it passed it on. */
+static double queued_ms(struct req_io *io)
+{
+	const char *v = io_param(io, "REQUEST_START");
+	struct timeval tv;
+	double q;
+
+	if (v == NULL)
+		return 0;
+	gettimeofday(&tv, NULL);
+	q = (double)tv.tv_sec * 1000.0 + tv.tv_usec / 1000.0 - strtod(v, NULL) * 1000.0;
+	/* A clock step, or a value that is not a time: not a queue. */
+	return q > 0 && q < 3600 * 1000.0 ? q : 0;
+}
+
+/* An answer that failed for want of the database is a 503 the client may retry, not a 500: what the handler
+ * had made is dropped (its transaction was rolled back). */
+static void unavailable(struct req *r)
+{
+	enum db_state st = db_state(r->app->db);
+
+	json_decref(r->ctx);
+	r->ctx = NULL;
+	r->page = NULL;
+	r->location = NULL;
+	r->cache_key = NULL;
+	buf_reset(&r->head);
+	r->status = fail_retry(r, st == DB_DOWN ? 5 : 2, st == DB_DOWN ? MSG_DOWN : MSG_BUSY);
+}
+
+int app_seminar_gate(struct req *r, long long seminar_id)
+{
+	/* Behind a writer that moves (a rush: milliseconds each) a request waits its turn, at most half its time;
+	 * behind a stuck one (a long lock, a slow database) it is refused at once. */
+	if (gate_enter(seminar_id, r->app->seminar_writers, r->app->deadline_ms / 2))
+		return 1;
+	fail_retry(r, 2, "На этот семинар сейчас записывается много людей. Попробуйте ещё раз через несколько секунд.");
+	return 0;
+}
+
 static int dispatch(struct req *r)
 {
 	const struct route *rt = NULL;
-	int st = 404, parsed = req_start(r);
+	int st = 404, parsed = req_start(r), slow;
 
 	/* The route, found once, sets the body limit before the body is read. */
 	if (parsed == 0) {
 		rt = route_find(r, &st);
+		/* Waited too long for a worker: more is asked than the machine serves. Refused before any work, so
+		 * the queue drains; reports and exports first. */
+		if (rt != NULL && r->queued_ms > ((rt->flags & R_BULK) || r->app->prog->bulk ? r->app->queue_bulk_ms
+											     : r->app->queue_ms))
+			return fail_retry(r, 2, MSG_BUSY);
 		parsed = req_read(r, rt != NULL && (rt->flags & R_UPLOAD) ? r->app->upload_max : r->app->body_max);
 	}
 
 	/* Cookies are parsed first, so even an error page knows who is signed in. */
 	if (!r->app->prog->nodb) {
 		if (!db_ready(r->app))
-			return fail(r, 503, "База данных временно недоступна. Попробуйте через минуту.");
+			return fail_retry(r, 5, MSG_DOWN);
+		/* The deadline counts from the request's arrival at nginx; a slow route's statements may take longer.
+		 */
+		slow = rt != NULL && (rt->flags & R_SLOW);
+		db_deadline(r->app->db,
+			    db_now_ms() - r->queued_ms + (slow ? r->app->deadline_slow_ms : r->app->deadline_ms),
+			    slow ? r->app->deadline_slow_ms / 4000 : 0);
+		if (r->app->test_faults)
+			db_fault(r->app->db, test_fault(r));
 		if (auth_load(r) == -1)
 			return 500;
 	}
@@ -324,13 +404,18 @@ static void handle(struct req_io *io, void *arg)
 		sodium_bin2hex(hex, sizeof(hex), rnd, sizeof(rnd));
 		r.rid = arena_strdup(&r.arena, hex);
 	}
+	r.queued_ms = queued_ms(io);
 	r.status = dispatch(&r);
+	gate_leave();
+	if (r.status >= 500 && r.status != 503 && a->db != NULL && db_state(a->db) != DB_FINE)
+		unavailable(&r);
 	render(&r);
 	if (r.cache_key != NULL && r.status == 200)
 		cache_put(r.cache_key, r.cache_version, r.ctype ? r.ctype : "text/html; charset=utf-8", &r.body);
+	/* A refusal under load (503) is expected there: a warning, not an error. */
 	if (r.status >= 500)
-		log_msg(LOG_ERROR, r.rid, "%s %s -> %d %s", io_param(io, "REQUEST_METHOD"), r.path ? r.path : "?",
-			r.status, r.errmsg ? r.errmsg : "");
+		log_msg(r.status == 503 ? LOG_WARN : LOG_ERROR, r.rid, "%s %s -> %d %s", io_param(io, "REQUEST_METHOD"),
+			r.path ? r.path : "?", r.status, r.errmsg ? r.errmsg : "");
 	resp_send(&r);
 	log_msg(LOG_DEBUG, r.rid, "%s %s %d %.2fms", io_param(io, "REQUEST_METHOD"), r.path ? r.path : "?", r.status,
 		now_ms() - t0);
@@ -350,19 +435,32 @@ static void handle(struct req_io *io, void *arg)
 
 int app_healthz(struct req *r)
 {
-	if (r->app->db == NULL || db_ping(r->app->db) == -1)
-		return fail(r, 503, "База данных недоступна.");
-	r->ctype = "application/json";
-	buf_adds(&r->body, "{\"status\":\"ok\"}");
-	return 200;
+	const char *why;
+
+	if (r->app->db != NULL && db_ping(r->app->db) == 0) {
+		r->ctype = "application/json";
+		buf_adds(&r->body, "{\"status\":\"ok\"}");
+		return 200;
+	}
+	/* Says why, for whoever watches: the server is gone, or it answers too slowly. */
+	why = r->app->db == NULL || db_state(r->app->db) != DB_BUSY
+		      ? "База данных недоступна: нет соединения (сервер остановлен или перезапускается)."
+		      : "База данных не отвечает вовремя (перегрузка или долгие блокировки).";
+	log_msg(LOG_WARN, r->rid, "healthz: %s (error %u)", why, r->app->db ? db_errno(r->app->db) : 0);
+	return fail_retry(r, 5, why);
 }
 
 static void worker(void *arg, int slot)
 {
 	struct app *a = arg;
 
-	if (slot >= fcgi_workers) {
-		/* A background runner: no requests, only its own loop once the database answers. */
+	gate_attach(slot);
+	/* Writers and background runners yield the CPU to the readers (the catalogue) when the machine is full. */
+	if (slot >= fcgi_workers && setpriority(PRIO_PROCESS, 0, (int)config_int(&a->cfg, "write_nice", 10)) == -1)
+		log_msg(LOG_WARN, NULL, "worker: setpriority failed");
+	if (slot >= fcgi_workers + write_workers) {
+		/* A background runner: no requests and no deadline, only its own loop once the database answers. */
+		a->stmt_limit = 0;
 		while (!prefork_stopping && !db_ready(a))
 			sleep(1);
 		if (!prefork_stopping)
@@ -370,7 +468,7 @@ static void worker(void *arg, int slot)
 	} else {
 		if (!a->prog->nodb && !db_ready(a))
 			log_msg(LOG_WARN, NULL, "worker: database not reachable yet; answering 503 until it is");
-		io_accept_loop(listen_fd, handle, a);
+		io_accept_loop(slot < fcgi_workers ? listen_fd : write_fd, handle, a);
 	}
 	db_close(a->db);
 	a->db = NULL;
@@ -378,7 +476,7 @@ static void worker(void *arg, int slot)
 
 int app_serve(struct app *a)
 {
-	const char *sock = config_get(&a->cfg, "listen", NULL);
+	const char *sock = config_get(&a->cfg, "listen", NULL), *wsock;
 	int rc;
 
 	if (sock == NULL && getenv("REQUEST_METHOD") != NULL) {
@@ -395,10 +493,24 @@ int app_serve(struct app *a)
 		return 1;
 	}
 	fcgi_workers = (int)config_int(&a->cfg, "workers", 2);
-	rc = prefork_run(fcgi_workers + (a->prog->background ? (int)config_int(&a->cfg, "background_workers", 2) : 0),
+	/* Writes (nginx sends POSTs to listen_write) have workers of their own: a rush or a stuck row holds
+	 * those, never the readers of the catalogue. */
+	wsock = config_get(&a->cfg, "listen_write", NULL);
+	if (wsock != NULL) {
+		if ((write_fd = io_listen(wsock)) < 0)
+			return 1;
+		write_workers = (int)config_int(&a->cfg, "write_workers", fcgi_workers);
+	}
+	/* One writer per seminar: they queue on its row anyway, and the others stay free for other seminars. */
+	a->seminar_writers = (int)config_int(&a->cfg, "seminar_writers", 1);
+	gate_init(fcgi_workers + write_workers, config_num(&a->cfg, "stall", 1) * 1000);
+	rc = prefork_run(fcgi_workers + write_workers +
+				 (a->prog->background ? (int)config_int(&a->cfg, "background_workers", 2) : 0),
 			 worker, a, 10);
 	if (sock != NULL)
 		unlink(sock);
+	if (wsock != NULL)
+		unlink(wsock);
 	return rc;
 }
 

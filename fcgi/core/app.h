@@ -57,6 +57,10 @@ enum method { M_GET, M_POST, M_HEAD, M_OTHER };
 	0x10            /* an organiser of some region (or an administrator); the object's own scope is the handler's */
 #define R_REVIEWER 0x20 /* a ministry reviewer of some region (or an administrator); likewise */
 #define R_HEAD     0x40 /* the confirmed head of an organisation (user->head_org) */
+#define R_BULK                                                                                                         \
+	0x80         /* a report or an export: refused sooner under load (queue_max_bulk), the door and the            \
+			catalogue keep priority */
+#define R_SLOW 0x100 /* may take deadline_slow (a register import), not deadline */
 
 struct route {
 	enum method method;
@@ -71,6 +75,7 @@ struct program {
 	const struct route *routes;
 	const struct field *fields;
 	int nodb; /* serves without a database connection (the H0 baseline) */
+	int bulk; /* every route is R_BULK (the reports) */
 	/* Optional background work (certificate issuing): app_serve runs it in
 	 * `background_workers` (default 2) extra processes beside the FastCGI
 	 * workers, each with its own database connection, restarted like a worker
@@ -90,6 +95,12 @@ struct app {
 	int secure_cookies;
 	int pwhash_min;   /* "pwhash = min": cheapest argon2id, for tests only */
 	long session_ttl; /* seconds */
+	/* Overload (README, «Under load»): a request's database work ends within deadline_ms of its arrival
+	 * at nginx; every statement within stmt_limit seconds (0 in background runners); a request that
+	 * waited in the socket's queue longer than queue_ms (queue_bulk_ms for R_BULK) is refused at once. */
+	double deadline_ms, deadline_slow_ms, stmt_limit, queue_ms, queue_bulk_ms;
+	int seminar_writers; /* workers that may write one seminar's places at a time (seminar_writers, 1) */
+	int test_faults;     /* honours X-Test-Fault (tests only) */
 };
 
 struct kv {
@@ -122,6 +133,7 @@ struct req {
 	const char *ctype;
 	const char *location;
 	const char *cache_key, *cache_version; /* set by a handler: keep a 200 answer in the cache */
+	double queued_ms;                      /* how long it waited for a worker (nginx's REQUEST_START) */
 };
 
 /* Program start: loads config (-c FILE, default $SEM_CONFIG or var/app.conf),
@@ -137,7 +149,7 @@ int app_serve(struct app *);
 int app_db(struct app *);
 /* A program's whole main(): app_init, then app_serve. Returns the exit code. */
 int app_main(const struct program *, int argc, char **argv);
-/* GET /healthz of every program: 200 when the database answers, 503 when not. */
+/* GET /healthz of every program: 200 when the database answers, 503 when not, with the reason. */
 int app_healthz(struct req *);
 /* The version for the visually impaired (larger text, high contrast, images only where essential) is
  * chosen by the cookie VIEW_COOKIE, kept a year; the layout links to the switch on every page. */
@@ -148,5 +160,9 @@ int app_lowvision(const struct req *);
 /* GET /view/lowvision and /view/normal (?next= a local path): sets or clears the cookie and sends the
  * visitor back to next (or /). Works without scripts: a plain link. */
 int app_view(struct req *);
+/* Before a write of a seminar's places (sign-up, cancellation, mode switch): enters the seminar's gate, so
+ * that at most seminar_writers workers wait on one seminar's row; left when the request ends. Returns 1,
+ * or 0 after setting a 503 answer (the seminar is stuck: try again in a moment). */
+int app_seminar_gate(struct req *, long long seminar_id);
 
 #endif

@@ -107,6 +107,18 @@ long config_int(const struct config *c, const char *key, long def)
 	return (*v != '\0' && *end == '\0') ? n : def;
 }
 
+double config_num(const struct config *c, const char *key, double def)
+{
+	const char *v = config_get(c, key, NULL);
+	char *end;
+	double n;
+
+	if (v == NULL)
+		return def;
+	n = strtod(v, &end);
+	return (*v != '\0' && *end == '\0' && n >= 0) ? n : def;
+}
+
 void config_free(struct config *c)
 {
 	size_t i;

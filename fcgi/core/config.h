@@ -18,6 +18,8 @@ int config_load(struct config *, const char *path, const char *prog);
 /* Returns the value, or def. The string lives as long as the config. */
 const char *config_get(const struct config *, const char *key, const char *def);
 long config_int(const struct config *, const char *key, long def);
+/* A non-negative decimal number ("2.5"), or def when absent or not one. */
+double config_num(const struct config *, const char *key, double def);
 void config_free(struct config *);
 
 #endif

@@ -2,8 +2,11 @@
 #include "db.h"
 
 #include <assert.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <mysql.h>
@@ -17,27 +20,94 @@ struct db {
 	unsigned err;
 	int in_tx;
 	struct arena scratch; /* a transaction body's memory, reset before each attempt */
+	double base_limit;    /* db_open's limit_s: every request's, unless db_deadline says otherwise */
+	double limit_s;       /* the current request's statement limit; 0: none */
+	double session_limit; /* what the session has now (-1: unknown) */
+	double deadline;      /* the request's end (db_now_ms), 0: none */
+	enum db_state state;  /* why the request's last failure happened */
+	int up;               /* connected, as far as we know */
+	int commit_unknown;   /* the last db_tx lost its connection at COMMIT and ran its body again */
+	enum db_fault fault;  /* test hook for the next COMMIT */
 };
 
 static unsigned long connections;
+/* max_statement_time 0 and innodb_lock_wait_timeout 50: the server's defaults, none for background work. */
+static struct dbq q_limits = {"SET SESSION max_statement_time = ? / 1000, innodb_lock_wait_timeout = IF(? > 0, ?, 50)",
+			      NULL, 0};
 
+static int run_once(struct db *, struct dbq *, const struct dbv *, size_t, struct dbres *, struct arena *);
+
+/* The server is gone or unreachable (restarting, killed, not yet up). */
 static int is_lost(unsigned e)
 {
-	return e == 2006 || e == 2013 || e == 2055 || e == 1927 || e == 4031;
+	return e == 2002 || e == 2003 || e == 2006 || e == 2013 || e == 2055 || e == 1927 || e == 4031 || e == 1053;
+}
+
+/* The server answers but not in time: a lock wait, a deadlock, the statement's or the request's time. */
+static int is_busy(unsigned e)
+{
+	return e == 1205 || e == 1213 || e == DB_ETIME || e == 1317 || e == 1040;
+}
+
+double db_now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec * 1000.0 + (double)ts.tv_nsec / 1e6;
+}
+
+/* Remembers why the request failed, for the answer (503) and /healthz. */
+static void failed(struct db *d)
+{
+	if (is_lost(d->err)) {
+		d->state = DB_DOWN;
+		d->up = 0;
+	} else if (is_busy(d->err))
+		d->state = DB_BUSY;
+}
+
+/* A statement may start only when it can end (its max_statement_time) before the request's deadline. */
+static int out_of_time(struct db *d)
+{
+	if (d->deadline <= 0 || db_now_ms() + d->limit_s * 1000.0 < d->deadline)
+		return 0;
+	d->err = DB_ETIME;
+	d->state = DB_BUSY;
+	return 1;
 }
 
 static int query(struct db *d, const char *sql)
 {
+	if (out_of_time(d))
+		return -1;
 	if (mysql_real_query(d->m, sql, strlen(sql)) == 0)
 		return 0;
 	d->err = mysql_errno(d->m);
+	failed(d);
 	return -1;
+}
+
+/* Gives the session the current request's statement limit (lock waits in whole seconds), unless it has it. */
+static int limits(struct db *d)
+{
+	long long lock_s = (long long)(d->limit_s + 0.999);
+	struct dbv v[] = {DB_DV_INT((long long)(d->limit_s * 1000)), DB_DV_INT(lock_s), DB_DV_INT(lock_s)};
+
+	if (d->limit_s == d->session_limit)
+		return 0;
+	d->session_limit = -1;
+	if (run_once(d, &q_limits, v, NELEM(v), NULL, NULL) == -1)
+		return -1;
+	d->session_limit = d->limit_s;
+	return 0;
 }
 
 static int db_connect(struct db *d)
 {
 	my_bool off = 0;
-	unsigned timeout = 5;
+	/* A server that accepts and then hangs (stopped, swapping) costs a request at most this. */
+	unsigned timeout = d->limit_s > 0 ? (unsigned)(d->limit_s + 0.999) + 1 : 5, io = d->limit_s > 0 ? timeout : 0;
 
 	if (d->m != NULL)
 		mysql_close(d->m);
@@ -46,27 +116,38 @@ static int db_connect(struct db *d)
 	mysql_options(d->m, MYSQL_OPT_RECONNECT, &off);
 	mysql_options(d->m, MYSQL_SET_CHARSET_NAME, "utf8mb4");
 	mysql_options(d->m, MYSQL_OPT_CONNECT_TIMEOUT, &timeout);
+	if (io > 0) {
+		mysql_options(d->m, MYSQL_OPT_READ_TIMEOUT, &io);
+		mysql_options(d->m, MYSQL_OPT_WRITE_TIMEOUT, &io);
+	}
 	/* Process-wide, so a statement prepared on another handle is never taken for current. */
 	d->gen = ++connections;
+	d->up = 0;
 	if (mysql_real_connect(d->m, NULL, d->user, d->password, d->name, 0, d->socket, 0) == NULL) {
 		d->err = mysql_errno(d->m);
+		failed(d);
 		log_msg(LOG_ERROR, NULL, "db: connect as %s: %s", d->user, mysql_error(d->m));
 		return -1;
 	}
-	/* Sessions read committed data; rows they write are locked as usual. */
-	if (query(d, "SET SESSION TRANSACTION ISOLATION LEVEL READ COMMITTED") == -1) {
+	/* Sessions read committed data; rows they write are locked as usual. A request's connection
+	 * ends every statement, lock waits included, within limit_s (max_statement_time); the lock
+	 * wait time-out (whole seconds) is only a back-stop. */
+	d->session_limit = 0; /* the server's: none */
+	if (query(d, "SET SESSION TRANSACTION ISOLATION LEVEL READ COMMITTED") == -1 || limits(d) == -1) {
 		log_msg(LOG_ERROR, NULL, "db: session setup: %s", mysql_error(d->m));
 		return -1;
 	}
+	d->up = 1;
 	return 0;
 }
 
-struct db *db_open(const char *socket, const char *user, const char *password, const char *name)
+struct db *db_open(const char *socket, const char *user, const char *password, const char *name, double limit_s)
 {
 	struct db *d = calloc(1, sizeof(*d));
 
 	if (d == NULL)
 		abort();
+	d->base_limit = d->limit_s = limit_s;
 	d->socket = strdup(socket);
 	d->user = strdup(user);
 	d->password = strdup(password);
@@ -180,8 +261,12 @@ static int run_once(struct db *d, struct dbq *q, const struct dbv *p, size_t n, 
 	int rc = -1;
 
 	d->err = 0;
-	if ((st = prepare(d, q)) == NULL)
+	if (out_of_time(d))
 		return -1;
+	if ((st = prepare(d, q)) == NULL) {
+		failed(d);
+		return -1;
+	}
 	if (n != mysql_stmt_param_count(st)) {
 		log_msg(LOG_ERROR, NULL, "db: %zu parameters for %lu: %s", n, mysql_stmt_param_count(st), q->sql);
 		abort();
@@ -224,6 +309,7 @@ out:
 		 * caller turns into a message. */
 		if (d->err != 1062 && d->err != 1452)
 			log_msg(LOG_ERROR, NULL, "db: %u %s: %.120s", d->err, mysql_stmt_error(st), q->sql);
+		failed(d);
 	}
 	mysql_stmt_free_result(st);
 	free(b);
@@ -232,10 +318,14 @@ out:
 
 int db_run(struct db *d, struct dbq *q, const struct dbv *p, size_t n, struct dbres *res, struct arena *a)
 {
+	/* Not connected since an earlier failure: nothing is sent before the connection is back. */
+	if (!d->up && !d->in_tx && db_connect(d) == -1)
+		return -1;
 	if (run_once(d, q, p, n, res, a) == 0)
 		return 0;
 	if (d->in_tx || !is_lost(d->err))
 		return -1;
+
 	/* Reconnect; repeat the statement only when it reads. A write may have
 	 * committed before the connection dropped, and repeating it could apply it
 	 * twice: writes that must survive a lost connection go through db_tx with an
@@ -246,53 +336,138 @@ int db_run(struct db *d, struct dbq *q, const struct dbv *p, size_t n, struct db
 	return run_once(d, q, p, n, res, a);
 }
 
+/* Connects again after the connection was lost at COMMIT: the caller owes the client the real outcome,
+ * so it keeps trying (a restarting server) until the request's time is up. */
+static int reconnect_for_outcome(struct db *d)
+{
+	while (db_connect(d) == -1) {
+		if (d->deadline <= 0 || db_now_ms() + 200 >= d->deadline)
+			return -1;
+		usleep(100 * 1000);
+	}
+	return 0;
+}
+
+/* Test hook (db_fault): the connection breaks as a network or a server crash would break it. */
+static void sever(struct db *d)
+{
+	shutdown(mysql_get_socket(d->m), SHUT_RDWR);
+}
+
+static int commit(struct db *d)
+{
+	enum db_fault f = d->fault;
+	int rc;
+
+	d->fault = DB_FAULT_NONE;
+	if (f == DB_FAULT_LOST_BEFORE_COMMIT)
+		sever(d);
+	if ((rc = mysql_commit(d->m)) == 0 && f == DB_FAULT_LOST_AFTER_COMMIT) {
+		sever(d);
+		mysql_ping(d->m); /* the client library notices the broken connection */
+		rc = -1;
+	}
+	if (rc != 0)
+		d->err = is_lost(mysql_errno(d->m)) || f != DB_FAULT_NONE ? 2013 : mysql_errno(d->m);
+	return rc == 0 ? 0 : -1;
+}
+
+/* Whether a failed attempt runs again: without a deadline (background work) 4 attempts in all, with one
+ * as long as another attempt can start before it. */
+static int again(struct db *d, int attempt)
+{
+	if (d->err != 1213 && d->err != 1205 && d->err != DB_ETIME && !is_lost(d->err))
+		return 0;
+	if (d->deadline > 0)
+		return !out_of_time(d);
+	return attempt < 4;
+}
+
 int db_tx(struct db *d, enum tx_end (*body)(struct db *, struct arena *, void *), void *ctx)
 {
 	enum tx_end end;
-	int attempt;
+	int attempt, lost_at_commit = 0;
 
-	for (attempt = 0; attempt < 4; attempt++) {
+	d->commit_unknown = 0;
+	for (attempt = 0;; attempt++) {
 		if (attempt > 0) {
+			if (!again(d, attempt))
+				break;
 			log_msg(LOG_WARN, NULL, "db: transaction retry %d after error %u", attempt, d->err);
-			if (is_lost(d->err) && db_connect(d) == -1)
-				return -1;
-			usleep(1000u * (unsigned)attempt);
+			usleep(1000u * (unsigned)(attempt < 20 ? attempt : 20));
 		}
-		if (query(d, "START TRANSACTION") == -1) {
-			if (is_lost(d->err))
-				continue;
-			return -1;
-		}
+		if (!d->up && (lost_at_commit ? reconnect_for_outcome(d) : db_connect(d)) == -1)
+			break;
+		if (query(d, "START TRANSACTION") == -1)
+			continue;
 		arena_reset(&d->scratch);
 		d->in_tx = 1;
 		d->err = 0;
 		end = body(d, &d->scratch, ctx);
 		d->in_tx = 0;
-		if (end == TX_COMMIT && mysql_commit(d->m) == 0)
+		if (end == TX_COMMIT && commit(d) == 0) {
+			/* The body ran again after a COMMIT whose answer was lost: it found what that COMMIT
+			 * wrote (by its idempotency key), or wrote it now. */
+			d->commit_unknown = lost_at_commit;
+			d->state = DB_FINE; /* what failed on the way is behind it */
 			return 1;
+		}
 		if (end == TX_ROLLBACK) {
 			/* The body refused: not a database failure. */
 			mysql_rollback(d->m);
+			d->commit_unknown = lost_at_commit;
+			d->state = DB_FINE;
 			return 0;
 		}
-		if (end == TX_COMMIT)
-			d->err = mysql_errno(d->m);
+		if (end == TX_COMMIT && is_lost(d->err)) {
+			log_msg(LOG_WARN, NULL, "db: connection lost at COMMIT; finding out whether it landed");
+			lost_at_commit = 1;
+		}
+		failed(d);
 		if (!is_lost(d->err))
 			mysql_rollback(d->m);
-		if (d->err != 1213 && d->err != 1205 && !is_lost(d->err)) {
-			if (end == TX_COMMIT)
-				log_msg(LOG_ERROR, NULL, "db: commit: %u", d->err);
-			return -1;
-		}
+		if (end == TX_COMMIT && !again(d, attempt + 1))
+			log_msg(LOG_ERROR, NULL, "db: commit: %u", d->err);
 	}
-	log_msg(LOG_ERROR, NULL, "db: transaction failed after retries (%u)", d->err);
+	failed(d);
+	if (is_lost(d->err) || is_busy(d->err))
+		log_msg(LOG_ERROR, NULL, "db: transaction failed after %d attempts (%u)", attempt, d->err);
 	return -1;
+}
+
+void db_deadline(struct db *d, double at_ms, double limit_s)
+{
+	d->deadline = 0;
+	d->limit_s = limit_s > 0 ? limit_s : d->base_limit;
+	if (d->up)
+		limits(d); /* a failure shows again at the request's first statement */
+	d->deadline = at_ms;
+	d->state = DB_FINE;
+	d->fault = DB_FAULT_NONE;
+}
+
+enum db_state db_state(const struct db *d)
+{
+	return d->state;
+}
+
+int db_commit_unknown(const struct db *d)
+{
+	return d->commit_unknown;
+}
+
+void db_fault(struct db *d, enum db_fault f)
+{
+	d->fault = f;
 }
 
 int db_ping(struct db *d)
 {
-	if (mysql_ping(d->m) == 0)
+	d->err = 0;
+	if (d->up && mysql_ping(d->m) == 0)
 		return 0;
+	d->err = mysql_errno(d->m);
+	failed(d);
 	return db_connect(d);
 }
 

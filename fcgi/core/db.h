@@ -51,8 +51,10 @@ static inline struct dbv db_dv_id_or_null(long long id)
 	return id > 0 ? DB_DV_INT(id) : DB_DV_NULL;
 }
 
-/* Returns a connected handle or NULL (logged). Arguments are copied. */
-struct db *db_open(const char *socket, const char *user, const char *password, const char *dbname);
+/* Returns a connected handle or NULL (logged). Arguments are copied. limit_s > 0 bounds every statement of
+ * the connection, lock waits included (the session's max_statement_time; innodb_lock_wait_timeout as a
+ * back-stop), and its network reads and writes: a request's connection. 0: no bound (background work). */
+struct db *db_open(const char *socket, const char *user, const char *password, const char *dbname, double limit_s);
 void db_close(struct db *);
 /* Runs one statement; rows land in res (may be NULL) in arena a.
  * Returns 0 on success, -1 on failure (db_errno tells why). Outside a
@@ -60,8 +62,32 @@ void db_close(struct db *);
  * more (a write is not: it may have committed before the connection dropped). */
 int db_run(struct db *, struct dbq *, const struct dbv *params, size_t n, struct dbres *res, struct arena *a);
 /* The server error code of the last failure: 1062 duplicate key, 1213 deadlock,
- * 1205 lock wait timeout, 2006/2013 connection lost, 0 none. */
+ * 1205 lock wait timeout, 1969 (DB_ETIME) out of time, 2002/2006/2013 not connected or lost, 0 none. */
 unsigned db_errno(const struct db *);
+/* The server's "max_statement_time exceeded", also set when the request's deadline leaves no time for
+ * another statement (which is then not sent). */
+#define DB_ETIME 1969u
+/* A monotonic clock in milliseconds, the unit of db_deadline. */
+double db_now_ms(void);
+/* Starts a request: its statements are limited to limit_s seconds (0: db_open's limit_s), none starts
+ * unless it can end before at_ms (db_now_ms time; 0: no deadline), and db_tx retries only while one can;
+ * forgets the last request's db_state and db_fault. */
+void db_deadline(struct db *, double at_ms, double limit_s);
+/* Why a statement of this request failed, if it failed for want of the database. */
+enum db_state {
+	DB_FINE,
+	DB_BUSY, /* out of time: a lock wait, a deadlock, a slow statement, the deadline */
+	DB_DOWN, /* not reachable or the connection was lost (restarting, killed) */
+	DB_STATE__MAX
+};
+enum db_state db_state(const struct db *);
+/* 1 when the last db_tx lost its connection at COMMIT, connected again and ran the body once more: what
+ * the body found by its idempotency key is then what the lost COMMIT wrote, the request's own outcome. */
+int db_commit_unknown(const struct db *);
+/* Test hook: the next COMMIT of this request loses its connection, before sending it or after it
+ * succeeded. Programs set it only when the configuration allows (test_faults). */
+enum db_fault { DB_FAULT_NONE, DB_FAULT_LOST_BEFORE_COMMIT, DB_FAULT_LOST_AFTER_COMMIT, DB_FAULT__MAX };
+void db_fault(struct db *, enum db_fault);
 /* What a transaction body asks of db_tx. */
 enum tx_end {
 	TX_COMMIT,   /* done: commit */
@@ -70,12 +96,16 @@ enum tx_end {
 	TX__MAX
 };
 /* Runs body(db, scratch, ctx) inside START TRANSACTION ... COMMIT. A deadlock, a lock wait
- * time-out or a lost connection (in the body or at COMMIT) rolls back and runs the whole body
- * again, at most 3 more times, so the body writes into ctx only what it would write again.
+ * time-out, a statement out of time or a lost connection (in the body or at COMMIT) rolls back
+ * and runs the whole body again, while the request's deadline leaves time for it (without a
+ * deadline at most 3 more times), so the body writes into ctx only what it would write again.
+ * A connection lost at COMMIT is connected again until the deadline, since only the body run
+ * again can tell whether that COMMIT landed (db_commit_unknown).
  * scratch is the connection's arena, reset before each attempt: the body's temporary memory,
  * valid until the next db_tx on this connection. The body reports its outcome through ctx.
  * Returns 1 committed, 0 rolled back as the body asked (TX_ROLLBACK), -1 failed. */
 int db_tx(struct db *, enum tx_end (*body)(struct db *, struct arena *scratch, void *ctx), void *ctx);
+/* 0 when the server answers (connecting again if need be), -1 when not (db_errno, db_state tell why). */
 int db_ping(struct db *);
 
 const char *dbres_str(const struct dbres *, size_t row, size_t col); /* NULL for SQL NULL */

@@ -240,6 +240,9 @@ int db_checkin_scan(struct db *d, struct arena *a, const struct scan_in *in, str
 		if (rc != -1 || db_errno(d) != 1062)
 			break;
 	}
+	/* The COMMIT's answer was lost; the scan found on the next attempt is this upload's own. */
+	if (rc == 1 && db_commit_unknown(d))
+		out->replay = 0;
 	return rc;
 }
 

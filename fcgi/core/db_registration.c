@@ -211,6 +211,10 @@ int db_register(struct db *d, const struct signup *in, struct reg_state *out)
 	/* Two first attempts with one key raced to the UNIQUE index: the loser replays. */
 	if (rc == -1 && db_errno(d) == 1062 && in->idem_key != NULL)
 		rc = db_tx(d, register_tx, &c);
+	/* The COMMIT's answer was lost and the body, run again, found this request's own row by its key:
+	 * the client hears what that COMMIT did, not a replay. */
+	if (rc != -1 && c.outcome == REG_REPLAY && db_commit_unknown(d))
+		c.outcome = strcmp(out->status, "confirmed") == 0 ? REG_CONFIRMED : REG_WAITLISTED;
 	return rc == -1 ? -1 : (int)c.outcome;
 }
 

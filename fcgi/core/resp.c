@@ -130,6 +130,12 @@ int fail(struct req *r, int status, const char *msg)
 	return status;
 }
 
+int fail_retry(struct req *r, int secs, const char *msg)
+{
+	resp_header(r, "Retry-After", arena_printf(&r->arena, "%d", secs));
+	return fail(r, 503, msg);
+}
+
 int fail_field(struct req *r, const char *name, const char *why)
 {
 	const struct field *f = valid_find(r->app->prog->fields, name, strlen(name));

@@ -15,6 +15,8 @@ int page(struct req *, const char *tmpl, json_t *ctx);
 /* An error answer: the error page with the Russian message msg (static or in the arena).
  * Returns status. */
 int fail(struct req *, int status, const char *msg);
+/* 503 with Retry-After: secs and msg: try again in a moment (overload, the database down or busy). */
+int fail_retry(struct req *, int secs, const char *msg);
 /* Field-named 400: «Поле «label»: why». */
 int fail_field(struct req *, const char *name, const char *why);
 /* See other: sends the client to path (static or in the arena). Returns 303. */

@@ -261,6 +261,8 @@ int pg_head_register(struct req *r)
 	in.actor_id = r->user->id;
 	in.ip = r->ip;
 	in.for_whom = arena_printf(&r->arena, "person=%lld %s", in.person_id, name);
+	if (!app_seminar_gate(r, s.id))
+		return 503;
 	if ((rc = db_register(r->app->db, &in, &st)) == -1)
 		return 500;
 	if (rc != REG_CONFIRMED && rc != REG_WAITLISTED && rc != REG_REPLAY)

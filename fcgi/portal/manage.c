@@ -635,6 +635,8 @@ int pg_manage_participant_add(struct req *r)
 	in.by_organizer = 1;
 	in.actor_id = r->user->id;
 	in.ip = r->ip;
+	if (!app_seminar_gate(r, in.seminar_id))
+		return 503;
 	if ((rc = db_register(r->app->db, &in, &st)) == -1)
 		return 500;
 	if (rc != REG_CONFIRMED && rc != REG_WAITLISTED)

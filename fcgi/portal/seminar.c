@@ -256,6 +256,8 @@ int pg_register(struct req *r)
 		return fail(r, 404, "Такого семинара нет.");
 	if (!mode_arg(r, &in.mode))
 		return seminar_page(r, id, 400, "Выберите формат участия: очно или онлайн.");
+	if (!app_seminar_gate(r, id))
+		return 503;
 	if ((rc = db_register(r->app->db, &in, &st)) == -1)
 		return 500;
 	switch (rc) {
@@ -348,6 +350,8 @@ int pg_reg_cancel(struct req *r)
 
 	if ((rc = reg_for_change(r, &g)) != 0)
 		return rc;
+	if (!app_seminar_gate(r, g.seminar_id))
+		return 503;
 	if ((rc = db_registration_cancel(r->app->db, g.id)) == -1)
 		return 500;
 	if (rc == CHANGE_CLOSED)
@@ -369,6 +373,8 @@ int pg_reg_mode(struct req *r)
 		return rc;
 	if (!mode_arg(r, &to))
 		return fail_field(r, "mode", "выберите формат участия");
+	if (!app_seminar_gate(r, g.seminar_id))
+		return 503;
 	if ((rc = db_registration_switch(r->app->db, g.id, to)) == -1)
 		return 500;
 	switch (rc) {

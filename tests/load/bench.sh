@@ -19,6 +19,9 @@
 #   BENCH_SCAN_RATE, BENCH_SCAN_RATE_CONNECTIONS
 #                      the paced scan run: scans per second and wrk connections; defaults 1000, 32
 #   BENCH_CERTS        certificates of the issuing batch (people checked in at one seminar); default 1000
+#   BENCH_OVERLOAD_SECONDS, BENCH_OVERLOAD_CONNECTIONS, BENCH_CATALOGUE_RATE
+#                      the overload scenario: twice this run's sign-up capacity offered for so long over so
+#                      many connections while the catalogue is asked for at the rate; defaults 20, 512, 50
 #   BENCH_NATIONAL     the coverage scenarios on the national data set: 1 (after the others, the default),
 #                      0 (skip them) or only (nothing else)
 #   BENCH_COVERAGE_RATE, BENCH_COVERAGE_CONNECTIONS
@@ -62,6 +65,10 @@ SCAN_RATE=${BENCH_SCAN_RATE:-1000}
 SCAN_RATE_CONNECTIONS=${BENCH_SCAN_RATE_CONNECTIONS:-32}
 SCAN_RATE_P99=10     # ms, at SCAN_RATE scans per second (DESIGN.md section 8)
 CERTS=${BENCH_CERTS:-1000}
+OVERLOAD_SECONDS=${BENCH_OVERLOAD_SECONDS:-20}
+OVERLOAD_CONNECTIONS=${BENCH_OVERLOAD_CONNECTIONS:-512}
+CATALOGUE_RATE=${BENCH_CATALOGUE_RATE:-50}
+OVERLOAD_P99_RATIO=3 # the catalogue's p99 under overload, at most this times its p99 alone (issue 14)
 CERT_BATCH_SECONDS=3 # a batch of CERTS certificates, issued in the background (DESIGN.md section 8)
 CERT_MIN_RATE=250    # PDFs per second
 CERT_MAX_SECONDS=120 # the batch's bound: it FAILs when the job is not done by then
@@ -83,7 +90,8 @@ die() {
 say() { echo "bench: $*" >&2; }
 
 for v in DURATION WARMUP WORKERS CONNECTIONS THREADS PEOPLE RUSH_ATTEMPTS RUSH_PLACES RUSH_CONNECTIONS \
-    SCAN_SEMINARS SCAN_TICKETS SCAN_RATE SCAN_RATE_CONNECTIONS CERTS COVERAGE_RATE COVERAGE_CONNECTIONS; do
+    SCAN_SEMINARS SCAN_TICKETS SCAN_RATE SCAN_RATE_CONNECTIONS CERTS COVERAGE_RATE COVERAGE_CONNECTIONS \
+    OVERLOAD_SECONDS OVERLOAD_CONNECTIONS CATALOGUE_RATE; do
     [[ ${!v} =~ ^[1-9][0-9]*$ ]] || die "$v must be a positive number, got '${!v}'"
 done
 command -v wrk >/dev/null || die "wrk not found (run scripts/deps.sh)"
@@ -454,7 +462,9 @@ db_retries() {
     errors=$(grep -Eci 'error|failed' <<<"$news" || true)
     echo "$retries transaction retries and $errors errors in the portal log"
     if ((errors > 0)); then
-        grep -Ei 'error|failed' <<<"$news" | sort | uniq -c | sort -rn | head -n 3 | sed "s/^ */bench:   /" >&2
+        # Without time and request id, so the same error counts once; head may cut the pipe short.
+        grep -Ei 'error|failed' <<<"$news" | sed -E 's/^[^ ]+ [^ ]+ [^ ]+ rid=[^ ]+ //' | sort | uniq -c | sort -rn |
+            head -n 3 | sed "s/^ */bench:   /" >&2 || true
     fi
 }
 
@@ -627,6 +637,54 @@ check_qr() {
 # The certificate batch: CERTS people of the data set checked in at the door of one finished seminar of
 # the organiser's; the organiser issues their certificates (POST, as the page's form does) and the job is
 # polled as the page's script does, until it is done. Seconds from the POST to done, and PDFs per second.
+# Twice the sign-up capacity of this run (the req/s of "sign-up spread") offered at a fixed rate for
+# OVERLOAD_SECONDS, while the catalogue is asked for at CATALOGUE_RATE: its p99 must stay within
+# OVERLOAD_P99_RATIO x its p99 at the same rate alone, measured just before. Sign-ups beyond what is served
+# are refused (503 with Retry-After): counted, not errors; any other answer is one.
+overload_scenario() {
+    local name="overload: catalogue, 2 x sign-up capacity" log=$VAR/log/wrk-overload cap rate nsem
+    local idle_p99 p50 p99 rps ratio sent c w refused bad offered why=() verdict done_dir=$VAR/tmp/wrk-done
+    cap=${RPS["sign-up spread"]}
+    rate=$((cap * 2))
+    nsem=$(tr ',' '\n' <<<"$SPREAD_IDS" | wc -l)
+    say "$name: the catalogue at $CATALOGUE_RATE/s alone, then with sign-ups offered at $rate/s for $OVERLOAD_SECONDS s"
+    BENCH_RATE=$CATALOGUE_RATE wrk -t"$THREADS" -c16 -d"${OVERLOAD_SECONDS}s" --latency -s "$ROOT/tests/load/paced.lua" \
+        "$BASE_URL/" >"$log-idle.txt" 2>&1 || die "$name: wrk failed"
+    rm -rf "$done_dir" && mkdir -p "$done_dir"
+    # Pairs a quarter into the list: between the spread's warm-up (from 0) and its run (from the half).
+    BENCH_PHASE=measure BENCH_OFFSET=$((PEOPLE * nsem / 4)) BENCH_RATE=$rate BENCH_REFUSED=1 BENCH_DONE_DIR=$done_dir \
+        wrk -t"$THREADS" -c"$OVERLOAD_CONNECTIONS" -d"$((OVERLOAD_SECONDS + 2))s" -s "$ROOT/tests/load/signup.lua" \
+        "$BASE_URL/seminars/${SPREAD_IDS%%,*}/register" >"$log-signup.txt" 2>&1 &
+    sleep 1
+    BENCH_RATE=$CATALOGUE_RATE wrk -t"$THREADS" -c16 -d"${OVERLOAD_SECONDS}s" --latency -s "$ROOT/tests/load/paced.lua" \
+        "$BASE_URL/" >"$log.txt" 2>&1 || die "$name: wrk failed"
+    wait $! || die "$name: wrk of the sign-ups failed"
+    idle_p99=$(to_ms "$(awk '$1 == "99%" { print $2 }' "$log-idle.txt")")
+    p50=$(to_ms "$(awk '$1 == "50%" { print $2 }' "$log.txt")")
+    p99=$(to_ms "$(awk '$1 == "99%" { print $2 }' "$log.txt")")
+    rps=$(awk '$1 == "Requests/sec:" { printf "%.0f", $2 }' "$log.txt")
+    bad=$(awk -F: '/Non-2xx or 3xx responses/ { gsub(/ /, "", $2); print $2 }' "$log.txt")
+    bad=$((${bad:-0} + $(lua_value bad "$log-signup.txt")))
+    sent=$(lua_value sent "$log-signup.txt")
+    c=$(lua_value confirmed "$log-signup.txt")
+    w=$(lua_value waitlisted "$log-signup.txt")
+    refused=$(lua_value refused "$log-signup.txt")
+    offered=$((sent / (OVERLOAD_SECONDS + 2)))
+    ratio=$(awk -v a="$p99" -v b="$idle_p99" 'BEGIN { printf "%.2f", (b > 0 ? a / b : 0) }')
+    CHECKS+=("$name: catalogue p99 $idle_p99 ms alone, $p99 ms under load (x $ratio); sign-ups offered $offered/s (2 x $cap/s asked), $((c + w)) served ($(((c + w) / (OVERLOAD_SECONDS + 2)))/s), $refused refused with 503 + Retry-After, $bad other answers")
+    awk -v r="$ratio" -v m="$OVERLOAD_P99_RATIO" 'BEGIN { exit !(r > m) }' && why+=("catalogue p99 x $ratio > x $OVERLOAD_P99_RATIO")
+    ((bad == 0)) || why+=("$bad answers neither served nor refused ($(sed -n 's/^bench-lua: first bad answer: //p' "$log-signup.txt" | head -c 160))")
+    if ((${#why[@]})); then
+        verdict=FAIL
+        FAILED=1
+        NOTES+=("$name: $(printf '%s; ' "${why[@]}")")
+    else
+        verdict=PASS
+    fi
+    ROWS+=("$name"$'\t'"/"$'\t'"$rps"$'\t'"$p50"$'\t'"$p99"$'\t'"$bad"$'\t'"alone"$'\t'"$ratio"$'\t'"p99 <= $OVERLOAD_P99_RATIO x alone ($idle_p99 ms)"$'\t'"$verdict")
+    say "$name: catalogue p99 $idle_p99 -> $p99 ms (x $ratio), sign-ups $((c + w)) served, $refused refused -> $verdict"
+}
+
 cert_batch() {
     local name="certificates, $CERTS batch" sem job code st="" t0 t1 secs rate row n files total ndone size why=()
     sem=$(sql_value "INSERT INTO seminar (title, description, format, status, organizer_id, region_id, venue, address,
@@ -976,6 +1034,8 @@ BENCH_RATE=$SCAN_RATE SC_CHECK=check_scan scenario "scan API @~$SCAN_RATE/s" "/c
 # The QR image of a ticket, for its owner.
 SC_CHECK=check_qr scenario "ticket QR" "/tickets/$(awk 'NR == 1 { print $3 }' "$TICKETS").png" H0 0.50 \
     -- -s "$ROOT/tests/load/ticket.lua"
+# Overload: twice the sign-up capacity measured above, the catalogue's p99 within 3 x its own.
+overload_scenario
 # Certificates: one batch issued in the background by the certs program's runners.
 cert_batch
 # The coverage scenarios have a stack of their own: this one is done.

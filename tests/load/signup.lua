@@ -13,11 +13,14 @@
 --                   all its answers and stops; the last thread to finish ends wrk (SIGINT), so the
 --                   run takes as long as the sign-ups, whatever -d says
 --   BENCH_DONE_DIR  with BENCH_QUOTA: an empty directory for the threads' "finished" marks
+--   BENCH_RATE      optional: a fixed offered rate in sign-ups per second (tests/load/pace.lua)
+--   BENCH_REFUSED   optional: 1 = a 503 with Retry-After is a refusal (counted as refused), not an error
 --
 -- Request k (k = thread - 1, thread - 1 + threads, ...) is person 1 + j % P on seminar
 -- (j div P + j) % S of the list, j = offset + k: every request is a new person/seminar pair
 -- (P x S pairs), not a replay. With one seminar and a quota <= P, it is P distinct people on it.
--- Every answer that is not 200 with outcome "confirmed" or "waitlisted" counts as an error; done()
+-- Every answer that is not 200 with outcome "confirmed" or "waitlisted" (or, with BENCH_REFUSED, a 503 with
+-- Retry-After) counts as an error; done()
 -- prints "bench-lua: ..." lines that tests/load/bench.sh reads.
 
 local threads = {}
@@ -42,7 +45,8 @@ local k, reserved = 0, 0
 local ffi
 
 -- Results, read by done() through thread:get().
-sent, answers, confirmed, waitlisted, bad, first_bad = 0, 0, 0, 0, 0, ""
+sent, answers, confirmed, waitlisted, refused, bad, first_bad = 0, 0, 0, 0, 0, 0, ""
+local refused_ok = os.getenv("BENCH_REFUSED") == "1"
 
 function init(args)
    for line in io.lines(env("BENCH_PAIRS")) do
@@ -76,6 +80,11 @@ function init(args)
          return 0
       end
       if mine == 0 then mark() end
+   end
+   local rate = tonumber(os.getenv("BENCH_RATE") or "")
+   if rate and rate > 0 then
+      package.path = debug.getinfo(1, "S").source:match("^@(.*/)") .. "?.lua;" .. package.path
+      delay = require("pace").delay(rate, nthreads)
    end
 end
 
@@ -123,6 +132,8 @@ function response(status, headers, body)
       confirmed = confirmed + 1
    elseif outcome == "waitlisted" then
       waitlisted = waitlisted + 1
+   elseif refused_ok and status == 503 and headers["Retry-After"] then
+      refused = refused + 1
    else
       bad = bad + 1
       if first_bad == "" then
@@ -133,15 +144,17 @@ function response(status, headers, body)
 end
 
 function done(summary, latency, requests)
-   local a, c, w, b, first, s = 0, 0, 0, 0, "", 0
+   local a, c, w, r, b, first, s = 0, 0, 0, 0, 0, "", 0
    for _, t in ipairs(threads) do
       a = a + t:get("answers")
       c = c + t:get("confirmed")
       w = w + t:get("waitlisted")
+      r = r + t:get("refused")
       b = b + t:get("bad")
       s = s + t:get("sent")
       if first == "" then first = t:get("first_bad") end
    end
-   io.write(string.format("bench-lua: sent=%d answers=%d confirmed=%d waitlisted=%d bad=%d\n", s, a, c, w, b))
+   io.write(string.format("bench-lua: sent=%d answers=%d confirmed=%d waitlisted=%d refused=%d bad=%d\n", s, a, c,
+      w, r, b))
    if first ~= "" then io.write("bench-lua: first bad answer: " .. first .. "\n") end
 end

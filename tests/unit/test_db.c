@@ -32,7 +32,7 @@ static struct db *connect_db(void)
 	if (cfg.n == 0 && config_load(&cfg, path, "portal") != 1)
 		fail_msg("cannot load SEM_CONFIG=%s", path);
 	d = db_open(config_get(&cfg, "db_socket", ""), config_get(&cfg, "db_user", ""),
-		    config_get(&cfg, "db_password", ""), config_get(&cfg, "db_name", ""));
+		    config_get(&cfg, "db_password", ""), config_get(&cfg, "db_name", ""), 0);
 	if (d == NULL)
 		fail_msg("cannot connect to the database of SEM_CONFIG=%s", path);
 	return d;
@@ -404,7 +404,7 @@ static void test_tx_deadlock_retry(void **state)
 		log_init("unit-child", LOG__MAX);
 		/* _exit without closing: the parent's connection must not hear from the child. */
 		cd = db_open(config_get(&cfg, "db_socket", ""), config_get(&cfg, "db_user", ""),
-			     config_get(&cfg, "db_password", ""), config_get(&cfg, "db_name", ""));
+			     config_get(&cfg, "db_password", ""), config_get(&cfg, "db_name", ""), 0);
 		if (cd == NULL)
 			_exit(101);
 		if (db_run(cd, &child_timeout, NULL, 0, NULL, &arena) == -1)
@@ -529,6 +529,95 @@ static void test_tx_retry_after_kill(void **state)
 	assert_int_equal(hits(a, t.b), 4);
 }
 
+/* A body that counts its runs and bumps its bucket unless it was bumped already (the idempotency key's look-up). */
+struct oncearg {
+	const char *b;
+	int calls;
+	int found; /* the last run found the bump in place */
+};
+
+static enum tx_end tx_once(struct db *d, struct arena *scratch, void *arg)
+{
+	struct oncearg *t = arg;
+	struct dbv p[] = {DB_DV_STR(t->b)};
+	struct dbres res;
+
+	t->calls++;
+	if (db_run(d, &q_hits, p, 1, &res, scratch) == -1)
+		return TX_FAIL;
+	if ((t->found = dbres_int(&res, 0, 0) > 0))
+		return TX_COMMIT;
+	return db_run(d, &q_bump, p, 1, NULL, scratch) == -1 ? TX_FAIL : TX_COMMIT;
+}
+
+static void test_commit_outcome_after_lost_connection(void **state)
+{
+	struct db *a = open_db();
+	struct oncearg t = {bucket(), 0, 0};
+
+	(void)state;
+	insert(a, t.b, 0);
+	/* The COMMIT landed and its answer was lost: the body, run again, finds what it wrote. */
+	db_deadline(a, db_now_ms() + 5000, 0);
+	db_fault(a, DB_FAULT_LOST_AFTER_COMMIT);
+	log_init("unit", LOG__MAX);
+	assert_int_equal(db_tx(a, tx_once, &t), 1);
+	log_init("unit", LOG_INFO);
+	assert_int_equal(t.calls, 2);
+	assert_true(t.found);
+	assert_int_equal(db_commit_unknown(a), 1);
+	assert_int_equal(hits(a, t.b), 1);
+	/* Lost before the COMMIT reached the server: rolled back there, written by the second run. */
+	t = (struct oncearg){bucket(), 0, 0};
+	insert(a, t.b, 0);
+	db_deadline(a, db_now_ms() + 5000, 0);
+	db_fault(a, DB_FAULT_LOST_BEFORE_COMMIT);
+	log_init("unit", LOG__MAX);
+	assert_int_equal(db_tx(a, tx_once, &t), 1);
+	log_init("unit", LOG_INFO);
+	assert_int_equal(t.calls, 2);
+	assert_false(t.found);
+	assert_int_equal(hits(a, t.b), 1);
+	/* An ordinary transaction: the outcome is known. */
+	assert_int_equal(db_tx(a, tx_once, &t), 1);
+	assert_int_equal(db_commit_unknown(a), 0);
+	db_deadline(a, 0, 0);
+}
+
+static void test_deadline(void **state)
+{
+	struct db *a = open_db();
+	const char *b = bucket();
+
+	(void)state;
+	insert(a, b, 3);
+	/* Past the deadline nothing is sent: out of time, busy. */
+	db_deadline(a, db_now_ms() - 1, 0);
+	log_init("unit", LOG__MAX);
+	assert_int_equal(db_run(a, &q_hits, (struct dbv[]){DB_DV_STR(b)}, 1, NULL, &arena), -1);
+	log_init("unit", LOG_INFO);
+	assert_int_equal(db_errno(a), DB_ETIME);
+	assert_int_equal(db_state(a), DB_BUSY);
+	/* A new request starts fine, with a statement limit of its own: a longer statement is stopped by the server. */
+	db_deadline(a, db_now_ms() + 5000, 0.2);
+	assert_int_equal(db_state(a), DB_FINE);
+	assert_int_equal(hits(a, b), 3);
+	{
+		static struct dbq q_sleep = {"SELECT SLEEP(2)", NULL, 0};
+		struct dbres res;
+		double t0 = db_now_ms();
+		log_init("unit", LOG__MAX);
+		/* SLEEP reports an interruption as its value 1, or the statement fails with 1969. */
+		if (db_run(a, &q_sleep, NULL, 0, &res, &arena) == 0)
+			assert_int_equal(dbres_int(&res, 0, 0), 1);
+		else
+			assert_int_equal(db_errno(a), DB_ETIME);
+		log_init("unit", LOG_INFO);
+		assert_true(db_now_ms() - t0 < 1500);
+	}
+	db_deadline(a, 0, 0);
+}
+
 #define T(f) cmocka_unit_test_teardown(f, teardown)
 
 int main(void)
@@ -544,6 +633,8 @@ int main(void)
 		T(test_tx_deadlock_retry),
 		T(test_reconnect_after_kill),
 		T(test_tx_retry_after_kill),
+		T(test_commit_outcome_after_lost_connection),
+		T(test_deadline),
 	};
 	int rc = cmocka_run_group_tests_name("db", tests, NULL, NULL);
 

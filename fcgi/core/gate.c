@@ -1,0 +1,106 @@
+/* Writers per seminar, shared by a program's worker processes through a table in shared memory. */
+#include "gate.h"
+
+#include <sched.h>
+#include <stdlib.h>
+#include <sys/mman.h>
+#include <time.h>
+
+struct gate_row {
+	long long key;   /* 0: this worker holds nothing */
+	double since_ms; /* when it entered (CLOCK_MONOTONIC) */
+};
+
+struct gate_table {
+	int lock; /* a spin lock over the few instructions of an entry */
+	int rows;
+	double stall_ms;
+	struct gate_row row[];
+};
+
+static struct gate_table *table;
+static int self = -1;
+
+static double now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec * 1000.0 + (double)ts.tv_nsec / 1e6;
+}
+
+void gate_init(int rows, double stall_ms)
+{
+	size_t size = sizeof(*table) + (size_t)rows * sizeof(table->row[0]);
+
+	table = mmap(NULL, size, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+	if (table == MAP_FAILED)
+		abort();
+	table->rows = rows;
+	table->stall_ms = stall_ms;
+}
+
+void gate_attach(int slot)
+{
+	if (table == NULL || slot < 0 || slot >= table->rows)
+		return;
+	self = slot;
+	__atomic_store_n(&table->row[self].key, 0, __ATOMIC_RELEASE);
+}
+
+static void lock(void)
+{
+	/* Held for a few instructions; a holder preempted on a busy machine is waited for without spinning. */
+	while (__atomic_exchange_n(&table->lock, 1, __ATOMIC_ACQUIRE))
+		sched_yield();
+}
+
+static void unlock(void)
+{
+	__atomic_store_n(&table->lock, 0, __ATOMIC_RELEASE);
+}
+
+/* Under the lock: 1 entered, 0 full with young holders (wait), -1 full with a stuck holder (refuse). */
+static int try_enter(long long key, int limit, double now)
+{
+	int i, in = 0, stuck = 0;
+
+	for (i = 0; i < table->rows; i++)
+		if (i != self && table->row[i].key == key) {
+			in++;
+			stuck |= now - table->row[i].since_ms > table->stall_ms;
+		}
+	if (in < limit) {
+		table->row[self].since_ms = now;
+		table->row[self].key = key;
+		return 1;
+	}
+	return stuck ? -1 : 0;
+}
+
+int gate_enter(long long key, int limit, double wait_ms)
+{
+	double start = now_ms(), now = start;
+	struct timespec pause = {0, 200 * 1000};
+	int rc;
+
+	if (table == NULL || self < 0)
+		return 1;
+	for (;;) {
+		lock();
+		rc = try_enter(key, limit, now);
+		unlock();
+		if (rc != 0)
+			return rc == 1;
+		if (now - start >= wait_ms)
+			return 0;
+		nanosleep(&pause, NULL);
+		now = now_ms();
+	}
+}
+
+void gate_leave(void)
+{
+	if (table != NULL && self >= 0)
+		__atomic_store_n(&table->row[self].key, 0, __ATOMIC_RELEASE);
+}
