@@ -10,6 +10,18 @@ static const struct route routes[] = {
 	{M_GET, "/signup", pg_signup, 0},
 	{M_POST, "/signup", pg_signup_post, 0},
 	{M_GET, "/me", pg_me, R_LOGIN},
+	{M_GET, "/me/password", pg_password_change, R_LOGIN},
+	{M_POST, "/me/password", pg_password_change_post, R_LOGIN},
+	{M_POST, "/me/confirm", pg_confirm_resend, R_LOGIN},
+	{M_GET, "/password/forgot", pg_password_forgot, 0},
+	{M_POST, "/password/forgot", pg_password_forgot_post, 0},
+	{M_GET, "/password/reset/{token}", pg_password_reset, 0},
+	{M_POST, "/password/reset/{token}", pg_password_reset_post, 0},
+	{M_GET, "/invite/{token}", pg_invite, 0},
+	{M_POST, "/invite/{token}", pg_invite_post, 0},
+	{M_GET, "/confirm/{token}", pg_confirm, 0},
+	{M_GET, "/admin/mail", pg_admin_mail, R_ADMIN},
+	{M_POST, "/admin/mail/{id}/resend", pg_admin_mail_resend, R_ADMIN},
 	{M_GET, "/admin/users", pg_admin_users, R_ADMIN},
 	{M_GET, "/admin/users/{id}", pg_admin_user, R_ADMIN},
 	{M_POST, "/admin/users/{id}/grants", pg_admin_grant, R_ADMIN},
@@ -66,6 +78,7 @@ static const struct field fields[] = {
 	{"email", "Электронная почта", FT_EMAIL, 3, 254, NULL},
 	{"password", "Пароль", FT_PASSWORD, 1, 128, NULL},
 	{"password2", "Пароль ещё раз", FT_PASSWORD, 1, 128, NULL},
+	{"current_password", "Текущий пароль", FT_PASSWORD, 1, 128, NULL},
 	{"full_name", "ФИО", FT_TEXT, 5, 200, NULL},
 	{"full_name_dat", "ФИО в дательном падеже", FT_TEXT, 5, 200, NULL},
 	{"phone", "Телефон", FT_PHONE, 5, 32, NULL},
@@ -129,7 +142,8 @@ static const struct field fields[] = {
 	{NULL, NULL, FT__MAX, 0, 0, NULL},
 };
 
-static const struct program portal = {.name = "portal", .routes = routes, .fields = fields};
+/* The background workers send the outbox's mail. */
+static const struct program portal = {.name = "portal", .routes = routes, .fields = fields, .background = mail_sender};
 
 int main(int argc, char **argv)
 {

@@ -574,8 +574,24 @@ int pg_manage_participants_xlsx(struct req *r)
 }
 
 /* Registration taken by phone: an existing account by e-mail, or a new one without a password. */
+struct invite_new_ctx {
+	struct app *app;
+	const struct person_new *p;
+	const char *by, *seminar;
+	long long person; /* as account_invite_new returns it */
+};
+
+static enum tx_end invite_new_tx(struct db *d, struct arena *a, void *arg)
+{
+	struct invite_new_ctx *c = arg;
+
+	c->person = account_invite_new(c->app, d, a, c->p, c->by, c->seminar);
+	return c->person > 0 ? TX_COMMIT : c->person == 0 ? TX_ROLLBACK : TX_FAIL;
+}
+
 int pg_manage_participant_add(struct req *r)
 {
+	struct invite_new_ctx c;
 	static const char *const outcome_msgs[REG__MAX] = {
 		[REG_ALREADY] = "Этот человек уже записан на семинар.",
 		[REG_CANCELLED] = "Семинар отменён — запись невозможна.",
@@ -612,12 +628,14 @@ int pg_manage_participant_add(struct req *r)
 				"падеже) и организацию, чтобы создать её.");
 		if ((rc = db_organization_place(r->app->db, &r->arena, p.organization_id, &region, &district)) != 1)
 			return rc == -1 ? 500 : participants_page(r, &s, 400, "Выбранной организации нет в реестре.");
-		/* No password: the person sets one later; the organiser took consent by phone. */
-		p.password_hash = "!";
+		/* No password: the invitation's link sets one; the organiser took consent by phone. */
 		p.consent_version = "phone";
-		if ((person = db_person_create(r->app->db, &p)) <= 0)
-			return person == 0 ? participants_page(r, &s, 409, "Этот адрес уже занят.") : 500;
-		audit(r, "person.create", "person", person, "by an organiser, consent taken by phone");
+		c = (struct invite_new_ctx){r->app, &p, r->user->name, s.title, 0};
+		if (db_tx(r->app->db, invite_new_tx, &c) == -1 || c.person == -1)
+			return 500;
+		if ((person = c.person) == 0)
+			return participants_page(r, &s, 409, "Этот адрес уже занят.");
+		audit(r, "person.create", "person", person, "by an organiser, consent taken by phone; invited");
 	}
 	in.seminar_id = s.id;
 	in.person_id = person;

@@ -11,6 +11,22 @@ int pg_logout(struct req *);
 int pg_signup(struct req *);
 int pg_signup_post(struct req *);
 int pg_me(struct req *);
+/* password.c: accounts by mail (forgotten password, links, confirmation, password change) */
+int pg_password_forgot(struct req *);
+int pg_password_forgot_post(struct req *);
+int pg_password_reset(struct req *);
+int pg_password_reset_post(struct req *);
+int pg_invite(struct req *);
+int pg_invite_post(struct req *);
+int pg_confirm(struct req *);
+int pg_confirm_resend(struct req *);
+int pg_password_change(struct req *);
+int pg_password_change_post(struct req *);
+/* A message page (notice.xhtml) with an optional button to url labelled label. Returns status. */
+int notice_page(struct req *, int status, const char *title, const char *message, const char *url, const char *label);
+/* mailadmin.c: the outbox for administrators */
+int pg_admin_mail(struct req *);
+int pg_admin_mail_resend(struct req *);
 int pg_admin_users(struct req *);
 int pg_admin_user(struct req *);
 int pg_admin_grant(struct req *);
