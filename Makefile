@@ -57,6 +57,7 @@ run: all
 	@echo
 	@echo "Open http://127.0.0.1:$(PORT)/  Demo accounts (password demo12345):"
 	@echo "  participant@demo.local  organizer@demo.local  reviewer@demo.local  admin@demo.local"
+	@echo "Mail sent by the demo lands in var/mail/new/ (README.md, «Mail»)."
 	@echo "What to try first: README.md, «Start here»."
 
 stop:

@@ -43,8 +43,9 @@ static struct dbq q[Q__MAX] = {
 		      "body_text, body_html, message_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"},
 	[Q_ATTACH] = {"INSERT INTO mail_attachment (message_id, filename, content_type, body) VALUES (?, ?, ?, ?)"},
 	[Q_CONFIRMED] = {"SELECT email_confirmed_at IS NOT NULL FROM person WHERE id = ?"},
-	[Q_CLAIM] = {"SELECT " MAIL_COLS(DB_COL_SQL) " FROM mail_message WHERE status = 'queued' "
-		     "AND next_attempt_at <= NOW(3) ORDER BY next_attempt_at LIMIT ? FOR UPDATE SKIP LOCKED"},
+	[Q_CLAIM] = {"SELECT " MAIL_COLS(
+		DB_COL_SQL) " FROM mail_message WHERE status = 'queued' "
+			    "AND next_attempt_at <= NOW(3) ORDER BY next_attempt_at LIMIT ? FOR UPDATE SKIP LOCKED"},
 	[Q_LEASE] = {"UPDATE mail_message SET attempts = attempts + 1, next_attempt_at = NOW(3) + INTERVAL ? SECOND "
 		     "WHERE id = ?"},
 	[Q_ATTACHMENTS] = {"SELECT filename, content_type, body FROM mail_attachment WHERE message_id = ? ORDER BY id"},
@@ -162,8 +163,9 @@ json_t *db_mail_counts(struct db *d, struct arena *a)
 
 json_t *db_mail_list(struct db *d, struct arena *a, const char *status)
 {
-	static const char *const k[] = {"#id",         "kind",       "recipient",  "subject", "status", "#attempts",
-					"next_attempt_at", "last_answer", "created_at", "sent_at", NULL};
+	static const char *const k[] = {
+		"#id",         "kind",       "recipient", "subject", "status", "#attempts", "next_attempt_at",
+		"last_answer", "created_at", "sent_at",   NULL};
 	struct dbv v[] = {DB_DV_STR(status)};
 
 	return db_json(d, &q[Q_LIST], v, NELEM(v), a, k);

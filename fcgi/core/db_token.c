@@ -28,7 +28,7 @@ enum {
 #define ACCOUNT_COL(t, field, sql) {DBC_##t, offsetof(struct person_account, field)},
 static const struct dbcol account_cols[] = {ACCOUNT_COLS(ACCOUNT_COL)};
 #define TOKEN_FIND                                                                                                     \
-	"SELECT t.person_id FROM account_token t JOIN person p ON p.id = t.person_id WHERE t.token_hash = ? "         \
+	"SELECT t.person_id FROM account_token t JOIN person p ON p.id = t.person_id WHERE t.token_hash = ? "          \
 	"AND t.purpose = ? AND t.used_at IS NULL AND t.expires_at > NOW() AND t.email = p.email "                      \
 	"AND p.disabled_at IS NULL"
 

@@ -339,9 +339,14 @@ static enum mail_outcome send_one(struct sender *s, struct arena *a, const struc
 	curl_mime_free(mime);
 	if (rc == CURLE_OK)
 		return MAIL_SENT;
-	if (s->answer[0] == '\0' || code == 0) {
-		*down = s->answer[0] == '\0';
-		snprintf(s->answer, sizeof(s->answer), "%s", errbuf[0] ? errbuf : curl_easy_strerror(rc));
+	*down = s->answer[0] == '\0';
+	if (code < 400) { /* not the server's refusal: say what went wrong, and the server's last word if any */
+		struct buf b = {0};
+		buf_adds(&b, errbuf[0] ? errbuf : curl_easy_strerror(rc));
+		if (s->answer[0] != '\0')
+			buf_addf(&b, " (%s)", s->answer);
+		snprintf(s->answer, sizeof(s->answer), "%s", b.p);
+		buf_free(&b);
 	}
 	return code >= 500 && code < 600 ? MAIL_FAILED : MAIL_RETRY;
 }
@@ -447,7 +452,8 @@ void mail_sender(struct app *app)
 	s.max_attempts = config_int(&app->cfg, "mail_max_attempts", 30);
 	s.lease_s = config_int(&app->cfg, "mail_lease_s", 900);
 	if (s.url == NULL || !mail_address_ok(s.from) || (s.reply_to != NULL && !mail_address_ok(s.reply_to))) {
-		log_msg(LOG_ERROR, NULL, "mail: no smtp_url, or mail_from / mail_reply_to is not one address: not sending");
+		log_msg(LOG_ERROR, NULL,
+			"mail: no smtp_url, or mail_from / mail_reply_to is not one address: not sending");
 		while (!prefork_stopping)
 			sleep(1);
 		return;

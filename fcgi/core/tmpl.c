@@ -727,8 +727,8 @@ int tmpl_render_text(const struct tmpl_set *s, const char *name, json_t *ctx, st
 	if (rc.page == NULL)
 		return 0;
 	render(&rc, NULL, &s->layout->root);
-	text_break(out, 1);
-	if (out->len == from)
-		buf_addc(out, '\n');
+	while (out->len > from && (out->p[out->len - 1] == '\n' || out->p[out->len - 1] == ' '))
+		out->p[--out->len] = '\0';
+	buf_addc(out, '\n');
 	return 1;
 }

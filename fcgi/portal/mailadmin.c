@@ -38,7 +38,8 @@ int pg_admin_mail_resend(struct req *r)
 	if (rc == -1)
 		return 500;
 	if (rc == 0)
-		return fail(r, 409, "Это письмо не в списке неотправленных: его уже отправили или поставили в очередь.");
+		return fail(r, 409,
+			    "Это письмо не в списке неотправленных: его уже отправили или поставили в очередь.");
 	audit(r, "mail.resend", "mail_message", id, NULL);
 	return redirect(r, "/admin/mail");
 }

@@ -4,7 +4,7 @@
 
 #include "portal.h"
 
-#define RESET_WINDOW 3600
+#define RESET_WINDOW  3600
 #define CHANGE_WINDOW 900
 
 int notice_page(struct req *r, int status, const char *title, const char *message, const char *url, const char *label)
@@ -22,7 +22,8 @@ static int forgot_page(struct req *r, int status, const char *error)
 	const char *email = req_param(r, "email");
 
 	page(r, "password-forgot",
-	     json_pack("{s:s, s:{s:s?}, s:s?}", "title", "Восстановление пароля", "form", "email", email, "error", error));
+	     json_pack("{s:s, s:{s:s?}, s:s?}", "title", "Восстановление пароля", "form", "email", email, "error",
+		       error));
 	return status;
 }
 
@@ -81,8 +82,7 @@ struct link_kind {
 	const char *title, *path, *action;
 };
 static const struct link_kind reset_link = {TOKEN_RESET, "Новый пароль", "/password/reset/", "password.reset"};
-static const struct link_kind invite_link = {TOKEN_INVITE, "Приглашение: задайте пароль", "/invite/",
-					     "invite.accept"};
+static const struct link_kind invite_link = {TOKEN_INVITE, "Приглашение: задайте пароль", "/invite/", "invite.accept"};
 
 static int link_gone(struct req *r, const struct link_kind *k)
 {
@@ -249,10 +249,10 @@ int pg_confirm_resend(struct req *r)
 		return fail(r, 429, "Письмо уже отправлено несколько раз. Попробуйте через час.");
 	if (db_tx(r->app->db, person_mail_tx, &c) != 1)
 		return 500;
-	return notice_page(r, 200, "Письмо отправлено",
-			   arena_printf(&r->arena, "Мы отправили на %s письмо со ссылкой для подтверждения адреса.",
-					acct.email),
-			   "/me", "Личный кабинет");
+	return notice_page(
+		r, 200, "Письмо отправлено",
+		arena_printf(&r->arena, "Мы отправили на %s письмо со ссылкой для подтверждения адреса.", acct.email),
+		"/me", "Личный кабинет");
 }
 
 /* ---------------------------------------------------------------- password change in the cabinet */

@@ -1,25 +1,28 @@
-#!/usr/bin/env python3
+#!/usr/bin/python3
 # Reads the local SMTP server's Maildir for the tests: the messages to an address, and one message's parts.
 #
-# Usage: mail.py count MAILDIR ADDRESS         the number of messages to ADDRESS
-#        mail.py last MAILDIR ADDRESS          the file of the newest message to ADDRESS (nothing when none)
+# Usage: mail.py count MAILDIR ADDRESS [SUBJECT]   the number of messages to ADDRESS (with that subject)
+#        mail.py last MAILDIR ADDRESS [SUBJECT]    the file of the newest one (nothing when none)
 #        mail.py get FILE WHAT                 WHAT: a header name (decoded: to, subject, message-id, ...),
 #                                              text, html, link (the first base_url link of the text part),
 #                                              attachments (one "name<TAB>type<TAB>bytes" line each)
 import email
+import email.parser
 import email.policy
 import os
 import re
 import sys
 
 
-def messages(maildir, address):
+def messages(maildir, address, subject=None):
     out = []
     new = os.path.join(maildir, "new")
     for name in os.listdir(new) if os.path.isdir(new) else []:
         path = os.path.join(new, name)
         with open(path, "rb") as f:
-            msg = email.message_from_binary_file(f, policy=email.policy.default)
+            msg = email.parser.BytesHeaderParser(policy=email.policy.default).parse(f)
+        if subject is not None and msg["subject"] != subject:
+            continue
         if any(a.addr_spec.lower() == address.lower() for a in msg["to"].addresses):
             out.append((os.stat(path).st_mtime_ns, path))
     return [p for _, p in sorted(out)]
@@ -35,9 +38,9 @@ def part(msg, ctype):
 def main():
     cmd = sys.argv[1]
     if cmd == "count":
-        print(len(messages(sys.argv[2], sys.argv[3])))
+        print(len(messages(*sys.argv[2:5])))
     elif cmd == "last":
-        found = messages(sys.argv[2], sys.argv[3])
+        found = messages(*sys.argv[2:5])
         if found:
             print(found[-1])
     elif cmd == "get":
