@@ -193,7 +193,8 @@ struct sender {
 	long tls;                  /* CURLOPT_USE_SSL for smtp:// */
 	long retry_s, retry_max_s; /* back-off: retry_s doubled at each attempt, at most retry_max_s */
 	long max_attempts, lease_s;
-	char answer[ANSWER_SZ]; /* the server's last answer line */
+	char answer[ANSWER_SZ]; /* the server's last answer line, or its last refusal */
+	int refused;
 };
 
 /* libcurl's protocol trace: keeps the server's last answer line. */
@@ -209,9 +210,14 @@ static int on_trace(CURL *c, curl_infotype type, char *data, size_t size, void *
 		end--;
 	if (end > 0) {
 		size_t start = end;
+		int refusal;
 		while (start > 0 && data[start - 1] != '\n')
 			start--;
-		snprintf(s->answer, sizeof(s->answer), "%.*s", (int)(end - start), data + start);
+		/* A refusal (4xx, 5xx) is the answer that counts, not the 221 of the QUIT after it. */
+		refusal = data[start] == '4' || data[start] == '5';
+		if (refusal || !s->refused)
+			snprintf(s->answer, sizeof(s->answer), "%.*s", (int)(end - start), data + start);
+		s->refused |= refusal;
 	}
 	return 0;
 }
@@ -305,6 +311,7 @@ static enum mail_outcome send_one(struct sender *s, struct arena *a, const struc
 	CURLcode rc;
 
 	s->answer[0] = '\0';
+	s->refused = 0;
 	mime = build(s, a, m, &err);
 	if (err) {
 		curl_mime_free(mime);
@@ -436,7 +443,7 @@ static int send_batch(struct sender *s, struct arena *a)
 
 void mail_sender(struct app *app)
 {
-	struct sender s = {app, NULL, NULL, NULL, NULL, NULL, NULL, NULL, 0, 0, 0, 0, 0, ""};
+	struct sender s = {app, NULL, NULL, NULL, NULL, NULL, NULL, NULL, 0, 0, 0, 0, 0, "", 0};
 	const char *tls = config_get(&app->cfg, "smtp_tls", "required");
 	struct arena a = {0};
 
