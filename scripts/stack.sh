@@ -325,24 +325,34 @@ smtp_pid() {
 }
 
 smtp_port() {
-    [[ -s $VAR/smtp.port ]] ||
-        python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])' >"$VAR/smtp.port"
+    if [[ ! -s $VAR/smtp.port ]]; then
+        python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])' \
+            >"$VAR/smtp.port.tmp"
+        mv "$VAR/smtp.port.tmp" "$VAR/smtp.port"
+    fi
     cat "$VAR/smtp.port"
 }
 
 smtp_up() { (exec 3<>"/dev/tcp/127.0.0.1/$(smtp_port)") 2>/dev/null; }
+smtp_started() { smtp_up || ! alive "$1"; } # up, or no longer worth waiting for
 
 start_smtp() {
-    local pid
+    local pid port
     smtp_pid >/dev/null && return 0
+    port=$(smtp_port) # chosen here, not in the background job below (its substitution would race with the wait)
     # 3>&-: a test that restarts it (smtp-start) must not leave bats's TAP stream open in the daemon.
-    setsid /usr/bin/python3 "$ROOT/scripts/smtpd.py" "$(smtp_port)" "$VAR/mail" </dev/null >>"$VAR/log/smtpd.log" 2>&1 3>&- 9>&- &
+    setsid /usr/bin/python3 "$ROOT/scripts/smtpd.py" "$port" "$VAR/mail" </dev/null >>"$VAR/log/smtpd.log" 2>&1 3>&- 9>&- &
     pid=$!
     echo "$pid" >"$SMTP_PID"
-    if ! wait_for 10 smtp_up; then
+    # Python and asyncio start slowly on a busy machine: up to a minute, unless it exits.
+    if ! wait_for 60 smtp_started "$pid"; then
         tail_log "$VAR/log/smtpd.log"
         die "the local SMTP server did not come up on port $(smtp_port) (log: $VAR/log/smtpd.log)"
     fi
+    smtp_up || {
+        tail_log "$VAR/log/smtpd.log"
+        die "the local SMTP server exited during start-up (log: $VAR/log/smtpd.log)"
+    }
     say "started the SMTP server on 127.0.0.1:$(smtp_port) (mail in $VAR/mail/new)"
 }
 
