@@ -94,7 +94,16 @@ static void test_no_control_characters_reach_a_header(void **state)
 
 static void test_address(void **state)
 {
+	char name[201 * 2 + 1] = "";
+	int i;
+
 	(void)state;
+	/* A name is cut after 200 characters, never inside one. */
+	for (i = 0; i < 200; i++)
+		strcat(name, "Ж");
+	assert_string_equal(decode(address(name, "a@example.test")), name);
+	strcat(name, "Ж");
+	assert_int_equal(strlen(decode(address(name, "a@example.test"))), 400);
 	assert_string_equal(address(NULL, "a@example.test"), "<a@example.test>");
 	assert_string_equal(address("", "a@example.test"), "<a@example.test>");
 	assert_string_equal(address("Ann \"A\" Lee\\", "a@example.test"), "\"Ann \\\"A\\\" Lee\\\\\" <a@example.test>");
