@@ -635,7 +635,7 @@ int pg_manage_participant_add(struct req *r)
 			return 500;
 		if ((person = c.person) == 0)
 			return participants_page(r, &s, 409, "Этот адрес уже занят.");
-		audit(r, "person.create", "person", person, "by an organiser, consent taken by phone; invited");
+		audit(r, "person.create", "person", person, "by an organiser, consent taken by phone");
 	}
 	in.seminar_id = s.id;
 	in.person_id = person;
