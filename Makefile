@@ -1,6 +1,6 @@
 # Build, run and test the seminar system. `make run` and `make test` are all a newcomer needs.
 CC ?= cc
-PKGS = libxml-2.0 libsodium jansson libmariadb xlsxwriter libqrencode cairo libpng librsvg-2.0 libzip
+PKGS = libxml-2.0 libsodium jansson libmariadb xlsxwriter libqrencode cairo libpng librsvg-2.0 libzip libcurl
 # Recursive (=) on purpose: pkg-config runs when a recipe runs, after `deps` has installed it.
 PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS))
 PKG_LIBS = $(shell pkg-config --libs $(PKGS))
@@ -57,6 +57,7 @@ run: all
 	@echo
 	@echo "Open http://127.0.0.1:$(PORT)/  Demo accounts (password demo12345):"
 	@echo "  participant@demo.local  organizer@demo.local  reviewer@demo.local  admin@demo.local"
+	@echo "Mail sent by the demo lands in var/mail/new/ (README.md, «Mail»)."
 	@echo "What to try first: README.md, «Start here»."
 
 stop:

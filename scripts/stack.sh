@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Starts, stops and inspects the project-local stack (MariaDB, the four FastCGI programs, nginx) under a state dir.
 #
-# Usage: scripts/stack.sh start|stop|status|psql [mariadb client args...]
+# Usage: scripts/stack.sh start|stop|status|psql [mariadb client args...]|smtp-stop|smtp-start
 #        (scripts/stack.sh supervise: the supervisor's loop, started by `start` with SUPERVISE=1)
 # Environment:
 #   VAR         state dir (database, sockets, logs, pid files, generated configs); default <repo>/var
@@ -41,6 +41,7 @@ while [[ $VAR == */ && $VAR != / ]]; do VAR=${VAR%/}; done
 MYSQL_SOCK=$VAR/run/mysqld.sock
 MYSQL_PID=$VAR/run/mysqld.pid
 NGINX_PID=$VAR/run/nginx.pid
+SMTP_PID=$VAR/run/smtpd.pid
 IS_ROOT=0
 MIGRATED=0    # set when this start applied a migration
 ROUTINES_SUM= # set to the checksum of sql/procedures/ when it differs from the one recorded
@@ -316,6 +317,58 @@ refresh_coverage() {
     fi
 }
 
+# The local SMTP server (scripts/smtpd.py): messages land in $VAR/mail/new/, one file each. Its port is
+# chosen once per state dir ($VAR/smtp.port), so a restarted server is found where the programs expect it.
+smtp_pid() {
+    local pid
+    [[ -r $SMTP_PID ]] || return 1
+    pid=$(<"$SMTP_PID")
+    [[ $pid =~ ^[0-9]+$ ]] && alive "$pid" && grep -qF smtpd.py "/proc/$pid/cmdline" 2>/dev/null || return 1
+    echo "$pid"
+}
+
+smtp_port() {
+    if [[ ! -s $VAR/smtp.port ]]; then
+        python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])' \
+            >"$VAR/smtp.port.tmp"
+        mv "$VAR/smtp.port.tmp" "$VAR/smtp.port"
+    fi
+    cat "$VAR/smtp.port"
+}
+
+smtp_up() { (exec 3<>"/dev/tcp/127.0.0.1/$(smtp_port)") 2>/dev/null; }
+smtp_started() { smtp_up || ! alive "$1"; } # up, or no longer worth waiting for
+
+start_smtp() {
+    local pid port
+    smtp_pid >/dev/null && return 0
+    port=$(smtp_port) # chosen here, not in the background job below (its substitution would race with the wait)
+    # 3>&-: a test that restarts it (smtp-start) must not leave bats's TAP stream open in the daemon.
+    setsid /usr/bin/python3 "$ROOT/scripts/smtpd.py" "$port" "$VAR/mail" </dev/null >>"$VAR/log/smtpd.log" 2>&1 3>&- 9>&- &
+    pid=$!
+    echo "$pid" >"$SMTP_PID"
+    # Python and asyncio start slowly on a busy machine: up to a minute, unless it exits.
+    if ! wait_for 60 smtp_started "$pid"; then
+        tail_log "$VAR/log/smtpd.log"
+        die "the local SMTP server did not come up on port $(smtp_port) (log: $VAR/log/smtpd.log)"
+    fi
+    smtp_up || {
+        tail_log "$VAR/log/smtpd.log"
+        die "the local SMTP server exited during start-up (log: $VAR/log/smtpd.log)"
+    }
+    say "started the SMTP server on 127.0.0.1:$(smtp_port) (mail in $VAR/mail/new)"
+}
+
+stop_smtp() {
+    local pid
+    if pid=$(smtp_pid); then
+        kill -TERM "$pid" 2>/dev/null || true
+        wait_for 10 not_alive "$pid" || kill -KILL "$pid" 2>/dev/null || true
+        stopped+=(smtpd)
+    fi
+    rm -f "$SMTP_PID"
+}
+
 write_app_conf() {
     local conf=$VAR/app.conf p
     (
@@ -330,6 +383,9 @@ write_app_conf() {
             echo "secret_key = $(tr -d ' \n' <"$VAR/secret.key")"
             echo "workers = $WORKERS"
             echo "files_dir = $VAR/files"
+            echo "smtp_url = smtp://127.0.0.1:$(smtp_port)"
+            echo "smtp_tls = off"
+            echo "mail_from = noreply@seminars.local"
             for p in "${PROGRAMS[@]}"; do
                 echo
                 echo "$p.listen = $VAR/run/$p.sock"
@@ -428,6 +484,7 @@ cmd_start() {
     apply_grants
     load_seeds
     refresh_coverage
+    start_smtp
     write_app_conf
     start_programs
     start_nginx
@@ -538,6 +595,7 @@ cmd_stop() {
     lock_state_dir
     stop_nginx
     stop_programs
+    stop_smtp
     stop_mariadb
     ((${#stopped[@]} == 0)) || say "stopped ${stopped[*]} ($VAR)"
 }
@@ -561,6 +619,11 @@ cmd_status() {
     if pid=$(running_pid "$SUPERVISOR_PID" bash); then
         echo "supervisor running (pid $pid)"
     fi
+    if pid=$(smtp_pid); then
+        echo "smtpd    running (pid $pid, smtp://127.0.0.1:$(smtp_port), mail in $VAR/mail/new)"
+    else
+        echo "smtpd    stopped"
+    fi
     if pid=$(running_pid "$NGINX_PID" nginx); then
         [[ -r $VAR/nginx.conf ]] && port=$(sed -n 's/^[[:space:]]*listen[[:space:]]\{1,\}127\.0\.0\.1:\([0-9]*\);.*/\1/p' "$VAR/nginx.conf" | head -n 1)
         echo "nginx    running (pid $pid, http://127.0.0.1:${port:-?})"
@@ -583,5 +646,10 @@ stop) cmd_stop ;;
 status) cmd_status ;;
 psql) cmd_psql "$@" ;;
 supervise) cmd_supervise ;;
+smtp-stop) stop_smtp ;;
+smtp-start)
+    [[ -d $VAR/run ]] || die "no stack under $VAR"
+    start_smtp
+    ;;
 *) usage ;;
 esac

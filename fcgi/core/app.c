@@ -40,6 +40,19 @@ static const char *default_message(int status)
 	}
 }
 
+/* The templates of dir/sub, or NULL (logged). */
+static struct tmpl_set *templates(const char *dir, const char *sub)
+{
+	char *path = NULL;
+	struct tmpl_set *t;
+
+	if (asprintf(&path, "%s/%s", dir, sub) < 0)
+		abort();
+	t = tmpl_load(path);
+	free(path);
+	return t;
+}
+
 int app_init(struct app *a, const struct program *prog, int argc, char **argv)
 {
 	const char *path = getenv("SEM_CONFIG"), *v;
@@ -86,14 +99,9 @@ int app_init(struct app *a, const struct program *prog, int argc, char **argv)
 	a->queue_bulk_ms = config_num(&a->cfg, "queue_max_bulk", 0.25) * 1000;
 	a->test_faults = config_int(&a->cfg, "test_faults", 0) == 1;
 	v = config_get(&a->cfg, "templates", "templates");
-	{
-		char *dir = NULL;
-		if (asprintf(&dir, "%s/pages", v) < 0)
-			abort();
-		a->tmpl = tmpl_load(dir);
-		free(dir);
-	}
-	return a->tmpl != NULL ? 1 : -1;
+	a->tmpl = templates(v, "pages");
+	a->mail_tmpl = templates(v, "mail");
+	return a->tmpl != NULL && a->mail_tmpl != NULL ? 1 : -1;
 }
 
 static int db_ready(struct app *a)

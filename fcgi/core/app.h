@@ -6,6 +6,7 @@
 
 #include <jansson.h>
 
+#include "account_mail.h"
 #include "arena.h"
 #include "auth.h"
 #include "buf.h"
@@ -20,6 +21,7 @@
 #include "db_cert_template.h"
 #include "db_checkin.h"
 #include "db_head.h"
+#include "db_mail.h"
 #include "db_material.h"
 #include "db_people.h"
 #include "db_ref.h"
@@ -30,9 +32,11 @@
 #include "db_survey.h"
 #include "download.h"
 #include "urls.h"
+#include "db_token.h"
 #include "export.h"
 #include "files.h"
 #include "log.h"
+#include "mail.h"
 #include "pdf.h"
 #include "prefork.h"
 #include "qr.h"
@@ -87,6 +91,7 @@ struct app {
 	const struct program *prog;
 	struct config cfg;
 	struct tmpl_set *tmpl;
+	struct tmpl_set *mail_tmpl; /* templates/mail: the messages of mail_queue */
 	struct db *db;
 	unsigned char key[32]; /* secret_key: CSRF tokens, code HMACs */
 	const char *base_url;

@@ -27,12 +27,21 @@ int auth_verify_password(const char *hash, const char *pw)
 	return crypto_pwhash_str_verify(hash, pw, strlen(pw)) == 0;
 }
 
-static void sid_hash(const char *sid, unsigned char out[32])
+void auth_token_hash(const char *tok, unsigned char out[32])
 {
-	crypto_generichash(out, 32, (const unsigned char *)sid, strlen(sid), NULL, 0);
+	crypto_generichash(out, 32, (const unsigned char *)tok, strlen(tok), NULL, 0);
 }
 
-static int token_ok(const char *s, size_t want)
+void auth_token_new(char out[AUTH_TOKEN_LEN + 1], unsigned char hash[32])
+{
+	unsigned char rnd[SID_BYTES];
+
+	randombytes_buf(rnd, sizeof(rnd));
+	b64url_encode(out, rnd, sizeof(rnd));
+	auth_token_hash(out, hash);
+}
+
+int auth_token_ok(const char *s, size_t want)
 {
 	size_t i;
 
@@ -52,15 +61,15 @@ int auth_load(struct req *r)
 	struct user *u;
 	int rc;
 
-	if (token_ok(aid, 24))
+	if (auth_token_ok(aid, 24))
 		r->aid = aid;
 	if (sid == NULL)
 		return 1;
-	if (!token_ok(sid, 43)) {
+	if (!auth_token_ok(sid, AUTH_TOKEN_LEN)) {
 		resp_cookie(r, "sid", "", 0);
 		return 1;
 	}
-	sid_hash(sid, h);
+	auth_token_hash(sid, h);
 	u = arena_alloc(&r->arena, sizeof(*u));
 	rc = db_session_user(r->app->db, &r->arena, h, u);
 	if (rc == -1)
@@ -77,18 +86,16 @@ int auth_load(struct req *r)
 
 int auth_login(struct req *r, long long person_id)
 {
-	unsigned char rnd[SID_BYTES], h[32];
-	char sid[64];
+	unsigned char h[32];
+	char sid[AUTH_TOKEN_LEN + 1];
 	struct user *u;
 
 	if (r->sid != NULL) {
-		sid_hash(r->sid, h);
+		auth_token_hash(r->sid, h);
 		if (db_session_delete(r->app->db, h) == -1)
 			return -1;
 	}
-	randombytes_buf(rnd, sizeof(rnd));
-	b64url_encode(sid, rnd, sizeof(rnd));
-	sid_hash(sid, h);
+	auth_token_new(sid, h);
 	if (db_session_create(r->app->db, h, person_id, r->app->session_ttl, r->ip) == -1)
 		return -1;
 	resp_cookie(r, "sid", sid, r->app->session_ttl);
@@ -105,7 +112,7 @@ int auth_logout(struct req *r)
 	unsigned char h[32];
 
 	if (r->sid != NULL) {
-		sid_hash(r->sid, h);
+		auth_token_hash(r->sid, h);
 		if (db_session_delete(r->app->db, h) == -1)
 			return -1;
 	}

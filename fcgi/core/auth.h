@@ -31,6 +31,14 @@ struct user {
 int auth_hash_password(const struct app *, const char *pw, char *out);
 /* Returns 1 when pw matches the stored hash, 0 when not. */
 int auth_verify_password(const char *hash, const char *pw);
+/* Random tokens (session ids, links sent by mail): 32 random bytes as base64url, stored only as their
+ * BLAKE2b-256 hash. */
+#define AUTH_TOKEN_LEN 43
+/* A new token into out and its hash. */
+void auth_token_new(char out[AUTH_TOKEN_LEN + 1], unsigned char hash[32]);
+void auth_token_hash(const char *tok, unsigned char out[32]);
+/* Returns 1 when s is want characters of base64url (a token's shape), 0 otherwise. */
+int auth_token_ok(const char *s, size_t want);
 /* Loads the user of the session cookie, if any. Returns 1, or -1 on database failure. */
 int auth_load(struct req *);
 /* Starts a new session for person id (a new id at every login). Returns 1 or -1. */

@@ -21,8 +21,10 @@ enum {
 };
 
 static struct dbq q[Q__MAX] = {
+	/* The address is not confirmed yet (mail: account_mail_confirm, account_mail_invite). */
 	[Q_PERSON_INSERT] = {"INSERT INTO person (email, password_hash, full_name, full_name_dat, phone, position, "
-			     "organization_id, consent_at, consent_version) VALUES (?, ?, ?, ?, ?, ?, ?, NOW(), ?)"},
+			     "organization_id, consent_at, consent_version, email_confirmed_at) "
+			     "VALUES (?, ?, ?, ?, ?, ?, ?, NOW(), ?, NULL)"},
 	[Q_PERSON_PASSWORD] = {"SELECT id, password_hash FROM person WHERE email = ? AND disabled_at IS NULL"},
 	[Q_SESSION_INSERT] = {"INSERT INTO web_session (id_hash, person_id, expires_at, ip) "
 			      "VALUES (?, ?, NOW() + INTERVAL ? SECOND, ?)"},

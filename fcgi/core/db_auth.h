@@ -13,7 +13,8 @@ struct person_new {
 	long long organization_id;
 	const char *consent_version;
 };
-/* Returns the new id, 0 when the e-mail is taken, -1 on failure. */
+/* Returns the new id, 0 when the e-mail is taken, -1 on failure. The address is unconfirmed: run it in a
+ * transaction with account_mail_confirm or account_mail_invite (account_mail.h). */
 long long db_person_create(struct db *, const struct person_new *);
 /* Returns 1 with id and hash (arena), 0 unknown or disabled, -1 failure. */
 int db_person_password(struct db *, struct arena *, const char *email, long long *id, const char **hash);

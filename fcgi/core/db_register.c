@@ -546,40 +546,23 @@ int db_import_apply(struct db *d, long long id, long long person_id, const char 
 
 /* ---------------------------------------------------------------- organisations proposed at sign-up */
 
-struct propose_ctx {
-	const struct person_new *p;
-	const struct org_proposal *o;
-	long long person_id; /* as db_person_create_proposing returns it */
-};
-
-static enum tx_end propose_tx(struct db *d, struct arena *scratch, void *arg)
+long long db_person_propose(struct db *d, struct arena *scratch, const struct person_new *in,
+			    const struct org_proposal *o)
 {
-	struct propose_ctx *c = arg;
-	struct person_new p = *c->p;
-	struct dbv v[] = {DB_DV_INT(c->o->district_id), DB_DV_INT(c->o->sector_id), DB_DV_STR(c->o->name),
-			  DB_DV_STR(c->o->name)};
+	struct person_new p = *in;
+	struct dbv v[] = {DB_DV_INT(o->district_id), DB_DV_INT(o->sector_id), DB_DV_STR(o->name), DB_DV_STR(o->name)};
 	struct dbres r;
+	long long id;
 
-	if (db_run(d, &q[Q_PROPOSE], v, NELEM(v), &r, scratch) == -1) {
-		if (db_errno(d) != 1452)
-			return TX_FAIL;
-		c->person_id = -2;
-		return TX_ROLLBACK;
-	}
+	if (db_run(d, &q[Q_PROPOSE], v, NELEM(v), &r, scratch) == -1)
+		return db_errno(d) == 1452 ? -2 : -1;
 	p.organization_id = (long long)r.insert_id;
-	if ((c->person_id = db_person_create(d, &p)) <= 0)
-		return c->person_id == 0 ? TX_ROLLBACK : TX_FAIL;
+	if ((id = db_person_create(d, &p)) <= 0)
+		return id;
 	{
-		struct dbv w[] = {DB_DV_INT(c->person_id), DB_DV_INT(p.organization_id)};
-		return db_run(d, &q[Q_PROPOSED_BY], w, NELEM(w), NULL, NULL) == -1 ? TX_FAIL : TX_COMMIT;
+		struct dbv w[] = {DB_DV_INT(id), DB_DV_INT(p.organization_id)};
+		return db_run(d, &q[Q_PROPOSED_BY], w, NELEM(w), NULL, NULL) == -1 ? -1 : id;
 	}
-}
-
-long long db_person_create_proposing(struct db *d, const struct person_new *p, const struct org_proposal *o)
-{
-	struct propose_ctx c = {p, o, 0};
-
-	return db_tx(d, propose_tx, &c) == -1 ? -1 : c.person_id;
 }
 
 json_t *db_orgs_proposed(struct db *d, struct arena *a)

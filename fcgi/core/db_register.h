@@ -69,10 +69,10 @@ struct org_proposal {
 	const char *name;
 	long long district_id, sector_id;
 };
-/* Creates the account and the organisation (status 'proposed', not active, proposed_by the
- * person; its short name is the name) in one transaction. Returns the person's id, 0 when the
- * e-mail is taken, -2 when there is no such district or sector, -1 failure. */
-long long db_person_create_proposing(struct db *, const struct person_new *, const struct org_proposal *);
+/* Inside a transaction: creates the account and the organisation (status 'proposed', not active,
+ * proposed_by the person; its short name is the name). Returns the person's id, 0 when the e-mail is
+ * taken, -2 when there is no such district or sector, -1 failure (roll back on anything but an id). */
+long long db_person_propose(struct db *, struct arena *, const struct person_new *, const struct org_proposal *);
 /* Organisations waiting for an administrator, oldest first: {id, name, short_name, district, region, sector,
  * created_at, proposed_by, proposer, proposer_email, registrations}. */
 json_t *db_orgs_proposed(struct db *, struct arena *);

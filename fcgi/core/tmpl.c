@@ -66,6 +66,7 @@ struct rctx {
 	struct buf *out;
 	const char *(*csrf)(void *);
 	void *arg;
+	int text; /* plain text of the same tree (a mail's text part): no markup, nothing escaped */
 };
 
 static const char *const void_elems[] = {"area",  "base", "br",   "col",    "embed", "hr",  "img",
@@ -487,13 +488,45 @@ static int eval(const struct rctx *rc, const struct scope *sc, const struct expr
 	return la == lb && memcmp(a, b, la) == 0;
 }
 
-static void put_value(struct buf *out, json_t *v)
+/* Plain text: runs of white space become one space, none at the start of a line. */
+static void text_put(struct buf *out, const char *s, size_t len)
+{
+	size_t i;
+
+	for (i = 0; i < len; i++) {
+		if (s[i] == ' ' || s[i] == '\t' || s[i] == '\n' || s[i] == '\r') {
+			if (out->len > 0 && out->p[out->len - 1] != ' ' && out->p[out->len - 1] != '\n')
+				buf_addc(out, ' ');
+		} else
+			buf_addc(out, s[i]);
+	}
+}
+
+/* Plain text: ends the line, with n - 1 empty lines after it (none at the very start). */
+static void text_break(struct buf *out, int n)
+{
+	int have = 0;
+
+	while (out->len > 0 && out->p[out->len - 1] == ' ')
+		out->p[--out->len] = '\0';
+	if (out->len == 0)
+		return;
+	while (have < (int)out->len && out->p[out->len - 1 - (size_t)have] == '\n')
+		have++;
+	for (; have < n; have++)
+		buf_addc(out, '\n');
+}
+
+static void put_value(const struct rctx *rc, json_t *v)
 {
 	char tmp[64];
 	size_t len;
 	const char *s = scalar(v, tmp, sizeof(tmp), &len);
 
-	html_escape(out, s, len);
+	if (rc->text)
+		text_put(rc->out, s, len);
+	else
+		html_escape(rc->out, s, len);
 }
 
 static void render(const struct rctx *rc, const struct scope *sc, const struct tnode *t);
@@ -558,12 +591,50 @@ static void render_elem(const struct rctx *rc, const struct scope *sc, const str
 	if (t->is_void)
 		return;
 	if (t->text_e)
-		put_value(o, lookup(rc, sc, t->text_e->lhs));
+		put_value(rc, lookup(rc, sc, t->text_e->lhs));
 	else
 		render_kids(rc, sc, t);
 	buf_adds(o, "</");
 	buf_adds(o, t->name);
 	buf_addc(o, '>');
+}
+
+/* An element as plain text: its content; blocks on lines of their own, list items with a dash, a link's
+ * address after its words unless they are the address. */
+static void render_elem_text(const struct rctx *rc, const struct scope *sc, const struct tnode *t)
+{
+	static const char *const skip[] = {"head", "style", "script", "title", NULL};
+	static const char *const para[] = {"p", "h1", "h2", "h3", "h4", "table", "ul", "ol", "div", "blockquote", NULL};
+	static const char *const line[] = {"br", "li", "tr", "dt", "dd", NULL};
+	struct buf *o = rc->out;
+	const char *href = NULL;
+	size_t i, start;
+
+	if (in_list(skip, t->name))
+		return;
+	if (in_list(para, t->name))
+		text_break(o, 2);
+	else if (in_list(line, t->name))
+		text_break(o, 1);
+	if (strcmp(t->name, "li") == 0)
+		buf_adds(o, "- ");
+	if (strcmp(t->name, "td") == 0 || strcmp(t->name, "th") == 0)
+		text_put(o, " ", 1);
+	for (i = 0; i < t->ndattrs && strcmp(t->name, "a") == 0; i++)
+		if (t->dattrs[i].kind == DA_ATTR && strcmp(t->dattrs[i].name, "href") == 0)
+			href = json_string_value(lookup(rc, sc, t->dattrs[i].e.lhs));
+	start = o->len;
+	if (t->text_e)
+		put_value(rc, lookup(rc, sc, t->text_e->lhs));
+	else
+		render_kids(rc, sc, t);
+	if (href != NULL && url_is_safe(href) &&
+	    (o->len - start != strlen(href) || memcmp(o->p + start, href, o->len - start) != 0)) {
+		buf_adds(o, o->len > start ? ": " : "");
+		buf_adds(o, href);
+	}
+	if (in_list(para, t->name))
+		text_break(o, 2);
 }
 
 static void render_one(const struct rctx *rc, const struct scope *sc, const struct tnode *t)
@@ -573,12 +644,19 @@ static void render_one(const struct rctx *rc, const struct scope *sc, const stru
 	if (t->unless_e && eval(rc, sc, t->unless_e))
 		return;
 	switch (t->kind) {
-	case TK_TEXT: html_escape(rc->out, t->text, strlen(t->text)); break;
+	case TK_TEXT:
+		if (rc->text)
+			text_put(rc->out, t->text, strlen(t->text));
+		else
+			html_escape(rc->out, t->text, strlen(t->text));
+		break;
 	case TK_CONTENT:
 		if (rc->page)
 			render_kids(rc, sc, rc->page);
 		break;
 	case TK_CSRF:
+		if (rc->text)
+			break;
 		buf_adds(rc->out, "<input type=\"hidden\" name=\"csrf\" value=\"");
 		if (rc->csrf != NULL) {
 			const char *tok = rc->csrf(rc->arg);
@@ -588,11 +666,16 @@ static void render_one(const struct rctx *rc, const struct scope *sc, const stru
 		break;
 	case TK_BLOCK:
 		if (t->text_e)
-			put_value(rc->out, lookup(rc, sc, t->text_e->lhs));
+			put_value(rc, lookup(rc, sc, t->text_e->lhs));
 		else
 			render_kids(rc, sc, t);
 		break;
-	case TK_ELEM: render_elem(rc, sc, t); break;
+	case TK_ELEM:
+		if (rc->text)
+			render_elem_text(rc, sc, t);
+		else
+			render_elem(rc, sc, t);
+		break;
 	}
 }
 
@@ -612,19 +695,40 @@ static void render(const struct rctx *rc, const struct scope *sc, const struct t
 	}
 }
 
-int tmpl_render(const struct tmpl_set *s, const char *name, json_t *ctx, const char *(*csrf)(void *), void *arg,
-		struct buf *out)
+/* The page named name, or NULL (the layout is no page). */
+static const struct tnode *page_find(const struct tmpl_set *s, const char *name)
 {
-	struct rctx rc = {ctx, NULL, out, csrf, arg};
 	size_t i;
 
 	for (i = 0; i < s->n; i++)
 		if (strcmp(s->t[i].name, name) == 0)
-			rc.page = &s->t[i].root;
-	if (rc.page == NULL || rc.page == &s->layout->root)
+			return &s->t[i] == s->layout ? NULL : &s->t[i].root;
+	return NULL;
+}
+
+int tmpl_render(const struct tmpl_set *s, const char *name, json_t *ctx, const char *(*csrf)(void *), void *arg,
+		struct buf *out)
+{
+	struct rctx rc = {ctx, page_find(s, name), out, csrf, arg, 0};
+
+	if (rc.page == NULL)
 		return 0;
 	buf_adds(out, "<!DOCTYPE html>\n");
 	render(&rc, NULL, &s->layout->root);
+	buf_addc(out, '\n');
+	return 1;
+}
+
+int tmpl_render_text(const struct tmpl_set *s, const char *name, json_t *ctx, struct buf *out)
+{
+	struct rctx rc = {ctx, page_find(s, name), out, NULL, NULL, 1};
+	size_t from = out->len;
+
+	if (rc.page == NULL)
+		return 0;
+	render(&rc, NULL, &s->layout->root);
+	while (out->len > from && (out->p[out->len - 1] == '\n' || out->p[out->len - 1] == ' '))
+		out->p[--out->len] = '\0';
 	buf_addc(out, '\n');
 	return 1;
 }

@@ -22,5 +22,11 @@ void tmpl_free(struct tmpl_set *);
  * without forms sets no cookie). Returns 1, or 0 when there is no such page. */
 int tmpl_render(const struct tmpl_set *, const char *name, json_t *ctx, const char *(*csrf)(void *), void *arg,
 		struct buf *out);
+/* The same page inside the layout as plain text (a mail's text part, from the template of its HTML
+ * part): text and values unescaped with runs of white space as one space; p, h1-h4, div, table, ul, ol
+ * as paragraphs; br, li (with "- "), tr as lines; head, title, style, script left out; a link followed by
+ * ": address" unless its text is the address. Ends with one newline. Returns 1, or 0 when there is no such
+ * page. */
+int tmpl_render_text(const struct tmpl_set *, const char *name, json_t *ctx, struct buf *out);
 
 #endif

@@ -75,6 +75,14 @@ struct arena;
 #define U_BRIEFINGS_ID_FILES_FID                         "/briefings/{id}/files/{fid}"
 #define U_VIEW_LOWVISION                                 "/view/lowvision"
 #define U_VIEW_NORMAL                                    "/view/normal"
+#define U_ME_PASSWORD                                    "/me/password"
+#define U_ME_CONFIRM                                     "/me/confirm"
+#define U_PASSWORD_FORGOT                                "/password/forgot"
+#define U_PASSWORD_RESET_TOKEN                           "/password/reset/{token}"
+#define U_INVITE_TOKEN                                   "/invite/{token}"
+#define U_CONFIRM_TOKEN                                  "/confirm/{token}"
+#define U_ADMIN_MAIL                                     "/admin/mail"
+#define U_ADMIN_MAIL_ID_RESEND                           "/admin/mail/{id}/resend"
 
 /* The door and online attendance. */
 #define U_CHECKIN_CODE            "/checkin/code"

@@ -148,9 +148,71 @@ static const char *missing(struct req *r, int proposing)
 	return NULL;
 }
 
+struct signup_ctx {
+	struct app *app;
+	const struct person_new *p;
+	const struct org_proposal *o; /* NULL: an organisation of the register */
+	long long id;                 /* as db_person_propose returns it */
+};
+
+/* The account and the letter that confirms its address, in one transaction. */
+static enum tx_end signup_tx(struct db *d, struct arena *a, void *arg)
+{
+	struct signup_ctx *c = arg;
+	struct person_account acct = {0};
+
+	c->id = c->o != NULL ? db_person_propose(d, a, c->p, c->o) : db_person_create(d, c->p);
+	if (c->id <= 0)
+		return c->id == -1 ? TX_FAIL : TX_ROLLBACK;
+	acct.id = c->id;
+	acct.email = c->p->email;
+	acct.name = c->p->full_name;
+	return account_mail_confirm(c->app, d, a, &acct) == -1 ? TX_FAIL : TX_COMMIT;
+}
+
+struct invite_ctx {
+	struct app *app;
+	const struct person_account *p;
+};
+
+static enum tx_end invite_again_tx(struct db *d, struct arena *a, void *arg)
+{
+	struct invite_ctx *c = arg;
+
+	return account_mail_invite(c->app, d, a, c->p, NULL, NULL) == -1 ? TX_FAIL : TX_COMMIT;
+}
+
+/* A sign-up with a taken address: an account made by an organiser that never got a password is invited
+ * again (at most invite_limit times an hour per address); any other is refused. */
+static int signup_taken(struct req *r, const char *email)
+{
+	struct person_account acct;
+	struct invite_ctx c = {r->app, &acct};
+	const char *bucket = arena_printf(&r->arena, "invite:e:%s", email);
+	long hits;
+	int rc, send;
+
+	if ((rc = db_person_account(r->app->db, &r->arena, 0, email, &acct)) == -1)
+		return 500;
+	if (rc == 0 || acct.has_password)
+		return signup_page(r, 409, "Этот адрес электронной почты уже зарегистрирован. Войдите с ним.");
+	if ((hits = auth_throttle_hit(r, bucket, SIGNUP_WINDOW)) < 0)
+		return 500;
+	send = hits <= config_int(&r->app->cfg, "invite_limit", 3);
+	if (send && db_tx(r->app->db, invite_again_tx, &c) != 1)
+		return 500;
+	audit(r, "invite.again", "person", acct.id, send ? NULL : "throttled");
+	return notice_page(r, 200, "Приглашение отправлено",
+			   "Учётную запись с этим адресом уже создал организатор. Мы отправили на него письмо со "
+			   "ссылкой: по ней вы зададите пароль и сразу войдёте.",
+			   NULL, NULL);
+}
+
 int pg_signup_post(struct req *r)
 {
 	struct person_new p = {0};
+	struct org_proposal o;
+	struct signup_ctx c;
 	char hash[crypto_pwhash_STRBYTES];
 	const char *err, *bucket = arena_printf(&r->arena, "signup:ip:%s", r->ip);
 	long long region, district, id;
@@ -184,18 +246,17 @@ int pg_signup_post(struct req *r)
 	p.consent_version = CONSENT_VERSION;
 	if (proposing) {
 		/* The organisation waits for an administrator (not active, so it counts nowhere yet). */
-		struct org_proposal o = {req_param(r, "org_name"), req_int(r, "org_district_id", 0),
-					 req_int(r, "sector_id", 0)};
+		o = (struct org_proposal){req_param(r, "org_name"), req_int(r, "org_district_id", 0),
+					  req_int(r, "sector_id", 0)};
 		p.organization_id = 0;
-		id = db_person_create_proposing(r->app->db, &p, &o);
-	} else
-		id = db_person_create(r->app->db, &p);
-	if (id == -1)
+	}
+	c = (struct signup_ctx){r->app, &p, proposing ? &o : NULL, 0};
+	if (db_tx(r->app->db, signup_tx, &c) == -1 || c.id == -1)
 		return 500;
-	if (id == -2)
+	if ((id = c.id) == -2)
 		return signup_page(r, 400, "Такого района или направления нет. Выберите их из списка.");
 	if (id == 0)
-		return signup_page(r, 409, "Этот адрес электронной почты уже зарегистрирован. Войдите с ним.");
+		return signup_taken(r, p.email);
 	audit(r, "signup", "person", id,
 	      arena_printf(&r->arena, "consent %s%s", CONSENT_VERSION, proposing ? "; organisation proposed" : ""));
 	/* «Я руководитель организации»: a request an organiser or administrator confirms (/manage/heads). */
@@ -307,6 +368,7 @@ static int head_role(struct req *r, json_t *roles)
 
 int pg_me(struct req *r)
 {
+	struct person_account acct;
 	json_t *person = db_person_profile(r->app->db, &r->arena, r->user->id);
 	json_t *grants = db_person_grants(r->app->db, &r->arena, r->user->id), *roles, *g, *regs = NULL, *certs = NULL,
 	       *live, *ctx;
@@ -335,9 +397,18 @@ int pg_me(struct req *r)
 		return 500;
 	}
 	/* live: the seminars whose session runs now for an online participant, with the code entry. */
+	if (db_person_account(r->app->db, &r->arena, r->user->id, NULL, &acct) != 1) {
+		json_decref(person);
+		json_decref(roles);
+		json_decref(regs);
+		json_decref(certs);
+		json_decref(live);
+		return 500;
+	}
 	ctx = json_pack("{s:s, s:o, s:o, s:o, s:o, s:o, s:s?, s:o*}", "title", "Личный кабинет", "person", person,
 			"roles", roles, "registrations", regs, "certificates", certs, "live", live, "code_url",
 			json_array_size(live) ? U_CHECKIN_CODE : NULL, "surveys", surveys_open(r));
+	json_object_set_new(ctx, "account", json_pack("{s:b}", "confirmed", acct.confirmed));
 	if (materials_set(r, ctx, 0) == -1 || briefings_set(r, ctx) == -1) {
 		json_decref(ctx);
 		return 500;

@@ -173,7 +173,7 @@ static enum reg_outcome precheck(struct req *r, const struct seminar *s, enum mo
 
 /* The person to sign up: one of the organisation's people by id, or by e-mail (a new account when there is
  * none). Returns 0 with *person set, or the status to return. */
-static int whom(struct req *r, long long id, long long org, long long *person, const char **name)
+static int whom(struct req *r, const struct seminar *s, long long org, long long *person, const char **name)
 {
 	const char *email = req_param(r, "email");
 	struct person_new p = {0};
@@ -188,14 +188,14 @@ static int whom(struct req *r, long long id, long long org, long long *person, c
 			return rc == -1
 				       ? 500
 				       : seminar_page(
-						 r, id, email ? 409 : 404,
+						 r, s->id, email ? 409 : 404,
 						 email ? "Учётная запись с этим адресом относится к другой организации."
 						       : "Такого сотрудника в вашей организации нет.");
 		*name = NULL;
 		return 0;
 	}
 	if (email == NULL)
-		return seminar_page(r, id, 400, "Выберите сотрудника или укажите электронную почту нового.");
+		return seminar_page(r, s->id, 400, "Выберите сотрудника или укажите электронную почту нового.");
 	p.email = email;
 	p.full_name = req_param(r, "full_name");
 	p.full_name_dat = req_param(r, "full_name_dat");
@@ -203,15 +203,15 @@ static int whom(struct req *r, long long id, long long org, long long *person, c
 	p.phone = req_param(r, "phone");
 	p.organization_id = org;
 	if (p.full_name == NULL || p.full_name_dat == NULL)
-		return seminar_page(r, id, 400,
+		return seminar_page(r, s->id, 400,
 				    "Учётной записи с этим адресом нет: укажите ФИО (в том числе в дательном падеже), "
 				    "чтобы создать её.");
 	/* The head vouches for the person's consent, as an organiser does by phone. */
 	p.consent_version = "head";
-	switch (person_invite(r, &p, "by the head of the organisation", person)) {
+	switch (person_invite(r, &p, s->title, "by the head of the organisation", person)) {
 	case INVITE_CREATED: *name = p.full_name; return 0;
-	case INVITE_TAKEN: return seminar_page(r, id, 409, "Этот адрес уже занят.");
-	case INVITE_NO_ORG: return seminar_page(r, id, 409, "Вашей организации нет в реестре.");
+	case INVITE_TAKEN: return seminar_page(r, s->id, 409, "Этот адрес уже занят.");
+	case INVITE_NO_ORG: return seminar_page(r, s->id, 409, "Вашей организации нет в реестре.");
 	default: return 500;
 	}
 }
@@ -247,7 +247,7 @@ int pg_head_register(struct req *r)
 		return 500;
 	if (pre != REG_CONFIRMED)
 		return seminar_page(r, id, pre == REG_BAD_MODE ? 400 : 409, msgs[pre]);
-	if ((rc = whom(r, id, org, &in.person_id, &name)) != 0)
+	if ((rc = whom(r, &s, org, &in.person_id, &name)) != 0)
 		return rc;
 	if (name == NULL) {
 		json_t *p = db_person_profile(r->app->db, &r->arena, in.person_id);

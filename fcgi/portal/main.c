@@ -12,6 +12,18 @@ static const struct route routes[] = {
 	{M_GET, U_SIGNUP, pg_signup, 0},
 	{M_POST, U_SIGNUP, pg_signup_post, 0},
 	{M_GET, U_ME, pg_me, R_LOGIN},
+	{M_GET, U_ME_PASSWORD, pg_password_change, R_LOGIN},
+	{M_POST, U_ME_PASSWORD, pg_password_change_post, R_LOGIN},
+	{M_POST, U_ME_CONFIRM, pg_confirm_resend, R_LOGIN},
+	{M_GET, U_PASSWORD_FORGOT, pg_password_forgot, 0},
+	{M_POST, U_PASSWORD_FORGOT, pg_password_forgot_post, 0},
+	{M_GET, U_PASSWORD_RESET_TOKEN, pg_password_reset, 0},
+	{M_POST, U_PASSWORD_RESET_TOKEN, pg_password_reset_post, 0},
+	{M_GET, U_INVITE_TOKEN, pg_invite, 0},
+	{M_POST, U_INVITE_TOKEN, pg_invite_post, 0},
+	{M_GET, U_CONFIRM_TOKEN, pg_confirm, 0},
+	{M_GET, U_ADMIN_MAIL, pg_admin_mail, R_ADMIN},
+	{M_POST, U_ADMIN_MAIL_ID_RESEND, pg_admin_mail_resend, R_ADMIN},
 	{M_GET, U_ADMIN_USERS, pg_admin_users, R_ADMIN},
 	{M_GET, U_ADMIN_USERS_ID, pg_admin_user, R_ADMIN},
 	{M_POST, U_ADMIN_USERS_ID_GRANTS, pg_admin_grant, R_ADMIN},
@@ -85,6 +97,7 @@ static const struct field fields[] = {
 	{"email", "Электронная почта", FT_EMAIL, 3, 254, NULL},
 	{"password", "Пароль", FT_PASSWORD, 1, 128, NULL},
 	{"password2", "Пароль ещё раз", FT_PASSWORD, 1, 128, NULL},
+	{"current_password", "Текущий пароль", FT_PASSWORD, 1, 128, NULL},
 	{"full_name", "ФИО", FT_TEXT, 5, 200, NULL},
 	{"full_name_dat", "ФИО в дательном падеже", FT_TEXT, 5, 200, NULL},
 	{"phone", "Телефон", FT_PHONE, 5, 32, NULL},
@@ -153,7 +166,8 @@ static const struct field fields[] = {
 	{NULL, NULL, FT__MAX, 0, 0, NULL},
 };
 
-static const struct program portal = {.name = "portal", .routes = routes, .fields = fields};
+/* The background workers send the outbox's mail. */
+static const struct program portal = {.name = "portal", .routes = routes, .fields = fields, .background = mail_sender};
 
 int main(int argc, char **argv)
 {

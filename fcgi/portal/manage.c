@@ -569,22 +569,39 @@ int pg_manage_participants_xlsx(struct req *r)
 	return participants_export(r, DL_XLSX);
 }
 
-enum invite person_invite(struct req *r, struct person_new *p, const char *by, long long *id)
+struct invite_new_ctx {
+	struct app *app;
+	const struct person_new *p;
+	const char *by, *seminar;
+	long long person; /* as account_invite_new returns it */
+};
+
+static enum tx_end invite_new_tx(struct db *d, struct arena *a, void *arg)
 {
+	struct invite_new_ctx *c = arg;
+
+	c->person = account_invite_new(c->app, d, a, c->p, c->by, c->seminar);
+	return c->person > 0 ? TX_COMMIT : c->person == 0 ? TX_ROLLBACK : TX_FAIL;
+}
+
+enum invite person_invite(struct req *r, struct person_new *p, const char *seminar, const char *by, long long *id)
+{
+	struct invite_new_ctx c = {r->app, p, r->user->name, seminar, 0};
 	long long region, district;
 	int rc;
 
 	if ((rc = db_organization_place(r->app->db, &r->arena, p->organization_id, &region, &district)) != 1)
 		return rc == -1 ? INVITE_FAILED : INVITE_NO_ORG;
-	/* No password: the person sets one later. */
-	p->password_hash = "!";
-	if ((*id = db_person_create(r->app->db, p)) <= 0)
-		return *id == 0 ? INVITE_TAKEN : INVITE_FAILED;
+	/* No password: the invitation's link sets one, in the same transaction as the account. */
+	if (db_tx(r->app->db, invite_new_tx, &c) == -1 || c.person == -1)
+		return INVITE_FAILED;
+	if ((*id = c.person) == 0)
+		return INVITE_TAKEN;
 	audit(r, "person.create", "person", *id, by);
 	return INVITE_CREATED;
 }
 
-/* Registration taken by phone: an existing account by e-mail, or a new one without a password. */
+/* Registration taken by phone: an existing account by e-mail, or a new one without a password (invited by mail). */
 int pg_manage_participant_add(struct req *r)
 {
 	static const char *const outcome_msgs[REG__MAX] = {
@@ -622,7 +639,7 @@ int pg_manage_participant_add(struct req *r)
 				"падеже) и организацию, чтобы создать её.");
 		/* The organiser took consent by phone. */
 		p.consent_version = "phone";
-		switch (person_invite(r, &p, "by an organiser, consent taken by phone", &person)) {
+		switch (person_invite(r, &p, s.title, "by an organiser, consent taken by phone", &person)) {
 		case INVITE_CREATED: break;
 		case INVITE_NO_ORG: return participants_page(r, &s, 400, "Выбранной организации нет в реестре.");
 		case INVITE_TAKEN: return participants_page(r, &s, 409, "Этот адрес уже занят.");

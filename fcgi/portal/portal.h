@@ -11,6 +11,22 @@ int pg_logout(struct req *);
 int pg_signup(struct req *);
 int pg_signup_post(struct req *);
 int pg_me(struct req *);
+/* password.c: accounts by mail (forgotten password, links, confirmation, password change) */
+int pg_password_forgot(struct req *);
+int pg_password_forgot_post(struct req *);
+int pg_password_reset(struct req *);
+int pg_password_reset_post(struct req *);
+int pg_invite(struct req *);
+int pg_invite_post(struct req *);
+int pg_confirm(struct req *);
+int pg_confirm_resend(struct req *);
+int pg_password_change(struct req *);
+int pg_password_change_post(struct req *);
+/* A message page (notice.xhtml) with an optional button to url labelled label. Returns status. */
+int notice_page(struct req *, int status, const char *title, const char *message, const char *url, const char *label);
+/* mailadmin.c: the outbox for administrators */
+int pg_admin_mail(struct req *);
+int pg_admin_mail_resend(struct req *);
 int pg_admin_users(struct req *);
 int pg_admin_user(struct req *);
 int pg_admin_grant(struct req *);
@@ -34,7 +50,8 @@ int pg_manage_participants_xlsx(struct req *);
 int pg_manage_participant_add(struct req *);
 /* The one way staff make an account for someone else (an organiser's sign-up by phone, the head of an
  * organisation registering its people): p (e-mail, names, organisation, consent_version set) becomes a
- * person without a password, audited with `by` as the detail; *id is the new person's. */
+ * person without a password, invited by mail (account_invite_new, naming the seminar they are signed up for,
+ * or NULL) in the same transaction, audited with `by` as the detail; *id is the new person's. */
 enum invite {
 	INVITE_CREATED,
 	INVITE_NO_ORG, /* the organisation is not in the register */
@@ -42,7 +59,7 @@ enum invite {
 	INVITE_FAILED, /* database failure */
 	INVITE__MAX
 };
-enum invite person_invite(struct req *, struct person_new *p, const char *by, long long *id);
+enum invite person_invite(struct req *, struct person_new *p, const char *seminar, const char *by, long long *id);
 int pg_ticket(struct req *);
 int pg_ticket_svg(struct req *);
 int pg_ticket_png(struct req *);

@@ -370,3 +370,34 @@ finish_seminars() {
 		call org POST "/manage/seminars/$id/status" --data-urlencode status=finished
 	done
 }
+
+# ---- Mail (mail.bats): the local SMTP server of the stack keeps every message in $VAR/mail/new/
+
+# mail_wait ADDRESS [SUBJECT] [N]: waits up to 30 s until N (default 1) messages to ADDRESS (with that subject)
+# have arrived; sets MAIL to the newest one's file. Fails the test when they do not come.
+mail_wait() {
+	local i n
+	for ((i = 0; i < 150; i++)); do
+		n=$(/usr/bin/python3 "$BATS_TEST_DIRNAME/mail.py" count "$VAR/mail" "$1" ${2:+"$2"})
+		if ((n >= ${3:-1})); then
+			MAIL=$(/usr/bin/python3 "$BATS_TEST_DIRNAME/mail.py" last "$VAR/mail" "$1" ${2:+"$2"})
+			return 0
+		fi
+		sleep 0.2
+	done
+	fail "no message to $1${2:+ «$2»} within 30 s (found $n)"
+}
+
+# mail_count ADDRESS [SUBJECT]: the number of messages to ADDRESS (with that subject) that have arrived.
+mail_count() { /usr/bin/python3 "$BATS_TEST_DIRNAME/mail.py" count "$VAR/mail" "$1" ${2:+"$2"}; }
+
+# mail_get WHAT: a header (decoded), text, html, link (the first link of the text part) or attachments of $MAIL.
+mail_get() { /usr/bin/python3 "$BATS_TEST_DIRNAME/mail.py" get "$MAIL" "$1"; }
+
+# mail_path: the path and query of the link of $MAIL (it must start with BASE_URL).
+mail_path() {
+	local link
+	link=$(mail_get link)
+	[[ $link == "$BASE_URL"/* ]] || fail "the link '$link' of $MAIL does not start with $BASE_URL"
+	echo "${link#"$BASE_URL"}"
+}

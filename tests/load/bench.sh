@@ -22,6 +22,8 @@
 #   BENCH_OVERLOAD_SECONDS, BENCH_OVERLOAD_CONNECTIONS, BENCH_CATALOGUE_RATE
 #                      the overload scenario: twice this run's sign-up capacity offered for so long over so
 #                      many connections while the catalogue is asked for at the rate; defaults 20, 512, 50
+#   BENCH_MAILS        letters of the mail batch, queued at once and sent by the portal's senders to the
+#                      stack's SMTP server; default 2000
 #   BENCH_NATIONAL     the coverage scenarios on the national data set: 1 (after the others, the default),
 #                      0 (skip them) or only (nothing else)
 #   BENCH_COVERAGE_RATE, BENCH_COVERAGE_CONNECTIONS
@@ -69,6 +71,9 @@ OVERLOAD_SECONDS=${BENCH_OVERLOAD_SECONDS:-20}
 OVERLOAD_CONNECTIONS=${BENCH_OVERLOAD_CONNECTIONS:-512}
 CATALOGUE_RATE=${BENCH_CATALOGUE_RATE:-50}
 OVERLOAD_P99_RATIO=3 # the catalogue's p99 under overload, at most this times its p99 alone (issue 14)
+MAILS=${BENCH_MAILS:-2000}
+MAIL_MIN_RATE=200 # letters per second to the local SMTP server (issue 12)
+MAIL_MAX_SECONDS=120
 CERT_BATCH_SECONDS=3 # a batch of CERTS certificates, issued in the background (DESIGN.md section 8)
 CERT_MIN_RATE=250    # PDFs per second
 CERT_MAX_SECONDS=120 # the batch's bound: it FAILs when the job is not done by then
@@ -751,6 +756,41 @@ cert_batch() {
     say "$name: $secs s, $rate PDFs/s -> $verdict"
 }
 
+# The mail batch: MAILS letters (the size of an address confirmation) queued at once in the outbox, as a burst of
+# sign-ups leaves them; the portal's background senders deliver them to the stack's SMTP server. Seconds from the
+# queueing to the last one sent, and letters per second; every one must be sent once.
+mail_batch() {
+    local name="mail sender, $MAILS letters" t0 t1 secs rate sent=0 files why=()
+    sql_value "INSERT INTO mail_message (kind, event_key, recipient, recipient_name, subject, body_text, body_html, message_id)
+        SELECT 'address_confirm', CONCAT('bench:', s.seq), CONCAT('bench-mail-', s.seq, '@bench.invalid'),
+               'Участник Бенчмарка', 'Подтвердите адрес электронной почты', REPEAT('Текст письма со ссылкой. ', 40),
+               CONCAT('<p>', REPEAT('Текст письма со ссылкой. ', 40), '</p>'), CONCAT('bench.', s.seq, '@seminars.local')
+        FROM seq_1_to_$MAILS s" >/dev/null || die "$name: queueing failed"
+    t0=$EPOCHREALTIME
+    while ((${EPOCHREALTIME%.*} - ${t0%.*} < MAIL_MAX_SECONDS)); do
+        sent=$(sql_value "SELECT COUNT(*) FROM mail_message WHERE event_key LIKE 'bench:%' AND status = 'sent'")
+        ((sent == MAILS)) && break
+        sleep 0.1
+    done
+    t1=$EPOCHREALTIME
+    secs=$(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.2f", b - a }')
+    rate=$(awk -v n="$sent" -v s="$secs" 'BEGIN { printf "%.0f", (s > 0 ? n / s : 0) }')
+    files=$(grep -l 'bench-mail-' "$VAR"/mail/new/* 2>/dev/null | wc -l)
+    CHECKS+=("$name: $sent sent in $secs s ($rate letters/s), $files files in the SMTP server's Maildir (want $MAILS each)")
+    ((sent == MAILS && files == MAILS)) || why+=("$sent sent and $files stored, not $MAILS")
+    ((rate >= MAIL_MIN_RATE)) || why+=("$rate letters/s < $MAIL_MIN_RATE letters/s")
+    local verdict=PASS
+    if ((${#why[@]})); then
+        verdict=FAIL
+        FAILED=1
+        local note
+        note=$(printf '%s; ' "${why[@]}")
+        NOTES+=("$name: ${note%; }")
+    fi
+    ROWS+=("$name"$'\t'"(outbox -> SMTP)"$'\t'"$rate"$'\t'-$'\t'-$'\t'$((${#why[@]} > 0))$'\t'-$'\t'-$'\t'">= $MAIL_MIN_RATE letters/s"$'\t'"$verdict")
+    say "$name: $secs s, $rate letters/s -> $verdict"
+}
+
 # ---------------------------------------------------------------------------- coverage on the national data set
 
 NPORT=""
@@ -1038,6 +1078,8 @@ SC_CHECK=check_qr scenario "ticket QR" "/tickets/$(awk 'NR == 1 { print $3 }' "$
 overload_scenario
 # Certificates: one batch issued in the background by the certs program's runners.
 cert_batch
+# Mail: one batch of letters sent by the portal's background senders.
+mail_batch
 # The coverage scenarios have a stack of their own: this one is done.
 if [[ $NATIONAL == 1 ]]; then
     stop_baselines

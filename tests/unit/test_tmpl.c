@@ -465,6 +465,26 @@ static void test_project_templates(void **state)
 	tmpl_free(s);
 }
 
+/* A mail's text part from the same page: no markup, nothing escaped, blocks as paragraphs, list items as
+ * lines, a link's address after its words, the CSRF field and scripts left out. */
+static void test_render_text(void **state)
+{
+	(void)state;
+	render(PAGE("<h1 t:text=\"title\">x</h1>\n  <p>Hello,\n    <b t:text=\"name\">n</b>!</p>"
+		    "<ul><li t:each=\"i in items\" t:text=\"i\">i</li></ul>"
+		    "<p><a t:attr-href=\"link\" t:text=\"link\">l</a> or <a t:attr-href=\"link\">open it</a></p>"
+		    "<p><a t:attr-href=\"bad\">bad</a></p><script>x()</script><t:csrf/>"),
+	       "{\"title\": \"A & B\", \"name\": \"<i>Ann</i> & co\", \"items\": [\"one\", \"two\"],"
+	       " \"link\": \"https://x.test/a?b=1&c=2\", \"bad\": \"javascript:alert(1)\"}");
+	buf_reset(&out);
+	assert_int_equal(tmpl_render_text(set, "page", ctx, &out), 1);
+	assert_string_equal(out.p, "A & B\n\nHello, <i>Ann</i> & co!\n\n- one\n- two\n\n"
+				   "https://x.test/a?b=1&c=2 or open it: https://x.test/a?b=1&c=2\n\nbad\n");
+	buf_reset(&out);
+	assert_int_equal(tmpl_render_text(set, "nope", ctx, &out), 0);
+	assert_int_equal(tmpl_render_text(set, "layout", ctx, &out), 0);
+}
+
 #define T(f) cmocka_unit_test_setup_teardown(f, setup, teardown)
 
 int main(void)
@@ -493,6 +513,7 @@ int main(void)
 		T(test_refuse_without_layout),
 		T(test_refuse_bad_file_before_others),
 		T(test_project_templates),
+		T(test_render_text),
 	};
 
 	/* Refusals are logged; the tests check them, the log would only clutter the TAP stream. */

@@ -1,0 +1,54 @@
+/* Statements of the mail outbox: queueing, the sender's claims and outcomes, the administrators' view. */
+#ifndef DB_MAIL_H
+#define DB_MAIL_H
+
+#include <jansson.h>
+
+#include "arena.h"
+#include "db.h"
+
+/* A message as the outbox keeps it. */
+struct mail_row {
+	long long id, person_id, attempts;
+	const char *kind, *event_key, *recipient, *recipient_name, *subject, *body_text, *body_html, *message_id;
+};
+
+/* Inserts a queued message (id, attempts ignored); sets row->id. Returns 1, 0 when its event_key is
+ * taken, -1 on failure. */
+int db_mail_insert(struct db *, struct arena *, struct mail_row *row);
+/* Adds an attachment to message id. Returns 0 or -1. */
+int db_mail_attach(struct db *, long long id, const char *filename, const char *ctype, const void *data, size_t len);
+/* Returns 1 when the person's address is confirmed, 0 when not (or no such person), -1 on failure. */
+int db_mail_confirmed(struct db *, struct arena *, long long person_id);
+
+/* Inside a transaction: locks up to max due queued messages that no other sender holds (SKIP LOCKED), counts an
+ * attempt on each and moves it lease_s seconds ahead, so a sender that dies gives it back. Fills rows (the
+ * attempts counted included). Returns the number claimed, or -1. */
+int db_mail_claim(struct db *, struct arena *, struct mail_row *rows, int max, long lease_s);
+/* The attachments of message id as {filename, ctype, data (string with its length)} in res. Returns 0 or -1. */
+int db_mail_attachments(struct db *, struct arena *, long long id, struct dbres *res);
+enum mail_outcome {
+	MAIL_SENT,   /* the server accepted it */
+	MAIL_RETRY,  /* a temporary failure: again after retry_s seconds */
+	MAIL_FAILED, /* a permanent failure (5xx), or too many attempts */
+	MAIL_OUTCOME__MAX
+};
+/* Records a claimed message's outcome with the server's answer (only while it is still queued: a message
+ * an administrator changed meanwhile keeps that). Returns 0 or -1. */
+int db_mail_outcome(struct db *, long long id, enum mail_outcome, const char *answer, long retry_s);
+/* The senders' last error (answer NULL: a delivery, which clears nothing but is recorded). Returns 0 or -1. */
+int db_mail_sender_state(struct db *, const char *error);
+
+/* ---- /admin/mail */
+/* {queued, sent, failed}: counts by status. NULL on failure. */
+json_t *db_mail_counts(struct db *, struct arena *);
+/* The latest messages of a status ("queued", "sent", "failed"), newest first, at most 100: {id, kind,
+ * recipient, subject, status, attempts, next_attempt_at, last_answer, created_at, sent_at}. NULL on failure. */
+json_t *db_mail_list(struct db *, struct arena *, const char *status);
+/* {last_error, last_error_at, last_sent_at} of the senders. NULL on failure. */
+json_t *db_mail_sender(struct db *, struct arena *);
+/* Queues a failed message again (attempts from zero, due now, the same Message-ID). Returns 1, 0 when it is
+ * not failed (or does not exist), -1 on failure. */
+int db_mail_resend(struct db *, long long id);
+
+#endif
