@@ -1,7 +1,6 @@
 /* The account messages with a single-use link: password reset, address confirmation, invitation; and taking a link. */
 #include "account_mail.h"
 
-
 #include <string.h>
 
 #include "app.h"
