@@ -53,3 +53,7 @@ GRANT EXECUTE ON seminars.* TO 'sem_reports'@'localhost';
 
 -- Surveys (migration 009): the portal builds and answers them (its grant above covers the tables); certs reads
 -- survey and survey_response to hold back a certificate until its holder has answered (its SELECT above).
+
+-- Mail about registrations (migration 018): the certs program queues «certificate issued» in the issuing
+-- transaction (INSERT ... ON DUPLICATE KEY UPDATE needs both).
+GRANT INSERT, UPDATE ON seminars.mail_message TO 'sem_certs'@'localhost';

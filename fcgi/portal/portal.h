@@ -86,8 +86,12 @@ int pg_material(struct req *);
  * up for. Returns 0, or -1 on database failure. */
 int materials_set(struct req *, json_t *ctx, long long seminar_id);
 
+/* mailprefs.c: the cabinet's mail settings and the one-click unsubscribe link */
+int pg_me_mail(struct req *);
+int pg_unsubscribe(struct req *);
+int pg_unsubscribe_post(struct req *);
+
 /* view.c: names and view models shared by the pages */
-const char *format_name(const char *format);
 const char *seminar_status_name(const char *status);
 const char *reg_status_name(const char *status);
 json_t *formats_json(void);
@@ -101,7 +105,5 @@ json_t *seats_json(struct arena *, const char *format, const long long cap[MODE_
  * runs now, so the code entry (/checkin/code) is open: {seminar_id, title, seminar_url}; NULL on
  * failure. */
 json_t *live_online(struct req *, long long seminar_id);
-/* "12 декабря 2026, 10:00–13:00", or a span of days, or «дата уточняется». */
-const char *date_range_ru(struct arena *, const char *starts, const char *ends);
 
 #endif
