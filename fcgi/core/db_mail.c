@@ -27,6 +27,8 @@ enum {
 	Q_PREFS,
 	Q_PREF_REMINDERS,
 	Q_PREF_ORGANIZER,
+	Q_AUDIENCE_COUNT,
+	Q_AUDIENCE_QUEUE,
 	Q__MAX
 };
 
@@ -48,6 +50,13 @@ enum {
 	X(BOOL, render, ", render")
 #define MAIL_COL(t, field, sql) {DBC_##t, offsetof(struct mail_row, field)},
 static const struct dbcol mail_cols[] = {MAIL_COLS(MAIL_COL)};
+
+/* An organiser's message: the seminar's active registrations of a status and a mode (NULL: any) whose people
+ * take organisers' messages and have a confirmed address. Parameters: seminar, status twice, mode twice. */
+#define AUDIENCE                                                                                                       \
+	" FROM registration r JOIN person p ON p.id = r.person_id WHERE r.seminar_id = ? AND r.status <> 'cancelled' " \
+	"AND (? IS NULL OR r.status = ?) AND (? IS NULL OR r.mode = ?) AND p.mail_organizer "                          \
+	"AND p.email_confirmed_at IS NOT NULL AND p.disabled_at IS NULL"
 
 static struct dbq q[Q__MAX] = {
 	[Q_INSERT] = {"INSERT INTO mail_message (kind, event_key, person_id, recipient, recipient_name, subject, "
@@ -100,6 +109,13 @@ static struct dbq q[Q__MAX] = {
 		{"UPDATE mail_message SET subject = ?, body_text = ?, body_html = ?, message_id = ?, render = FALSE "
 		 "WHERE id = ?"},
 	[Q_REMIND] = {"CALL mail_remind()"},
+	[Q_AUDIENCE_COUNT] = {"SELECT COUNT(*)" AUDIENCE},
+	[Q_AUDIENCE_QUEUE] =
+		{"INSERT INTO mail_message (kind, event_key, person_id, recipient, recipient_name, subject, "
+		 "body_text, body_html, message_id, registration_id, data, render) "
+		 "SELECT 'org_message', CONCAT('org_message:', r.id, ':', DATE_FORMAT(NOW(6), "
+		 "'%Y%m%d%H%i%s%f')), p.id, p.email, p.full_name, '', '', '', "
+		 "CONCAT('render.', REPLACE(UUID(), '-', '')), r.id, ?, TRUE" AUDIENCE},
 	[Q_PREFS] = {"SELECT mail_reminders, mail_organizer FROM person WHERE id = ?"},
 	[Q_PREF_REMINDERS] = {"UPDATE person SET mail_reminders = ? WHERE id = ?"},
 	[Q_PREF_ORGANIZER] = {"UPDATE person SET mail_organizer = ? WHERE id = ?"},
@@ -156,6 +172,24 @@ int db_mail_rendered(struct db *d, const struct mail_row *m)
 int db_mail_remind(struct db *d)
 {
 	return db_run(d, &q[Q_REMIND], NULL, 0, NULL, NULL);
+}
+
+long long db_mail_audience(struct db *d, struct arena *a, long long seminar_id, const char *status, const char *mode,
+			   const char *data)
+{
+	struct dbv v[] = {db_dv_str_or_null(data),   DB_DV_INT(seminar_id),   db_dv_str_or_null(status),
+			  db_dv_str_or_null(status), db_dv_str_or_null(mode), db_dv_str_or_null(mode)};
+	struct dbres r;
+
+	if (data == NULL) {
+		/* The count takes the queue's parameters but the first (the data). */
+		if (db_run(d, &q[Q_AUDIENCE_COUNT], v + 1, NELEM(v) - 1, &r, a) == -1)
+			return -1;
+		return dbres_int(&r, 0, 0);
+	}
+	if (db_run(d, &q[Q_AUDIENCE_QUEUE], v, NELEM(v), &r, a) == -1)
+		return -1;
+	return (long long)r.affected;
 }
 
 json_t *db_mail_prefs(struct db *d, struct arena *a, long long person_id)

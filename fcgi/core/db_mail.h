@@ -31,6 +31,11 @@ int db_mail_seminar_event(struct db *, const char *kind, long long seminar_id, c
 int db_mail_rendered(struct db *, const struct mail_row *);
 /* Queues the reminders that are due (the stored procedure mail_remind, sql/procedures/). Returns 0 or -1. */
 int db_mail_remind(struct db *);
+/* An organiser's message to a seminar's active registrations of status and mode (NULL: any) whose people take
+ * such messages: with data NULL counts them (the preview), else queues org_message with data ({subject,
+ * message}) for each. Returns the number, or -1. */
+long long db_mail_audience(struct db *, struct arena *, long long seminar_id, const char *status, const char *mode,
+			   const char *data);
 /* The person's opt-outs: {reminders, organizer} (true: wanted). NULL on failure or no such person. */
 json_t *db_mail_prefs(struct db *, struct arena *, long long person_id);
 /* Turns list ("reminders", anything else: "organizer") on or off for the person. Returns 0 or -1. */

@@ -29,6 +29,7 @@ static const struct kind kinds[] = {
 	{"seminar_changed", "Изменения в семинаре «%s»", 1, NULL},
 	{"seminar_cancelled", "Семинар отменён: «%s»", 1, NULL},
 	{"cert_issued", "Сертификат о прохождении семинара «%s»", 0, NULL},
+	{"org_message", "Сообщение организатора семинара «%s»", 0, "organizer"},
 };
 
 static const struct kind *kind_of(const char *kind)
@@ -79,6 +80,21 @@ static const char *session_when(struct arena *a, json_t *sessions, long long id)
 	return NULL;
 }
 
+/* An organiser's text as paragraphs: [{text}] per non-empty line. */
+static json_t *text_lines(const char *s)
+{
+	json_t *out = json_array();
+
+	while (*s) {
+		size_t n = strcspn(s, "\r\n");
+		if (n > 0)
+			json_array_append_new(out, json_pack("{s:s%}", "text", s, n));
+		s += n;
+		s += strspn(s, "\r\n");
+	}
+	return out;
+}
+
 int mail_kinds_render(struct app *app, struct db *d, struct arena *a, struct mail_row *m)
 {
 	const struct kind *k = kind_of(m->kind);
@@ -124,6 +140,11 @@ int mail_kinds_render(struct app *app, struct db *d, struct arena *a, struct mai
 				ctx, "session_when",
 				json_string(session_when(a, sessions,
 							 json_integer_value(json_object_get(data, "session")))));
+		if (json_is_string(json_object_get(data, "message")))
+			json_object_set_new(ctx, "org",
+					    json_pack("{s:O, s:o}", "subject", json_object_get(data, "subject"),
+						      "lines",
+						      text_lines(json_string_value(json_object_get(data, "message")))));
 		if (json_is_string(cert)) {
 			json_object_set_new(
 				ctx, "cert_url",

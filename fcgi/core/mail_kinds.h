@@ -19,6 +19,7 @@ struct app;
  *   seminar_changed   data {"changes": [{"text"}]}: what the organiser changed; with a new .ics
  *   seminar_cancelled the organiser cancelled the seminar
  *   cert_issued       data {"number", "code"}: links to the PDF and the public verification page
+ *   org_message       data {"subject", "message"}: an organiser's message (db_mail_audience; opt-out: organizer)
  * A message about a registration is queued only when the person's address is confirmed. */
 
 /* Inside the sender's claim transaction: makes the subject, both bodies, the Message-ID and the attachments

@@ -273,6 +273,7 @@ static int form_page(struct req *r, const struct seminar *s, json_t *form, int s
 		json_object_set_new(seminar, "survey_url",
 				    json_string(arena_printf(&r->arena, "/manage/seminars/%lld/survey", s->id)));
 		json_object_set_new(seminar, "materials_url", json_sprintf("/manage/seminars/%lld/materials", s->id));
+		json_object_set_new(seminar, "message_url", json_sprintf("/manage/seminars/%lld/message", s->id));
 	}
 	ctx = json_pack("{s:s, s:o, s:o, s:o, s:o?, s:o?, s:o, s:o, s:s?, s:s?}", "title",
 			s ? "Семинар: управление" : "Новый семинар", "form", form, "sectors", sectors, "formats",

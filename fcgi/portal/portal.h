@@ -86,6 +86,10 @@ int pg_material(struct req *);
  * up for. Returns 0, or -1 on database failure. */
 int materials_set(struct req *, json_t *ctx, long long seminar_id);
 
+/* message.c: an organiser's message to a seminar's participants */
+int pg_manage_message(struct req *);
+int pg_manage_message_post(struct req *);
+
 /* mailprefs.c: the cabinet's mail settings and the one-click unsubscribe link */
 int pg_me_mail(struct req *);
 int pg_unsubscribe(struct req *);

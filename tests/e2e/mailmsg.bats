@@ -230,3 +230,46 @@ PY
 	mail_wait "$EMAIL" 4
 	assert_regex "$(mail_get subject)" "^Семинар отменён"
 }
+
+@test "an organiser's message: a preview counts the recipients of the filter, sending queues one message each (not to who turned them off), audited and rate-limited" {
+	seminar_sql cap_in_person=1
+	person a
+	register a "$SEMINAR_ID" in_person
+	A=$EMAIL
+	person b
+	register b "$SEMINAR_ID" in_person
+	B=$EMAIL
+	person c
+	register c "$SEMINAR_ID" online
+	C=$EMAIL
+	sql "UPDATE person SET mail_organizer = FALSE WHERE id = $USER_ID"
+	mail_wait "$A" 1
+	mail_wait "$B" 1
+	login_demo o organizer
+	get o "/manage/seminars/$SEMINAR_ID/message"
+	assert_equal "$code" 200
+	post o "/manage/seminars/$SEMINAR_ID/message" status=confirmed "subject=Возьмите ноутбук" "message=Первая строка.
+Вторая строка."
+	assert_equal "$code" 200
+	assert_regex "$output" 'class="recipients">1<'
+	post o "/manage/seminars/$SEMINAR_ID/message" "subject=Возьмите ноутбук" "message=Первая строка.
+Вторая строка." send=1
+	assert_equal "$code" 200
+	mail_wait "$A" 2
+	assert_equal "$(mail_get subject)" "Сообщение организатора семинара «$SEMINAR_TITLE»"
+	text=$(mail_get text)
+	assert_regex "$text" "Возьмите ноутбук"
+	assert_regex "$text" "Вторая строка\."
+	assert_regex "$(mail_get list-unsubscribe)" "/unsubscribe/[0-9]+/organizer/"
+	mail_wait "$B" 2
+	sleep 1
+	mail_wait "$C" 1
+	assert_equal "$(sql "SELECT COUNT(*) FROM audit_log WHERE action = 'mail.org_message' AND object_id = $SEMINAR_ID")" 1
+	for i in 2 3; do
+		post o "/manage/seminars/$SEMINAR_ID/message" "subject=Ещё $i" "message=Текст $i" status=waitlisted send=1
+		assert_equal "$code" 200
+	done
+	post o "/manage/seminars/$SEMINAR_ID/message" "subject=Четвёртое" "message=Текст" send=1
+	assert_equal "$code" 429
+	mail_wait "$B" 4
+}
