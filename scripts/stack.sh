@@ -338,7 +338,7 @@ start_smtp() {
     setsid /usr/bin/python3 "$ROOT/scripts/smtpd.py" "$(smtp_port)" "$VAR/mail" </dev/null >>"$VAR/log/smtpd.log" 2>&1 9>&- &
     pid=$!
     echo "$pid" >"$SMTP_PID"
-    if ! wait_for 10 smtp_up; then
+    if ! wait_for 60 smtp_up; then
         tail_log "$VAR/log/smtpd.log"
         die "the local SMTP server did not come up on port $(smtp_port) (log: $VAR/log/smtpd.log)"
     fi
