@@ -44,7 +44,7 @@ static const char *one_line(struct arena *a, const char *s, size_t max)
 	size_t n = strlen(s), i, k = 0, chars = 0;
 	char *out = arena_alloc(a, n + 1);
 
-	for (i = 0; i < n && chars < max; i++) {
+	for (i = 0; i < n; i++) {
 		unsigned char c = (unsigned char)s[i];
 		if (c < 0x20 || c == 0x7f)
 			continue;
