@@ -333,12 +333,15 @@ smtp_port() {
 smtp_up() { (exec 3<>"/dev/tcp/127.0.0.1/$(smtp_port)") 2>/dev/null; }
 
 start_smtp() {
-    local pid
+    local pid port
     smtp_pid >/dev/null && return 0
-    setsid /usr/bin/python3 "$ROOT/scripts/smtpd.py" "$(smtp_port)" "$VAR/mail" </dev/null >>"$VAR/log/smtpd.log" 2>&1 9>&- &
+    # The port is chosen here, not in the background command's own substitution: that one raced smtp_up's
+    # and the two could choose (and write) different ports.
+    port=$(smtp_port)
+    setsid /usr/bin/python3 "$ROOT/scripts/smtpd.py" "$port" "$VAR/mail" </dev/null >>"$VAR/log/smtpd.log" 2>&1 9>&- &
     pid=$!
     echo "$pid" >"$SMTP_PID"
-    if ! wait_for 60 smtp_up; then
+    if ! wait_for 10 smtp_up; then
         tail_log "$VAR/log/smtpd.log"
         die "the local SMTP server did not come up on port $(smtp_port) (log: $VAR/log/smtpd.log)"
     fi
