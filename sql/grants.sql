@@ -54,7 +54,8 @@ GRANT EXECUTE ON seminars.* TO 'sem_reports'@'localhost';
 -- Surveys (migration 009): the portal builds and answers them (its grant above covers the tables); certs reads
 -- survey and survey_response to hold back a certificate until its holder has answered (its SELECT above).
 
--- Mail (migration 011): the portal queues and sends (its grant above covers the outbox); certs may queue a letter in
--- the transaction that issues a certificate (mail_queue, fcgi/core/mail.h), never send one.
-GRANT INSERT ON seminars.mail_message TO 'sem_certs'@'localhost';
+-- Mail (migrations 011, 018): the portal queues and sends (its grant above covers the outbox); certs may queue a
+-- letter in the transaction that issues a certificate (mail_queue, fcgi/core/mail.h; INSERT ... ON DUPLICATE KEY
+-- UPDATE needs both), never send one.
+GRANT INSERT, UPDATE ON seminars.mail_message TO 'sem_certs'@'localhost';
 GRANT INSERT ON seminars.mail_attachment TO 'sem_certs'@'localhost';

@@ -1,9 +1,11 @@
 /* Statements of certificates: seminar settings, the dry run, issuing jobs, rendering in chunks, revoke, re-issue. */
 #include "db_cert.h"
 
+#include <stdlib.h>
 #include <string.h>
 
 #include "db_auth.h"
+#include "db_mail.h"
 #include "log.h"
 
 enum {
@@ -446,6 +448,18 @@ struct chunk_ctx {
 	struct buf pdf;
 };
 
+/* The person is told the certificate is issued, with its number and verification code (mail_kinds.h). */
+static int cert_mail(struct db *d, const struct cert_row *row)
+{
+	json_t *o = json_pack("{s:s, s:s}", "number", row->number, "code", row->verify_code);
+	char *data = json_dumps(o, JSON_COMPACT);
+	int rc = db_mail_event(d, "cert_issued", row->registration_id, data);
+
+	free(data);
+	json_decref(o);
+	return rc;
+}
+
 static enum tx_end chunk_tx(struct db *d, struct arena *scratch, void *arg)
 {
 	struct chunk_ctx *c = arg;
@@ -477,7 +491,7 @@ static enum tx_end chunk_tx(struct db *d, struct arena *scratch, void *arg)
 			c->render_failed = 1;
 			return TX_ROLLBACK;
 		}
-		if (rc != 0)
+		if (rc != 0 || cert_mail(d, &row) == -1)
 			return TX_FAIL;
 		c->rendered++;
 	}

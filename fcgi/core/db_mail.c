@@ -2,6 +2,7 @@
 #include "db_mail.h"
 
 #include <stddef.h>
+#include <string.h>
 
 enum {
 	Q_INSERT,
@@ -19,6 +20,15 @@ enum {
 	Q_LIST,
 	Q_SENDER,
 	Q_RESEND,
+	Q_EVENT,
+	Q_SEMINAR_EVENT,
+	Q_RENDERED,
+	Q_REMIND,
+	Q_PREFS,
+	Q_PREF_REMINDERS,
+	Q_PREF_ORGANIZER,
+	Q_AUDIENCE_COUNT,
+	Q_AUDIENCE_QUEUE,
 	Q__MAX
 };
 
@@ -34,9 +44,19 @@ enum {
 	X(STR, subject, ", subject")                                                                                   \
 	X(STR, body_text, ", body_text")                                                                               \
 	X(STR, body_html, ", body_html")                                                                               \
-	X(STR, message_id, ", message_id")
+	X(STR, message_id, ", message_id")                                                                             \
+	X(LL, registration_id, ", registration_id")                                                                    \
+	X(STR, data, ", data")                                                                                         \
+	X(BOOL, render, ", render")
 #define MAIL_COL(t, field, sql) {DBC_##t, offsetof(struct mail_row, field)},
 static const struct dbcol mail_cols[] = {MAIL_COLS(MAIL_COL)};
+
+/* An organiser's message: the seminar's active registrations of a status and a mode (NULL: any) whose people
+ * take organisers' messages and have a confirmed address. Parameters: seminar, status twice, mode twice. */
+#define AUDIENCE                                                                                                       \
+	" FROM registration r JOIN person p ON p.id = r.person_id WHERE r.seminar_id = ? AND r.status <> 'cancelled' " \
+	"AND (? IS NULL OR r.status = ?) AND (? IS NULL OR r.mode = ?) AND p.mail_organizer "                          \
+	"AND p.email_confirmed_at IS NOT NULL AND p.disabled_at IS NULL"
 
 static struct dbq q[Q__MAX] = {
 	[Q_INSERT] = {"INSERT INTO mail_message (kind, event_key, person_id, recipient, recipient_name, subject, "
@@ -65,6 +85,40 @@ static struct dbq q[Q__MAX] = {
 		      "DATE_FORMAT(last_sent_at, '%Y-%m-%d %H:%i:%s') FROM mail_sender WHERE id = 1"},
 	[Q_RESEND] = {"UPDATE mail_message SET status = 'queued', attempts = 0, next_attempt_at = NOW(3) "
 		      "WHERE id = ? AND status = 'failed'"},
+	/* A message about a registration, rendered by the sender (render): the recipient is the registration's
+	 * person when the address is confirmed; the event key names the kind, the registration and its sign-up
+	 * (queued_at), so each happens once per sign-up. */
+	[Q_EVENT] =
+		{"INSERT INTO mail_message (kind, event_key, person_id, recipient, recipient_name, subject, body_text, "
+		 "body_html, message_id, registration_id, data, render) "
+		 "SELECT ?, CONCAT(?, ':', r.id, ':', DATE_FORMAT(r.queued_at, '%Y%m%d%H%i%s%f')), p.id, p.email, "
+		 "p.full_name, '', '', '', CONCAT('render.', REPLACE(UUID(), '-', '')), r.id, ?, TRUE "
+		 "FROM registration r JOIN person p ON p.id = r.person_id "
+		 "WHERE r.id = ? AND p.email_confirmed_at IS NOT NULL AND p.disabled_at IS NULL "
+		 "ON DUPLICATE KEY UPDATE mail_message.id = mail_message.id"},
+	/* The same for every active registration of a seminar; the event is this statement (NOW(6)). */
+	[Q_SEMINAR_EVENT] =
+		{"INSERT INTO mail_message (kind, event_key, person_id, recipient, recipient_name, subject, "
+		 "body_text, body_html, message_id, registration_id, data, render) "
+		 "SELECT ?, CONCAT(?, ':', r.id, ':', DATE_FORMAT(NOW(6), '%Y%m%d%H%i%s%f')), p.id, "
+		 "p.email, p.full_name, '', '', '', CONCAT('render.', REPLACE(UUID(), '-', '')), r.id, ?, TRUE "
+		 "FROM registration r JOIN person p ON p.id = r.person_id "
+		 "WHERE r.seminar_id = ? AND r.status <> 'cancelled' AND p.email_confirmed_at IS NOT NULL "
+		 "AND p.disabled_at IS NULL ON DUPLICATE KEY UPDATE mail_message.id = mail_message.id"},
+	[Q_RENDERED] =
+		{"UPDATE mail_message SET subject = ?, body_text = ?, body_html = ?, message_id = ?, render = FALSE "
+		 "WHERE id = ?"},
+	[Q_REMIND] = {"CALL mail_remind()"},
+	[Q_AUDIENCE_COUNT] = {"SELECT COUNT(*)" AUDIENCE},
+	[Q_AUDIENCE_QUEUE] =
+		{"INSERT INTO mail_message (kind, event_key, person_id, recipient, recipient_name, subject, "
+		 "body_text, body_html, message_id, registration_id, data, render) "
+		 "SELECT 'org_message', CONCAT('org_message:', r.id, ':', DATE_FORMAT(NOW(6), "
+		 "'%Y%m%d%H%i%s%f')), p.id, p.email, p.full_name, '', '', '', "
+		 "CONCAT('render.', REPLACE(UUID(), '-', '')), r.id, ?, TRUE" AUDIENCE},
+	[Q_PREFS] = {"SELECT mail_reminders, mail_organizer FROM person WHERE id = ?"},
+	[Q_PREF_REMINDERS] = {"UPDATE person SET mail_reminders = ? WHERE id = ?"},
+	[Q_PREF_ORGANIZER] = {"UPDATE person SET mail_organizer = ? WHERE id = ?"},
 };
 
 int db_mail_insert(struct db *d, struct arena *a, struct mail_row *m)
@@ -91,6 +145,69 @@ int db_mail_attach(struct db *d, long long id, const char *filename, const char 
 	struct dbv v[] = {DB_DV_INT(id), DB_DV_STR(filename), DB_DV_STR(ctype), DB_DV_BIN(data, len)};
 
 	return db_run(d, &q[Q_ATTACH], v, NELEM(v), NULL, NULL);
+}
+
+int db_mail_event(struct db *d, const char *kind, long long registration_id, const char *data)
+{
+	struct dbv v[] = {DB_DV_STR(kind), DB_DV_STR(kind), db_dv_str_or_null(data), DB_DV_INT(registration_id)};
+
+	return db_run(d, &q[Q_EVENT], v, NELEM(v), NULL, NULL);
+}
+
+int db_mail_seminar_event(struct db *d, const char *kind, long long seminar_id, const char *data)
+{
+	struct dbv v[] = {DB_DV_STR(kind), DB_DV_STR(kind), db_dv_str_or_null(data), DB_DV_INT(seminar_id)};
+
+	return db_run(d, &q[Q_SEMINAR_EVENT], v, NELEM(v), NULL, NULL);
+}
+
+int db_mail_rendered(struct db *d, const struct mail_row *m)
+{
+	struct dbv v[] = {DB_DV_STR(m->subject), DB_DV_STR(m->body_text), DB_DV_STR(m->body_html),
+			  DB_DV_STR(m->message_id), DB_DV_INT(m->id)};
+
+	return db_run(d, &q[Q_RENDERED], v, NELEM(v), NULL, NULL);
+}
+
+int db_mail_remind(struct db *d)
+{
+	return db_run(d, &q[Q_REMIND], NULL, 0, NULL, NULL);
+}
+
+long long db_mail_audience(struct db *d, struct arena *a, long long seminar_id, const char *status, const char *mode,
+			   const char *data)
+{
+	struct dbv v[] = {db_dv_str_or_null(data),   DB_DV_INT(seminar_id),   db_dv_str_or_null(status),
+			  db_dv_str_or_null(status), db_dv_str_or_null(mode), db_dv_str_or_null(mode)};
+	struct dbres r;
+
+	if (data == NULL) {
+		/* The count takes the queue's parameters but the first (the data). */
+		if (db_run(d, &q[Q_AUDIENCE_COUNT], v + 1, NELEM(v) - 1, &r, a) == -1)
+			return -1;
+		return dbres_int(&r, 0, 0);
+	}
+	if (db_run(d, &q[Q_AUDIENCE_QUEUE], v, NELEM(v), &r, a) == -1)
+		return -1;
+	return (long long)r.affected;
+}
+
+json_t *db_mail_prefs(struct db *d, struct arena *a, long long person_id)
+{
+	struct dbv v[] = {DB_DV_INT(person_id)};
+	struct dbres r;
+
+	if (db_run(d, &q[Q_PREFS], v, NELEM(v), &r, a) == -1 || r.nrows == 0)
+		return NULL;
+	return json_pack("{s:b, s:b}", "reminders", (int)dbres_int(&r, 0, 0), "organizer", (int)dbres_int(&r, 0, 1));
+}
+
+int db_mail_pref_set(struct db *d, long long person_id, const char *list, int on)
+{
+	struct dbv v[] = {DB_DV_INT(on != 0), DB_DV_INT(person_id)};
+
+	return db_run(d, &q[strcmp(list, "reminders") == 0 ? Q_PREF_REMINDERS : Q_PREF_ORGANIZER], v, NELEM(v), NULL,
+		      NULL);
 }
 
 int db_mail_confirmed(struct db *d, struct arena *a, long long person_id)

@@ -11,6 +11,9 @@
 struct mail_row {
 	long long id, person_id, attempts;
 	const char *kind, *event_key, *recipient, *recipient_name, *subject, *body_text, *body_html, *message_id;
+	long long registration_id; /* a message about a registration (mail_kinds.h), else 0 */
+	const char *data;          /* its event's data (JSON) or NULL */
+	int render;                /* 1: subject, bodies and Message-ID are still to be made (mail_kinds_render) */
 };
 
 /* Inserts a queued message (id, attempts ignored); sets row->id. Returns 1, 0 when its event_key is
@@ -18,6 +21,25 @@ struct mail_row {
 int db_mail_insert(struct db *, struct arena *, struct mail_row *row);
 /* Adds an attachment to message id. Returns 0 or -1. */
 int db_mail_attach(struct db *, long long id, const char *filename, const char *ctype, const void *data, size_t len);
+/* ---- messages about registrations (mail_kinds.h): one INSERT ... SELECT each, rendered by the sender */
+/* Queues kind for the registration's person (when the address is confirmed), once per kind and sign-up;
+ * data is the event's JSON or NULL. Returns 0 (queued, or nothing to do) or -1. */
+int db_mail_event(struct db *, const char *kind, long long registration_id, const char *data);
+/* Queues kind for every active registration of the seminar (confirmed addresses), once each. Returns 0 or -1. */
+int db_mail_seminar_event(struct db *, const char *kind, long long seminar_id, const char *data);
+/* Stores what the sender rendered (subject, bodies, Message-ID) and clears render. Returns 0 or -1. */
+int db_mail_rendered(struct db *, const struct mail_row *);
+/* Queues the reminders that are due (the stored procedure mail_remind, sql/procedures/). Returns 0 or -1. */
+int db_mail_remind(struct db *);
+/* An organiser's message to a seminar's active registrations of status and mode (NULL: any) whose people take
+ * such messages: with data NULL counts them (the preview), else queues org_message with data ({subject,
+ * message}) for each. Returns the number, or -1. */
+long long db_mail_audience(struct db *, struct arena *, long long seminar_id, const char *status, const char *mode,
+			   const char *data);
+/* The person's opt-outs: {reminders, organizer} (true: wanted). NULL on failure or no such person. */
+json_t *db_mail_prefs(struct db *, struct arena *, long long person_id);
+/* Turns list ("reminders", anything else: "organizer") on or off for the person. Returns 0 or -1. */
+int db_mail_pref_set(struct db *, long long person_id, const char *list, int on);
 /* Returns 1 when the person's address is confirmed, 0 when not (or no such person), -1 on failure. */
 int db_mail_confirmed(struct db *, struct arena *, long long person_id);
 

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "db_coverage.h"
+#include "db_mail.h"
 
 enum {
 	Q_SEMINAR_LOCK,
@@ -79,7 +80,8 @@ int db_places_freed(struct db *d, struct arena *a, long long seminar_id, enum mo
 	if (r.nrows == 0)
 		return db_run(d, &q[m == MODE_IN_PERSON ? Q_FREE_IN_PERSON : Q_FREE_ONLINE], sid, NELEM(sid), NULL,
 			      NULL);
-	if (db_places_set(d, dbres_int(&r, 0, 0), m, "confirmed") == -1)
+	if (db_places_set(d, dbres_int(&r, 0, 0), m, "confirmed") == -1 ||
+	    db_mail_event(d, "reg_promoted", dbres_int(&r, 0, 0), NULL) == -1)
 		return -1;
 	/* Promoted: check-ins from before a cancellation count again. */
 	return db_coverage_registration(d, dbres_int(&r, 0, 0));
@@ -101,6 +103,7 @@ int db_places_promote(struct db *d, struct arena *a, long long seminar_id)
 			if (r.nrows == 0)
 				break;
 			if (db_places_set(d, dbres_int(&r, 0, 0), (enum mode)m, "confirmed") == -1 ||
+			    db_mail_event(d, "reg_promoted", dbres_int(&r, 0, 0), NULL) == -1 ||
 			    db_places_take(d, seminar_id, (enum mode)m) == -1 ||
 			    db_coverage_registration(d, dbres_int(&r, 0, 0)) == -1)
 				return -1;

@@ -5,6 +5,7 @@
 
 #include "db_auth.h"
 #include "db_coverage.h"
+#include "db_mail.h"
 #include "db_places.h"
 
 enum {
@@ -197,7 +198,8 @@ static enum tx_end register_tx(struct db *d, struct arena *scratch, void *arg)
 		     arena_printf(scratch, "seminar=%lld %s %s%s%s%s", in->seminar_id, mode_codes[in->mode], status,
 				  in->by_organizer ? " by an organiser" : "",
 				  in->for_whom ? " by the head of the organisation for " : "",
-				  in->for_whom ? in->for_whom : "")) == -1)
+				  in->for_whom ? in->for_whom : "")) == -1 ||
+	    db_mail_event(d, status[0] == 'c' ? "reg_confirmed" : "reg_waitlisted", c->out->id, NULL) == -1)
 		return TX_FAIL;
 	c->outcome = status[0] == 'c' ? REG_CONFIRMED : REG_WAITLISTED;
 	return TX_COMMIT;
@@ -281,7 +283,8 @@ int db_registration_of(struct db *d, struct arena *a, long long seminar_id, long
 
 struct change_ctx {
 	long long id;
-	int to; /* target mode, or -1 to cancel */
+	int to;           /* target mode, or -1 to cancel */
+	int by_organizer; /* a cancellation: an organiser did it (said in the mail) */
 	enum reg_change outcome;
 };
 
@@ -320,7 +323,8 @@ static enum tx_end change_tx(struct db *d, struct arena *scratch, void *arg)
 		return unchanged(c, CHANGE_CLOSED);
 	if (c->to < 0) {
 		/* A cancelled registration stops counting, check-ins or not. */
-		if (db_places_set(d, c->id, from, "cancelled") == -1 || db_coverage_registration(d, c->id) == -1)
+		if (db_places_set(d, c->id, from, "cancelled") == -1 || db_coverage_registration(d, c->id) == -1 ||
+		    db_mail_event(d, "reg_cancelled", c->id, c->by_organizer ? "{\"by_organizer\": true}" : NULL) == -1)
 			return TX_FAIL;
 	} else {
 		if ((enum mode)c->to == from)
@@ -337,21 +341,21 @@ static enum tx_end change_tx(struct db *d, struct arena *scratch, void *arg)
 	return TX_COMMIT;
 }
 
-static int change(struct db *d, long long id, int to)
+static int change(struct db *d, long long id, int to, int by_organizer)
 {
-	struct change_ctx c = {id, to, CHANGE__MAX};
+	struct change_ctx c = {id, to, by_organizer, CHANGE__MAX};
 
 	return db_tx(d, change_tx, &c) == -1 ? -1 : (int)c.outcome;
 }
 
-int db_registration_cancel(struct db *d, long long id)
+int db_registration_cancel(struct db *d, long long id, int by_organizer)
 {
-	return change(d, id, -1);
+	return change(d, id, -1, by_organizer);
 }
 
 int db_registration_switch(struct db *d, long long id, enum mode to)
 {
-	return change(d, id, (int)to);
+	return change(d, id, (int)to, 0);
 }
 
 json_t *db_person_registrations(struct db *d, struct arena *a, long long person_id)

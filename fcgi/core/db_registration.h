@@ -77,8 +77,9 @@ enum reg_change {
 	CHANGE__MAX
 };
 /* Cancels; a confirmed place goes to the first person waiting for that mode in the
- * same transaction. Returns DONE, ALREADY or CLOSED, or -1 on failure. */
-int db_registration_cancel(struct db *, long long id);
+ * same transaction, and the person is told by mail (by_organizer: that an organiser did it).
+ * Returns DONE, ALREADY or CLOSED, or -1 on failure. */
+int db_registration_cancel(struct db *, long long id, int by_organizer);
 /* Moves a registration to the other mode when that mode has a free place (the
  * freed place goes to the waiting list). Returns DONE, ALREADY (nothing changed),
  * REFUSED or CLOSED, or -1 on failure. */

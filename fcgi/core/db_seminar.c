@@ -6,11 +6,25 @@
 #include <stddef.h>
 #include <string.h>
 
+#include "buf.h"
 #include "db_coverage.h"
+#include "db_mail.h"
 #include "db_places.h"
+#include "text.h"
 
 const char *const mode_codes[MODE__MAX] = {"in_person", "online"};
 const char *const mode_names[MODE__MAX] = {"очно", "онлайн"};
+
+const char *format_name(const char *format)
+{
+	static const char *const t[][2] = {{"in_person", "Очно"}, {"online", "Онлайн"}, {"hybrid", "Очно и онлайн"}};
+	size_t i;
+
+	for (i = 0; format != NULL && i < 3; i++)
+		if (strcmp(t[i][0], format) == 0)
+			return t[i][1];
+	return "";
+}
 
 enum {
 	Q_SEMINAR,
@@ -162,6 +176,76 @@ int db_seminar_get(struct db *d, struct arena *a, long long id, struct seminar *
 
 /* ---- seminar editing */
 
+static int same(const char *a, const char *b)
+{
+	return (a == NULL && b == NULL) || (a != NULL && b != NULL && strcmp(a, b) == 0);
+}
+
+/* Every active registration of a published seminar is told what changed (changes: [{text}], taken). */
+static int changes_notice(struct db *d, long long seminar_id, json_t *changes)
+{
+	char *data = NULL;
+	int rc = 0;
+
+	if (json_array_size(changes) > 0) {
+		json_t *o = json_pack("{s:o}", "changes", changes);
+		data = json_dumps(o, JSON_COMPACT);
+		json_decref(o);
+		rc = db_mail_seminar_event(d, "seminar_changed", seminar_id, data);
+	} else
+		json_decref(changes);
+	free(data);
+	return rc;
+}
+
+static void change_add(json_t *changes, struct arena *a, const char *fmt, const char *v1, const char *v2)
+{
+	json_array_append_new(changes, json_pack("{s:s}", "text", arena_printf(a, fmt, v1, v2)));
+}
+
+/* What an edit changes that a participant must know: the format, the place, the broadcast link. */
+static json_t *edit_changes(struct arena *a, const struct seminar *old, const struct seminar_edit *e)
+{
+	json_t *ch = json_array();
+
+	if (!same(old->format, e->format))
+		change_add(ch, a, "Формат: %s%s", format_name(e->format), "");
+	if (!same(old->venue, e->venue) || !same(old->address, e->address))
+		change_add(ch, a, "Место: %s%s", e->venue ? e->venue : "не указано",
+			   e->address ? arena_printf(a, ", %s", e->address) : "");
+	if (!same(old->stream_url, e->stream_url))
+		change_add(ch, a, "Ссылка на трансляцию: %s%s", e->stream_url ? "новая" : "убрана", "");
+	return ch;
+}
+
+/* The schedule after a session was added or deleted, when the seminar is published. */
+static int schedule_notice(struct db *d, struct arena *a, long long seminar_id)
+{
+	struct dbv v[] = {DB_DV_INT(seminar_id)};
+	struct dbres r;
+	struct buf b = {0};
+	json_t *rows, *row, *ch;
+	size_t i;
+	int rc;
+
+	if (db_run(d, &q[Q_STATUS], v, NELEM(v), &r, a) == -1)
+		return -1;
+	if (r.nrows == 0 || strcmp(dbres_str(&r, 0, 0), "published") != 0)
+		return 0;
+	if ((rows = db_seminar_sessions(d, a, seminar_id)) == NULL)
+		return -1;
+	json_array_foreach (rows, i, row)
+		buf_addf(&b, "%s%s", i ? "; " : "",
+			 date_range_ru(a, json_string_value(json_object_get(row, "starts_at")),
+				       json_string_value(json_object_get(row, "ends_at"))));
+	ch = json_array();
+	change_add(ch, a, "Расписание: %s%s", b.p ? b.p : "занятий нет", "");
+	rc = changes_notice(d, seminar_id, ch);
+	buf_free(&b);
+	json_decref(rows);
+	return rc;
+}
+
 struct save_ctx {
 	const struct seminar_edit *e;
 	long long id; /* 0: the capacity is below the places taken */
@@ -200,15 +284,17 @@ static enum tx_end save_tx(struct db *d, struct arena *scratch, void *arg)
 			return TX_FAIL;
 		c->id = (long long)r.insert_id;
 	} else {
-		struct seminar s;
+		struct seminar s, old;
 		/* The row lock orders this after any sign-up in flight. */
-		if (db_places_lock(d, scratch, e->id, &s) != 1)
+		if (db_places_lock(d, scratch, e->id, &s) != 1 || db_seminar_get(d, scratch, e->id, &old) != 1)
 			return TX_FAIL;
 		c->id = 0;
 		if (e->cap_in_person < s.taken[MODE_IN_PERSON] ||
 		    (e->cap_online >= 0 && e->cap_online < s.taken[MODE_ONLINE]))
 			return TX_ROLLBACK;
-		if (db_run(d, &q[Q_SEMINAR_UPDATE], common, NELEM(common), NULL, NULL) == -1)
+		if (db_run(d, &q[Q_SEMINAR_UPDATE], common, NELEM(common), NULL, NULL) == -1 ||
+		    (strcmp(old.status, "published") == 0 &&
+		     changes_notice(d, e->id, edit_changes(scratch, &old, e)) == -1))
 			return TX_FAIL;
 		c->id = e->id;
 	}
@@ -272,7 +358,9 @@ static enum tx_end status_tx(struct db *d, struct arena *scratch, void *arg)
 		if (dbres_int(&r, 0, 0) == 0)
 			return TX_ROLLBACK;
 	}
-	if (db_run(d, &q[Q_STATUS_SET], set, NELEM(set), NULL, NULL) == -1)
+	if (db_run(d, &q[Q_STATUS_SET], set, NELEM(set), NULL, NULL) == -1 ||
+	    (strcmp(c->to, "cancelled") == 0 && strcmp(from, "published") == 0 &&
+	     db_mail_seminar_event(d, "seminar_cancelled", c->id, NULL) == -1))
 		return TX_FAIL;
 	/* Only a published or finished seminar counts. */
 	return db_coverage_seminar(d, c->id) == -1 ? TX_FAIL : TX_COMMIT;
@@ -310,7 +398,8 @@ static enum tx_end session_add_tx(struct db *d, struct arena *scratch, void *arg
 	if (db_run(d, &q[Q_SESSION_ADD], v, NELEM(v), &r, scratch) == -1)
 		return TX_FAIL;
 	c->session_id = (long long)r.insert_id;
-	return dates_update(d, c->seminar_id) == -1 ? TX_FAIL : TX_COMMIT;
+	return dates_update(d, c->seminar_id) == -1 || schedule_notice(d, scratch, c->seminar_id) == -1 ? TX_FAIL
+													: TX_COMMIT;
 }
 
 long long db_seminar_session_add(struct db *d, long long seminar_id, const char *starts, const char *ends)
@@ -331,7 +420,8 @@ static enum tx_end session_delete_tx(struct db *d, struct arena *scratch, void *
 		return TX_FAIL;
 	if (r.affected == 0)
 		return TX_ROLLBACK;
-	return dates_update(d, c->seminar_id) == -1 ? TX_FAIL : TX_COMMIT;
+	return dates_update(d, c->seminar_id) == -1 || schedule_notice(d, scratch, c->seminar_id) == -1 ? TX_FAIL
+													: TX_COMMIT;
 }
 
 int db_seminar_session_delete(struct db *d, long long seminar_id, long long session_id)

@@ -12,6 +12,8 @@
 enum mode { MODE_IN_PERSON, MODE_ONLINE, MODE__MAX };
 extern const char *const mode_codes[MODE__MAX]; /* "in_person", "online" as in SQL */
 extern const char *const mode_names[MODE__MAX]; /* «очно», «онлайн» */
+/* A format's name: «Очно», «Онлайн», «Очно и онлайн»; "" for an unknown code. */
+const char *format_name(const char *format);
 
 struct seminar {
 	long long id, organizer_id, region_id, district_id;

@@ -11,6 +11,7 @@
 
 #include "app.h"
 #include "db_mail.h"
+#include "mail_kinds.h"
 #include "tmpl.h"
 
 #define BATCH     32  /* messages claimed (and their outcomes committed) at a time */
@@ -134,14 +135,22 @@ static const char *from_domain(const struct app *app)
 	return mail_address_ok(from) ? strchr(from, '@') + 1 : "seminars.local";
 }
 
+const char *mail_message_id(struct arena *a, const struct app *app, const char *kind)
+{
+	unsigned char rnd[18];
+	char rid[32];
+
+	randombytes_buf(rnd, sizeof(rnd));
+	b64url_encode(rid, rnd, sizeof(rnd));
+	return arena_printf(a, "%s.%s@%s", kind, rid, from_domain(app));
+}
+
 /* ---------------------------------------------------------------- queueing */
 
 int mail_queue(struct app *app, struct db *d, struct arena *a, const struct mail_new *m)
 {
 	struct mail_row row = {0};
 	struct buf html = {0}, text = {0};
-	unsigned char rnd[18];
-	char rid[32];
 	int rc = -1;
 	size_t i;
 
@@ -159,8 +168,6 @@ int mail_queue(struct app *app, struct db *d, struct arena *a, const struct mail
 		rc = -1;
 		goto out;
 	}
-	randombytes_buf(rnd, sizeof(rnd));
-	b64url_encode(rid, rnd, sizeof(rnd));
 	row.kind = m->kind;
 	row.event_key = m->event_key;
 	row.person_id = m->person_id;
@@ -168,7 +175,7 @@ int mail_queue(struct app *app, struct db *d, struct arena *a, const struct mail
 	row.recipient_name = m->to_name != NULL ? one_line(a, m->to_name, 200) : NULL;
 	row.body_html = html.p;
 	row.body_text = text.p;
-	row.message_id = arena_printf(a, "%s.%s@%s", m->kind, rid, from_domain(app));
+	row.message_id = mail_message_id(a, app, m->kind);
 	if ((rc = db_mail_insert(d, a, &row)) != 1) {
 		rc = rc == 0 ? MAIL_DUPLICATE : -1;
 		goto out;
@@ -295,6 +302,15 @@ static struct curl_slist *headers(struct sender *s, const struct mail_row *m)
 	buf_addf(&b, "Message-ID: <%s>", m->message_id);
 	h = curl_slist_append(h, b.p);
 	h = curl_slist_append(h, "Auto-Submitted: auto-generated");
+	if (mail_kinds_list(m->kind) != NULL && m->person_id != 0) {
+		struct arena a = {0};
+		buf_reset(&b);
+		buf_addf(&b, "List-Unsubscribe: <%s>",
+			 mail_unsubscribe_url(&a, s->app, m->person_id, mail_kinds_list(m->kind)));
+		h = curl_slist_append(h, b.p);
+		h = curl_slist_append(h, "List-Unsubscribe-Post: List-Unsubscribe=One-Click");
+		arena_free(&a);
+	}
 	buf_free(&b);
 	return h;
 }
@@ -370,8 +386,24 @@ static enum tx_end claim_tx(struct db *d, struct arena *scratch, void *arg)
 {
 	struct batch *b = arg;
 
+	int i, k = 0;
+
 	b->n = db_mail_claim(d, scratch, b->rows, BATCH, b->s->lease_s);
-	return b->n < 0 ? TX_FAIL : TX_COMMIT;
+	if (b->n < 0)
+		return TX_FAIL;
+	/* Messages about registrations are made now, from the data queued with them (mail_kinds.h). */
+	for (i = 0; i < b->n; i++) {
+		int rc = b->rows[i].render ? mail_kinds_render(b->s->app, d, scratch, &b->rows[i]) : 1;
+		if (rc == -1)
+			return TX_FAIL;
+		if (rc == 0 &&
+		    db_mail_outcome(d, b->rows[i].id, MAIL_FAILED, "the registration of this message is gone", 0) == -1)
+			return TX_FAIL;
+		if (rc == 1)
+			b->rows[k++] = b->rows[i];
+	}
+	b->n = k;
+	return TX_COMMIT;
 }
 
 static long backoff(const struct sender *s, long long attempts)
@@ -469,7 +501,9 @@ void mail_sender(struct app *app)
 		abort();
 	log_msg(LOG_INFO, NULL, "mail: sender ready (%s)", s.url);
 	while (!prefork_stopping) {
-		int n = send_batch(&s, &a);
+		int n;
+		mail_kinds_schedule(app);
+		n = send_batch(&s, &a);
 		arena_reset(&a);
 		if (n < BATCH && !prefork_stopping) {
 			/* SIGTERM interrupts the sleep; a failing database is asked less often. */

@@ -59,6 +59,9 @@ int mail_queue(struct app *, struct db *, struct arena *scratch, const struct ma
 /* base_url + path: every link in a message (never the request's Host). In the arena. */
 const char *mail_url(struct arena *, const struct app *, const char *path);
 
+/* A new Message-ID (without brackets) for a message of kind: "<kind>.<random>@<mail_from's domain>". */
+const char *mail_message_id(struct arena *, const struct app *, const char *kind);
+
 /* ---- building (pure, for the sender and the unit tests) */
 
 /* Appends s as a header value: plain when it is printable ASCII, else RFC 2047 encoded words

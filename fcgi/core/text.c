@@ -221,3 +221,14 @@ const char *attendance_rule_name(const char *rule, long long percent)
 	}
 	return name;
 }
+
+const char *date_range_ru(struct arena *a, const char *starts, const char *ends)
+{
+	if (starts == NULL)
+		return "дата уточняется";
+	if (ends != NULL && strncmp(starts, ends, 10) == 0 && strlen(ends) >= 16)
+		return arena_printf(a, "%s–%.5s", date_ru(a, starts, 1), ends + 11);
+	if (ends != NULL && strncmp(starts, ends, 10) != 0)
+		return arena_printf(a, "%s — %s", date_ru(a, starts, 0), date_ru(a, ends, 0));
+	return date_ru(a, starts, 1);
+}

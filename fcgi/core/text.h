@@ -22,6 +22,8 @@ int url_is_safe(const char *s);
  * Russian: "12 декабря 2026" plus ", 10:00" when with_time and there is a
  * time. Returns "" for NULL or a malformed value. Allocated in the arena. */
 const char *date_ru(struct arena *, const char *sql, int with_time);
+/* "12 декабря 2026, 10:00–13:00", or a span of days, or «дата уточняется». In the arena. */
+const char *date_range_ru(struct arena *, const char *starts, const char *ends);
 /* The Russian weekday of a database date ("суббота"), or "". */
 const char *weekday_ru(const char *sql);
 /* A seminar's attendance rule (door, online, either, both) in Russian: «отметка на входе по

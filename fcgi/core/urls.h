@@ -83,6 +83,9 @@ struct arena;
 #define U_CONFIRM_TOKEN                                  "/confirm/{token}"
 #define U_ADMIN_MAIL                                     "/admin/mail"
 #define U_ADMIN_MAIL_ID_RESEND                           "/admin/mail/{id}/resend"
+#define U_ME_MAIL                                        "/me/mail"
+#define U_UNSUBSCRIBE_ID_LIST_MAC                        "/unsubscribe/{id}/{list}/{mac}"
+#define U_MANAGE_SEMINARS_ID_MESSAGE                     "/manage/seminars/{id}/message"
 
 /* The door and online attendance. */
 #define U_CHECKIN_CODE            "/checkin/code"

@@ -409,7 +409,8 @@ int pg_me(struct req *r)
 			"roles", roles, "registrations", regs, "certificates", certs, "live", live, "code_url",
 			json_array_size(live) ? U_CHECKIN_CODE : NULL, "surveys", surveys_open(r));
 	json_object_set_new(ctx, "account", json_pack("{s:b}", "confirmed", acct.confirmed));
-	if (materials_set(r, ctx, 0) == -1 || briefings_set(r, ctx) == -1) {
+	if (materials_set(r, ctx, 0) == -1 || briefings_set(r, ctx) == -1 ||
+	    json_object_set_new(ctx, "mail", db_mail_prefs(r->app->db, &r->arena, r->user->id)) == -1) {
 		json_decref(ctx);
 		return 500;
 	}

@@ -136,8 +136,16 @@ int pg_heads_revoke(struct req *);
 /* Adds to a request or role {id, status} what may be done with it: requested, confirm_url, revoke_url. Returns h. */
 json_t *head_actions(struct req *, json_t *h);
 
+/* message.c: an organiser's message to a seminar's participants */
+int pg_manage_message(struct req *);
+int pg_manage_message_post(struct req *);
+
+/* mailprefs.c: the cabinet's mail settings and the one-click unsubscribe link */
+int pg_me_mail(struct req *);
+int pg_unsubscribe(struct req *);
+int pg_unsubscribe_post(struct req *);
+
 /* view.c: names and view models shared by the pages */
-const char *format_name(const char *format);
 const char *seminar_status_name(const char *status);
 const char *reg_status_name(const char *status);
 json_t *formats_json(void);
@@ -153,7 +161,5 @@ json_t *seats_json(struct arena *, const char *format, const long long cap[MODE_
  * runs now, so the code entry (/checkin/code) is open: {seminar_id, title, seminar_url}; NULL on
  * failure. */
 json_t *live_online(struct req *, long long seminar_id);
-/* "12 декабря 2026, 10:00–13:00", or a span of days, or «дата уточняется». */
-const char *date_range_ru(struct arena *, const char *starts, const char *ends);
 
 #endif

@@ -145,52 +145,13 @@ int pg_seminar(struct req *r)
 	return id ? seminar_page(r, id, 200, NULL) : fail(r, 404, "Такого семинара нет.");
 }
 
-/* iCalendar text: backslash, semicolon, comma and line breaks escaped. */
-static void ics_text(struct buf *b, const char *name, const char *s)
-{
-	size_t col = strlen(name) + 1;
-
-	buf_adds(b, name);
-	buf_addc(b, ':');
-	for (; s && *s; s++) {
-		const char *rep = NULL;
-		char one[2] = {*s, '\0'};
-		if (*s == '\\' || *s == ';' || *s == ',')
-			rep = *s == '\\' ? "\\\\" : *s == ';' ? "\\;" : "\\,";
-		else if (*s == '\n')
-			rep = "\\n";
-		else if (*s == '\r')
-			continue;
-		/* Fold at 74 octets, never inside a UTF-8 sequence. */
-		if (col >= 74 && ((unsigned char)*s & 0xc0) != 0x80) {
-			buf_adds(b, "\r\n ");
-			col = 1;
-		}
-		buf_adds(b, rep ? rep : one);
-		col += rep ? strlen(rep) : 1;
-	}
-	buf_adds(b, "\r\n");
-}
-
-static const char *ics_time(struct arena *a, const char *sql)
-{
-	/* "2026-12-12 10:00:00" -> "20261212T100000", local time of the venue. */
-	return arena_printf(a, "%.4s%.2s%.2sT%.2s%.2s%.2s", sql, sql + 5, sql + 8, sql + 11, sql + 14, sql + 17);
-}
-
 int pg_seminar_ics(struct req *r)
 {
 	long long id = req_arg_id(r, 0);
 	struct seminar s;
-	json_t *rows, *row;
-	size_t i;
+	json_t *rows;
 	int rc;
-	char stamp[32];
-	time_t now = time(NULL);
-	struct tm tm;
 
-	gmtime_r(&now, &tm);
-	strftime(stamp, sizeof(stamp), "%Y%m%dT%H%M%SZ", &tm);
 	if (id == 0 || (rc = db_seminar_get(r->app->db, &r->arena, id, &s)) == 0)
 		return fail(r, 404, "Такого семинара нет.");
 	if (rc == -1)
@@ -199,26 +160,7 @@ int pg_seminar_ics(struct req *r)
 		return fail(r, 404, "Такого семинара нет.");
 	if ((rows = db_seminar_sessions(r->app->db, &r->arena, id)) == NULL)
 		return 500;
-	buf_adds(&r->body, "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//CUR seminars//RU\r\nCALSCALE:GREGORIAN\r\n");
-	json_array_foreach (rows, i, row) {
-		const char *st = json_string_value(json_object_get(row, "starts_at"));
-		const char *en = json_string_value(json_object_get(row, "ends_at"));
-		const char *where = s.venue ? arena_printf(&r->arena, "%s%s%s", s.venue, s.address ? ", " : "",
-							   s.address ? s.address : "")
-					    : "Онлайн";
-		buf_adds(&r->body, "BEGIN:VEVENT\r\n");
-		buf_addf(&r->body, "UID:seminar-%lld-session-%lld@seminars\r\n", id,
-			 (long long)json_integer_value(json_object_get(row, "id")));
-		buf_addf(&r->body, "DTSTAMP:%s\r\nDTSTART:%s\r\nDTEND:%s\r\n", stamp, ics_time(&r->arena, st),
-			 ics_time(&r->arena, en));
-		ics_text(&r->body, "SUMMARY", s.title);
-		ics_text(&r->body, "LOCATION", where);
-		ics_text(&r->body, "URL", arena_printf(&r->arena, "%s/seminars/%lld", r->app->base_url, id));
-		if (strcmp(s.status, "cancelled") == 0)
-			buf_adds(&r->body, "STATUS:CANCELLED\r\n");
-		buf_adds(&r->body, "END:VEVENT\r\n");
-	}
-	buf_adds(&r->body, "END:VCALENDAR\r\n");
+	ics_seminar(&r->body, &r->arena, r->app->base_url, &s, rows);
 	json_decref(rows);
 	return resp_file(r, "attachment", arena_printf(&r->arena, "seminar-%lld.ics", id));
 }
@@ -352,7 +294,7 @@ int pg_reg_cancel(struct req *r)
 		return rc;
 	if (!app_seminar_gate(r, g.seminar_id))
 		return 503;
-	if ((rc = db_registration_cancel(r->app->db, g.id)) == -1)
+	if ((rc = db_registration_cancel(r->app->db, g.id, g.person_id != r->user->id)) == -1)
 		return 500;
 	if (rc == CHANGE_CLOSED)
 		return refuse(r, &g, closed_msg, closed_msg);

@@ -11,14 +11,6 @@ static const char *lookup(const char *const (*t)[2], const char *code)
 	return "";
 }
 
-const char *format_name(const char *format)
-{
-	static const char *const t[][2] = {
-		{"in_person", "Очно"}, {"online", "Онлайн"}, {"hybrid", "Очно и онлайн"}, {NULL, NULL}};
-
-	return lookup(t, format);
-}
-
 const char *seminar_status_name(const char *status)
 {
 	static const char *const t[][2] = {{"draft", "Черновик"},
@@ -106,17 +98,6 @@ json_t *seats_json(struct arena *a, const char *format, const long long cap[MODE
 				       left == 0, "text", text, "default", json_array_size(arr) == 0));
 	}
 	return arr;
-}
-
-const char *date_range_ru(struct arena *a, const char *starts, const char *ends)
-{
-	if (starts == NULL)
-		return "дата уточняется";
-	if (ends != NULL && strncmp(starts, ends, 10) == 0 && strlen(ends) >= 16)
-		return arena_printf(a, "%s–%.5s", date_ru(a, starts, 1), ends + 11);
-	if (ends != NULL && strncmp(starts, ends, 10) != 0)
-		return arena_printf(a, "%s — %s", date_ru(a, starts, 0), date_ru(a, ends, 0));
-	return date_ru(a, starts, 1);
 }
 
 json_t *rules_json(void)

@@ -15,9 +15,6 @@ upload() {
 	req "$jar" POST /certificates/templates -F "csrf=$TOKEN" -F "name=$name" -F "file=@$file;type=image/svg+xml" "$@"
 }
 
-# qr FILE: the text of the QR codes in an image (zbarimg complains about D-Bus on stderr in containers).
-qr() { zbarimg --raw -q "$1" 2>/dev/null; }
-
 # stored: one line with what an upload could write: templates and audit records.
 stored() { sql "SELECT (SELECT COUNT(*) FROM certificate_template), (SELECT COUNT(*) FROM audit_log)"; }
 

@@ -9,22 +9,8 @@ load helpers
 # body_to NAME: copies the body of the last response (binary as it came) to $BATS_TEST_TMPDIR/NAME.
 body_to() { cp "$BATS_TEST_TMPDIR/response.body" "$BATS_TEST_TMPDIR/$1"; }
 
-# qr FILE: the text of the QR codes in an image (zbarimg complains about D-Bus on stderr in containers).
-qr() { zbarimg --raw -q "$1" 2>/dev/null; }
-
 # pdf_text FILE: the text of a PDF with runs of white space made one space (long lines wrap).
 pdf_text() { pdftotext -q "$1" - | tr -s ' \n\t' '   '; }
-
-# builtin_template: the id of a default template (the certs program stores them at start).
-builtin_template() {
-	sql "SELECT id FROM certificate_template WHERE builtin IS NOT NULL AND archived_at IS NULL ORDER BY id LIMIT 1"
-}
-
-# attend REG SESSION MODE: a check-in made in the database, with the coverage upkeep the check-in programs do.
-attend() {
-	sql "INSERT INTO attendance (registration_id, session_id, mode, scan_id, at) VALUES ($1, $2, '$3', 0, NOW());
-	     CALL coverage_touch($1)"
-}
 
 # when SESSION: the session's time as the dry run lists a missed one.
 when() { sql "SELECT DATE_FORMAT(starts_at, '%d.%m.%Y %H:%i') FROM seminar_session WHERE id = $1"; }
@@ -72,25 +58,6 @@ people() {
 	attend "$R_b" "$S1" online
 	attend "$R_d" "$S1" online
 	attend "$R_d" "$S2" online
-}
-
-# settings: the organiser chooses a default template, the issuer and the signatory.
-settings() {
-	post o "/certificates/seminars/$SEMINAR_ID/settings" "template_id=$(builtin_template)" \
-		"issuer=ЦУР Липецкой области" "signatory=Директор А. А. Петров"
-	[[ $code == 303 ]] || fail "settings: HTTP $code"$'\n'"$output"
-}
-
-# wait_job SEMINAR: waits up to 60 s until the seminar's latest issuing job is done; fails the test otherwise.
-wait_job() {
-	local i st=
-	for ((i = 0; i < 300; i++)); do
-		st=$(sql "SELECT status FROM certificate_job WHERE seminar_id = $1 ORDER BY id DESC LIMIT 1")
-		[[ $st == done ]] && return 0
-		[[ $st == failed ]] && fail "the job failed: $(sql "SELECT error FROM certificate_job WHERE seminar_id = $1 ORDER BY id DESC LIMIT 1")"
-		sleep 0.2
-	done
-	fail "the job of seminar $1 is still '$st' after 60 s"
 }
 
 # issued: people, settings, issue, wait. Sets N_a, C_a (number and verify code of a's certificate) and the same for d.

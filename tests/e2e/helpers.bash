@@ -401,3 +401,38 @@ mail_path() {
 	[[ $link == "$BASE_URL"/* ]] || fail "the link '$link' of $MAIL does not start with $BASE_URL"
 	echo "${link#"$BASE_URL"}"
 }
+
+# ---- Certificates (certs.bats, cert_templates.bats, mailmsg.bats)
+
+# qr FILE: the text of the QR codes in an image (zbarimg complains about D-Bus on stderr in containers).
+qr() { zbarimg --raw -q "$1" 2>/dev/null; }
+
+# builtin_template: the id of a default template (the certs program stores them at start).
+builtin_template() {
+	sql "SELECT id FROM certificate_template WHERE builtin IS NOT NULL AND archived_at IS NULL ORDER BY id LIMIT 1"
+}
+
+# attend REG SESSION MODE: a check-in made in the database, with the coverage upkeep the check-in programs do.
+attend() {
+	sql "INSERT INTO attendance (registration_id, session_id, mode, scan_id, at) VALUES ($1, $2, '$3', 0, NOW());
+	     CALL coverage_touch($1)"
+}
+
+# settings: the organiser chooses a default template, the issuer and the signatory.
+settings() {
+	post o "/certificates/seminars/$SEMINAR_ID/settings" "template_id=$(builtin_template)" \
+		"issuer=ЦУР Липецкой области" "signatory=Директор А. А. Петров"
+	[[ $code == 303 ]] || fail "settings: HTTP $code"$'\n'"$output"
+}
+
+# wait_job SEMINAR: waits up to 60 s until the seminar's latest issuing job is done; fails the test otherwise.
+wait_job() {
+	local i st=
+	for ((i = 0; i < 300; i++)); do
+		st=$(sql "SELECT status FROM certificate_job WHERE seminar_id = $1 ORDER BY id DESC LIMIT 1")
+		[[ $st == done ]] && return 0
+		[[ $st == failed ]] && fail "the job failed: $(sql "SELECT error FROM certificate_job WHERE seminar_id = $1 ORDER BY id DESC LIMIT 1")"
+		sleep 0.2
+	done
+	fail "the job of seminar $1 is still '$st' after 60 s"
+}

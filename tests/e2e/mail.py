@@ -3,6 +3,7 @@
 #
 # Usage: mail.py count MAILDIR ADDRESS [SUBJECT]   the number of messages to ADDRESS (with that subject)
 #        mail.py last MAILDIR ADDRESS [SUBJECT]    the file of the newest one (nothing when none)
+#        mail.py all MAILDIR ADDRESS           the files of the messages to ADDRESS, oldest first, one a line
 #        mail.py get FILE WHAT                 WHAT: a header name (decoded: to, subject, message-id, ...),
 #                                              text, html, link (the first base_url link of the text part),
 #                                              attachments (one "name<TAB>type<TAB>bytes" line each)
@@ -43,6 +44,9 @@ def main():
         found = messages(*sys.argv[2:5])
         if found:
             print(found[-1])
+    elif cmd == "all":
+        for path in messages(sys.argv[2], sys.argv[3]):
+            print(path)
     elif cmd == "get":
         with open(sys.argv[2], "rb") as f:
             msg = email.message_from_binary_file(f, policy=email.policy.default)

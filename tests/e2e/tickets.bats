@@ -7,9 +7,6 @@ load helpers
 # body_to NAME: copies the body of the last response (binary as it came) to $BATS_TEST_TMPDIR/NAME.
 body_to() { cp "$BATS_TEST_TMPDIR/response.body" "$BATS_TEST_TMPDIR/$1"; }
 
-# qr FILE: the text of the QR codes in an image (zbarimg complains about D-Bus on stderr in containers).
-qr() { zbarimg --raw -q "$1" 2>/dev/null; }
-
 # A confirmed in-person participant of a fresh seminar: the visitor "a". Sets SEMINAR_ID, SEMINAR_TITLE, REG_ID,
 # CODE (the ticket code) and A_ID.
 setup_ticket() {
