@@ -196,7 +196,7 @@ cells() {
 	reviewer v
 	get v "/reports/coverage?region=$R&period=2025"
 	assert_equal "$code" 200
-	assert_output --partial '<div class="table-wrap">'
+	assert_output --partial '<div role="region" tabindex="0" aria-labelledby="rc-cap" class="table-wrap">'
 	# One bar per district (40 px each): a label with the percentage, the bar's width in percent of the chart.
 	assert_output --regexp '<svg role="img" width="100%"[^>]* height="120" class="chart">'
 	assert_output --partial 'Район Альфа — 50,0%</text>'
