@@ -426,17 +426,9 @@ scenario() {
         ((${#CHECK_WHY[@]} == 0)) || why+=("${CHECK_WHY[@]}")
     fi
 
-    if ((${#why[@]})); then
-        verdict=FAIL
-        FAILED=1
-        local note
-        note=$(printf '%s; ' "${why[@]}")
-        NOTES+=("$name: ${note%; }")
-    elif [[ $base == - && $p99max == - && $minrps == - && $p95max == - ]]; then
-        verdict=ok # a baseline
-    else
-        verdict=PASS
-    fi
+    judge "$name" "${why[@]}"
+    verdict=$VERDICT
+    [[ $verdict == PASS && $base == - && $p99max == - && $minrps == - && $p95max == - ]] && verdict=ok # a baseline
 
     # A row without a baseline but with P99_MS or MIN_RPS is a scenario with only those targets.
     local tdesc=""
@@ -679,13 +671,8 @@ overload_scenario() {
     CHECKS+=("$name: catalogue p99 $idle_p99 ms alone, $p99 ms under load (x $ratio); sign-ups offered $offered/s (2 x $cap/s asked), $((c + w)) served ($(((c + w) / (OVERLOAD_SECONDS + 2)))/s), $refused refused with 503 + Retry-After, $bad other answers")
     awk -v r="$ratio" -v m="$OVERLOAD_P99_RATIO" 'BEGIN { exit !(r > m) }' && why+=("catalogue p99 x $ratio > x $OVERLOAD_P99_RATIO")
     ((bad == 0)) || why+=("$bad answers neither served nor refused ($(sed -n 's/^bench-lua: first bad answer: //p' "$log-signup.txt" | head -c 160))")
-    if ((${#why[@]})); then
-        verdict=FAIL
-        FAILED=1
-        NOTES+=("$name: $(printf '%s; ' "${why[@]}")")
-    else
-        verdict=PASS
-    fi
+    judge "$name" "${why[@]}"
+    verdict=$VERDICT
     ROWS+=("$name"$'\t'"/"$'\t'"$rps"$'\t'"$p50"$'\t'"$p99"$'\t'"$bad"$'\t'"alone"$'\t'"$ratio"$'\t'"p99 <= $OVERLOAD_P99_RATIO x alone ($idle_p99 ms)"$'\t'"$verdict")
     say "$name: catalogue p99 $idle_p99 -> $p99 ms (x $ratio), sign-ups $((c + w)) served, $refused refused -> $verdict"
 }
@@ -743,14 +730,9 @@ cert_batch() {
     [[ ${total:-} == "$CERTS" && ${ndone:-} == "$CERTS" ]] || why+=("job total ${total:-?} done ${ndone:-?}, not $CERTS")
     awk -v s="$secs" -v m="$CERT_BATCH_SECONDS" 'BEGIN { exit !(s > m) }' && why+=("$secs s > $CERT_BATCH_SECONDS s")
     ((rate >= CERT_MIN_RATE)) || why+=("$rate PDFs/s < $CERT_MIN_RATE PDFs/s")
-    local verdict=PASS
-    if ((${#why[@]})); then
-        verdict=FAIL
-        FAILED=1
-        local note
-        note=$(printf '%s; ' "${why[@]}")
-        NOTES+=("$name: ${note%; }")
-    fi
+    local verdict
+    judge "$name" "${why[@]}"
+    verdict=$VERDICT
     # The PDFs/s stand in the req/s column; the batch's seconds are in the check line.
     ROWS+=("$name"$'\t'"/certificates/seminars/$sem/issue"$'\t'"$rate"$'\t'-$'\t'-$'\t'$((${#why[@]} > 0))$'\t'-$'\t'-$'\t'"<= $CERT_BATCH_SECONDS s, >= $CERT_MIN_RATE PDFs/s"$'\t'"$verdict")
     say "$name: $secs s, $rate PDFs/s -> $verdict"
@@ -779,14 +761,9 @@ mail_batch() {
     CHECKS+=("$name: $sent sent in $secs s ($rate letters/s), $files files in the SMTP server's Maildir (want $MAILS each)")
     ((sent == MAILS && files == MAILS)) || why+=("$sent sent and $files stored, not $MAILS")
     ((rate >= MAIL_MIN_RATE)) || why+=("$rate letters/s < $MAIL_MIN_RATE letters/s")
-    local verdict=PASS
-    if ((${#why[@]})); then
-        verdict=FAIL
-        FAILED=1
-        local note
-        note=$(printf '%s; ' "${why[@]}")
-        NOTES+=("$name: ${note%; }")
-    fi
+    local verdict
+    judge "$name" "${why[@]}"
+    verdict=$VERDICT
     ROWS+=("$name"$'\t'"(outbox -> SMTP)"$'\t'"$rate"$'\t'-$'\t'-$'\t'$((${#why[@]} > 0))$'\t'-$'\t'-$'\t'">= $MAIL_MIN_RATE letters/s"$'\t'"$verdict")
     say "$name: $secs s, $rate letters/s -> $verdict"
 }
@@ -883,7 +860,7 @@ server_ticks() {
 # difference). Its milliseconds stand in the p50 column (one run); the time, the server's CPU time and
 # the rows are in the check line.
 sql_row() {
-    local name=$1 sql=$2 max=$3 expect=$4 t0 secs out err=$NVAR/tmp/bench-sql-error.txt rows=- why=() verdict=PASS
+    local name=$1 sql=$2 max=$3 expect=$4 t0 secs out err=$NVAR/tmp/bench-sql-error.txt rows=- why=()
     local tdesc="" seen="" c0 cpu
     [[ $max == - ]] || tdesc="<= $max s"
     if [[ $expect == none ]]; then tdesc+="${tdesc:+, }no rows"; fi
@@ -908,17 +885,26 @@ sql_row() {
     say "$name: $secs s -> ${ROWS[-1]##*$'\t'}"
 }
 
-# A row that is not a wrk run: result_row NAME WHAT P50_MS TARGET [WHY...]; each WHY is a failure.
-result_row() {
-    local name=$1 what=$2 p50=$3 tdesc=$4 verdict=PASS note
-    shift 4
+# judge NAME [WHY...]: VERDICT=PASS when no WHY is given; otherwise VERDICT=FAIL, the run fails and the reasons
+# go to the notes under NAME.
+judge() {
+    local name=$1 note
+    shift
+    VERDICT=PASS
     if (($#)); then
-        verdict=FAIL
+        VERDICT=FAIL
         FAILED=1
         note=$(printf '%s; ' "$@")
         NOTES+=("$name: ${note%; }")
     fi
-    ROWS+=("$name"$'\t'"$what"$'\t'-$'\t'"$p50"$'\t'-$'\t'$(($# > 0))$'\t'-$'\t'-$'\t'"$tdesc"$'\t'"$verdict")
+}
+
+# A row that is not a wrk run: result_row NAME WHAT P50_MS TARGET [WHY...]; each WHY is a failure.
+result_row() {
+    local name=$1 what=$2 p50=$3 tdesc=$4
+    shift 4
+    judge "$name" "$@"
+    ROWS+=("$name"$'\t'"$what"$'\t'-$'\t'"$p50"$'\t'-$'\t'$(($# > 0))$'\t'-$'\t'-$'\t'"$tdesc"$'\t'"$VERDICT")
 }
 
 # The totals of the country's and a region's reports (JSON) over all time and a shorter period against
