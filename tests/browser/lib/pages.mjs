@@ -2,7 +2,7 @@
 // A NEW PAGE MUST BE ADDED HERE when it is made: its role, its address and, for an address with an id, the
 // query in `ids` that finds one in the demo story (scripts/demo.sh; `setup` adds what the story lacks).
 //
-// role: who opens it: guest, participant, organizer, reviewer or admin (the demo accounts, password demo12345).
+// role: who opens it: guest, participant, organizer, head, reviewer or admin (the demo accounts, password demo12345).
 // path: the address; {name} is replaced by the first column of the query ids[name].
 // status: the HTTP status the page answers with (200 unless said).
 
@@ -17,6 +17,7 @@ export const pages = [
   { role: 'guest', path: '/certificates/verify', name: 'проверка сертификата: форма' },
   { role: 'guest', path: '/certificates/verify/{verify}', name: 'проверка сертификата по QR' },
   { role: 'guest', path: '/certificates/verify?number={number}&surname=Иванова', name: 'проверка сертификата по номеру' },
+  { role: 'guest', path: '/password/forgot', name: 'восстановление пароля' },
   { role: 'guest', path: '/no-such-page', name: 'ошибка 404', status: 404 },
   { role: 'guest', path: '/assets/errors/413.html', name: 'ошибка 413 (nginx)' },
   // The participant.
@@ -26,6 +27,8 @@ export const pages = [
   { role: 'participant', path: '/tickets/{ticket}', name: 'билет' },
   { role: 'participant', path: '/checkin/code', name: 'ввод кода присутствия' },
   { role: 'participant', path: '/seminars/{survey}/survey', name: 'анкета' },
+  { role: 'participant', path: '/me/password', name: 'смена пароля' },
+  { role: 'participant', path: '/briefings/{briefing}', name: 'инструктаж' },
   { role: 'participant', path: '/manage/seminars', name: 'ошибка 403', status: 403 },
   // The organiser.
   { role: 'organizer', path: '/manage/seminars', name: 'мои семинары' },
@@ -38,10 +41,19 @@ export const pages = [
   { role: 'organizer', path: '/checkin/{own}', name: 'сканер на входе' },
   { role: 'organizer', path: '/checkin/{own}/present', name: 'экран ведущего' },
   { role: 'organizer', path: '/checkin/{intensive}/journal', name: 'журнал посещаемости' },
+  { role: 'organizer', path: '/manage/seminars/{own}/message', name: 'сообщение участникам' },
+  { role: 'organizer', path: '/manage/heads', name: 'руководители организаций' },
+  { role: 'organizer', path: '/manage/briefings', name: 'инструктажи' },
+  { role: 'organizer', path: '/manage/briefings/new?region_id=48', name: 'новый инструктаж' },
+  { role: 'organizer', path: '/manage/briefings/{briefing}', name: 'инструктаж: организатор' },
+  { role: 'organizer', path: '/manage/briefings/{briefing}/journal', name: 'журнал инструктажа' },
   { role: 'organizer', path: '/certificates/templates', name: 'шаблоны сертификатов' },
   { role: 'organizer', path: '/certificates/seminars/{intensive}', name: 'сертификаты семинара' },
   { role: 'organizer', path: '/certificates/seminars/{uncertified}', name: 'сертификаты: выпуск' },
   { role: 'organizer', path: '/certificates/jobs/{job}', name: 'выпуск сертификатов: ход' },
+  // The head of an organisation.
+  { role: 'head', path: '/head', name: 'руководитель: организация' },
+  { role: 'head', path: '/head/seminars/{full}', name: 'руководитель: семинар' },
   // The reviewer.
   { role: 'reviewer', path: '/reports/coverage', name: 'охват' },
   { role: 'reviewer', path: '/reports/coverage/districts/{district}', name: 'охват района' },
@@ -53,6 +65,7 @@ export const pages = [
   { role: 'admin', path: '/admin/import/{import}', name: 'импорт: предпросмотр' },
   { role: 'admin', path: '/admin/organizations/proposed', name: 'предложенные организации' },
   { role: 'admin', path: '/admin/organizations/proposed/{proposed}', name: 'предложенная организация' },
+  { role: 'admin', path: '/admin/mail', name: 'почта: исходящие' },
 ];
 
 // The ids the addresses need, each the first value of a query on the demo story.
@@ -79,6 +92,7 @@ export const ids = {
   reviewer: "SELECT id FROM person WHERE email = 'reviewer@demo.local'",
   import: 'SELECT id FROM register_import ORDER BY id DESC LIMIT 1',
   proposed: "SELECT id FROM organization WHERE status = 'proposed' ORDER BY id LIMIT 1",
+  briefing: "SELECT id FROM briefing WHERE title LIKE 'Инструктаж: правила%'",
 };
 
 // What the story lacks for these pages, added before the checks: an open survey of the intensive with an answer,
