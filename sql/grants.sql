@@ -53,3 +53,10 @@ GRANT EXECUTE ON seminars.* TO 'sem_reports'@'localhost';
 
 -- Surveys (migration 009): the portal builds and answers them (its grant above covers the tables); certs reads
 -- survey and survey_response to hold back a certificate until its holder has answered (its SELECT above).
+
+-- The journal of access to personal data (migration 015): checkin and certs record views and exports of
+-- their lists of people (the portal's grant above covers the tables).
+GRANT INSERT, UPDATE ON seminars.access_journal TO 'sem_checkin'@'localhost';
+GRANT INSERT ON seminars.access_journal_subject TO 'sem_checkin'@'localhost';
+GRANT INSERT, UPDATE ON seminars.access_journal TO 'sem_certs'@'localhost';
+GRANT INSERT ON seminars.access_journal_subject TO 'sem_certs'@'localhost';

@@ -59,7 +59,14 @@ int pg_journal(struct req *r)
 		json_object_set_new(row, "arrival",
 				    json_string(at ? arena_printf(&r->arena, "%.5s", at + 11) : absent_mark));
 	}
-	audit(r, "journal.view", "seminar", s.id, NULL);
+	if (access_record(r, "journal.view", "seminar", s.id,
+			  req_param(r, "session_id")
+				  ? arena_printf(&r->arena, "session_id=%s", req_param(r, "session_id"))
+				  : NULL,
+			  NULL) == -1) {
+		json_decref(rows);
+		return 500;
+	}
 	/* total: the check-ins (as before); absent: the rows of people not checked in. */
 	return page(r, "journal",
 		    json_pack("{s:s, s:{s:I, s:s, s:s}, s:I, s:I, s:o, s:s, s:s}", "title", "Журнал посещаемости",
@@ -87,7 +94,10 @@ static int journal_file(struct req *r, int pdf)
 	if (rc == -1)
 		return 500;
 	/* A list of people is personal data: every export is on record. */
-	audit(r, "journal.export", "seminar", s.id, pdf ? "pdf" : "xlsx");
+	if (access_record(r, "journal.export", "seminar", s.id, pdf ? "pdf" : "xlsx", NULL) == -1) {
+		buf_reset(&r->body);
+		return 500;
+	}
 	return resp_file(r, "attachment", arena_printf(&r->arena, "journal-%lld.%s", s.id, pdf ? "pdf" : "xlsx"));
 }
 

@@ -6,6 +6,7 @@
 
 #include <jansson.h>
 
+#include "access.h"
 #include "arena.h"
 #include "auth.h"
 #include "buf.h"
@@ -14,11 +15,13 @@
 #include "cert_sanitize.h"
 #include "config.h"
 #include "db.h"
+#include "db_access.h"
 #include "db_auth.h"
 #include "db_cert.h"
 #include "db_cert_template.h"
 #include "db_checkin.h"
 #include "db_material.h"
+#include "db_pdata.h"
 #include "db_people.h"
 #include "db_ref.h"
 #include "db_register.h"
@@ -51,7 +54,10 @@ enum method { M_GET, M_POST, M_HEAD, M_OTHER };
 #define R_UPLOAD 0x8 /* a file upload: the body may be upload_max bytes (default 51 MB), not body_max */
 #define R_ORGANIZER                                                                                                    \
 	0x10            /* an organiser of some region (or an administrator); the object's own scope is the handler's */
-#define R_REVIEWER 0x20 /* a ministry reviewer of some region (or an administrator); likewise */
+#define R_REVIEWER 0x20 /* a reviewer or an organiser of some region (or an administrator); likewise */
+#define R_ANYCONSENT                                                                                                   \
+	0x40 /* open to a signed-in person who has not accepted the consent in force (its page, their data, erasure)   \
+	      */
 
 struct route {
 	enum method method;

@@ -6,10 +6,10 @@
 
 #include "portal.h"
 
-/* Organisers of the seminar's region (and administrators) manage it. */
-static int may_manage(const struct req *r, long long region_id)
+/* Organisers whose grants cover the seminar (and administrators) manage it. */
+static int may_manage(const struct req *r, const struct seminar *s)
 {
-	return auth_has(r, ROLE_ORGANIZER, region_id, -1);
+	return auth_covers(r, ROLE_ORGANIZER, s->region_id, s->district_id, s->sector_ids);
 }
 
 static json_t *sessions_view(struct req *r, long long seminar_id)
@@ -62,7 +62,7 @@ static int seminar_page(struct req *r, long long id, int status, const char *err
 
 	if ((rc = db_seminar_get(r->app->db, &r->arena, id, &s)) != 1)
 		return rc == 0 ? fail(r, 404, "Такого семинара нет.") : 500;
-	if (strcmp(s.status, "draft") == 0 && !may_manage(r, s.region_id))
+	if (strcmp(s.status, "draft") == 0 && !may_manage(r, &s))
 		return fail(r, 404, "Такого семинара нет.");
 	if (r->user != NULL) {
 		if ((rc = db_registration_of(r->app->db, &r->arena, id, r->user->id, &g, &position)) == -1)
@@ -110,8 +110,7 @@ static int seminar_page(struct req *r, long long id, int status, const char *err
 		s.sectors, "reg_window", window, "org_limit", s.org_limit > 0 ? json_integer(s.org_limit) : json_null(),
 		"stream_url",
 		/* The broadcast link is for confirmed online participants and the organisers. */
-		(has_reg && g.mode == MODE_ONLINE && g.status[0] == 'c') || may_manage(r, s.region_id) ? s.stream_url
-												       : NULL,
+		(has_reg && g.mode == MODE_ONLINE && g.status[0] == 'c') || may_manage(r, &s) ? s.stream_url : NULL,
 		"ics_url", arena_printf(&r->arena, "/seminars/%lld.ics", s.id));
 	json_object_set_new(seminar, "attendance_rule",
 			    json_string(attendance_rule_name(s.attendance_rule, s.online_min_percent)));
@@ -122,8 +121,7 @@ static int seminar_page(struct req *r, long long id, int status, const char *err
 			seminar, "sessions", sessions, "seats", seats_json(&r->arena, s.format, s.cap, s.taken),
 			"registration", reg, "can_register", !has_reg && closed == NULL, "register_url",
 			arena_printf(&r->arena, "/seminars/%lld/register", s.id), "idem", idem, "closed_reason", closed,
-			"manage_url",
-			may_manage(r, s.region_id) ? arena_printf(&r->arena, "/manage/seminars/%lld", s.id) : NULL,
+			"manage_url", may_manage(r, &s) ? arena_printf(&r->arena, "/manage/seminars/%lld", s.id) : NULL,
 			"login_url", arena_printf(&r->arena, "/login?next=/seminars/%lld", s.id), "error", error);
 	json_object_set_new(ctx, "survey", survey_link(r, s.id));
 	if (materials_set(r, ctx, s.id) == -1) {
@@ -191,7 +189,7 @@ int pg_seminar_ics(struct req *r)
 		return fail(r, 404, "Такого семинара нет.");
 	if (rc == -1)
 		return 500;
-	if (strcmp(s.status, "draft") == 0 && !may_manage(r, s.region_id))
+	if (strcmp(s.status, "draft") == 0 && !may_manage(r, &s))
 		return fail(r, 404, "Такого семинара нет.");
 	if ((rows = db_seminar_sessions(r->app->db, &r->arena, id)) == NULL)
 		return 500;
@@ -284,8 +282,10 @@ static int reg_for_change(struct req *r, struct reg_info *g)
 		return fail(r, 404, "Такой записи нет.");
 	if (rc == -1)
 		return 500;
-	if (g->person_id != r->user->id && !may_manage(r, g->region_id))
-		return fail(r, 403, "Эту запись может изменить только её владелец или организатор семинара.");
+	if (g->person_id != r->user->id && (rc = auth_organizes(r, g->seminar_id)) != 1)
+		return rc == -1
+			       ? 500
+			       : fail(r, 403, "Эту запись может изменить только её владелец или организатор семинара.");
 	return 0;
 }
 
