@@ -78,6 +78,48 @@ int auth_load(struct req *r)
 	return 1;
 }
 
+/* The device as the sessions list names it: the User-Agent's printable ASCII, at most 200 characters. */
+static const char *device_of(struct req *r)
+{
+	const char *ua = req_header(r, "HTTP_USER_AGENT");
+	char *out;
+	size_t i, n = 0;
+
+	if (ua == NULL)
+		return NULL;
+	out = arena_alloc(&r->arena, 201);
+	for (i = 0; ua[i] && n < 200; i++)
+		if (ua[i] >= 0x20 && ua[i] < 0x7f)
+			out[n++] = ua[i];
+	out[n] = '\0';
+	return out;
+}
+
+/* The handle of a session in the list: the first 8 bytes of its hash, in hex (no secret). */
+#define SESSION_HANDLE 16
+
+int auth_sessions_end(struct req *r, const char *handle)
+{
+	unsigned char h[32];
+
+	if (r->sid == NULL)
+		return 0;
+	sid_hash(r->sid, h);
+	if (handle != NULL && strlen(handle) != SESSION_HANDLE)
+		return 0;
+	return db_sessions_end(r->app->db, r->user->id, h, handle);
+}
+
+json_t *auth_sessions(struct req *r)
+{
+	unsigned char h[32];
+
+	if (r->sid == NULL)
+		return NULL;
+	sid_hash(r->sid, h);
+	return db_sessions(r->app->db, &r->arena, r->user->id, h);
+}
+
 int auth_login(struct req *r, long long person_id)
 {
 	unsigned char rnd[SID_BYTES], h[32];
@@ -92,7 +134,7 @@ int auth_login(struct req *r, long long person_id)
 	randombytes_buf(rnd, sizeof(rnd));
 	b64url_encode(sid, rnd, sizeof(rnd));
 	sid_hash(sid, h);
-	if (db_session_create(r->app->db, h, person_id, r->app->session_ttl, r->ip) == -1)
+	if (db_session_create(r->app->db, h, person_id, r->app->session_ttl, r->ip, device_of(r)) == -1)
 		return -1;
 	resp_cookie(r, "sid", sid, r->app->session_ttl);
 	r->sid = arena_strdup(&r->arena, sid);

@@ -4,6 +4,8 @@
 
 #include <stddef.h>
 
+#include <jansson.h>
+
 struct app;
 struct req;
 struct seminar;
@@ -36,6 +38,12 @@ int auth_verify_password(const char *hash, const char *pw);
 int auth_load(struct req *);
 /* Starts a new session for person id (a new id at every login). Returns 1 or -1. */
 int auth_login(struct req *, long long person_id);
+/* The user's active sessions: {handle, created_at, expires_at, ip, user_agent, current} (new reference), NULL
+ * on failure. */
+json_t *auth_sessions(struct req *);
+/* Ends the user's session of handle (from auth_sessions), or every other one when handle is NULL; the
+ * current one stays. Returns the sessions ended (0: none, or no such handle), -1 on failure. */
+int auth_sessions_end(struct req *, const char *handle);
 /* Ends the session of the cookie (deleted from the database) and clears the cookie. Returns 1 or -1. */
 int auth_logout(struct req *);
 /* The CSRF token of this visitor (sets the guest cookie when needed). */

@@ -24,8 +24,8 @@ static struct dbq q[Q__MAX] = {
 	[Q_PERSON_INSERT] = {"INSERT INTO person (email, password_hash, full_name, full_name_dat, phone, position, "
 			     "organization_id, consent_at, consent_version) VALUES (?, ?, ?, ?, ?, ?, ?, NOW(), ?)"},
 	[Q_PERSON_PASSWORD] = {"SELECT id, password_hash FROM person WHERE email = ? AND disabled_at IS NULL"},
-	[Q_SESSION_INSERT] = {"INSERT INTO web_session (id_hash, person_id, expires_at, ip) "
-			      "VALUES (?, ?, NOW() + INTERVAL ? SECOND, ?)"},
+	[Q_SESSION_INSERT] = {"INSERT INTO web_session (id_hash, person_id, expires_at, ip, user_agent) "
+			      "VALUES (?, ?, NOW() + INTERVAL ? SECOND, ?, ?)"},
 	[Q_SESSION_DELETE] = {"DELETE FROM web_session WHERE id_hash = ?"},
 	/* One round trip per request: the person and all grants folded into one column. */
 	[Q_SESSION_USER] =
@@ -89,9 +89,11 @@ int db_person_password(struct db *d, struct arena *a, const char *email, long lo
 	return 1;
 }
 
-int db_session_create(struct db *d, const unsigned char hash[32], long long person_id, long ttl, const char *ip)
+int db_session_create(struct db *d, const unsigned char hash[32], long long person_id, long ttl, const char *ip,
+		      const char *ua)
 {
-	struct dbv v[] = {DB_DV_BIN(hash, 32), DB_DV_INT(person_id), DB_DV_INT(ttl), DB_DV_STR(ip)};
+	struct dbv v[] = {DB_DV_BIN(hash, 32), DB_DV_INT(person_id), DB_DV_INT(ttl), DB_DV_STR(ip),
+			  db_dv_str_or_null(ua)};
 
 	return db_run(d, &q[Q_SESSION_INSERT], v, NELEM(v), NULL, NULL);
 }

@@ -18,7 +18,9 @@ long long db_person_create(struct db *, const struct person_new *);
 /* Returns 1 with id and hash (arena), 0 unknown or disabled, -1 failure. */
 int db_person_password(struct db *, struct arena *, const char *email, long long *id, const char **hash);
 /* Stores a session by the hash of its id, valid for ttl seconds. Returns 0 or -1. */
-int db_session_create(struct db *, const unsigned char hash[32], long long person_id, long ttl, const char *ip);
+/* ua: the device's User-Agent (printable ASCII, at most 200 characters; NULL: unknown). */
+int db_session_create(struct db *, const unsigned char hash[32], long long person_id, long ttl, const char *ip,
+		      const char *ua);
 /* Deletes the session with this hash. Returns 0 or -1. */
 int db_session_delete(struct db *, const unsigned char hash[32]);
 /* Returns 1 with user filled (arena), 0 no such live session, -1 failure. */

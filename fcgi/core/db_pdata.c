@@ -15,6 +15,9 @@ enum {
 	Q_MY_CERTIFICATES,
 	Q_MY_SESSIONS,
 	Q_MY_ACCESS,
+	Q_SESSIONS,
+	Q_SESSION_END,
+	Q_SESSIONS_END_OTHERS,
 	Q_ERASE_PERSON,
 	Q_ERASE_CERTS,
 	Q_ERASE_CERT_FILES,
@@ -67,6 +70,12 @@ static struct dbq q[Q__MAX] = {
 		{"SELECT DATE_FORMAT(j.at, '%Y-%m-%d %H:%i:%s'), p.full_name, j.action, j.object_type, j.object_id, "
 		 "j.query FROM access_journal_subject x JOIN access_journal j ON j.id = x.journal_id "
 		 "LEFT JOIN person p ON p.id = j.person_id WHERE x.person_id = ? ORDER BY j.id DESC LIMIT 5000"},
+	[Q_SESSIONS] = {"SELECT LEFT(HEX(id_hash), 16), DATE_FORMAT(created_at, '%Y-%m-%d %H:%i'), "
+			"DATE_FORMAT(expires_at, '%Y-%m-%d %H:%i'), ip, user_agent, id_hash = ? FROM web_session "
+			"WHERE person_id = ? AND expires_at > NOW() ORDER BY created_at DESC"},
+	[Q_SESSION_END] =
+		{"DELETE FROM web_session WHERE person_id = ? AND id_hash <> ? AND LEFT(HEX(id_hash), 16) = ?"},
+	[Q_SESSIONS_END_OTHERS] = {"DELETE FROM web_session WHERE person_id = ? AND id_hash <> ?"},
 	[Q_ERASE_PERSON] =
 		{"UPDATE person SET email = CONCAT('erased-', id, '@erased.invalid'), password_hash = '!', "
 		 "full_name = '" ERASED_NAME "', full_name_dat = '" ERASED_NAME "', phone = NULL, position = NULL, "
@@ -199,6 +208,27 @@ json_t *db_my_data(struct db *d, struct arena *a, long long person_id)
 		json_object_set_new(out, parts[i].name, rows);
 	}
 	return out;
+}
+
+json_t *db_sessions(struct db *d, struct arena *a, long long person_id, const unsigned char current[32])
+{
+	static const char *const k[] = {"handle", "created_at", "expires_at", "ip", "user_agent", "#current", NULL};
+	struct dbv v[] = {DB_DV_BIN(current, 32), DB_DV_INT(person_id)};
+
+	return db_json(d, &q[Q_SESSIONS], v, NELEM(v), a, k);
+}
+
+int db_sessions_end(struct db *d, long long person_id, const unsigned char current[32], const char *handle)
+{
+	struct dbv v[] = {DB_DV_INT(person_id), DB_DV_BIN(current, 32), db_dv_str_or_null(handle)};
+	struct dbres res;
+	struct arena a = {0};
+	int rc;
+
+	/* Ending the others takes the first two parameters only. */
+	rc = db_run(d, &q[handle ? Q_SESSION_END : Q_SESSIONS_END_OTHERS], v, NELEM(v) - (handle ? 0 : 1), &res, &a);
+	arena_free(&a);
+	return rc == -1 ? -1 : (int)res.affected;
 }
 
 struct erase_ctx {

@@ -43,4 +43,11 @@ json_t *db_my_data(struct db *, struct arena *, long long person_id);
  * 0 already erased (harmless), -1 failure. */
 int db_erase(struct db *, long long person_id, long long by, const char *ip, const char *why);
 
+/* The active sessions of person_id, with which is current (its hash): {handle, created_at, expires_at, ip,
+ * user_agent, current} (new reference); NULL on failure. */
+json_t *db_sessions(struct db *, struct arena *, long long person_id, const unsigned char current[32]);
+/* Ends person_id's session of handle, or every one but current when handle is NULL. Returns how many
+ * ended, -1 on failure. */
+int db_sessions_end(struct db *, long long person_id, const unsigned char current[32], const char *handle);
+
 #endif

@@ -1,5 +1,4 @@
-/* A person's own data (152-FZ art. 14 and 21): everything held about them, its JSON and XLSX export, erasure on request
- * or withdrawal. */
+/* A person's own data (152-FZ art. 14 and 21): what is held, its JSON and XLSX export, erasure, their sessions. */
 #include <stdlib.h>
 
 #include "portal.h"
@@ -126,4 +125,35 @@ int pg_admin_erase(struct req *r)
 	if ((rc = db_erase(r->app->db, id, r->user->id, r->ip, "by an administrator, on a written request")) == -1)
 		return 500;
 	return redirect(r, arena_printf(&r->arena, "/admin/users/%lld", id));
+}
+
+int pg_my_sessions(struct req *r)
+{
+	json_t *rows = auth_sessions(r);
+
+	if (rows == NULL)
+		return 500;
+	return page(r, "me-sessions",
+		    json_pack("{s:s, s:o, s:s?}", "title", "Мои сеансы", "sessions", rows, "notice",
+			      req_param(r, "saved") ? "Сеансы завершены." : NULL));
+}
+
+int pg_my_session_end(struct req *r)
+{
+	int rc;
+
+	if (req_param(r, "handle") == NULL)
+		return fail_field(r, "handle", "выберите сеанс");
+	if ((rc = auth_sessions_end(r, req_param(r, "handle"))) == -1)
+		return 500;
+	if (rc == 0)
+		return fail(r, 404, "Такого сеанса нет (или это текущий сеанс: из него выходят кнопкой «Выйти»).");
+	return redirect(r, "/me/sessions?saved=1");
+}
+
+int pg_my_sessions_end_others(struct req *r)
+{
+	if (auth_sessions_end(r, NULL) == -1)
+		return 500;
+	return redirect(r, "/me/sessions?saved=1");
 }

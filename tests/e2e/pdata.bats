@@ -172,10 +172,12 @@ print("\n".join("|".join(str(c) for c in row) for row in ws.iter_rows(min_row=3,
 	signup victim
 	victim=$USER_ID
 	signup p
-	before=$(counts)
+	before=$(sql "SELECT full_name, email, IFNULL(erased_at, '-'), (SELECT COUNT(*) FROM audit_log
+	              WHERE object_type = 'person' AND object_id = $victim) FROM person WHERE id = $victim")
 	post p "/admin/users/$victim/erase" confirm=1
 	assert_equal "$code" 403
-	assert_equal "$(counts)" "$before"
+	assert_equal "$(sql "SELECT full_name, email, IFNULL(erased_at, '-'), (SELECT COUNT(*) FROM audit_log
+	              WHERE object_type = 'person' AND object_id = $victim) FROM person WHERE id = $victim")" "$before"
 	post p /me/consent/withdraw confirm=1
 	assert_equal "$code" 200
 	assert_equal "$(sql "SELECT withdrawn FROM consent_acceptance WHERE person_id = $USER_ID ORDER BY id DESC LIMIT 1")" 1
@@ -214,4 +216,44 @@ print("\n".join("|".join(str(c) for c in row) for row in ws.iter_rows(min_row=3,
 	req m POST /login -H 'Accept: application/json' -H "X-CSRF-Token: $token" \
 		--data-urlencode "email=$email" --data-urlencode "password=$PASSWORD"
 	assert_equal "$code" 403
+}
+
+@test "the active sessions list names the device; one is ended, and nobody else's" {
+	local handle pid
+	signup p
+	pid=$USER_ID
+	login p2 "$EMAIL"
+	login p3 "$EMAIL"
+	get_json p /me/sessions
+	assert_equal "$code" 200
+	assert_equal "$(jq '.sessions | length' <<<"$output")" 3
+	assert_equal "$(jq '[.sessions[] | select(.current == 1)] | length' <<<"$output")" 1
+	assert_equal "$(jq -r '.sessions[0].user_agent | startswith("curl/")' <<<"$output")" true
+	handle=$(jq -r '[.sessions[] | select(.current == 0)][0].handle' <<<"$output")
+	# Bad handles: 400 or 404, nothing ended.
+	post p /me/sessions/end handle=zz
+	assert_equal "$code" 400
+	post p /me/sessions/end handle=0000000000000000
+	assert_equal "$code" 404
+	assert_equal "$(sql "SELECT COUNT(*) FROM web_session WHERE person_id = $pid")" 3
+	# Another person cannot end these.
+	signup q
+	post q /me/sessions/end "handle=$handle"
+	assert_equal "$code" 404
+	assert_equal "$(sql "SELECT COUNT(*) FROM web_session WHERE person_id = $pid")" 3
+	post p /me/sessions/end "handle=$handle"
+	assert_equal "$code" 303
+	assert_equal "$(sql "SELECT COUNT(*) FROM web_session WHERE person_id = $pid")" 2
+}
+
+@test "ending every other session keeps this one" {
+	signup p
+	login p2 "$EMAIL"
+	post p /me/sessions/end-others
+	assert_equal "$code" 303
+	assert_equal "$(sql "SELECT COUNT(*) FROM web_session WHERE person_id = $USER_ID")" 1
+	get_json p /me
+	assert_equal "$code" 200
+	get_json p2 /me
+	assert_equal "$code" 401
 }
