@@ -65,7 +65,8 @@ about() {
 	login_demo a admin
 	get a "/admin/users?q=$EMAIL"
 	assert_equal "$code" 200
-	assert_equal "$(entries people.search 0)" "$admin"$'\t-\t'"$EMAIL"$'\t1'
+	# Other tests search too: this search is the one with this query.
+	assert_equal "$(entries people.search 0 | grep -F "$EMAIL")" "$admin"$'\t-\t'"$EMAIL"$'\t1'
 	get_json a "/admin/users/$USER_ID"
 	assert_equal "$code" 200
 	assert_equal "$(entries person.view "$USER_ID")" "$admin"$'\tperson\t-\t1'
