@@ -21,7 +21,7 @@ BASELINES = hello select update
 PORT ?= 8080
 
 .PHONY: all deps run stop test bench lint fuzz clean coverage-recompute coverage-check
-all: $(addprefix bin/,$(PROGRAMS)) assets/vendor/jsQR.js
+all: $(addprefix bin/,$(PROGRAMS)) assets/vendor/jsQR.js assets/vendor/petrovich.js
 
 deps:
 	@scripts/deps.sh
@@ -80,6 +80,10 @@ assets/vendor/jsQR.js: node_modules/.package-lock.json
 assets/vendor/axe.min.js: node_modules/.package-lock.json
 	@mkdir -p $(dir $@)
 	cp node_modules/axe-core/axe.min.js $@
+
+assets/vendor/petrovich.js: node_modules/.package-lock.json
+	@mkdir -p assets/vendor
+	cp node_modules/petrovich/dist/petrovich.js $@
 
 test: all $(UNIT_TESTS) node_modules/.package-lock.json assets/vendor/axe.min.js
 	@tests/run.sh

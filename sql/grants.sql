@@ -59,3 +59,9 @@ GRANT EXECUTE ON seminars.* TO 'sem_reports'@'localhost';
 -- UPDATE needs both), never send one.
 GRANT INSERT, UPDATE ON seminars.mail_message TO 'sem_certs'@'localhost';
 GRANT INSERT ON seminars.mail_attachment TO 'sem_certs'@'localhost';
+-- The journal of access to personal data (migration 015): checkin and certs record views and exports of
+-- their lists of people (the portal's grant above covers the tables).
+GRANT INSERT, UPDATE ON seminars.access_journal TO 'sem_checkin'@'localhost';
+GRANT INSERT ON seminars.access_journal_subject TO 'sem_checkin'@'localhost';
+GRANT INSERT, UPDATE ON seminars.access_journal TO 'sem_certs'@'localhost';
+GRANT INSERT ON seminars.access_journal_subject TO 'sem_certs'@'localhost';

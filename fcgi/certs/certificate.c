@@ -16,7 +16,9 @@ static int cert_for(struct req *r, struct cert_row *c, int holder_ok)
 		return fail(r, 404, "Такого сертификата нет.");
 	if (rc == -1)
 		return 500;
-	if (auth_has(r, ROLE_ORGANIZER, c->region_id, -1) || (holder_ok && c->person_id == r->user->id))
+	if ((rc = auth_organizes(r, c->seminar_id)) == -1)
+		return 500;
+	if (rc == 1 || (holder_ok && c->person_id == r->user->id))
 		return 0;
 	return fail(r, 403,
 		    holder_ok ? "Этот сертификат может скачать только его владелец или организатор семинара."
@@ -49,16 +51,18 @@ int pg_cert_pdf(struct req *r)
 	struct cert_row c;
 	const char *pdf;
 	size_t len;
-	int rc;
+	int rc, organizer;
 
 	if ((rc = cert_for(r, &c, 1)) != 0)
 		return rc;
 	/* The holder of a revoked certificate gets no copy to show; organisers keep theirs. */
-	if (c.revoked_at != NULL && !auth_has(r, ROLE_ORGANIZER, c.region_id, -1))
+	if ((organizer = auth_organizes(r, c.seminar_id)) == -1)
+		return 500;
+	if (c.revoked_at != NULL && !organizer)
 		return fail(r, 409,
 			    arena_printf(&r->arena, "Сертификат отозван %s. Обратитесь к организатору семинара.",
 					 certs_dmy(&r->arena, c.revoked_at)));
-	if (!auth_has(r, ROLE_ORGANIZER, c.region_id, -1) && (rc = survey_gate(r, &c)) != 0)
+	if (!organizer && (rc = survey_gate(r, &c)) != 0)
 		return rc;
 	if ((rc = db_cert_pdf(r->app->db, &r->arena, c.id, &pdf, &len)) == -1)
 		return 500;
@@ -140,7 +144,11 @@ int pg_cert_zip(struct req *r)
 	if (zipw_close(z, &r->body) == -1)
 		return 500;
 	/* Certificates carry personal data: every export is on record. */
-	audit(r, "certificate.export", "seminar", s.id, arena_printf(&r->arena, "zip, %lld", total));
+	if (access_record(r, "certificates.export", "seminar", s.id, arena_printf(&r->arena, "zip, %lld", total),
+			  NULL) == -1) {
+		buf_reset(&r->body);
+		return 500;
+	}
 	return resp_file(r, "attachment", arena_printf(&r->arena, "certificates-%lld.zip", s.id));
 }
 
@@ -184,6 +192,10 @@ int pg_cert_book(struct req *r)
 	}
 	if (total == 0)
 		return fail(r, 404, "Выданных сертификатов у этого семинара пока нет.");
-	audit(r, "certificate.export", "seminar", s.id, arena_printf(&r->arena, "pdf, %lld", total));
+	if (access_record(r, "certificates.export", "seminar", s.id, arena_printf(&r->arena, "pdf, %lld", total),
+			  NULL) == -1) {
+		buf_reset(&r->body);
+		return 500;
+	}
 	return resp_file(r, "attachment", arena_printf(&r->arena, "certificates-%lld.pdf", s.id));
 }

@@ -175,6 +175,9 @@ int pg_cert_seminar(struct req *r)
 
 	if ((rc = auth_seminar(r, req_arg_id(r, 0), &s)) != 0)
 		return rc;
+	/* The list of who qualifies names people: on record. */
+	if (access_record(r, "certificates.view", "seminar", s.id, NULL, NULL) == -1)
+		return 500;
 	return seminar_page(r, &s, 200, NULL, NULL);
 }
 

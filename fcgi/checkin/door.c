@@ -232,7 +232,10 @@ int pg_tickets(struct req *r)
 	if ((tickets = db_checkin_tickets(r->app->db, &r->arena, s.id)) == NULL)
 		return 500;
 	/* Names on an organiser's device are personal data: on record. */
-	audit(r, "tickets.download", "seminar", s.id, NULL);
+	if (access_record(r, "tickets.download", "seminar", s.id, NULL, NULL) == -1) {
+		json_decref(tickets);
+		return 500;
+	}
 	r->want_json = 1;
 	return page(r, "checkin", json_pack("{s:I, s:o}", "seminar_id", (json_int_t)s.id, "tickets", tickets));
 }
@@ -251,6 +254,11 @@ int pg_search(struct req *r)
 				   : json_array();
 	if (people == NULL)
 		return 500;
+	if (req_param(r, "q") != NULL &&
+	    access_record(r, "checkin.search", "seminar", s.id, req_param(r, "q"), NULL) == -1) {
+		json_decref(people);
+		return 500;
+	}
 	r->want_json = 1;
 	return page(r, "checkin", json_pack("{s:o}", "people", people));
 }

@@ -59,7 +59,14 @@ int pg_journal(struct req *r)
 		json_object_set_new(row, "arrival",
 				    json_string(at ? arena_printf(&r->arena, "%.5s", at + 11) : absent_mark));
 	}
-	audit(r, "journal.view", "seminar", s.id, NULL);
+	if (access_record(r, "journal.view", "seminar", s.id,
+			  req_param(r, "session_id")
+				  ? arena_printf(&r->arena, "session_id=%s", req_param(r, "session_id"))
+				  : NULL,
+			  NULL) == -1) {
+		json_decref(rows);
+		return 500;
+	}
 	/* total: the check-ins (as before); absent: the rows of people not checked in. */
 	return page(r, "journal",
 		    json_pack("{s:s, s:{s:I, s:s, s:s}, s:I, s:I, s:o, s:s, s:s}", "title", "Журнал посещаемости",
@@ -82,7 +89,7 @@ static int journal_file(struct req *r, enum download_format f)
 	rc = download_send(r, f,
 			   &(struct download){"Журнал", arena_printf(&r->arena, "Журнал посещаемости: %s", s.title),
 					      journal_cols, NELEM(journal_cols), rows, "journal.export", "seminar",
-					      s.id, NULL, arena_printf(&r->arena, "journal-%lld", s.id)});
+					      s.id, NULL, arena_printf(&r->arena, "journal-%lld", s.id), 0, NULL});
 	json_decref(rows);
 	return rc;
 }

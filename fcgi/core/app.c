@@ -275,14 +275,24 @@ static int dispatch(struct req *r)
 		r->location = come_back(r, U_LOGIN "?next=");
 		return 303;
 	}
+	/* A new text of the consent is accepted before going on (152-FZ: consent is to a known text). */
+	if ((rt->flags & (R_LOGIN | R_ADMIN | R_ORGANIZER | R_REVIEWER | R_HEAD)) && !(rt->flags & R_ANYCONSENT) &&
+	    !r->user->consent_ok) {
+		if (r->want_json || r->method != M_GET)
+			return fail(r, 403,
+				    "Текст согласия на обработку персональных данных изменился: примите новую редакцию "
+				    "на странице " U_CONSENT_ACCEPT ".");
+		r->location = come_back(r, U_CONSENT_ACCEPT "?next=");
+		return 303;
+	}
 	if ((rt->flags & R_ADMIN) && !auth_has(r, ROLE_ADMIN, 0, 0))
 		return fail(r, 403, "Эта страница доступна только администраторам.");
 	if ((rt->flags & R_ORGANIZER) && !auth_has(r, ROLE_ORGANIZER, -1, -1))
 		return fail(r, 403, "Эти страницы доступны организаторам семинаров.");
-	if ((rt->flags & R_REVIEWER) && !auth_has(r, ROLE_REVIEWER, -1, -1))
+	if ((rt->flags & R_REVIEWER) && !auth_sees_reports(r))
 		return fail(r, 403,
-			    "Отчёты об охвате обучением доступны сотрудникам министерств (проверяющим) и "
-			    "администраторам.");
+			    "Отчёты об охвате обучением доступны сотрудникам министерств (проверяющим), "
+			    "организаторам и администраторам.");
 	if ((rt->flags & R_HEAD) && r->user->head_org == 0)
 		return fail(r, 403,
 			    "Эти страницы доступны руководителям организаций (ответственным за ведение страниц), "
@@ -324,8 +334,8 @@ static json_t *user_json(const struct req *r)
 		return json_null();
 	return json_pack("{s:I, s:s, s:s, s:b, s:b, s:b, s:b}", "id", (json_int_t)r->user->id, "name", r->user->name,
 			 "email", r->user->email, "is_admin", auth_has(r, ROLE_ADMIN, 0, 0), "is_organizer",
-			 auth_has(r, ROLE_ORGANIZER, -1, -1), "is_reviewer", auth_has(r, ROLE_REVIEWER, -1, -1),
-			 "is_head", r->user->head_org > 0);
+			 auth_has(r, ROLE_ORGANIZER, -1, -1), "is_reviewer", auth_sees_reports(r), "is_head",
+			 r->user->head_org > 0);
 }
 
 static const char *csrf_token(void *r)

@@ -7,6 +7,7 @@
 #include <jansson.h>
 
 #include "account_mail.h"
+#include "access.h"
 #include "arena.h"
 #include "auth.h"
 #include "buf.h"
@@ -15,6 +16,7 @@
 #include "cert_sanitize.h"
 #include "config.h"
 #include "db.h"
+#include "db_access.h"
 #include "db_auth.h"
 #include "db_briefing.h"
 #include "db_cert.h"
@@ -23,6 +25,7 @@
 #include "db_head.h"
 #include "db_mail.h"
 #include "db_material.h"
+#include "db_pdata.h"
 #include "db_people.h"
 #include "db_ref.h"
 #include "db_register.h"
@@ -61,12 +64,15 @@ enum method { M_GET, M_POST, M_HEAD, M_OTHER };
 #define R_UPLOAD 0x8 /* a file upload: the body may be upload_max bytes (default 51 MB), not body_max */
 #define R_ORGANIZER                                                                                                    \
 	0x10            /* an organiser of some region (or an administrator); the object's own scope is the handler's */
-#define R_REVIEWER 0x20 /* a ministry reviewer of some region (or an administrator); likewise */
+#define R_REVIEWER 0x20 /* a reviewer or an organiser of some region (or an administrator); likewise */
 #define R_HEAD     0x40 /* the confirmed head of an organisation (user->head_org) */
 #define R_BULK                                                                                                         \
 	0x80         /* a report or an export: refused sooner under load (queue_max_bulk), the door and the            \
 			catalogue keep priority */
 #define R_SLOW 0x100 /* may take deadline_slow (a register import), not deadline */
+#define R_ANYCONSENT                                                                                                   \
+	0x200 /* open to a signed-in person who has not accepted the consent in force (its page, their data, erasure)  \
+	       */
 
 struct route {
 	enum method method;

@@ -2,6 +2,7 @@
 #include "auth.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include <sodium.h>
@@ -12,6 +13,8 @@
 #define AID_BYTES 18
 
 const char *const role_codes[ROLE__MAX] = {"organizer", "reviewer", "admin"};
+static const char not_yours[] = "Недостаточно прав: это действие доступно только для вашей роли и территории.";
+
 const char *const role_names[ROLE__MAX] = {"организатор", "представитель министерства", "администратор"};
 
 int auth_hash_password(const struct app *a, const char *pw, char *out)
@@ -84,6 +87,49 @@ int auth_load(struct req *r)
 	return 1;
 }
 
+/* The device as the sessions list names it: the User-Agent's printable ASCII, at most 200 characters. */
+static const char *device_of(struct req *r)
+{
+	const char *ua = req_header(r, "HTTP_USER_AGENT");
+	char *out;
+	size_t i, n = 0;
+
+	if (ua == NULL)
+		return NULL;
+	out = arena_alloc(&r->arena, 201);
+	for (i = 0; ua[i] && n < 200; i++)
+		if (ua[i] >= 0x20 && ua[i] < 0x7f)
+			out[n++] = ua[i];
+	out[n] = '\0';
+	return out;
+}
+
+/* The handle of a session in the list: the first 8 bytes of its hash, in hex (no secret). */
+#define SESSION_HANDLE 16
+
+int auth_sessions_end(struct req *r, const char *handle)
+{
+	unsigned char h[32];
+
+	if (r->sid == NULL)
+		return 0;
+	auth_token_hash(r->sid, h);
+	if (handle != NULL && strlen(handle) != SESSION_HANDLE)
+		return 0;
+	return handle ? db_session_end(r->app->db, r->user->id, h, handle)
+		      : db_sessions_end(r->app->db, r->user->id, h);
+}
+
+json_t *auth_sessions(struct req *r)
+{
+	unsigned char h[32];
+
+	if (r->sid == NULL)
+		return NULL;
+	auth_token_hash(r->sid, h);
+	return db_sessions(r->app->db, &r->arena, r->user->id, h);
+}
+
 int auth_login(struct req *r, long long person_id)
 {
 	unsigned char h[32];
@@ -96,7 +142,7 @@ int auth_login(struct req *r, long long person_id)
 			return -1;
 	}
 	auth_token_new(sid, h);
-	if (db_session_create(r->app->db, h, person_id, r->app->session_ttl, r->ip) == -1)
+	if (db_session_create(r->app->db, h, person_id, r->app->session_ttl, r->ip, device_of(r)) == -1)
 		return -1;
 	resp_cookie(r, "sid", sid, r->app->session_ttl);
 	r->sid = arena_strdup(&r->arena, sid);
@@ -171,20 +217,52 @@ static int scope_ok(long long granted, long long asked)
 	return asked > 0 && granted == asked;
 }
 
-int auth_has(const struct req *r, enum role role, long long region_id, long long sector_id)
+/* Whether one grant of role covers the region, the district and sector (-1: any). */
+static int grant_covers(const struct grant *g, enum role role, long long region_id, long long district_id,
+			long long sector_id)
+{
+	return g->role == role && scope_ok(g->region_id, region_id) && scope_ok(g->district_id, district_id) &&
+	       scope_ok(g->sector_id, sector_id);
+}
+
+static int some_grant_covers(const struct req *r, enum role role, long long region_id, long long district_id,
+			     long long sector_id)
 {
 	size_t i;
 
+	for (i = 0; i < r->user->ngrants; i++)
+		if (r->user->grants[i].role == ROLE_ADMIN ||
+		    grant_covers(&r->user->grants[i], role, region_id, district_id, sector_id))
+			return 1;
+	return 0;
+}
+
+int auth_has(const struct req *r, enum role role, long long region_id, long long sector_id)
+{
+	return r->user != NULL && some_grant_covers(r, role, region_id, -1, sector_id);
+}
+
+int auth_sees_reports(const struct req *r)
+{
+	return auth_has(r, ROLE_REVIEWER, -1, -1) || auth_has(r, ROLE_ORGANIZER, -1, -1);
+}
+
+int auth_covers(const struct req *r, enum role role, long long region_id, long long district_id, const char *sector_ids)
+{
+	const char *p = sector_ids;
+
 	if (r->user == NULL)
 		return 0;
-	for (i = 0; i < r->user->ngrants; i++) {
-		const struct grant *g = &r->user->grants[i];
-		if (g->role == ROLE_ADMIN)
-			return 1;
-		if (g->role == role && scope_ok(g->region_id, region_id) && scope_ok(g->sector_id, sector_id))
-			return 1;
+	if (p == NULL || *p == '\0')
+		return some_grant_covers(r, role, region_id, district_id, -1);
+	while (*p) {
+		char *end;
+		long long sector = strtoll(p, &end, 10);
+		if (end == p || !some_grant_covers(r, role, region_id, district_id, sector))
+			return 0;
+		p = *end == ',' ? end + 1 : end;
 	}
-	return 0;
+	return 1;
 }
 
 int auth_head_of(const struct req *r, long long org)
@@ -197,7 +275,7 @@ int auth_require(struct req *r, enum role role, long long region_id, long long s
 	if (r->user == NULL)
 		return fail(r, 401, "Войдите, чтобы продолжить.");
 	if (!auth_has(r, role, region_id, sector_id))
-		return fail(r, 403, "Недостаточно прав: это действие доступно только для вашей роли и территории.");
+		return fail(r, 403, not_yours);
 	return 0;
 }
 
@@ -246,5 +324,23 @@ int auth_seminar(struct req *r, long long id, struct seminar *s)
 		return fail(r, 404, "Такого семинара нет.");
 	if (rc == -1)
 		return 500;
-	return auth_require(r, ROLE_ORGANIZER, s->region_id, -1);
+	if (r->user == NULL)
+		return fail(r, 401, "Войдите, чтобы продолжить.");
+	if (!auth_covers(r, ROLE_ORGANIZER, s->region_id, s->district_id, s->sector_ids))
+		return fail(r, 403, not_yours);
+	return 0;
+}
+
+int auth_organizes(struct req *r, long long seminar_id)
+{
+	long long region_id, district_id;
+	const char *sector_ids;
+	int rc;
+
+	if (r->user == NULL)
+		return 0;
+	rc = db_seminar_place(r->app->db, &r->arena, seminar_id, &region_id, &district_id, &sector_ids);
+	if (rc != 1)
+		return rc;
+	return auth_covers(r, ROLE_ORGANIZER, region_id, district_id, sector_ids);
 }

@@ -4,6 +4,8 @@
 
 #include <stddef.h>
 
+#include <jansson.h>
+
 struct app;
 struct req;
 struct seminar;
@@ -16,6 +18,7 @@ struct grant {
 	long long id;
 	enum role role;
 	long long region_id, sector_id; /* 0 = any */
+	long long district_id;          /* 0 = every district of the region */
 };
 
 struct user {
@@ -24,6 +27,7 @@ struct user {
 	struct grant *grants;
 	size_t ngrants;
 	long long head_org; /* the organisation the user is the confirmed head of (role head), 0 none */
+	int consent_ok;     /* accepted the consent document in force (and did not withdraw it) */
 };
 
 /* Hashes a password with argon2id into out (crypto_pwhash_STRBYTES bytes).
@@ -43,20 +47,37 @@ int auth_token_ok(const char *s, size_t want);
 int auth_load(struct req *);
 /* Starts a new session for person id (a new id at every login). Returns 1 or -1. */
 int auth_login(struct req *, long long person_id);
+/* The user's active sessions: {handle, created_at, expires_at, ip, user_agent, current} (new reference), NULL
+ * on failure. */
+json_t *auth_sessions(struct req *);
+/* Ends the user's session of handle (from auth_sessions), or every other one when handle is NULL; the
+ * current one stays. Returns the sessions ended (0: none, or no such handle), -1 on failure. */
+int auth_sessions_end(struct req *, const char *handle);
 /* Ends the session of the cookie (deleted from the database) and clears the cookie. Returns 1 or -1. */
 int auth_logout(struct req *);
 /* The CSRF token of this visitor (sets the guest cookie when needed). */
 const char *auth_csrf(struct req *);
 /* Returns 1 when the posted token matches. */
 int auth_csrf_ok(struct req *);
-/* Returns 1 when the user holds role for the given region and sector. A
- * positive id must be covered by the grant's scope (a NULL scope covers all);
- * 0 asks for a grant of any region (or sector); -1 accepts any grant of the
- * role ("is an organiser somewhere"). Admins hold every role. */
+/* Returns 1 when the user holds role for the given region and sector in some
+ * district. A positive id must be covered by the grant's scope (a NULL scope
+ * covers all); 0 asks for a grant of any region (or sector); -1 accepts any
+ * grant of the role ("is an organiser somewhere"). Admins hold every role. */
 int auth_has(const struct req *, enum role, long long region_id, long long sector_id);
 /* Returns 1 when the user is the confirmed head of organisation org (> 0). Administrators are not heads:
  * the role is one organisation's. */
 int auth_head_of(const struct req *, long long org);
+/* Returns 1 when the user's grants of role cover an object lying in region_id
+ * and district_id (0: none, as an online seminar; only grants of the whole
+ * region cover it; -1: any district will do) for EVERY sector of sector_ids
+ * ("1,3"; NULL: any sector will do). region_id as for auth_has. */
+int auth_covers(const struct req *, enum role, long long region_id, long long district_id, const char *sector_ids);
+/* Whether the user organises seminar id: their organiser grants cover its region, district and
+ * every sector (auth_covers). Returns 1, 0 (also for no such seminar), -1 on database failure. */
+int auth_organizes(struct req *, long long seminar_id);
+/* Whether the user may open the coverage reports at all: a reviewer or an organiser somewhere (each
+ * sees their own scope there), or an administrator. */
+int auth_sees_reports(const struct req *);
 /* Object-level check for handlers: returns 0 when allowed, otherwise the status
  * to return (401 for a guest, 403 with a message set). */
 int auth_require(struct req *, enum role, long long region_id, long long sector_id);
@@ -66,7 +87,8 @@ int auth_require(struct req *, enum role, long long region_id, long long sector_
 #define CODE_WINDOW 45
 void auth_session_code(const struct app *, long long session_id, long long window, char out[7]);
 /* Object-level check of the organiser's screens: loads seminar id (from the
- * path) for an organiser of its region or an administrator. Returns 0, or the
+ * path) for an organiser whose grants cover its region, district and every
+ * sector (auth_covers), or an administrator. Returns 0, or the
  * status to return (404 no such seminar, 401/403, 500). */
 int auth_seminar(struct req *, long long id, struct seminar *);
 /* Throttling: counts one hit in bucket; returns the hits in the current window

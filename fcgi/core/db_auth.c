@@ -26,19 +26,25 @@ static struct dbq q[Q__MAX] = {
 			     "organization_id, consent_at, consent_version, email_confirmed_at) "
 			     "VALUES (?, ?, ?, ?, ?, ?, ?, NOW(), ?, NULL)"},
 	[Q_PERSON_PASSWORD] = {"SELECT id, password_hash FROM person WHERE email = ? AND disabled_at IS NULL"},
-	[Q_SESSION_INSERT] = {"INSERT INTO web_session (id_hash, person_id, expires_at, ip) "
-			      "VALUES (?, ?, NOW() + INTERVAL ? SECOND, ?)"},
+	[Q_SESSION_INSERT] = {"INSERT INTO web_session (id_hash, person_id, expires_at, ip, user_agent) "
+			      "VALUES (?, ?, NOW() + INTERVAL ? SECOND, ?, ?)"},
 	[Q_SESSION_DELETE] = {"DELETE FROM web_session WHERE id_hash = ?"},
-	/* One round trip per request: the person, all grants folded into one column, the organisation headed. */
+	/* One round trip per request: the person, all grants folded into one column, whether the consent in force
+	   is accepted, the organisation headed. */
 	[Q_SESSION_USER] =
 		{"SELECT p.id, p.email, p.full_name, GROUP_CONCAT(CONCAT_WS(':', g.id, g.role, "
-		 "IFNULL(g.region_id, 0), IFNULL(g.sector_id, 0)) SEPARATOR ','), "
+		 "IFNULL(g.region_id, 0), IFNULL(g.sector_id, 0), IFNULL(g.district_id, 0)) SEPARATOR ',') "
+		 /* The newest consent row (a withdrawal: none), else what the person row says, against the text in
+		    force. */
+		 ", COALESCE((SELECT IF(a.withdrawn, '-', a.version) FROM consent_acceptance a WHERE a.person_id = p.id "
+		 "ORDER BY a.id DESC LIMIT 1), p.consent_version) <=> (SELECT d.version FROM consent_document d "
+		 "WHERE d.in_force_from <= NOW() ORDER BY d.in_force_from DESC LIMIT 1), "
 		 "(SELECT h.organization_id FROM org_head h WHERE h.person_id = p.id AND h.status = 'confirmed') "
 		 "FROM web_session s JOIN person p ON p.id = s.person_id "
 		 "LEFT JOIN role_grant g ON g.person_id = p.id "
 		 "WHERE s.id_hash = ? AND s.expires_at > NOW() AND p.disabled_at IS NULL GROUP BY p.id"},
-	[Q_GRANT_INSERT] = {"INSERT INTO role_grant (person_id, role, region_id, sector_id, granted_by) "
-			    "VALUES (?, ?, ?, ?, ?)"},
+	[Q_GRANT_INSERT] = {"INSERT INTO role_grant (person_id, role, region_id, sector_id, district_id, granted_by) "
+			    "VALUES (?, ?, ?, ?, ?, ?)"},
 	[Q_GRANT_PERSON] = {"SELECT person_id FROM role_grant WHERE id = ?"},
 	[Q_GRANT_DELETE] = {"DELETE FROM role_grant WHERE id = ?"},
 	[Q_THROTTLE_HIT] = {"INSERT INTO rate_limit (bucket, window_start, hits) VALUES (?, NOW(), 1) "
@@ -87,9 +93,11 @@ int db_person_password(struct db *d, struct arena *a, const char *email, long lo
 	return 1;
 }
 
-int db_session_create(struct db *d, const unsigned char hash[32], long long person_id, long ttl, const char *ip)
+int db_session_create(struct db *d, const unsigned char hash[32], long long person_id, long ttl, const char *ip,
+		      const char *ua)
 {
-	struct dbv v[] = {DB_DV_BIN(hash, 32), DB_DV_INT(person_id), DB_DV_INT(ttl), DB_DV_STR(ip)};
+	struct dbv v[] = {DB_DV_BIN(hash, 32), DB_DV_INT(person_id), DB_DV_INT(ttl), DB_DV_STR(ip),
+			  db_dv_str_or_null(ua)};
 
 	return db_run(d, &q[Q_SESSION_INSERT], v, NELEM(v), NULL, NULL);
 }
@@ -128,24 +136,26 @@ int db_session_user(struct db *d, struct arena *a, const unsigned char hash[32],
 	u->id = dbres_int(&res, 0, 0);
 	u->email = dbres_str(&res, 0, 1);
 	u->name = dbres_str(&res, 0, 2);
-	u->head_org = dbres_int(&res, 0, 4);
+	u->consent_ok = dbres_int(&res, 0, 4) == 1;
+	u->head_org = dbres_int(&res, 0, 5);
 	gs = dbres_str(&res, 0, 3);
 	if (gs == NULL)
 		return 1;
 	for (const char *p = gs; *p; p++)
 		n += *p == ',';
 	u->grants = arena_alloc(a, (n + 1) * sizeof(*u->grants));
-	/* "id:role:region:sector,..." */
+	/* "id:role:region:sector:district,..." */
 	for (const char *p = gs; *p;) {
 		struct grant *g = &u->grants[u->ngrants];
 		char role[16];
-		long long id, region, sector;
+		long long id, region, sector, district;
 		int used = 0;
-		if (sscanf(p, "%lld:%15[a-z]:%lld:%lld%n", &id, role, &region, &sector, &used) == 4 &&
+		if (sscanf(p, "%lld:%15[a-z]:%lld:%lld:%lld%n", &id, role, &region, &sector, &district, &used) == 5 &&
 		    role_from(role, &g->role)) {
 			g->id = id;
 			g->region_id = region;
 			g->sector_id = sector;
+			g->district_id = district;
 			u->ngrants++;
 		}
 		p += used ? (size_t)used : strcspn(p, ",");
@@ -157,11 +167,11 @@ int db_session_user(struct db *d, struct arena *a, const unsigned char hash[32],
 	return 1;
 }
 
-int db_grant_add(struct db *d, long long person_id, enum role role, long long region_id, long long sector_id,
-		 long long by)
+int db_grant_add(struct db *d, long long person_id, enum role role, const struct grant *g, long long by)
 {
-	struct dbv v[] = {DB_DV_INT(person_id), DB_DV_STR(role_codes[role]), db_dv_id_or_null(region_id),
-			  db_dv_id_or_null(sector_id), db_dv_id_or_null(by)};
+	struct dbv v[] = {
+		DB_DV_INT(person_id),           DB_DV_STR(role_codes[role]),      db_dv_id_or_null(g->region_id),
+		db_dv_id_or_null(g->sector_id), db_dv_id_or_null(g->district_id), db_dv_id_or_null(by)};
 
 	if (db_run(d, &q[Q_GRANT_INSERT], v, NELEM(v), NULL, NULL) == 0)
 		return 1;

@@ -19,13 +19,16 @@ long long db_person_create(struct db *, const struct person_new *);
 /* Returns 1 with id and hash (arena), 0 unknown or disabled, -1 failure. */
 int db_person_password(struct db *, struct arena *, const char *email, long long *id, const char **hash);
 /* Stores a session by the hash of its id, valid for ttl seconds. Returns 0 or -1. */
-int db_session_create(struct db *, const unsigned char hash[32], long long person_id, long ttl, const char *ip);
+/* ua: the device's User-Agent (printable ASCII, at most 200 characters; NULL: unknown). */
+int db_session_create(struct db *, const unsigned char hash[32], long long person_id, long ttl, const char *ip,
+		      const char *ua);
 /* Deletes the session with this hash. Returns 0 or -1. */
 int db_session_delete(struct db *, const unsigned char hash[32]);
 /* Returns 1 with user filled (arena), 0 no such live session, -1 failure. */
 int db_session_user(struct db *, struct arena *, const unsigned char hash[32], struct user *);
-/* Returns 1 granted, 0 already held, -1 failure (db_errno 1452: no such region or sector). */
-int db_grant_add(struct db *, long long person_id, enum role, long long region_id, long long sector_id, long long by);
+/* Grants role with the scope of g (region, sector, district; 0: any). Returns 1 granted, 0 already
+ * held, -1 failure (db_errno 1452: no such region, sector or district). */
+int db_grant_add(struct db *, long long person_id, enum role, const struct grant *g, long long by);
 /* Returns 1 revoked (person_id set), 0 no such grant, -1 failure. */
 int db_grant_revoke(struct db *, long long grant_id, long long *person_id);
 /* Counts one hit in bucket when hit is set; returns the hits in the current window of `window`

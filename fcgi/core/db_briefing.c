@@ -91,7 +91,7 @@ static struct dbq q[Q__MAX] = {
 			 "JOIN briefing b ON b.id = bo.briefing_id "
 			 "LEFT JOIN briefing_ack a ON a.briefing_id = b.id AND a.person_id = p.id "
 			 "WHERE p.id = ? ORDER BY a.acked_at IS NOT NULL, b.id DESC"},
-	[Q_JOURNAL] = {"SELECT p.full_name, p.position, o.short_name, d.name, a.acked_at FROM " AUDIENCE
+	[Q_JOURNAL] = {"SELECT p.id, p.full_name, p.position, o.short_name, d.name, a.acked_at FROM " AUDIENCE
 		       " JOIN organization o ON o.id = bo.organization_id JOIN district d ON d.id = o.district_id "
 		       "LEFT JOIN briefing_ack a ON a.briefing_id = bo.briefing_id AND a.person_id = p.id "
 		       "WHERE bo.briefing_id = ? ORDER BY d.name, o.short_name, o.id, p.full_name, p.id"},
@@ -227,7 +227,8 @@ json_t *db_briefings_of_person(struct db *d, struct arena *a, long long person_i
 
 json_t *db_briefing_journal(struct db *d, struct arena *a, long long id)
 {
-	static const char *const k[] = {"full_name", "position", "organization", "district", "acked_at", NULL};
+	static const char *const k[] = {"#person_id", "full_name", "position", "organization",
+					"district",   "acked_at",  NULL};
 	struct dbv v[] = {DB_DV_INT(id)};
 
 	return db_json(d, &q[Q_JOURNAL], v, NELEM(v), a, k);

@@ -21,8 +21,9 @@ static struct dbq q[Q__MAX] = {
 		      "WHERE ? = '' OR p.full_name LIKE CONCAT('%', ?, '%') OR p.email LIKE CONCAT('%', ?, '%') "
 		      "ORDER BY p.id DESC LIMIT ?"},
 	[Q_GRANTS] = {"SELECT g.id, g.role, " ROLE_NAMES_SQL ", IFNULL(r.name, 'все регионы'), "
-		      "IFNULL(s.name, 'все направления') FROM role_grant g "
+		      "IFNULL(s.name, 'все направления'), IFNULL(d.name, 'все районы') FROM role_grant g "
 		      "LEFT JOIN region r ON r.id = g.region_id LEFT JOIN sector s ON s.id = g.sector_id "
+		      "LEFT JOIN district d ON d.id = g.district_id "
 		      "WHERE g.person_id = ? ORDER BY g.role, r.name, s.name"},
 	[Q_PERSON_BY_EMAIL] = {"SELECT id FROM person WHERE email = ?"},
 };
@@ -53,7 +54,8 @@ json_t *db_people_search(struct db *d, struct arena *a, const char *qs, long lim
 
 json_t *db_person_grants(struct db *d, struct arena *a, long long person_id)
 {
-	static const char *const k[] = {"#id", "role", "role_name", "region_name", "sector_name", NULL};
+	static const char *const k[] = {"#id",         "role",          "role_name", "region_name",
+					"sector_name", "district_name", NULL};
 	struct dbv v[] = {DB_DV_INT(person_id)};
 
 	return db_json(d, &q[Q_GRANTS], v, NELEM(v), a, k);

@@ -4,7 +4,17 @@
 
 #include <string.h>
 
-enum { Q_SECTORS, Q_REGIONS, Q_DISTRICTS, Q_ORGS, Q_REGION_ORGS, Q_ORG_PLACE, Q__MAX };
+enum {
+	Q_SECTORS,
+	Q_REGIONS,
+	Q_DISTRICTS,
+	Q_ORGS,
+	Q_REGION_ORGS,
+	Q_ORG_PLACE,
+	Q_DISTRICT_REGION,
+	Q_DISTRICTS_ALL,
+	Q__MAX
+};
 
 static struct dbq q[Q__MAX] = {
 	[Q_SECTORS] = {"SELECT id, code, name FROM sector ORDER BY id"},
@@ -17,6 +27,9 @@ static struct dbq q[Q__MAX] = {
 		 "WHERE d.region_id = ? AND o.active AND o.status = 'register' ORDER BY d.name, o.short_name"},
 	[Q_ORG_PLACE] = {"SELECT d.region_id, d.id FROM organization o JOIN district d ON d.id = o.district_id "
 			 "WHERE o.id = ? AND o.active AND o.status = 'register'"},
+	[Q_DISTRICT_REGION] = {"SELECT region_id FROM district WHERE id = ?"},
+	[Q_DISTRICTS_ALL] = {"SELECT d.id, CONCAT(r.name, ': ', d.name) FROM district d "
+			     "JOIN region r ON r.id = d.region_id ORDER BY r.name, d.name"},
 };
 
 json_t *db_sectors(struct db *d, struct arena *a)
@@ -69,4 +82,21 @@ int db_organization_place(struct db *d, struct arena *a, long long id, long long
 	*region_id = dbres_int(&res, 0, 0);
 	*district_id = dbres_int(&res, 0, 1);
 	return 1;
+}
+
+long long db_district_region(struct db *d, struct arena *a, long long district_id)
+{
+	struct dbv v[] = {DB_DV_INT(district_id)};
+	struct dbres res;
+
+	if (db_run(d, &q[Q_DISTRICT_REGION], v, NELEM(v), &res, a) == -1)
+		return -1;
+	return res.nrows ? dbres_int(&res, 0, 0) : 0;
+}
+
+json_t *db_districts_all(struct db *d, struct arena *a)
+{
+	static const char *const k[] = {"#id", "name", NULL};
+
+	return db_json(d, &q[Q_DISTRICTS_ALL], NULL, 0, a, k);
 }

@@ -44,6 +44,7 @@ enum {
 	Q_CATALOGUE,
 	Q_CATALOGUE_COUNT,
 	Q_MANAGE,
+	Q_PLACE,
 	Q_VERSION,
 	Q__MAX
 };
@@ -70,6 +71,7 @@ enum {
 	X(STR, sectors,                                                                                                \
 	  ", (SELECT GROUP_CONCAT(x.name ORDER BY x.id SEPARATOR ', ') FROM seminar_sector ss "                        \
 	  "JOIN sector x ON x.id = ss.sector_id WHERE ss.seminar_id = s.id)")                                          \
+	X(STR, sector_ids, ", " SEMINAR_SECTOR_IDS_SQL)                                                                \
 	X(STR, attendance_rule, ", s.attendance_rule")                                                                 \
 	X(LL, online_min_percent, ", s.online_min_percent")                                                            \
 	X(BOOL, untrained_first, ", s.untrained_first")
@@ -115,7 +117,10 @@ static struct dbq q[Q__MAX] = {
 			 "FROM seminar_sector ss JOIN sector x ON x.id = ss.sector_id WHERE ss.seminar_id = "
 			 "s.id) " CATALOGUE_WHERE " ORDER BY s.starts_at IS NULL, s.starts_at, s.id LIMIT ? OFFSET ?"},
 	[Q_CATALOGUE_COUNT] = {"SELECT COUNT(*) " CATALOGUE_WHERE},
-	[Q_MANAGE] = {"SELECT s.id, s.title, s.status, s.format, s.starts_at, s.region_id, s.organizer_id, "
+	[Q_PLACE] = {"SELECT s.region_id, IFNULL(s.district_id, 0), " SEMINAR_SECTOR_IDS_SQL
+		     " FROM seminar s WHERE s.id = ?"},
+	[Q_MANAGE] = {"SELECT s.id, s.title, s.status, s.format, s.starts_at, s.region_id, "
+		      "IFNULL(s.district_id, 0), " SEMINAR_SECTOR_IDS_SQL ", s.organizer_id, "
 		      "s.cap_in_person, s.cap_online, "
 		      "COALESCE(SUM(g.mode = 'in_person' AND g.status = 'confirmed'), 0), "
 		      "COALESCE(SUM(g.mode = 'in_person' AND g.status = 'waitlisted'), 0), "
@@ -447,6 +452,22 @@ json_t *db_seminar_sector_ids(struct db *d, struct arena *a, long long seminar_i
 	return db_json(d, &q[Q_SECTOR_IDS], v, NELEM(v), a, k);
 }
 
+int db_seminar_place(struct db *d, struct arena *a, long long id, long long *region_id, long long *district_id,
+		     const char **sector_ids)
+{
+	struct dbv v[] = {DB_DV_INT(id)};
+	struct dbres r;
+
+	if (db_run(d, &q[Q_PLACE], v, NELEM(v), &r, a) == -1)
+		return -1;
+	if (r.nrows == 0)
+		return 0;
+	*region_id = dbres_int(&r, 0, 0);
+	*district_id = dbres_int(&r, 0, 1);
+	*sector_ids = dbres_str(&r, 0, 2);
+	return 1;
+}
+
 /* ---- lists */
 
 json_t *db_catalogue(struct db *d, struct arena *a, const struct catalogue_filter *f, long long *total)
@@ -497,6 +518,8 @@ json_t *db_manage_seminars(struct db *d, struct arena *a)
 					"format",
 					"starts_at",
 					"#region_id",
+					"#district_id",
+					"sector_ids",
 					"#organizer_id",
 					"#cap_in_person",
 					"#cap_online",

@@ -19,6 +19,7 @@ struct seminar {
 	long long id, organizer_id, region_id, district_id;
 	const char *title, *description, *format, *status, *venue, *address, *stream_url;
 	const char *reg_opens_at, *reg_closes_at, *hours, *starts_at, *ends_at, *district, *region, *sectors;
+	const char *sector_ids;      /* "1,3" */
 	long long cap[MODE__MAX];    /* -1: unlimited */
 	long long taken[MODE__MAX];  /* confirmed registrations */
 	long long org_limit;         /* 0: none */
@@ -28,6 +29,10 @@ struct seminar {
 	long long online_min_percent;
 	int untrained_first; /* the waiting list puts organisations never trained in its sectors first */
 };
+
+/* The sector ids of seminar s, "1,3", as an SQL expression, for the scope checks (auth_covers). */
+#define SEMINAR_SECTOR_IDS_SQL                                                                                         \
+	"(SELECT GROUP_CONCAT(ss.sector_id ORDER BY ss.sector_id) FROM seminar_sector ss WHERE ss.seminar_id = s.id)"
 
 /* Returns 1 with s filled (strings in the arena), 0 no such seminar, -1 failure. */
 int db_seminar_get(struct db *, struct arena *, long long id, struct seminar *s);
@@ -64,6 +69,10 @@ long long db_seminar_session_add(struct db *, long long seminar_id, const char *
 int db_seminar_session_delete(struct db *, long long seminar_id, long long session_id);
 /* Sessions of a seminar: {id, starts_at, ends_at}. */
 json_t *db_seminar_sessions(struct db *, struct arena *, long long seminar_id);
+/* Where seminar id lies, for the scope checks: its region, district (0: none) and sector ids
+ * ("1,3", arena). Returns 1, 0 no such seminar, -1 failure. */
+int db_seminar_place(struct db *, struct arena *, long long id, long long *region_id, long long *district_id,
+		     const char **sector_ids);
 json_t *db_seminar_sector_ids(struct db *, struct arena *, long long seminar_id);
 
 struct catalogue_filter {

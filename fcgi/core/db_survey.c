@@ -4,6 +4,8 @@
 #include <stddef.h>
 #include <string.h>
 
+#include "db_seminar.h"
+
 const char *const survey_kind_codes[SQK__MAX] = {"rating", "single", "multiple", "text"};
 const char *const survey_kind_names[SQK__MAX] = {"оценка от 1 до 5", "один вариант", "несколько вариантов",
 						 "свободный ответ"};
@@ -87,7 +89,8 @@ static struct dbq q[Q__MAX] = {
 	[Q_OPTIONS] = {"SELECT o.id, o.question_id, o.text FROM survey_option o "
 		       "JOIN survey_question x ON x.id = o.question_id WHERE x.seminar_id = ? "
 		       "ORDER BY x.position, x.id, o.position, o.id"},
-	[Q_SOURCES] = {"SELECT s.id, s.title, s.region_id FROM seminar s WHERE s.id <> ? AND EXISTS "
+	[Q_SOURCES] = {"SELECT s.id, s.title, s.region_id, IFNULL(s.district_id, 0), " SEMINAR_SECTOR_IDS_SQL
+		       " FROM seminar s WHERE s.id <> ? AND EXISTS "
 		       "(SELECT 1 FROM survey_question x WHERE x.seminar_id = s.id) "
 		       "ORDER BY s.starts_at IS NULL, s.starts_at DESC, s.id DESC LIMIT 200"},
 	[Q_NEXT_POSITION] = {"SELECT IFNULL(MAX(position), 0) + 1 FROM survey_question WHERE seminar_id = ?"},
@@ -171,7 +174,7 @@ json_t *db_survey_options(struct db *d, struct arena *a, long long seminar_id)
 
 json_t *db_survey_sources(struct db *d, struct arena *a, long long except_seminar)
 {
-	static const char *const keys[] = {"#id", "title", "#region_id", NULL};
+	static const char *const keys[] = {"#id", "title", "#region_id", "#district_id", "sector_ids", NULL};
 	struct dbv v[] = {DB_DV_INT(except_seminar)};
 
 	return db_json(d, &q[Q_SOURCES], v, NELEM(v), a, keys);

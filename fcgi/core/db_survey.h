@@ -30,8 +30,8 @@ int db_survey_get(struct db *, struct arena *, long long seminar_id, struct surv
  * {id, question_id, text}. NULL on failure. */
 json_t *db_survey_questions(struct db *, struct arena *, long long seminar_id);
 json_t *db_survey_options(struct db *, struct arena *, long long seminar_id);
-/* Seminars with at least one survey question: {id, title, region_id}, the latest first (the caller keeps those
- * the organiser may copy from). NULL on failure. */
+/* Seminars with at least one survey question: {id, title, region_id, district_id, sector_ids}, the latest first (the
+ * caller keeps those the organiser may copy from). NULL on failure. */
 json_t *db_survey_sources(struct db *, struct arena *, long long except_seminar);
 
 /* What a change of the questionnaire came to. */

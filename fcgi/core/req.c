@@ -362,3 +362,21 @@ long long req_arg_id(const struct req *r, int i)
 	v = strtoll(s, &end, 10);
 	return *end == '\0' && v <= 2147483647LL ? v : 0;
 }
+
+const char *req_query(struct req *r, const char *const *keys)
+{
+	struct buf b = {0};
+	const char *out;
+	size_t i;
+
+	for (i = 0; keys[i]; i++)
+		if (req_param(r, keys[i]) != NULL) {
+			buf_addc(&b, b.len ? '&' : '?');
+			buf_adds(&b, keys[i]);
+			buf_addc(&b, '=');
+			url_encode(&b, req_param(r, keys[i]));
+		}
+	out = arena_strdup(&r->arena, b.p ? b.p : "");
+	buf_free(&b);
+	return out;
+}

@@ -24,6 +24,9 @@ const char *req_param(const struct req *, const char *name);
 size_t req_params(const struct req *, const char *name, const char **out, size_t max);
 /* Parses a validated FT_ID/FT_INT field; returns def when absent. */
 long long req_int(const struct req *, const char *name, long long def);
+/* The query string of those of keys (NULL-terminated) the request has, "?a=1&b=x" URL-encoded, or
+ * "" when none (arena): the filters of a page for its export and pager links. */
+const char *req_query(struct req *, const char *const *keys);
 /* The uploaded file part of field name (filename and ctype set), or NULL. */
 const struct kv *req_file(const struct req *, const char *name);
 /* The value of cookie name, or NULL. */

@@ -96,6 +96,7 @@ int resp_file(struct req *r, const char *disposition, const char *name)
 		{".svg", "image/svg+xml"},
 		{".ics", "text/calendar; charset=utf-8"},
 		{".zip", "application/zip"},
+		{".json", "application/json; charset=utf-8"},
 	};
 	const char *ext = strrchr(name, '.');
 	size_t i;

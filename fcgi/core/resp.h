@@ -24,7 +24,7 @@ int redirect(struct req *, const char *path);
 /* Adds a header line to the answer; one with a line break is dropped (logged: a programmer error). */
 void resp_header(struct req *, const char *name, const char *value);
 /* A file answer of the body already written: the content type follows the
- * name's extension (csv, xlsx, pdf, png, svg, ics, zip), and Content-Disposition
+ * name's extension (csv, xlsx, pdf, png, svg, ics, zip, json), and Content-Disposition
  * is "attachment" (download) or "inline" with that name (RFC 6266: an ASCII fallback and
  * filename*=UTF-8''). Returns 200. */
 int resp_file(struct req *, const char *disposition, const char *filename);

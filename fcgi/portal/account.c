@@ -4,9 +4,8 @@
 
 #include "portal.h"
 
-#define CONSENT_VERSION "2026-01"
-#define LOGIN_WINDOW    900
-#define SIGNUP_WINDOW   3600
+#define LOGIN_WINDOW  900
+#define SIGNUP_WINDOW 3600
 
 /* The form as the person typed it (never the passwords), for re-display. */
 static json_t *form_echo(struct req *r, const char *const *names)
@@ -24,7 +23,10 @@ static int login_page(struct req *r, int status, const char *error)
 {
 	static const char *const names[] = {"email", "next", NULL};
 
-	page(r, "login", json_pack("{s:s, s:o, s:s?}", "title", "Вход", "form", form_echo(r, names), "error", error));
+	/* A script signs in through JSON alone: the token comes with the form's data, as in the HTML. */
+	page(r, "login",
+	     json_pack("{s:s, s:o, s:s?, s:s}", "title", "Вход", "form", form_echo(r, names), "error", error, "csrf",
+		       auth_csrf(r)));
 	return status;
 }
 
@@ -105,10 +107,12 @@ static int signup_page(struct req *r, int status, const char *error)
 	districts = region > 0 ? db_districts(r->app->db, &r->arena, region) : json_array();
 	orgs = district > 0 ? db_organizations(r->app->db, &r->arena, district) : json_array();
 	sectors = db_sectors(r->app->db, &r->arena);
-	ctx = json_pack("{s:s, s:o, s:o?, s:o?, s:o?, s:o?, s:s, s:s?}", "title", "Регистрация", "form", form,
+	ctx = json_pack("{s:s, s:o, s:o?, s:o?, s:o?, s:o?, s:o?, s:s?}", "title", "Регистрация", "form", form,
 			"regions", regions, "districts", districts, "organizations", orgs, "sectors", sectors,
-			"consent_version", CONSENT_VERSION, "error", error);
-	if (regions == NULL || districts == NULL || orgs == NULL || sectors == NULL) {
+			"consent", db_consent(r->app->db, &r->arena, NULL), "error", error);
+	json_object_set_new(ctx, "csrf", json_string(auth_csrf(r)));
+	if (regions == NULL || districts == NULL || orgs == NULL || sectors == NULL ||
+	    json_object_get(ctx, "consent") == NULL) {
 		json_decref(ctx);
 		return 500;
 	}
@@ -216,11 +220,23 @@ int pg_signup_post(struct req *r)
 	char hash[crypto_pwhash_STRBYTES];
 	const char *err, *bucket = arena_printf(&r->arena, "signup:ip:%s", r->ip);
 	long long region, district, id;
+	json_t *consent;
 	long hits;
 	int rc, proposing = req_param(r, "org_missing") != NULL;
 
 	if ((err = missing(r, proposing)) != NULL)
 		return signup_page(r, 400, err);
+	/* The consent is to the text in force, shown on the form; an older or unknown version is refused. */
+	if ((consent = db_consent(r->app->db, &r->arena, NULL)) == NULL)
+		return 500;
+	p.consent_version = arena_strdup(&r->arena, json_is_string(json_object_get(consent, "version"))
+							    ? json_string_value(json_object_get(consent, "version"))
+							    : "");
+	json_decref(consent);
+	if (req_param(r, "consent_version") && strcmp(req_param(r, "consent_version"), p.consent_version) != 0)
+		return signup_page(
+			r, 400,
+			"Такой редакции согласия нет среди действующих: обновите страницу и примите действующую.");
 	if (utf8_count(req_param(r, "password"), strlen(req_param(r, "password"))) < 8)
 		return signup_page(r, 400, "Пароль должен быть не короче 8 символов.");
 	if (strcmp(req_param(r, "password"), req_param(r, "password2")) != 0)
@@ -243,7 +259,6 @@ int pg_signup_post(struct req *r)
 	p.full_name_dat = req_param(r, "full_name_dat");
 	p.phone = req_param(r, "phone");
 	p.position = req_param(r, "position");
-	p.consent_version = CONSENT_VERSION;
 	if (proposing) {
 		/* The organisation waits for an administrator (not active, so it counts nowhere yet). */
 		o = (struct org_proposal){req_param(r, "org_name"), req_int(r, "org_district_id", 0),
@@ -258,7 +273,9 @@ int pg_signup_post(struct req *r)
 	if (id == 0)
 		return signup_taken(r, p.email);
 	audit(r, "signup", "person", id,
-	      arena_printf(&r->arena, "consent %s%s", CONSENT_VERSION, proposing ? "; organisation proposed" : ""));
+	      arena_printf(&r->arena, "consent %s%s", p.consent_version, proposing ? "; organisation proposed" : ""));
+	if (db_consent_accept(r->app->db, id, p.consent_version, r->ip, 0) != 1)
+		return 500;
 	/* «Я руководитель организации»: a request an organiser or administrator confirms (/manage/heads). */
 	if (req_param(r, "head_request") != NULL && (rc = db_head_request(r->app->db, id)) != 0) {
 		if (rc == -1)

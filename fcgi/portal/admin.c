@@ -6,11 +6,19 @@
 int pg_admin_users(struct req *r)
 {
 	const char *q = req_param(r, "q");
-	json_t *users = db_people_search(r->app->db, &r->arena, q, 200), *u;
+	json_t *users = db_people_search(r->app->db, &r->arena, q, 200), *u, *ids;
 	size_t i;
+	int rc;
 
 	if (users == NULL)
 		return 500;
+	ids = access_ids(users, "id");
+	rc = access_record(r, "people.search", NULL, 0, q, ids);
+	json_decref(ids);
+	if (rc == -1) {
+		json_decref(users);
+		return 500;
+	}
 	json_array_foreach (users, i, u) {
 		json_object_set_new(u, "url", url_row(&r->arena, U_ADMIN_USERS_ID, u));
 	}
@@ -30,6 +38,10 @@ int pg_admin_user(struct req *r)
 		return id == 0 ? 404 : 500;
 	if (json_is_null(person))
 		return fail(r, 404, "Такого пользователя нет.");
+	if (access_record(r, "person.view", "person", id, NULL, NULL) == -1) {
+		json_decref(person);
+		return 500;
+	}
 	json_object_set_new(person, "id", json_integer(id));
 	json_object_set_new(person, "grants_url", json_string(url(&r->arena, U_ADMIN_USERS_ID_GRANTS, id)));
 	if ((grants = db_person_grants(r->app->db, &r->arena, id)) == NULL) {
@@ -50,10 +62,12 @@ int pg_admin_user(struct req *r)
 	roles = json_array();
 	for (k = 0; k < ROLE__MAX; k++)
 		json_array_append_new(roles, json_pack("{s:s, s:s}", "value", role_codes[k], "name", role_names[k]));
-	ctx = json_pack("{s:s, s:o, s:o, s:o, s:o?, s:o?, s:o}", "title", "Пользователь", "person", person, "grants",
-			grants, "role_options", roles, "regions", db_regions(r->app->db, &r->arena), "sectors",
-			db_sectors(r->app->db, &r->arena), "head", head);
-	if (json_object_get(ctx, "regions") == NULL || json_object_get(ctx, "sectors") == NULL) {
+	ctx = json_pack("{s:s, s:o, s:o, s:o, s:o?, s:o?, s:o?, s:o}", "title", "Пользователь", "person", person,
+			"grants", grants, "role_options", roles, "regions", db_regions(r->app->db, &r->arena),
+			"sectors", db_sectors(r->app->db, &r->arena), "districts",
+			db_districts_all(r->app->db, &r->arena), "head", head);
+	if (json_object_get(ctx, "regions") == NULL || json_object_get(ctx, "sectors") == NULL ||
+	    json_object_get(ctx, "districts") == NULL) {
 		json_decref(ctx);
 		return 500;
 	}
@@ -62,7 +76,10 @@ int pg_admin_user(struct req *r)
 
 int pg_admin_grant(struct req *r)
 {
-	long long id = req_arg_id(r, 0), region = req_int(r, "region_id", 0), sector = req_int(r, "sector_id", 0);
+	long long id = req_arg_id(r, 0);
+	struct grant g = {.region_id = req_int(r, "region_id", 0),
+			  .sector_id = req_int(r, "sector_id", 0),
+			  .district_id = req_int(r, "district_id", 0)};
 	const char *role = req_param(r, "role");
 	enum role k;
 	json_t *person;
@@ -79,12 +96,21 @@ int pg_admin_grant(struct req *r)
 	json_decref(person);
 	/* An administrator's rights have no territory. */
 	if (k == ROLE_ADMIN)
-		region = sector = 0;
-	if ((rc = db_grant_add(r->app->db, id, k, region, sector, r->user->id)) == -1)
+		g.region_id = g.sector_id = g.district_id = 0;
+	/* A district narrows a grant of its own region. */
+	if (g.district_id > 0) {
+		long long region = db_district_region(r->app->db, &r->arena, g.district_id);
+		if (region == -1)
+			return 500;
+		if (region == 0 || region != g.region_id)
+			return fail_field(r, "district_id", "выберите район выбранного региона");
+	}
+	if ((rc = db_grant_add(r->app->db, id, k, &g, r->user->id)) == -1)
 		return db_errno(r->app->db) == 1452 ? fail(r, 400, "Такого региона или направления нет.") : 500;
 	if (rc == 1)
 		audit(r, "role.grant", "person", id,
-		      arena_printf(&r->arena, "%s region=%lld sector=%lld", role_codes[k], region, sector));
+		      arena_printf(&r->arena, "%s region=%lld sector=%lld%s", role_codes[k], g.region_id, g.sector_id,
+				   g.district_id ? arena_printf(&r->arena, " district=%lld", g.district_id) : ""));
 	return redirect(r, url(&r->arena, U_ADMIN_USERS_ID, id));
 }
 

@@ -393,7 +393,7 @@ static int journal_rows(struct req *r, struct briefing *b, json_t **rows)
 int pg_briefing_journal(struct req *r)
 {
 	struct briefing b;
-	json_t *rows, *summary, *row;
+	json_t *rows, *summary, *row, *ids;
 	size_t i;
 	int rc;
 
@@ -407,7 +407,15 @@ int pg_briefing_journal(struct req *r)
 		json_object_set_new(
 			row, "ack",
 			json_string(date_ru(&r->arena, json_string_value(json_object_get(row, "acked_at")), 1)));
-	audit(r, "briefing.journal.view", "briefing", b.id, NULL);
+	/* The journal lists people: the view is on record in the access journal. */
+	ids = access_ids(rows, "person_id");
+	rc = access_record(r, "briefing.journal.view", "briefing", b.id, NULL, ids);
+	json_decref(ids);
+	if (rc == -1) {
+		json_decref(rows);
+		json_decref(summary);
+		return 500;
+	}
 	return page(r, "manage-briefing-journal",
 		    json_pack("{s:s, s:{s:I, s:s, s:s}, s:o, s:o, s:s, s:s}", "title", "Журнал инструктажа", "briefing",
 			      "id", (json_int_t)b.id, "title", b.title, "manage_url",
@@ -427,7 +435,8 @@ static int journal_file(struct req *r, enum download_format f)
 	rc = download_send(r, f,
 			   &(struct download){"Журнал", arena_printf(&r->arena, "Журнал инструктажа: %s", b.title),
 					      journal_cols, NELEM(journal_cols), rows, "briefing.journal.export",
-					      "briefing", b.id, NULL, arena_printf(&r->arena, "briefing-%lld", b.id)});
+					      "briefing", b.id, NULL, arena_printf(&r->arena, "briefing-%lld", b.id), 0,
+					      "person_id"});
 	json_decref(rows);
 	return rc;
 }

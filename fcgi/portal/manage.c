@@ -33,7 +33,9 @@ int pg_manage_list(struct req *r)
 		const char *status = json_string_value(json_object_get(row, "status"));
 		json_t *co = json_object_get(row, "cap_online"), *counts = json_array();
 
-		if (!auth_has(r, ROLE_ORGANIZER, json_integer_value(json_object_get(row, "region_id")), -1))
+		if (!auth_covers(r, ROLE_ORGANIZER, json_integer_value(json_object_get(row, "region_id")),
+				 json_integer_value(json_object_get(row, "district_id")),
+				 json_string_value(json_object_get(row, "sector_ids"))))
 			continue;
 		if (offers(format, MODE_IN_PERSON))
 			json_array_append_new(
@@ -85,6 +87,46 @@ static json_t *dt_out(const char *sql)
 	return json_string(buf);
 }
 
+/* The form's sectors as "1,3" for auth_covers (arena). */
+static const char *sector_list(struct req *r, const struct seminar_edit *e)
+{
+	const char *out = "";
+	size_t i;
+
+	for (i = 0; i < e->nsectors; i++)
+		out = arena_printf(&r->arena, "%s%s%lld", out, i ? "," : "", e->sector_ids[i]);
+	return out;
+}
+
+/* Keeps the items of list (objects with "id") for which keep(r, region, id) holds. */
+static void keep_only(struct req *r, json_t *list, long long region, int (*keep)(struct req *, long long, long long))
+{
+	size_t i = 0;
+
+	while (list != NULL && i < json_array_size(list)) {
+		if (keep(r, region, json_integer_value(json_object_get(json_array_get(list, i), "id"))))
+			i++;
+		else
+			json_array_remove(list, i);
+	}
+}
+
+static int may_use_region(struct req *r, long long region, long long id)
+{
+	(void)region;
+	return auth_covers(r, ROLE_ORGANIZER, id, -1, NULL);
+}
+
+static int may_use_district(struct req *r, long long region, long long id)
+{
+	return auth_covers(r, ROLE_ORGANIZER, region, id, NULL);
+}
+
+static int may_use_sector(struct req *r, long long region, long long id)
+{
+	return auth_covers(r, ROLE_ORGANIZER, region > 0 ? region : -1, -1, arena_printf(&r->arena, "%lld", id));
+}
+
 /* Reads and checks the form into e; returns a Russian message, or NULL when it is good. */
 static const char *parse_edit(struct req *r, struct seminar_edit *e)
 {
@@ -124,6 +166,8 @@ static const char *parse_edit(struct req *r, struct seminar_edit *e)
 		return "Выберите регион.";
 	if (!auth_has(r, ROLE_ORGANIZER, e->region_id, -1))
 		return "Вы не можете проводить семинары в этом регионе.";
+	if (!auth_covers(r, ROLE_ORGANIZER, e->region_id, e->district_id, sector_list(r, e)))
+		return "Ваши права организатора не распространяются на выбранный район или направление.";
 	if (strcmp(e->format, "online") != 0 && e->cap_in_person == 0)
 		return "Укажите число мест для очного участия.";
 	if (strcmp(e->format, "online") == 0)
@@ -286,6 +330,10 @@ static int form_page(struct req *r, const struct seminar *s, json_t *form, int s
 		json_decref(ctx);
 		return 500;
 	}
+	/* Only what the organiser's grants let them use is offered. */
+	keep_only(r, json_object_get(ctx, "regions"), 0, may_use_region);
+	keep_only(r, json_object_get(ctx, "districts"), region, may_use_district);
+	keep_only(r, json_object_get(ctx, "sectors"), region, may_use_sector);
 	json_object_set_new(ctx, "rules", rules_json());
 	page(r, "manage-seminar", ctx);
 	return status;
@@ -465,20 +513,8 @@ static json_t *participants_view(struct req *r, const struct seminar *s, json_t 
 static const char *filter_query(struct req *r)
 {
 	static const char *const keys[] = {"q", "status", "mode", "district_id", "organization_id", NULL};
-	struct buf b = {0};
-	const char *out;
-	size_t i;
 
-	for (i = 0; keys[i]; i++)
-		if (req_param(r, keys[i]) != NULL) {
-			buf_addc(&b, b.len ? '&' : '?');
-			buf_adds(&b, keys[i]);
-			buf_addc(&b, '=');
-			url_encode(&b, req_param(r, keys[i]));
-		}
-	out = arena_strdup(&r->arena, b.p ? b.p : "");
-	buf_free(&b);
-	return out;
+	return req_query(r, keys);
 }
 
 static json_t *participant_rows(struct req *r, const struct seminar *s)
@@ -492,6 +528,17 @@ static json_t *participant_rows(struct req *r, const struct seminar *s)
 	return participants_view(r, s, rows);
 }
 
+/* The participants shown, on record in the access journal with the filters. Returns 0 or -1. */
+static int record_view(struct req *r, const struct seminar *s, const json_t *rows)
+{
+	json_t *ids = access_ids(rows, "person_id");
+	const char *qs = filter_query(r);
+	int rc = access_record(r, "participants.view", "seminar", s->id, *qs ? qs : NULL, ids);
+
+	json_decref(ids);
+	return rc;
+}
+
 static int participants_page(struct req *r, const struct seminar *s, int status, const char *error)
 {
 	json_t *rows = participant_rows(r, s), *ctx;
@@ -499,6 +546,10 @@ static int participants_page(struct req *r, const struct seminar *s, int status,
 
 	if (rows == NULL)
 		return 500;
+	if (record_view(r, s, rows) == -1) {
+		json_decref(rows);
+		return 500;
+	}
 	ctx = json_pack("{s:s, s:{s:I, s:s, s:s, s:s}, s:{s:s?, s:s?, s:s?, s:I, s:I}, s:[{s:s, s:s}, {s:s, s:s}, "
 			"{s:s, s:s}], s:o, s:o?, s:o?, s:I, s:o, s:s, s:s, s:s, s:s?}",
 			"title", "Участники семинара", "seminar", "id", (json_int_t)s->id, "title", s->title,
@@ -547,6 +598,7 @@ static int participants_export(struct req *r, enum download_format f)
 {
 	struct seminar s;
 	json_t *rows;
+	const char *qs = filter_query(r);
 	int rc;
 
 	if ((rc = auth_seminar(r, req_arg_id(r, 0), &s)) != 0)
@@ -555,8 +607,8 @@ static int participants_export(struct req *r, enum download_format f)
 		return 500;
 	rc = download_send(r, f,
 			   &(struct download){"Участники", s.title, participant_cols, NELEM(participant_cols), rows,
-					      "participants.export", "seminar", s.id, NULL,
-					      arena_printf(&r->arena, "participants-%lld", s.id)});
+					      "participants.export", "seminar", s.id, *qs ? qs : NULL,
+					      arena_printf(&r->arena, "participants-%lld", s.id), 0, "person_id"});
 	json_decref(rows);
 	return rc;
 }

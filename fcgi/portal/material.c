@@ -162,7 +162,9 @@ int pg_material(struct req *r)
 		return 500;
 	if (rc == 0)
 		return fail(r, 404, "Такого материала нет.");
-	if (!m.allowed && !auth_has(r, ROLE_ORGANIZER, m.region_id, -1)) {
+	if (!m.allowed && (rc = auth_organizes(r, m.seminar_id)) != 1) {
+		if (rc == -1)
+			return 500;
 		if (r->user == NULL)
 			return fail(r, 401, "Войдите, чтобы открыть этот материал.");
 		return fail(

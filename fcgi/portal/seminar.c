@@ -6,10 +6,10 @@
 
 #include "portal.h"
 
-/* Organisers of the seminar's region (and administrators) manage it. */
-static int may_manage(const struct req *r, long long region_id)
+/* Organisers whose grants cover the seminar (and administrators) manage it. */
+static int may_manage(const struct req *r, const struct seminar *s)
 {
-	return auth_has(r, ROLE_ORGANIZER, region_id, -1);
+	return auth_covers(r, ROLE_ORGANIZER, s->region_id, s->district_id, s->sector_ids);
 }
 
 static json_t *sessions_view(struct req *r, long long seminar_id)
@@ -62,7 +62,7 @@ static int seminar_page(struct req *r, long long id, int status, const char *err
 
 	if ((rc = db_seminar_get(r->app->db, &r->arena, id, &s)) != 1)
 		return rc == 0 ? fail(r, 404, "Такого семинара нет.") : 500;
-	if (strcmp(s.status, "draft") == 0 && !may_manage(r, s.region_id))
+	if (strcmp(s.status, "draft") == 0 && !may_manage(r, &s))
 		return fail(r, 404, "Такого семинара нет.");
 	if (r->user != NULL) {
 		if ((rc = db_registration_of(r->app->db, &r->arena, id, r->user->id, &g, &queue)) == -1)
@@ -113,8 +113,7 @@ static int seminar_page(struct req *r, long long id, int status, const char *err
 		s.sectors, "reg_window", window, "org_limit", s.org_limit > 0 ? json_integer(s.org_limit) : json_null(),
 		"stream_url",
 		/* The broadcast link is for confirmed online participants and the organisers. */
-		(has_reg && g.mode == MODE_ONLINE && g.status[0] == 'c') || may_manage(r, s.region_id) ? s.stream_url
-												       : NULL,
+		(has_reg && g.mode == MODE_ONLINE && g.status[0] == 'c') || may_manage(r, &s) ? s.stream_url : NULL,
 		"ics_url", url(&r->arena, U_SEMINARS_ID_ICS, s.id));
 	json_object_set_new(seminar, "untrained_first", json_boolean(s.untrained_first));
 	json_object_set_new(seminar, "attendance_rule",
@@ -127,7 +126,7 @@ static int seminar_page(struct req *r, long long id, int status, const char *err
 		"sessions", sessions, "seats", seats_json(&r->arena, s.format, s.cap, s.taken), "registration", reg,
 		"can_register", !has_reg && closed == NULL, "register_url",
 		url(&r->arena, U_SEMINARS_ID_REGISTER, s.id), "idem", idem, "closed_reason", closed, "manage_url",
-		may_manage(r, s.region_id) ? url(&r->arena, U_MANAGE_SEMINARS_ID, s.id) : NULL, "login_url",
+		may_manage(r, &s) ? url(&r->arena, U_MANAGE_SEMINARS_ID, s.id) : NULL, "login_url",
 		arena_printf(&r->arena, "%s?next=%s", U_LOGIN, url(&r->arena, U_SEMINARS_ID, s.id)), "error", error);
 	json_object_set_new(ctx, "survey", survey_link(r, s.id));
 	if (materials_set(r, ctx, s.id) == -1) {
@@ -156,7 +155,7 @@ int pg_seminar_ics(struct req *r)
 		return fail(r, 404, "Такого семинара нет.");
 	if (rc == -1)
 		return 500;
-	if (strcmp(s.status, "draft") == 0 && !may_manage(r, s.region_id))
+	if (strcmp(s.status, "draft") == 0 && !may_manage(r, &s))
 		return fail(r, 404, "Такого семинара нет.");
 	if ((rows = db_seminar_sessions(r->app->db, &r->arena, id)) == NULL)
 		return 500;
@@ -227,15 +226,8 @@ int pg_register(struct req *r)
 /* Who changes a registration: its owner, the seminar's organisers, or the head of the organisation it counts for. */
 enum changer { BY_OWNER, BY_ORGANISER, BY_HEAD };
 
-static enum changer changer_of(const struct req *r, const struct reg_info *g)
-{
-	if (g->person_id == r->user->id)
-		return BY_OWNER;
-	return may_manage(r, g->region_id) ? BY_ORGANISER : BY_HEAD;
-}
-
-/* The registration, if the user may change it. */
-static int reg_for_change(struct req *r, struct reg_info *g)
+/* The registration, if the user may change it, and who the user is to it. */
+static int reg_for_change(struct req *r, struct reg_info *g, enum changer *by)
 {
 	long long id = req_arg_id(r, 0);
 	int rc;
@@ -244,20 +236,28 @@ static int reg_for_change(struct req *r, struct reg_info *g)
 		return fail(r, 404, "Такой записи нет.");
 	if (rc == -1)
 		return 500;
-	if (g->person_id != r->user->id && !may_manage(r, g->region_id) && !auth_head_of(r, g->organization_id))
+	if (g->person_id == r->user->id)
+		*by = BY_OWNER;
+	else if ((rc = auth_organizes(r, g->seminar_id)) == 1)
+		*by = BY_ORGANISER;
+	else if (rc == -1)
+		return 500;
+	else if (auth_head_of(r, g->organization_id))
+		*by = BY_HEAD;
+	else
 		return fail(r, 403,
 			    "Эту запись может изменить только её владелец, организатор семинара или руководитель "
 			    "организации участника.");
 	return 0;
 }
 
-static const char *back(struct req *r, const struct reg_info *g)
+static const char *back(struct req *r, const struct reg_info *g, enum changer by)
 {
 	const char *next = req_param(r, "next");
 
 	if (next != NULL)
 		return next;
-	switch (changer_of(r, g)) {
+	switch (by) {
 	case BY_OWNER: return arena_printf(&r->arena, "%s#registration", url(&r->arena, U_SEMINARS_ID, g->seminar_id));
 	case BY_ORGANISER: return url(&r->arena, U_MANAGE_SEMINARS_ID_PARTICIPANTS, g->seminar_id);
 	default: return url(&r->arena, U_HEAD_SEMINARS_ID, g->seminar_id);
@@ -265,9 +265,9 @@ static const char *back(struct req *r, const struct reg_info *g)
 }
 
 /* The audit detail of a change: who acted, and for whom when it was not the owner. */
-static const char *acted(struct req *r, const struct reg_info *g)
+static const char *acted(struct req *r, const struct reg_info *g, enum changer by)
 {
-	switch (changer_of(r, g)) {
+	switch (by) {
 	case BY_OWNER: return "by the participant";
 	case BY_ORGANISER: return "by an organiser";
 	default:
@@ -288,9 +288,10 @@ int pg_reg_cancel(struct req *r)
 {
 	struct reg_info g;
 	struct reg_state st;
+	enum changer by;
 	int rc;
 
-	if ((rc = reg_for_change(r, &g)) != 0)
+	if ((rc = reg_for_change(r, &g, &by)) != 0)
 		return rc;
 	if (!app_seminar_gate(r, g.seminar_id))
 		return 503;
@@ -299,19 +300,20 @@ int pg_reg_cancel(struct req *r)
 	if (rc == CHANGE_CLOSED)
 		return refuse(r, &g, closed_msg, closed_msg);
 	if (rc == CHANGE_DONE)
-		audit(r, "registration.cancel", "registration", g.id, acted(r, &g));
+		audit(r, "registration.cancel", "registration", g.id, acted(r, &g, by));
 	st = (struct reg_state){g.id, g.mode, "cancelled"};
-	return done(r, back(r, &g), rc == CHANGE_DONE ? "cancelled" : "already", &st);
+	return done(r, back(r, &g, by), rc == CHANGE_DONE ? "cancelled" : "already", &st);
 }
 
 int pg_reg_mode(struct req *r)
 {
 	struct reg_info g;
 	struct reg_state st;
+	enum changer by;
 	enum mode to;
 	int rc;
 
-	if ((rc = reg_for_change(r, &g)) != 0)
+	if ((rc = reg_for_change(r, &g, &by)) != 0)
 		return rc;
 	if (!mode_arg(r, &to))
 		return fail_field(r, "mode", "выберите формат участия");
@@ -326,12 +328,11 @@ int pg_reg_mode(struct req *r)
 			      "В выбранном формате нет свободных мест, или запись отменена.");
 	case CHANGE_ALREADY:
 		st = (struct reg_state){g.id, g.mode, g.status};
-		return done(r, back(r, &g), "unchanged", &st);
+		return done(r, back(r, &g, by), "unchanged", &st);
 	default: break;
 	}
 	audit(r, "registration.mode", "registration", g.id,
-	      changer_of(r, &g) == BY_HEAD ? arena_printf(&r->arena, "%s %s", mode_codes[to], acted(r, &g))
-					   : mode_codes[to]);
+	      by == BY_HEAD ? arena_printf(&r->arena, "%s %s", mode_codes[to], acted(r, &g, by)) : mode_codes[to]);
 	st = (struct reg_state){g.id, to, "confirmed"};
-	return done(r, back(r, &g), "moved", &st);
+	return done(r, back(r, &g, by), "moved", &st);
 }

@@ -112,7 +112,9 @@ static int builder_page(struct req *r, const struct seminar *s, int status, cons
 	}
 	/* Surveys of the seminars of the organiser's regions. */
 	json_array_foreach (sources, i, x)
-		if (auth_has(r, ROLE_ORGANIZER, json_integer_value(json_object_get(x, "region_id")), -1))
+		if (auth_covers(r, ROLE_ORGANIZER, json_integer_value(json_object_get(x, "region_id")),
+				json_integer_value(json_object_get(x, "district_id")),
+				json_string_value(json_object_get(x, "sector_ids"))))
 			json_array_append(mine, x);
 	json_decref(sources);
 	for (i = 0; i < SQK__MAX; i++)
@@ -253,7 +255,7 @@ int pg_survey_copy(struct req *r)
 	/* Only a survey of a seminar the organiser manages (their region's) is copied. */
 	if ((rc = db_seminar_get(r->app->db, &r->arena, src, &from)) == -1)
 		return 500;
-	if (rc == 0 || !auth_has(r, ROLE_ORGANIZER, from.region_id, -1))
+	if (rc == 0 || !auth_covers(r, ROLE_ORGANIZER, from.region_id, from.district_id, from.sector_ids))
 		return builder_page(r, &s, 403, "Можно скопировать анкету только семинара вашего региона.");
 	rc = db_survey_copy(r->app->db, s.id, src);
 	if (rc == SURVEY_NOT_FOUND)
@@ -398,8 +400,11 @@ int pg_survey_results(struct req *r)
 		return 500;
 	}
 	/* Named answers are personal data: who looked is on record. */
-	if (!v.anonymous)
-		audit(r, "survey.results", "seminar", s.id, "named");
+	if (!v.anonymous && access_record(r, "survey.results", "seminar", s.id, "named", NULL) == -1) {
+		json_decref(answers);
+		json_decref(qs);
+		return 500;
+	}
 	return page(r, "manage-survey-results",
 		    json_pack("{s:s, s:{s:s, s:s, s:s}, s:{s:b, s:I, s:s}, s:o, s:o, s:s}", "title",
 			      "Результаты анкеты", "seminar", "title", s.title, "manage_url",
@@ -467,7 +472,7 @@ int pg_survey_results_xlsx(struct req *r)
 	rc = download_send(r, DL_XLSX,
 			   &(struct download){"Ответы", s.title, cols, n, rows, "survey.export", "seminar", s.id,
 					      v.anonymous ? "anonymous" : "named",
-					      arena_printf(&r->arena, "survey-%lld", s.id)});
+					      arena_printf(&r->arena, "survey-%lld", s.id), v.anonymous, NULL});
 	json_decref(rows);
 	json_decref(answers);
 	json_decref(qs);

@@ -14,11 +14,13 @@ static int ticket_for(struct req *r, struct ticket *t)
 		return fail(r, 404, "Такого билета нет.");
 	if (rc == -1)
 		return 500;
-	if (t->person_id != r->user->id && !auth_has(r, ROLE_ORGANIZER, t->region_id, -1) &&
-	    !auth_head_of(r, t->organization_id))
-		return fail(r, 403,
-			    "Этот билет может открыть только его владелец, организатор семинара или руководитель "
-			    "организации участника.");
+	if (t->person_id != r->user->id && !auth_head_of(r, t->organization_id) &&
+	    (rc = auth_organizes(r, t->seminar_id)) != 1)
+		return rc == -1
+			       ? 500
+			       : fail(r, 403,
+				      "Этот билет может открыть только его владелец, организатор семинара или руководитель "
+				      "организации участника.");
 	if (strcmp(t->status, "confirmed") != 0)
 		return fail(r, 409,
 			    strcmp(t->status, "waitlisted") == 0
@@ -101,6 +103,7 @@ int pg_ticket_link(struct req *r)
 {
 	const char *code = r->args[0];
 	struct ticket t;
+	int rc;
 	long long id;
 	size_t i;
 
@@ -113,7 +116,9 @@ int pg_ticket_link(struct req *r)
 		return 500;
 	if (id == 0)
 		return fail(r, 404, "Такого билета нет.");
-	if (r->user != NULL && auth_has(r, ROLE_ORGANIZER, t.region_id, -1))
+	if ((rc = auth_organizes(r, t.seminar_id)) == -1)
+		return 500;
+	if (rc == 1)
 		return redirect(r, url(&r->arena, U_CHECKIN_ID, t.seminar_id));
 	if (r->user != NULL && r->user->id == t.person_id)
 		return redirect(r, url(&r->arena, U_TICKETS_ID, t.id));

@@ -60,6 +60,12 @@ static json_t *matrix_load(struct req *r, const struct scope *sc, struct matrix 
 		json_decref(rows);
 		return NULL;
 	}
+	/* A grant narrowed to districts shows only those rows; the totals add up what is shown. */
+	for (size_t i = 0; sc->region_id > 0 && i < json_array_size(rows);)
+		if (scope_district(r, sc, json_integer_value(json_object_get(json_array_get(rows, i), "id"))))
+			i++;
+		else
+			json_array_remove(rows, i);
 	matrix_init(m, &r->arena, rows, sc->sectors);
 	matrix_sum(m, &s);
 	return rows;
@@ -227,7 +233,8 @@ static int coverage_export(struct req *r, enum download_format f)
 			cols, ncols, rows, NULL, "region", sc.region_id, NULL,
 			arena_printf(&r->arena, "coverage-%s-%s",
 				     sc.region_id > 0 ? arena_printf(&r->arena, "%lld", sc.region_id) : "country",
-				     sc.p.key)},
+				     sc.p.key),
+			1, NULL},
 		"coverage");
 	json_decref(rows);
 	json_decref(mrows);

@@ -18,7 +18,14 @@ static int district_load(struct req *r, struct district *dd, struct scope *sc)
 		return 500;
 	if (rc == 0)
 		return fail(r, 404, "Такого района нет.");
-	return scope_load(r, dd->region_id, sc);
+	if ((rc = scope_load(r, dd->region_id, sc)) != 0)
+		return rc;
+	if (!scope_district(r, sc, dd->id)) {
+		scope_free(sc);
+		return fail(r, 403,
+			    "Нет доступа к отчёту по этому району: ваши права распространяются на другие районы.");
+	}
+	return 0;
 }
 
 /* The district's organisations with the words and dates people read. */
@@ -110,7 +117,7 @@ static int district_export(struct req *r, enum download_format f)
 			"Организации",
 			scope_title(r, &sc, arena_printf(&r->arena, "Охват обучением: %s (%s)", dd.name, dd.region)),
 			district_cols, NELEM(district_cols), orgs, NULL, "district", dd.id, NULL,
-			arena_printf(&r->arena, "coverage-district-%lld-%s", dd.id, sc.p.key)},
+			arena_printf(&r->arena, "coverage-district-%lld-%s", dd.id, sc.p.key), 1, NULL},
 		"district");
 	json_decref(orgs);
 	scope_free(&sc);

@@ -1,19 +1,36 @@
-/* What a reviewer may see in the coverage reports: their regions and sectors as the report's filters. */
+/* What a reviewer or organiser may see in the coverage reports: their regions, districts and sectors as the filters. */
 #include "scope.h"
 
+#include <stdio.h>
 #include <string.h>
 #include <time.h>
 
-/* Whether the user may see some sector of region_id (0: of every region). */
-static int may_see(const struct req *r, long long region_id, json_t *sectors)
+/* Reviewers see the reports of their grants' scope; organisers (the ЦУР) those of theirs too. */
+static int sees(const struct req *r, long long region_id, long long district_id, long long sector_id)
+{
+	char one[24];
+
+	snprintf(one, sizeof(one), "%lld", sector_id);
+	return auth_covers(r, ROLE_REVIEWER, region_id, district_id, one) ||
+	       auth_covers(r, ROLE_ORGANIZER, region_id, district_id, one);
+}
+
+/* Whether the user may see some sector of region_id (0: of every region) in some district
+ * (district_id -1) or in district_id. */
+static int may_see(const struct req *r, long long region_id, long long district_id, json_t *sectors)
 {
 	json_t *s;
 	size_t i;
 
 	json_array_foreach (sectors, i, s)
-		if (auth_has(r, ROLE_REVIEWER, region_id, json_integer_value(json_object_get(s, "id"))))
+		if (sees(r, region_id, district_id, json_integer_value(json_object_get(s, "id"))))
 			return 1;
 	return 0;
+}
+
+int scope_district(const struct req *r, const struct scope *sc, long long district_id)
+{
+	return may_see(r, sc->region_id, district_id, sc->sectors);
 }
 
 void scope_free(struct scope *sc)
@@ -42,14 +59,14 @@ int scope_load(struct req *r, long long region_id, struct scope *sc)
 		rc = 500;
 		goto out;
 	}
-	sc->country = may_see(r, 0, sectors);
+	sc->country = may_see(r, 0, -1, sectors);
 	sc->regions = json_array();
 	sc->sectors = json_array();
 	if (region_id == -1 && sc->country)
 		region_id = 0;
 	json_array_foreach (regions, i, x) {
 		long long id = json_integer_value(json_object_get(x, "id"));
-		if (!may_see(r, id, sectors))
+		if (!may_see(r, id, -1, sectors))
 			continue;
 		json_array_append(sc->regions, x);
 		if (region_id == -1)
@@ -68,7 +85,7 @@ int scope_load(struct req *r, long long region_id, struct scope *sc)
 		long long id = json_integer_value(json_object_get(x, "id"));
 		known |= id == want;
 		buf_addf(&all, "%s%lld", all.len ? "," : "", id);
-		if (!auth_has(r, ROLE_REVIEWER, sc->region_id, id) || (want > 0 && id != want))
+		if (!sees(r, sc->region_id, -1, id) || (want > 0 && id != want))
 			continue;
 		json_array_append(sc->sectors, x);
 		buf_addf(&ids, "%s%lld", ids.len ? "," : "", id);
@@ -76,7 +93,7 @@ int scope_load(struct req *r, long long region_id, struct scope *sc)
 	sc->sector_id = want;
 	if (want > 0 && !known)
 		rc = fail(r, 404, "Такого направления нет.");
-	else if (json_array_size(sc->sectors) == 0 && want > 0 && may_see(r, sc->region_id, sectors))
+	else if (json_array_size(sc->sectors) == 0 && want > 0 && may_see(r, sc->region_id, -1, sectors))
 		rc = fail(r, 403,
 			  "Нет доступа к отчётам по этому направлению: ваши права распространяются на другие "
 			  "направления.");
@@ -138,6 +155,7 @@ json_t *scope_json(struct req *r, const struct scope *sc)
 int scope_export(struct req *r, const struct scope *sc, enum download_format f, struct download *d, const char *what)
 {
 	d->action = "report.export";
+	d->figures = 1;
 	d->note = arena_printf(&r->arena, "%s period=%s sectors=%s", what, sc->p.key, sc->sector_ids);
 	return download_send(r, f, d);
 }

@@ -1,4 +1,4 @@
-/* What a reviewer may see in the coverage reports: their regions and sectors as the report's filters. */
+/* What a reviewer or organiser may see in the coverage reports: their regions, districts, sectors. */
 #ifndef SCOPE_H
 #define SCOPE_H
 
@@ -23,6 +23,9 @@ struct scope {
  * current year when none). Every grant of the user adds its region and sectors. Returns 0, or the
  * status to return (sc then holds nothing). */
 int scope_load(struct req *, long long region_id, struct scope *sc);
+/* Whether the user may see district_id of sc's region in some sector of sc (a grant may be
+ * narrowed to districts). */
+int scope_district(const struct req *, const struct scope *sc, long long district_id);
 /* Drops the JSON sc holds. */
 void scope_free(struct scope *sc);
 /* The query string of a report's filters, "?region=5&period=2026&sector=1" (arena); with the

@@ -326,7 +326,7 @@ cert_state() {
 	local text
 	text=$(pdf_text "$BATS_TEST_TMPDIR/book.pdf")
 	[[ $text == *Неявкин* && $text == *Ёлкин* && $text != *Смотрящев* ]] || fail "the printable PDF: $text"
-	assert_equal "$(sql "SELECT GROUP_CONCAT(detail ORDER BY id SEPARATOR ';') FROM audit_log WHERE action = 'certificate.export' AND object_id = $SEMINAR_ID")" \
+	assert_equal "$(sql "SELECT GROUP_CONCAT(query ORDER BY id SEPARATOR ';') FROM access_journal WHERE action = 'certificates.export' AND object_id = $SEMINAR_ID")" \
 		'zip, 2;pdf, 2'
 	# A seminar without certificates has nothing to download.
 	seminar_sql

@@ -381,8 +381,8 @@ session_of() { sql "SELECT MIN(id) FROM seminar_session WHERE seminar_id = $1"; 
 	assert_output "$scan_id"$'\tok\t'"${REG[2]}"
 	run sql "SELECT COUNT(*), COUNT(undone_at) FROM attendance WHERE registration_id IN (${REG[1]}, ${REG[2]})"
 	assert_output $'1\t0'
-	run sql "SELECT COUNT(*) FROM audit_log WHERE (action = 'tickets.download' AND object_id = $id)
-	         OR (action = 'checkin.undo' AND object_id = $scan_id)"
+	run sql "SELECT (SELECT COUNT(*) FROM access_journal WHERE action = 'tickets.download' AND object_id = $id)
+	         + (SELECT COUNT(*) FROM audit_log WHERE action = 'checkin.undo' AND object_id = $scan_id)"
 	assert_output 0
 
 	# An administrator may.
@@ -571,7 +571,7 @@ session_of() { sql "SELECT MIN(id) FROM seminar_session WHERE seminar_id = $1"; 
 	assert_equal "$(js '.tickets[] | [.code, .name, .organization, .mode] | @tsv' | sort)" "$(sort <<<"${CODE[1]}"$'\tГостева-1 Ирина\tМБОУ СОШ № 2 г. Усмани\tin_person\n'"${CODE[2]}"$'\tГостева-2 Ирина\tМБОУ СОШ № 2 г. Усмани\tin_person\n'"${CODE[4]}"$'\tГостева-4 Ирина\tМБОУ СОШ № 2 г. Усмани\tonline')"
 	refute_output --partial "${CODE[3]}"
 	refute_output --partial "${CODE[5]}"
-	run sql "SELECT person_id, object_id FROM audit_log WHERE action = 'tickets.download' AND object_type = 'seminar' AND object_id = $id"
+	run sql "SELECT person_id, object_id FROM access_journal WHERE action = 'tickets.download' AND object_type = 'seminar' AND object_id = $id"
 	assert_output "${PID_OF[org]}"$'\t'"$id"
 
 	# A seminar nobody signed up for: an empty list.

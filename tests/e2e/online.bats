@@ -419,8 +419,8 @@ True True"
 	assert_output --partial 'не отмечен(а)'
 	refute_output --partial 'Отменина'
 
-	run sql "SELECT person_id = (SELECT id FROM person WHERE email = 'organizer@demo.local'), detail
-	         FROM audit_log WHERE action = 'journal.export' AND object_type = 'seminar' AND object_id = $SEMINAR_ID
+	run sql "SELECT person_id = (SELECT id FROM person WHERE email = 'organizer@demo.local'), query
+	         FROM access_journal WHERE action = 'journal.export' AND object_type = 'seminar' AND object_id = $SEMINAR_ID
 	         ORDER BY id"
 	assert_output $'1\txlsx\n1\tpdf'
 }

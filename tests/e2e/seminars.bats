@@ -943,7 +943,7 @@ load helpers
 	sql "UPDATE person SET full_name = 'Щукин Пётр Ильич' WHERE id = $USER_ID"
 	register b "$id" in_person
 	local before f=$BATS_TEST_TMPDIR
-	before=$(sql "SELECT COUNT(*) FROM audit_log WHERE action = 'participants.export' AND object_id = $id")
+	before=$(sql "SELECT COUNT(*) FROM access_journal WHERE action = 'participants.export' AND object_id = $id")
 	assert_equal "$before" 0
 
 	curl -sS -b "$f/o.jar" -o "$f/list.csv" -D "$f/csv.head" "$BASE_URL/manage/seminars/$id/participants.csv"
@@ -989,9 +989,9 @@ for r in rows[header:]:
 	run grep -c 'Щукин' "$f/waiting.csv"
 	assert_output 1
 
-	run sql "SELECT detail FROM audit_log WHERE action = 'participants.export' AND object_type = 'seminar' AND object_id = $id
-	         AND person_id = (SELECT id FROM person WHERE email = 'organizer@demo.local') ORDER BY id"
-	assert_output $'csv\nxlsx\ncsv'
+	run sql "SELECT query, people FROM access_journal WHERE action = 'participants.export' AND object_type = 'seminar'
+	         AND object_id = $id AND person_id = (SELECT id FROM person WHERE email = 'organizer@demo.local') ORDER BY id"
+	assert_output $'csv\t2\nxlsx\t2\ncsv?status=waitlisted\t1'
 }
 
 # ---------------------------------------------------------------------------- access

@@ -144,7 +144,7 @@ opened() { sql "UPDATE seminar SET ends_at = NOW() - INTERVAL 1 HOUR WHERE id = 
 	assert_output --partial 'Больше практики'
 	refute_output --partial '<script>'
 	refute_output --partial 'style='
-	assert_equal "$(sql "SELECT COUNT(*) FROM audit_log WHERE action = 'survey.results' AND object_id = $SEMINAR_ID")" 2
+	assert_equal "$(sql "SELECT COUNT(*) FROM access_journal WHERE action = 'survey.results' AND object_id = $SEMINAR_ID")" 2
 
 	get o "/manage/seminars/$SEMINAR_ID/survey/results.xlsx"
 	assert_equal "$code" 200
@@ -158,7 +158,7 @@ for row in ws.iter_rows(min_row=2, values_only=True):
 	assert_output "№|ФИО|Оцените семинар|Формат подошёл?|Что пригодилось?|Что улучшить?
 1|Анкетова Алла Петровна|4|Да|Контент-план; Отчёты|Больше практики
 2|Опросов Борис Ильич|3|Нет|Контент-план|"
-	assert_equal "$(sql "SELECT detail FROM audit_log WHERE action = 'survey.export' AND object_id = $SEMINAR_ID")" 'xlsx, named'
+	assert_equal "$(sql "SELECT query FROM access_journal WHERE action = 'survey.export' AND object_id = $SEMINAR_ID")" 'xlsx, named'
 
 	# Opened again by hand: edits are taken again.
 	post o "/manage/seminars/$SEMINAR_ID/survey/state" state=open

@@ -183,7 +183,8 @@ static void test_csrf_ok_header(void **state)
 }
 
 static struct grant grants[4];
-static struct user user = {1, "u@x.ru", "U", grants, 0, 0};
+static struct user user = {
+	.id = 1, .email = "u@x.ru", .name = "U", .grants = grants, .ngrants = 0, .head_org = 0, .consent_ok = 1};
 
 static void as(size_t n, ...)
 {
@@ -196,6 +197,7 @@ static void as(size_t n, ...)
 		grants[i].role = (enum role)va_arg(ap, int);
 		grants[i].region_id = va_arg(ap, long long);
 		grants[i].sector_id = va_arg(ap, long long);
+		grants[i].district_id = 0;
 	}
 	va_end(ap);
 	user.ngrants = n;
@@ -225,6 +227,29 @@ static void test_has_admin_holds_everything(void **state)
 		assert_int_equal(auth_has(&r, ro, 48, 1), 1);
 		assert_int_equal(auth_has(&r, ro, 23, 6), 1);
 	}
+}
+
+/* An object's region, district and every one of its sectors must be covered. */
+static void test_covers_district_and_every_sector(void **state)
+{
+	(void)state;
+	as(2, (int)ROLE_ORGANIZER, 48LL, 3LL, (int)ROLE_ORGANIZER, 48LL, 1LL);
+	grants[1].district_id = 16;
+	assert_int_equal(auth_covers(&r, ROLE_ORGANIZER, 48, 16, "3"), 1);
+	assert_int_equal(auth_covers(&r, ROLE_ORGANIZER, 48, 16, "1,3"), 1);
+	/* Education only in district 16: not in 17, not without a district (an online seminar). */
+	assert_int_equal(auth_covers(&r, ROLE_ORGANIZER, 48, 17, "1,3"), 0);
+	assert_int_equal(auth_covers(&r, ROLE_ORGANIZER, 48, 0, "1"), 0);
+	assert_int_equal(auth_covers(&r, ROLE_ORGANIZER, 48, 0, "3"), 1);
+	assert_int_equal(auth_covers(&r, ROLE_ORGANIZER, 48, 16, "3,5"), 0);
+	assert_int_equal(auth_covers(&r, ROLE_ORGANIZER, 23, 16, "3"), 0);
+	assert_int_equal(auth_covers(&r, ROLE_REVIEWER, 48, 16, "3"), 0);
+	/* -1 and NULL: any district, any sector. */
+	assert_int_equal(auth_covers(&r, ROLE_ORGANIZER, 48, -1, NULL), 1);
+	assert_int_equal(auth_covers(&r, ROLE_ORGANIZER, 48, 17, NULL), 1);
+	grants[0].district_id = 16;
+	assert_int_equal(auth_covers(&r, ROLE_ORGANIZER, 48, 17, NULL), 0);
+	assert_int_equal(auth_has(&r, ROLE_ORGANIZER, 48, 3), 1);
 }
 
 static void test_has_scoped_reviewer(void **state)
@@ -317,6 +342,7 @@ int main(void)
 		T(test_has_guest_and_no_grants),
 		T(test_has_admin_holds_everything),
 		T(test_has_scoped_reviewer),
+		T(test_covers_district_and_every_sector),
 		T(test_has_unscoped_grants),
 		T(test_require),
 		T(test_head_of),
