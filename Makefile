@@ -1,6 +1,6 @@
 # Build, run and test the seminar system. `make run` and `make test` are all a newcomer needs.
 CC ?= cc
-PKGS = libxml-2.0 libsodium jansson libmariadb xlsxwriter libqrencode cairo libpng librsvg-2.0 libzip libcurl
+PKGS = libxml-2.0 libsodium jansson libmariadb xlsxwriter libqrencode cairo libpng librsvg-2.0 libzip libcurl libqpdf
 # Recursive (=) on purpose: pkg-config runs when a recipe runs, after `deps` has installed it.
 PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS))
 PKG_LIBS = $(shell pkg-config --libs $(PKGS))

@@ -6,10 +6,10 @@ set -euo pipefail
 PACKAGES=(
     build-essential pkg-config
     libfcgi-dev libmariadb-dev libxml2-dev libsodium-dev libjansson-dev
-    libqrencode-dev libxlsxwriter-dev librsvg2-dev libcairo2-dev libpng-dev libzip-dev libcurl4-openssl-dev
+    libqrencode-dev libxlsxwriter-dev librsvg2-dev libcairo2-dev libpng-dev libzip-dev libcurl4-openssl-dev libqpdf-dev
     mariadb-server mariadb-client nginx curl
     libcmocka-dev bats bats-assert bats-support wrk
-    python3-aiosmtpd zbar-tools poppler-utils fonts-paratype chromium python3-openpyxl xlsx2csv
+    python3-aiosmtpd zbar-tools poppler-utils qpdf fonts-paratype chromium python3-openpyxl xlsx2csv
     clang-format cppcheck clang libclang-rt-14-dev python3 perl nodejs npm
 )
 

@@ -11,6 +11,7 @@
 #include <librsvg/rsvg.h>
 
 #include "log.h"
+#include "pdfdoc.h"
 #include "qr.h"
 #include "text.h"
 
@@ -28,31 +29,48 @@ static cairo_status_t buf_write(void *closure, const unsigned char *data, unsign
 	return CAIRO_STATUS_SUCCESS;
 }
 
-/* A PDF being drawn, appended to out from start. */
+/* A PDF being drawn, appended to out from start; alt is the alternative text of its one figure, if it has one. */
 struct pdf {
 	struct buf *out;
 	size_t start;
 	cairo_surface_t *s;
 	cairo_t *cr;
+	const char *alt;
+	int pages; /* begun with pdf_page */
 };
 
 static void pdf_open(struct pdf *p, struct buf *out, double w, double h)
 {
 	p->out = out;
 	p->start = out->len;
+	p->alt = NULL;
+	p->pages = 0;
 	p->s = cairo_pdf_surface_create_for_stream(buf_write, out, w, h);
 	p->cr = cairo_create(p->s);
-	/* Tagged PDF: the structure tree's root, which pdf_close ends; drawings tag headings, tables, figures. */
-	cairo_tag_begin(p->cr, "Document", NULL);
 }
 
-/* Finishes the document. Returns 0, or -1 with out left as it was when failed is set or cairo failed
- * (logged with who). */
+/* Starts a page, white, before anything on it is tagged; the first one begins the structure tree's root (Document,
+ * ended by pdf_close), under which drawings tag headings, paragraphs, tables and figures. The paint comes first because
+ * cairo 1.16's recording of a page drops every command before a paint while the page is still empty or one that covers
+ * it opaquely (librsvg paints groups so): tags begun before it would be lost, the PDF left untagged or failed. */
+static void pdf_page(struct pdf *p)
+{
+	cairo_save(p->cr);
+	cairo_set_source_rgb(p->cr, 1, 1, 1);
+	cairo_paint(p->cr);
+	cairo_restore(p->cr);
+	if (p->pages++ == 0)
+		cairo_tag_begin(p->cr, "Document", NULL);
+}
+
+/* Finishes the document and gives it its language and its figure's text (pdfdoc). Returns 0, or -1 with out left as
+ * it was when failed is set or cairo (logged with who) or libqpdf failed. */
 static int pdf_close(struct pdf *p, int failed, const char *who)
 {
 	cairo_status_t st;
 
-	cairo_tag_end(p->cr, "Document");
+	if (p->pages > 0)
+		cairo_tag_end(p->cr, "Document");
 	st = cairo_status(p->cr);
 	cairo_destroy(p->cr);
 	/* The document is written out here. */
@@ -62,7 +80,8 @@ static int pdf_close(struct pdf *p, int failed, const char *who)
 	cairo_surface_destroy(p->s);
 	if (st != CAIRO_STATUS_SUCCESS)
 		log_msg(LOG_ERROR, NULL, "%s: cairo: %s", who, cairo_status_to_string(st));
-	if (!failed && st == CAIRO_STATUS_SUCCESS)
+	if (!failed && st == CAIRO_STATUS_SUCCESS &&
+	    pdfdoc_finish(p->out, p->start, PDFDOC_LANG, &p->alt, p->alt != NULL ? 1 : 0) == 0)
 		return 0;
 	p->out->len = p->start;
 	if (p->out->cap > 0)
@@ -215,19 +234,31 @@ static void cairo_qr(cairo_t *cr, const QRcode *q, double x, double y, double m)
 	cairo_fill(cr);
 }
 
-/* A label in small grey type over its value. */
+/* pen_text as one structure element tag (H1, P, ...) of the tagged PDF. */
+static void pen_tagged(struct pen *p, const char *tag, const char *s, double lh, int max_lines, int center)
+{
+	cairo_tag_begin(p->cr, tag, NULL);
+	pen_text(p, s, lh, max_lines, center);
+	cairo_tag_end(p->cr, tag);
+}
+
+/* A label in small grey type over its value, one paragraph. */
 static void field(struct pen *p, const char *label, const char *value, int bold)
 {
 	if (value == NULL || value[0] == '\0')
 		return;
 	p->y += 8;
+	cairo_tag_begin(p->cr, "P", NULL);
 	pdf_font(p->cr, FONT, 0, 9.5, 0.4);
 	pen_text(p, label, 13, 1, 0);
 	pdf_font(p->cr, FONT, bold, bold ? 16 : 13, 0);
 	pen_text(p, value, bold ? 19 : 16, 2, 0);
+	cairo_tag_end(p->cr, "P");
 }
 
-/* Draws the page; the caller checks the context's status. */
+/* Draws the page, tagged in reading order: the heading, the seminar, the fields, the QR code (a figure; its text is
+ * given by pdf_close), the code in text and the footer. The rule under the heading stays outside the structure
+ * (cairo 1.16 knows no Artifact tag), as does pdf_page's white. The caller checks the context's status. */
 static void ticket_draw(cairo_t *cr, const struct pdf_ticket *t, const QRcode *q, char *scratch)
 {
 	static const char footer[] =
@@ -239,10 +270,8 @@ static void ticket_draw(cairo_t *cr, const struct pdf_ticket *t, const QRcode *q
 
 	/* Text above the code keeps clear of its quiet zone. */
 	p.limit = qr_top - 4 * QR_SIDE / (q != NULL ? q->width : 21);
-	cairo_set_source_rgb(cr, 1, 1, 1);
-	cairo_paint(cr);
 	pdf_font(cr, FONT, 1, 26, 0);
-	pen_text(&p, "Билет участника", 32, 1, 0);
+	pen_tagged(&p, "H1", "Билет участника", 32, 1, 0);
 	p.y += 6;
 	cairo_set_line_width(cr, 1);
 	cairo_move_to(cr, MARGIN, p.y);
@@ -251,7 +280,7 @@ static void ticket_draw(cairo_t *cr, const struct pdf_ticket *t, const QRcode *q
 	p.y += 8;
 	if (t->title != NULL && t->title[0] != '\0') {
 		pdf_font(cr, FONT, 1, 18, 0);
-		pen_text(&p, t->title, 23, 4, 0);
+		pen_tagged(&p, "H2", t->title, 23, 4, 0);
 		p.y += 6;
 	}
 	field(&p, "Участник", t->name, 1);
@@ -259,19 +288,22 @@ static void ticket_draw(cairo_t *cr, const struct pdf_ticket *t, const QRcode *q
 	field(&p, "Даты проведения", t->when, 0);
 	field(&p, "Место проведения", t->where, 0);
 	field(&p, "Формат участия", t->mode, 0);
-	if (q != NULL)
+	if (q != NULL) {
+		cairo_tag_begin(cr, "Figure", NULL);
 		cairo_qr(cr, q, (PAGE_W - QR_SIDE) / 2 - QR_QUIET * QR_SIDE / q->width,
 			 qr_top - QR_QUIET * QR_SIDE / q->width, QR_SIDE / q->width);
+		cairo_tag_end(cr, "Figure");
+	}
 	if (t->code_text != NULL && t->code_text[0] != '\0') {
 		p.y = code_top;
 		p.limit = footer_top;
 		pdf_font(cr, MONO, 0, 10, 0.2);
-		pen_text(&p, t->code_text, 13, 2, 1);
+		pen_tagged(&p, "P", t->code_text, 13, 2, 1);
 	}
 	p.y = footer_top;
 	p.limit = PAGE_H;
 	pdf_font(cr, FONT, 0, 10, 0.3);
-	pen_text(&p, footer, 14, 2, 1);
+	pen_tagged(&p, "P", footer, 14, 2, 1);
 	cairo_show_page(cr);
 }
 
@@ -312,7 +344,9 @@ int pdf_ticket(struct buf *out, const struct pdf_ticket *t)
 	if (scratch == NULL)
 		abort();
 	pdf_open(&pdf, out, PAGE_W, PAGE_H);
+	pdf.alt = q != NULL ? t->qr_alt : NULL;
 	cairo_pdf_surface_set_metadata(pdf.s, CAIRO_PDF_METADATA_TITLE, "Билет участника");
+	pdf_page(&pdf);
 	ticket_draw(pdf.cr, t, q, scratch);
 	rc = pdf_close(&pdf, 0, "pdf_ticket");
 	free(scratch);
@@ -432,6 +466,7 @@ int pdf_table(struct buf *out, const char *title, const struct export_col *cols,
 	if ((scratch = malloc(longest)) == NULL)
 		abort();
 	pdf_open(&pdf, out, T_W, T_H);
+	pdf_page(&pdf);
 	cr = pdf.cr;
 	y = T_MARGIN;
 	if (title != NULL) {
@@ -450,6 +485,7 @@ int pdf_table(struct buf *out, const char *title, const struct export_col *cols,
 		if (y + T_ROW > T_H - T_MARGIN) {
 			page_number(cr, page++);
 			cairo_show_page(cr);
+			pdf_page(&pdf);
 			y = T_MARGIN;
 			table_header(cr, cols, ncols, w, y, scratch, 0);
 			y += T_ROW + 4;
@@ -508,6 +544,7 @@ int pdf_book_page(struct pdf_book *b, const char *svg, size_t len, double w, dou
 
 	cairo_pdf_surface_set_size(b->pdf.s, w, h);
 	rh = rsvg_handle_new_from_data((const guint8 *)svg, len, &err);
+	pdf_page(&b->pdf);
 	/* Each page a section of the structure tree, its text as text in the SVG's order. */
 	cairo_tag_begin(cr, "Sect", NULL);
 	if (rh == NULL || !rsvg_handle_render_document(rh, cr, &page, &err)) {

@@ -1,4 +1,5 @@
-/* Every PDF the system draws: tickets, tables (journals) and pages of filled SVG (certificates). */
+/* Every PDF the system draws: tickets, tables (journals) and pages of filled SVG (certificates); each titled, tagged
+ * and marked as Russian (pdfdoc.h). */
 #ifndef PDF_H
 #define PDF_H
 
@@ -18,11 +19,12 @@ struct pdf_ticket {
 	const char *when, *where, *mode;
 	const char *code_text; /* printed in small monospace under the code */
 	const char *url;       /* what the QR code holds (the limits of qr_svg apply) */
+	const char *qr_alt;    /* the QR code's alternative text (what it is, the ticket's number) */
 };
-/* Appends a PDF of one A4 portrait page: «Билет участника», the fields, a QR
- * code of url 64 mm wide (vector), code_text, and a footer telling to show
- * the code at the door. Text is set in PT Sans (fontconfig substitutes a font
- * when it is missing); a line too long is cut with an ellipsis. Returns 0, or
+/* Appends a tagged PDF of one A4 portrait page: «Билет участника», the fields, a QR
+ * code of url 64 mm wide (vector; a figure with qr_alt as its text), code_text, and a
+ * footer telling to show the code at the door. Text is set in PT Sans (fontconfig
+ * substitutes a font when it is missing); a line too long is cut with an ellipsis. Returns 0, or
  * -1 (logged) with out left as it was, when a field is not UTF-8 or url is
  * not a valid QR text. */
 int pdf_ticket(struct buf *out, const struct pdf_ticket *t);

@@ -35,6 +35,12 @@ static const char *ticket_url(struct req *r, const struct ticket *t)
 	return arena_printf(&r->arena, "%s%s", r->app->base_url, url_code(&r->arena, U_T_CODE, t->code));
 }
 
+/* The QR code's text equivalent on the page and in the PDF: what it is, the ticket's number and code. */
+static const char *qr_alt(struct req *r, const struct ticket *t)
+{
+	return arena_printf(&r->arena, "QR-код билета № %lld, код билета %s", t->id, t->code);
+}
+
 static const char *where(struct req *r, const struct ticket *t)
 {
 	if (t->venue && t->address)
@@ -54,8 +60,7 @@ int pg_ticket(struct req *r)
 			      "Билет участника", "ticket", "id", (json_int_t)t.id, "name", t.name, "organization",
 			      t.organization, "title", t.title, "when",
 			      date_range_ru(&r->arena, t.starts_at, t.ends_at), "where", where(r, &t), "mode_name",
-			      mode_names[mode_of(t.mode)], "code", t.code, "qr_alt",
-			      arena_printf(&r->arena, "QR-код билета № %lld, код билета %s", t.id, t.code), "svg_url",
+			      mode_names[mode_of(t.mode)], "code", t.code, "qr_alt", qr_alt(r, &t), "svg_url",
 			      url(&r->arena, U_TICKETS_ID_SVG, t.id), "png_url", url(&r->arena, U_TICKETS_ID_PNG, t.id),
 			      "pdf_url", url(&r->arena, U_TICKETS_ID_PDF, t.id), "seminar_url",
 			      url(&r->arena, U_SEMINARS_ID, t.seminar_id)));
@@ -73,7 +78,8 @@ static int ticket_file(struct req *r, int kind)
 		struct pdf_ticket p = {t.title,        t.name,
 				       t.organization, date_range_ru(&r->arena, t.starts_at, t.ends_at),
 				       where(r, &t),   strcmp(t.mode, "online") == 0 ? "онлайн" : "очно",
-				       t.code,         ticket_url(r, &t)};
+				       t.code,         ticket_url(r, &t),
+				       qr_alt(r, &t)};
 		rc = pdf_ticket(&r->body, &p);
 	} else
 		rc = kind == 0 ? qr_svg(&r->body, ticket_url(r, &t), 8) : qr_png(&r->body, ticket_url(r, &t), 8);

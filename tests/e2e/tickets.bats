@@ -69,6 +69,12 @@ setup_ticket() {
 	[[ $text == *'Тестова Анна Игоревна'* ]] || fail "the PDF has no name: $text"
 	[[ $text == *"$SEMINAR_TITLE"* ]] || fail "the PDF has no seminar title '$SEMINAR_TITLE': $text"
 	[[ $text == *"$CODE"* ]] || fail "the PDF has no ticket code: $text"
+	# For assistive technology: in Russian, tagged, the QR code a figure whose text gives the ticket's number and code.
+	run /usr/bin/python3 "$BATS_TEST_DIRNAME/pdf.py" "$BATS_TEST_TMPDIR/t.pdf"
+	assert_success
+	assert_line 'Lang: ru-RU'
+	assert_line 'Marked: true'
+	assert_line "  Figure: QR-код билета № $REG_ID, код билета $CODE"
 	run pdftoppm -r 150 -png -f 1 -l 1 "$BATS_TEST_TMPDIR/t.pdf" "$BATS_TEST_TMPDIR/page"
 	assert_success
 	run qr "$(echo "$BATS_TEST_TMPDIR"/page-*1.png)"

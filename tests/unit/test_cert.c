@@ -454,6 +454,11 @@ static void test_book(void **state)
 	assert_int_equal(run(cmd, &out), 0);
 	assert_string_equal(out, "Title:           Сертификаты: книга\nTagged:          yes\nPages:           3\n");
 	free(out);
+	/* In Russian, a section a certificate (tests/e2e/pdf.py reads the catalog and the structure tree). */
+	snprintf(cmd, sizeof(cmd), "tests/e2e/pdf.py '%s'", tmp("b.pdf"));
+	assert_int_equal(run(cmd, &out), 0);
+	assert_string_equal(out, "Lang: ru-RU\nMarked: true\nDocument\n  Sect\n  Sect\n  Sect\n");
+	free(out);
 	out = pdf_text(&pdf);
 	for (int i = 0; i < 3; i++)
 		assert_non_null(strstr(out, names[i]));

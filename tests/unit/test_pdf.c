@@ -115,7 +115,18 @@ static double qr_width_mm(const char *pdf)
 	return left < 0 ? 0 : (right - left + 1) / mm;
 }
 
-static void check_ticket(const struct pdf_ticket *t, char **text)
+/* What the PDF tells assistive technology (tests/e2e/pdf.py): its language, whether it is tagged, its structure. */
+static char *pdf_access(const char *pdf)
+{
+	char cmd[512], *out;
+
+	snprintf(cmd, sizeof(cmd), "tests/e2e/pdf.py '%s'", pdf);
+	assert_int_equal(run(cmd, &out), 0);
+	return out;
+}
+
+/* Draws t, checks the page, and gives its text (pdf_text) and what it tells assistive technology (pdf_access). */
+static void check_ticket(const struct pdf_ticket *t, char **text, char **access)
 {
 	struct buf b = {0};
 	const char *pdf = tmp("ticket.pdf");
@@ -131,6 +142,7 @@ static void check_ticket(const struct pdf_ticket *t, char **text)
 	assert_non_null(strstr(out, "(A4)"));
 	free(out);
 	*text = pdf_text(pdf);
+	*access = pdf_access(pdf);
 	snprintf(cmd, sizeof(cmd), "cd '%s' && pdftoppm -r 150 -png ticket.pdf page 2>/dev/null", tmpdir);
 	assert_int_equal(run(cmd, &out), 0);
 	free(out);
@@ -158,11 +170,25 @@ static void test_ticket(void **state)
 		.mode = "очно",
 		.code_text = "AbC-dEf_123",
 		.url = URL,
+		.qr_alt = "QR-код билета № 5, код билета AbC-dEf_123",
 	};
-	char *text;
+	/* The reading order: top to bottom, the code's text after the code. */
+	const char *order[] = {"Билет участника", t.title, t.name,        t.organization,        t.when,
+			       t.where,           t.mode,  "AbC-dEf_123", "Покажите этот QR-код"};
+	const char *at;
+	char *text, *access;
 
 	(void)state;
-	check_ticket(&t, &text);
+	check_ticket(&t, &text, &access);
+	/* Tagged in that order, the QR code a figure whose text gives the ticket's number, in Russian. */
+	assert_string_equal(access, "Lang: ru-RU\nMarked: true\nDocument\n  H1\n  H2\n  P\n  P\n  P\n  P\n  P\n"
+				    "  Figure: QR-код билета № 5, код билета AbC-dEf_123\n  P\n  P\n");
+	at = text;
+	for (size_t i = 0; i < sizeof(order) / sizeof(order[0]); i++) {
+		if ((at = strstr(at, order[i])) == NULL)
+			fail_msg("«%s» is missing or out of order in «%s»", order[i], text);
+		at += strlen(order[i]);
+	}
 	assert_non_null(strstr(text, "Билет участника"));
 	assert_non_null(strstr(text, t.title)); /* wrapped over lines, whole */
 	assert_non_null(strstr(text, t.name));
@@ -175,13 +201,14 @@ static void test_ticket(void **state)
 				     "участника."));
 	assert_null(strstr(text, "…"));
 	free(text);
+	free(access);
 }
 
 static void test_ticket_long_and_missing_fields(void **state)
 {
 	struct buf title = {0}, word = {0};
 	struct pdf_ticket t = {0};
-	char *text;
+	char *text, *access;
 
 	(void)state;
 	for (int i = 0; i < 200; i++)
@@ -193,7 +220,7 @@ static void test_ticket_long_and_missing_fields(void **state)
 	t.organization = word.p;
 	t.where = "";
 	t.url = "https://example.org/t/" URL;
-	check_ticket(&t, &text);
+	check_ticket(&t, &text, &access);
 	/* Cut with an ellipsis; the code still reads past the text above it. */
 	assert_non_null(strstr(text, "очень длинное название очень"));
 	assert_non_null(strstr(text, "…"));
@@ -202,14 +229,19 @@ static void test_ticket_long_and_missing_fields(void **state)
 	assert_null(strstr(text, "Место проведения"));
 	assert_null(strstr(text, "Даты проведения"));
 	assert_null(strstr(text, "Формат участия"));
+	/* No text for the figure given: it has none. */
+	assert_non_null(strstr(access, "\n  Figure\n"));
 	free(text);
+	free(access);
 	/* Nothing but the footer, and no code at all. */
 	memset(&t, 0, sizeof(t));
-	check_ticket(&t, &text);
+	check_ticket(&t, &text, &access);
 	assert_non_null(strstr(text, "Билет участника"));
 	assert_non_null(strstr(text, "Покажите этот QR-код"));
 	assert_null(strstr(text, "Участник "));
+	assert_string_equal(access, "Lang: ru-RU\nMarked: true\nDocument\n  H1\n  P\n");
 	free(text);
+	free(access);
 	buf_free(&title);
 	buf_free(&word);
 }
@@ -219,6 +251,7 @@ static void test_table(void **state)
 {
 	static const struct export_col cols[] = {
 		{"n", "№", EX_INT, 5}, {"name", "ФИО", EX_TEXT, 30}, {"at", "Время прихода", EX_DATE, 17}};
+	static const char head[] = "Lang: ru-RU\nMarked: true\nDocument\n  H1\n  Table\n";
 	json_t *rows = json_array();
 	struct buf b = {0};
 	char *text, *info, path[256], cmd[400];
@@ -256,6 +289,9 @@ static void test_table(void **state)
 		path);
 	assert_int_equal(run(cmd, &info), 0);
 	assert_string_equal(info, " 1 H1\n 360 TD\n 3 TH\n 121 TR\n 1 Table\n");
+	free(info);
+	info = pdf_access(path);
+	assert_memory_equal(info, head, sizeof(head) - 1);
 	free(text);
 	free(info);
 	unlink(path);

@@ -5,6 +5,8 @@
 // role: who opens it: guest, participant, organizer, head, reviewer or admin (the demo accounts, password demo12345).
 // path: the address; {name} is replaced by the first column of the query ids[name].
 // status: the HTTP status the page answers with (200 unless said).
+import { execFileSync } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 
 export const pages = [
   // Guests.
@@ -18,6 +20,9 @@ export const pages = [
   { role: 'guest', path: '/certificates/verify/{verify}', name: 'проверка сертификата по QR' },
   { role: 'guest', path: '/certificates/verify?number={number}&surname=Иванова', name: 'проверка сертификата по номеру' },
   { role: 'guest', path: '/password/forgot', name: 'восстановление пароля' },
+  { role: 'guest', path: '/password/reset/{reset}', name: 'новый пароль по ссылке из письма' },
+  { role: 'guest', path: '/invite/{invite}', name: 'приглашение: пароль по ссылке' },
+  { role: 'guest', path: '/unsubscribe/{participant}/reminders/{unsubscribe}', name: 'отписка от рассылки' },
   { role: 'guest', path: '/no-such-page', name: 'ошибка 404', status: 404 },
   { role: 'guest', path: '/assets/errors/413.html', name: 'ошибка 413 (nginx)' },
   // The participant.
@@ -93,7 +98,31 @@ export const ids = {
   import: 'SELECT id FROM register_import ORDER BY id DESC LIMIT 1',
   proposed: "SELECT id FROM organization WHERE status = 'proposed' ORDER BY id LIMIT 1",
   briefing: "SELECT id FROM briefing WHERE title LIKE 'Инструктаж: правила%'",
+  participant: "SELECT id FROM person WHERE email = 'participant@demo.local'",
+  invitee: "SELECT id FROM person WHERE password_hash = '!' ORDER BY id LIMIT 1",
 };
+
+// BLAKE2b of text as libsodium's crypto_generichash makes it (size bytes; keyed when key, hex, is given).
+function blake2b(text, size, key = '') {
+  return Buffer.from(execFileSync('python3', ['-c', `import hashlib, sys
+print(hashlib.blake2b(sys.argv[1].encode(), digest_size=int(sys.argv[2]), key=bytes.fromhex(sys.argv[3])).hexdigest())`,
+  text, String(size), key], { encoding: 'utf8' }).trim(), 'hex');
+}
+
+// The ids of links sent by mail, made as the mail code makes them: the unsubscribe link's keyed hash of the person
+// and the list (mail_unsubscribe_mac, fcgi/core/mail_kinds.c; secretKey is the stack's secret_key), and a password
+// reset and an invitation link (fcgi/core/account_mail.c: 32 random bytes, only their hash stored). Sets
+// id.unsubscribe, id.reset and id.invite; returns the SQL that stores the two links.
+export function mailLinks(id, secretKey) {
+  id.unsubscribe = blake2b(`unsubscribe:${id.participant}:reminders`, 16, secretKey).toString('base64url');
+  const token = (purpose, person) => {
+    id[purpose] = randomBytes(32).toString('base64url');
+    return `INSERT INTO account_token (person_id, purpose, token_hash, email, expires_at)
+      SELECT id, '${purpose}', UNHEX('${blake2b(id[purpose], 32).toString('hex')}'), email, NOW() + INTERVAL 1 DAY
+      FROM person WHERE id = ${Number(person)};`;
+  };
+  return token('reset', id.participant) + token('invite', id.invitee);
+}
 
 // What the story lacks for these pages, added before the checks: an open survey of the intensive with an answer,
 // a session running now for the presenter screen and the scanner, an organisation proposed at sign-up.
