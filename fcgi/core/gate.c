@@ -1,4 +1,4 @@
-/* Writers per seminar, shared by a program's worker processes through a table in shared memory. */
+/* Writers per seminar and the workers' activity, shared by a program's workers through a table in shared memory. */
 #include "gate.h"
 
 #include <sched.h>
@@ -9,6 +9,8 @@
 struct gate_row {
 	long long key;   /* 0: this worker holds nothing */
 	double since_ms; /* when it entered (CLOCK_MONOTONIC) */
+	int serving;     /* a request is being served */
+	double seen_ms;  /* when it last started or ended one */
 };
 
 struct gate_table {
@@ -46,6 +48,7 @@ void gate_attach(int slot)
 		return;
 	self = slot;
 	__atomic_store_n(&table->row[self].key, 0, __ATOMIC_RELEASE);
+	__atomic_store_n(&table->row[self].serving, 0, __ATOMIC_RELEASE);
 }
 
 static void lock(void)
@@ -103,4 +106,29 @@ void gate_leave(void)
 {
 	if (table != NULL && self >= 0)
 		__atomic_store_n(&table->row[self].key, 0, __ATOMIC_RELEASE);
+}
+
+void gate_serving(int on)
+{
+	if (table == NULL || self < 0)
+		return;
+	table->row[self].seen_ms = now_ms();
+	__atomic_store_n(&table->row[self].serving, on, __ATOMIC_RELEASE);
+}
+
+double gate_quiet_ms(void)
+{
+	double now = now_ms(), last = 0;
+	int i;
+
+	if (table == NULL)
+		return 1e12;
+	/* Racy reads of whole doubles written by one worker each: at worst a request seen a moment late. */
+	for (i = 0; i < table->rows; i++) {
+		if (__atomic_load_n(&table->row[i].serving, __ATOMIC_ACQUIRE))
+			return 0;
+		if (table->row[i].seen_ms > last)
+			last = table->row[i].seen_ms;
+	}
+	return last > 0 ? now - last : 1e12;
 }

@@ -30,6 +30,8 @@
 #                      the coverage reports' offered rate (requests per second) and wrk connections;
 #                      defaults 100, 16
 #   NATIONAL_*         the size of the national data set, see tests/load/national.sh
+#   BENCH_CONF         app.conf lines added to the bench stack's settings (newline-separated), to measure a setting:
+#                      BENCH_CONF='portal.write_workers = 6'
 #   BENCH_ONLY         the scenarios to run, by short name, comma-separated (default: all): catalogue, login,
 #                      spread, rush, scan, scan-rate, qr, overload (runs spread too: it offers twice its rate),
 #                      certs, mail, coverage (the national section); the baselines always run.
@@ -221,6 +223,7 @@ write_extra_conf() {
             for p in "${BASELINES[@]}"; do
                 echo "$p.listen = $VAR/run/$p.sock"
             done
+            [[ -z ${BENCH_CONF:-} ]] || printf '%s\n' "$BENCH_CONF"
             if ((with_db)); then
                 # The database baselines connect as the portal does.
                 for p in select update; do
