@@ -88,8 +88,9 @@ assets/vendor/petrovich.js: node_modules/.package-lock.json
 test: all $(UNIT_TESTS) node_modules/.package-lock.json assets/vendor/axe.min.js
 	@tests/run.sh
 
+# ONLY=spread,rush: only those scenarios (and the baselines), see BENCH_ONLY in tests/load/bench.sh.
 bench: all $(addprefix build/tests/load/,$(BASELINES))
-	@tests/load/bench.sh
+	@$(if $(ONLY),BENCH_ONLY=$(ONLY) )tests/load/bench.sh
 
 # The coverage summary tables of a running stack (var/, or VAR=...): rebuild them, or compare them with the raw data.
 coverage-recompute:

@@ -28,6 +28,7 @@ struct db {
 	int up;               /* connected, as far as we know */
 	int commit_unknown;   /* the last db_tx lost its connection at COMMIT and ran its body again */
 	enum db_fault fault;  /* test hook for the next COMMIT */
+	void (*before_commit)(void);
 };
 
 static unsigned long connections;
@@ -405,6 +406,8 @@ int db_tx(struct db *d, enum tx_end (*body)(struct db *, struct arena *, void *)
 		d->err = 0;
 		end = body(d, &d->scratch, ctx);
 		d->in_tx = 0;
+		if (end == TX_COMMIT && d->before_commit != NULL)
+			d->before_commit();
 		if (end == TX_COMMIT && commit(d) == 0) {
 			/* The body ran again after a COMMIT whose answer was lost: it found what that COMMIT
 			 * wrote (by its idempotency key), or wrote it now. */
@@ -459,6 +462,11 @@ int db_commit_unknown(const struct db *d)
 void db_fault(struct db *d, enum db_fault f)
 {
 	d->fault = f;
+}
+
+void db_before_commit(struct db *d, void (*fn)(void))
+{
+	d->before_commit = fn;
 }
 
 int db_ping(struct db *d)

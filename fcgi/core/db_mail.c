@@ -65,7 +65,8 @@ static struct dbq q[Q__MAX] = {
 	[Q_CONFIRMED] = {"SELECT email_confirmed_at IS NOT NULL FROM person WHERE id = ?"},
 	[Q_CLAIM] = {"SELECT " MAIL_COLS(
 		DB_COL_SQL) " FROM mail_message WHERE status = 'queued' "
-			    "AND next_attempt_at <= NOW(3) ORDER BY next_attempt_at LIMIT ? FOR UPDATE SKIP LOCKED"},
+			    "AND next_attempt_at <= NOW(3) - INTERVAL ? SECOND ORDER BY next_attempt_at LIMIT ? "
+			    "FOR UPDATE SKIP LOCKED"},
 	[Q_LEASE] = {"UPDATE mail_message SET attempts = attempts + 1, next_attempt_at = NOW(3) + INTERVAL ? SECOND "
 		     "WHERE id = ?"},
 	[Q_ATTACHMENTS] = {"SELECT filename, content_type, body FROM mail_attachment WHERE message_id = ? ORDER BY id"},
@@ -220,9 +221,9 @@ int db_mail_confirmed(struct db *d, struct arena *a, long long person_id)
 	return res.nrows == 1 && dbres_int(&res, 0, 0) == 1;
 }
 
-int db_mail_claim(struct db *d, struct arena *a, struct mail_row *rows, int max, long lease_s)
+int db_mail_claim(struct db *d, struct arena *a, struct mail_row *rows, int max, long lease_s, long hold_s)
 {
-	struct dbv v[] = {DB_DV_INT(max)};
+	struct dbv v[] = {DB_DV_INT(hold_s), DB_DV_INT(max)};
 	struct dbres res;
 	size_t i;
 

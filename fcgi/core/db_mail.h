@@ -43,10 +43,10 @@ int db_mail_pref_set(struct db *, long long person_id, const char *list, int on)
 /* Returns 1 when the person's address is confirmed, 0 when not (or no such person), -1 on failure. */
 int db_mail_confirmed(struct db *, struct arena *, long long person_id);
 
-/* Inside a transaction: locks up to max due queued messages that no other sender holds (SKIP LOCKED), counts an
- * attempt on each and moves it lease_s seconds ahead, so a sender that dies gives it back. Fills rows (the
- * attempts counted included). Returns the number claimed, or -1. */
-int db_mail_claim(struct db *, struct arena *, struct mail_row *rows, int max, long lease_s);
+/* Inside a transaction: locks up to max queued messages due for at least hold_s seconds that no other sender
+ * holds (SKIP LOCKED), counts an attempt on each and moves it lease_s seconds ahead, so a sender that dies gives
+ * it back. Fills rows (the attempts counted included). Returns the number claimed, or -1. */
+int db_mail_claim(struct db *, struct arena *, struct mail_row *rows, int max, long lease_s, long hold_s);
 /* The attachments of message id as {filename, ctype, data (string with its length)} in res. Returns 0 or -1. */
 int db_mail_attachments(struct db *, struct arena *, long long id, struct dbres *res);
 enum mail_outcome {

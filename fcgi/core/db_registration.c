@@ -27,10 +27,11 @@ enum {
 };
 
 static struct dbq q[Q__MAX] = {
-	/* Before the lock, in one round trip: the person's organisation and the
-	 * registration an earlier try of this request may have made. */
-	[Q_IDEM] = {"SELECT p.organization_id, g.id, g.seminar_id, g.person_id, g.mode, g.status FROM person p "
-		    "LEFT JOIN registration g ON g.idem_key = ? WHERE p.id = ?"},
+	/* Before the lock, in one round trip: the person's organisation, the registration an earlier try of
+	 * this request may have made, and whether the person has one for this seminar at all. */
+	[Q_IDEM] = {"SELECT p.organization_id, g.id, g.seminar_id, g.person_id, g.mode, g.status, o.id FROM person p "
+		    "LEFT JOIN registration g ON g.idem_key = ? "
+		    "LEFT JOIN registration o ON o.seminar_id = ? AND o.person_id = p.id WHERE p.id = ?"},
 	[Q_REG_OF] = {"SELECT id, mode, status, idem_key FROM registration WHERE seminar_id = ? AND person_id = ?"},
 	[Q_ORG_COUNT] = {"SELECT COUNT(*) FROM registration WHERE seminar_id = ? AND organization_id = ? "
 			 "AND status <> 'cancelled'"},
@@ -114,16 +115,17 @@ static enum tx_end register_tx(struct db *d, struct arena *scratch, void *arg)
 	struct reg_ctx *c = arg;
 	const struct signup *in = c->in;
 	struct dbv who[] = {DB_DV_INT(in->seminar_id), DB_DV_INT(in->person_id)};
-	struct dbv k[] = {db_dv_str_or_null(in->idem_key), DB_DV_INT(in->person_id)};
+	struct dbv k[] = {db_dv_str_or_null(in->idem_key), DB_DV_INT(in->seminar_id), DB_DV_INT(in->person_id)};
 	struct seminar s;
 	struct dbres r;
 	long long org, existing = 0;
 	const char *status;
-	int rc;
+	int rc, had;
 
 	if (db_run(d, &q[Q_IDEM], k, NELEM(k), &r, scratch) == -1 || r.nrows == 0)
 		return TX_FAIL;
 	org = dbres_int(&r, 0, 0);
+	had = dbres_str(&r, 0, 6) != NULL;
 	if (dbres_str(&r, 0, 1) != NULL) {
 		if (dbres_int(&r, 0, 2) != in->seminar_id || dbres_int(&r, 0, 3) != in->person_id)
 			return refuse(c, REG_KEY_REUSED);
@@ -144,9 +146,12 @@ static enum tx_end register_tx(struct db *d, struct arena *scratch, void *arg)
 		return refuse(c, REG_FINISHED);
 	if (!in->by_organizer && (s.reg_not_yet || s.reg_over))
 		return refuse(c, REG_WINDOW);
-	if (db_run(d, &q[Q_REG_OF], who, NELEM(who), &r, scratch) == -1)
+	/* The person's registration for this seminar is read again under the lock only when there was one: a
+	 * first sign-up that raced another of the same person meets it at the UNIQUE index (db_register runs
+	 * it again), so the usual sign-up holds the seminar's lock for one statement less. */
+	if (had && db_run(d, &q[Q_REG_OF], who, NELEM(who), &r, scratch) == -1)
 		return TX_FAIL;
-	if (r.nrows == 1) {
+	if (had && r.nrows == 1) {
 		existing = dbres_int(&r, 0, 0);
 		status = status_static(dbres_str(&r, 0, 2));
 		if (strcmp(status, "cancelled") != 0) {
@@ -210,8 +215,9 @@ int db_register(struct db *d, const struct signup *in, struct reg_state *out)
 	struct reg_ctx c = {in, out, REG__MAX};
 	int rc = db_tx(d, register_tx, &c);
 
-	/* Two first attempts with one key raced to the UNIQUE index: the loser replays. */
-	if (rc == -1 && db_errno(d) == 1062 && in->idem_key != NULL)
+	/* Two first attempts of one person (with one key, or not) raced to a UNIQUE index: the loser, run again,
+	 * finds the winner's registration (a replay, or already signed up). */
+	if (rc == -1 && db_errno(d) == 1062)
 		rc = db_tx(d, register_tx, &c);
 	/* The COMMIT's answer was lost and the body, run again, found this request's own row by its key:
 	 * the client hears what that COMMIT did, not a replay. */

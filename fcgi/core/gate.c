@@ -1,18 +1,28 @@
-/* Writers per seminar, shared by a program's worker processes through a table in shared memory. */
+/* Writers per seminar and the workers' activity, shared by a program's workers through a table in shared memory. */
 #include "gate.h"
 
+#include <limits.h>
 #include <sched.h>
 #include <stdlib.h>
 #include <sys/mman.h>
+#include <sys/syscall.h>
 #include <time.h>
+#include <unistd.h>
+
+#include <linux/futex.h>
+
+#define WAKE_MS 10 /* a waiter looks again at least this often: a holder may have become stuck */
 
 struct gate_row {
 	long long key;   /* 0: this worker holds nothing */
 	double since_ms; /* when it entered (CLOCK_MONOTONIC) */
+	int serving;     /* a request is being served */
+	double seen_ms;  /* when it last started or ended one */
 };
 
 struct gate_table {
 	int lock; /* a spin lock over the few instructions of an entry */
+	int turn; /* bumped when a key is left: waiters sleep on it (a futex shared by the processes) */
 	int rows;
 	double stall_ms;
 	struct gate_row row[];
@@ -40,12 +50,22 @@ void gate_init(int rows, double stall_ms)
 	table->stall_ms = stall_ms;
 }
 
+/* Wakes the workers waiting for a key: one was left. */
+static void wake(void)
+{
+	__atomic_add_fetch(&table->turn, 1, __ATOMIC_RELEASE);
+	syscall(SYS_futex, &table->turn, FUTEX_WAKE, INT_MAX, NULL, NULL, 0);
+}
+
 void gate_attach(int slot)
 {
 	if (table == NULL || slot < 0 || slot >= table->rows)
 		return;
 	self = slot;
-	__atomic_store_n(&table->row[self].key, 0, __ATOMIC_RELEASE);
+	/* A predecessor that died in a key leaves it now. */
+	if (__atomic_exchange_n(&table->row[self].key, 0, __ATOMIC_ACQ_REL) != 0)
+		wake();
+	__atomic_store_n(&table->row[self].serving, 0, __ATOMIC_RELEASE);
 }
 
 static void lock(void)
@@ -81,12 +101,12 @@ static int try_enter(long long key, int limit, double now)
 int gate_enter(long long key, int limit, double wait_ms)
 {
 	double start = now_ms(), now = start;
-	struct timespec pause = {0, 200 * 1000};
-	int rc;
+	int rc, turn;
 
 	if (table == NULL || self < 0)
 		return 1;
 	for (;;) {
+		turn = __atomic_load_n(&table->turn, __ATOMIC_ACQUIRE);
 		lock();
 		rc = try_enter(key, limit, now);
 		unlock();
@@ -94,13 +114,44 @@ int gate_enter(long long key, int limit, double wait_ms)
 			return rc == 1;
 		if (now - start >= wait_ms)
 			return 0;
-		nanosleep(&pause, NULL);
+		/* Asleep until a key is left (a turn taken since the read above returns at once), not polling: a
+		 * rush's waiters would otherwise take the CPU its writer needs. */
+		{
+			double left = wait_ms - (now - start), nap = left < WAKE_MS ? left : WAKE_MS;
+			struct timespec t = {0, (long)(nap * 1e6)};
+			syscall(SYS_futex, &table->turn, FUTEX_WAIT, turn, &t, NULL, 0);
+		}
 		now = now_ms();
 	}
 }
 
 void gate_leave(void)
 {
-	if (table != NULL && self >= 0)
-		__atomic_store_n(&table->row[self].key, 0, __ATOMIC_RELEASE);
+	if (table != NULL && self >= 0 && __atomic_exchange_n(&table->row[self].key, 0, __ATOMIC_ACQ_REL) != 0)
+		wake();
+}
+
+void gate_serving(int on)
+{
+	if (table == NULL || self < 0)
+		return;
+	table->row[self].seen_ms = now_ms();
+	__atomic_store_n(&table->row[self].serving, on, __ATOMIC_RELEASE);
+}
+
+double gate_quiet_ms(void)
+{
+	double now = now_ms(), last = 0;
+	int i;
+
+	if (table == NULL)
+		return 1e12;
+	/* Racy reads of whole doubles written by one worker each: at worst a request seen a moment late. */
+	for (i = 0; i < table->rows; i++) {
+		if (__atomic_load_n(&table->row[i].serving, __ATOMIC_ACQUIRE))
+			return 0;
+		if (table->row[i].seen_ms > last)
+			last = table->row[i].seen_ms;
+	}
+	return last > 0 ? now - last : 1e12;
 }

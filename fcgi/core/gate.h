@@ -1,4 +1,5 @@
-/* Writers per seminar, shared by a program's worker processes: one hot row never takes every worker. */
+/* Writers per seminar, and whether the workers are serving requests, shared by a program's worker processes: one
+ * hot row never takes every worker, and background work knows when requests are waiting. */
 #ifndef GATE_H
 #define GATE_H
 
@@ -18,5 +19,10 @@ void gate_attach(int slot);
 int gate_enter(long long key, int limit, double wait_ms);
 /* Leaves the key this worker entered (nothing when none): after the request, whatever happened. */
 void gate_leave(void);
+/* This worker starts (1) or ends (0) serving a request. */
+void gate_serving(int on);
+/* Milliseconds since a worker last served a request: 0 while one is serving, a large number when none ever
+ * did or there is no table. Background runners (outside the table's slots) read it to let requests go first. */
+double gate_quiet_ms(void);
 
 #endif

@@ -11,11 +11,13 @@
 
 #include "app.h"
 #include "db_mail.h"
+#include "gate.h"
 #include "mail_kinds.h"
 #include "tmpl.h"
 
 #define BATCH     32  /* messages claimed (and their outcomes committed) at a time */
 #define POLL_MS   200 /* an idle sender looks for due messages this often */
+#define QUIET_MS  500 /* the program's workers served no request for this long: nothing is waiting for them */
 #define WORD_IN   45  /* bytes of text per encoded word: 60 base64 characters, a word of 72 */
 #define SUBJ_MAX  200 /* characters of a subject */
 #define ANSWER_SZ 500 /* bytes of the server's answer kept */
@@ -200,6 +202,7 @@ struct sender {
 	long tls;                  /* CURLOPT_USE_SSL for smtp:// */
 	long retry_s, retry_max_s; /* back-off: retry_s doubled at each attempt, at most retry_max_s */
 	long max_attempts, lease_s;
+	long yield_s, hold_s;   /* while requests are served, only messages due yield_s ago are sent (hold_s) */
 	char answer[ANSWER_SZ]; /* the server's last answer line, or its last refusal */
 	int refused;
 };
@@ -388,7 +391,7 @@ static enum tx_end claim_tx(struct db *d, struct arena *scratch, void *arg)
 
 	int i, k = 0;
 
-	b->n = db_mail_claim(d, scratch, b->rows, BATCH, b->s->lease_s);
+	b->n = db_mail_claim(d, scratch, b->rows, BATCH, b->s->lease_s, b->s->hold_s);
 	if (b->n < 0)
 		return TX_FAIL;
 	/* Messages about registrations are made now, from the data queued with them (mail_kinds.h). */
@@ -475,7 +478,7 @@ static int send_batch(struct sender *s, struct arena *a)
 
 void mail_sender(struct app *app)
 {
-	struct sender s = {app, NULL, NULL, NULL, NULL, NULL, NULL, NULL, 0, 0, 0, 0, 0, "", 0};
+	struct sender s = {.app = app};
 	const char *tls = config_get(&app->cfg, "smtp_tls", "required");
 	struct arena a = {0};
 
@@ -490,6 +493,7 @@ void mail_sender(struct app *app)
 	s.retry_max_s = config_int(&app->cfg, "mail_retry_max_s", 3600);
 	s.max_attempts = config_int(&app->cfg, "mail_max_attempts", 30);
 	s.lease_s = config_int(&app->cfg, "mail_lease_s", 900);
+	s.yield_s = config_int(&app->cfg, "mail_yield_s", 60);
 	if (s.url == NULL || !mail_address_ok(s.from) || (s.reply_to != NULL && !mail_address_ok(s.reply_to))) {
 		log_msg(LOG_ERROR, NULL,
 			"mail: no smtp_url, or mail_from / mail_reply_to is not one address: not sending");
@@ -503,6 +507,10 @@ void mail_sender(struct app *app)
 	while (!prefork_stopping) {
 		int n;
 		mail_kinds_schedule(app);
+		/* Requests first: a letter costs its sender as much as a sign-up costs the portal (rendering, the
+		 * SMTP exchange, their statements), so while the workers serve requests (a rush, a burst of
+		 * sign-ups) letters wait until they are yield_s old; a load that lasts longer gets them that late. */
+		s.hold_s = gate_quiet_ms() < QUIET_MS ? s.yield_s : 0;
 		n = send_batch(&s, &a);
 		arena_reset(&a);
 		if (n < BATCH && !prefork_stopping) {

@@ -30,6 +30,12 @@
 #                      the coverage reports' offered rate (requests per second) and wrk connections;
 #                      defaults 100, 16
 #   NATIONAL_*         the size of the national data set, see tests/load/national.sh
+#   BENCH_CONF         app.conf lines added to the bench stack's settings (newline-separated), to measure a setting:
+#                      BENCH_CONF='portal.write_workers = 6'
+#   BENCH_ONLY         the scenarios to run, by short name, comma-separated (default: all): catalogue, login,
+#                      spread, rush, scan, scan-rate, qr, overload (runs spread too: it offers twice its rate),
+#                      certs, mail, coverage (the national section); the baselines always run.
+#                      `make bench ONLY=spread` measures one change in about a minute
 # State in var/bench (its own MariaDB, nginx on a free port); results also in var/bench/results.tsv.
 # Every run starts from an empty database: migrations, seeds, then the data set of
 # tests/load/bench-data.py (about 100 seminars in region 48, the people with their sessions, and the
@@ -78,6 +84,8 @@ CERT_BATCH_SECONDS=3 # a batch of CERTS certificates, issued in the background (
 CERT_MIN_RATE=250    # PDFs per second
 CERT_MAX_SECONDS=120 # the batch's bound: it FAILs when the job is not done by then
 NATIONAL=${BENCH_NATIONAL:-1}
+ONLY=${BENCH_ONLY:-}
+SCENARIOS=(catalogue login spread rush scan scan-rate qr overload certs mail coverage) # BENCH_ONLY's names
 NVAR=$ROOT/var/bench-national # the national stack's state, kept between runs
 COVERAGE_RATE=${BENCH_COVERAGE_RATE:-100}
 COVERAGE_CONNECTIONS=${BENCH_COVERAGE_CONNECTIONS:-16}
@@ -93,6 +101,8 @@ die() {
     exit 1
 }
 say() { echo "bench: $*" >&2; }
+# True when scenario NAME (a BENCH_ONLY name) is to run.
+wanted() { [[ -z $ONLY || ,$ONLY, == *,$1,* ]]; }
 
 for v in DURATION WARMUP WORKERS CONNECTIONS THREADS PEOPLE RUSH_ATTEMPTS RUSH_PLACES RUSH_CONNECTIONS \
     SCAN_SEMINARS SCAN_TICKETS SCAN_RATE SCAN_RATE_CONNECTIONS CERTS COVERAGE_RATE COVERAGE_CONNECTIONS \
@@ -104,6 +114,10 @@ command -v curl >/dev/null || die "curl not found"
 command -v python3 >/dev/null || die "python3 not found"
 command -v b2sum >/dev/null || die "b2sum not found (coreutils)"
 [[ $NATIONAL == 0 || $NATIONAL == 1 || $NATIONAL == only ]] || die "BENCH_NATIONAL must be 0, 1 or only, got '$NATIONAL'"
+for v in ${ONLY//,/ }; do
+    [[ " ${SCENARIOS[*]} " == *" $v "* ]] || die "BENCH_ONLY: no scenario '$v' (one of: ${SCENARIOS[*]})"
+done
+[[ ,$ONLY, != *,overload,* ]] || ONLY+=,spread # the overload offers twice the spread's rate
 ((RUSH_ATTEMPTS <= PEOPLE)) || die "BENCH_RUSH_ATTEMPTS ($RUSH_ATTEMPTS) needs as many people (BENCH_PEOPLE is $PEOPLE)"
 ((RUSH_PLACES <= RUSH_ATTEMPTS)) || die "BENCH_RUSH_PLACES must not exceed BENCH_RUSH_ATTEMPTS"
 ((CERTS <= PEOPLE)) || die "BENCH_CERTS ($CERTS) needs as many people (BENCH_PEOPLE is $PEOPLE)"
@@ -209,6 +223,7 @@ write_extra_conf() {
             for p in "${BASELINES[@]}"; do
                 echo "$p.listen = $VAR/run/$p.sock"
             done
+            [[ -z ${BENCH_CONF:-} ]] || printf '%s\n' "$BENCH_CONF"
             if ((with_db)); then
                 # The database baselines connect as the portal does.
                 for p in select update; do
@@ -1040,35 +1055,45 @@ scenario H0 /bench/hello - -
 scenario H1 /bench/select - -
 scenario U /bench/update - -
 # Real scenarios (DESIGN.md section 8).
-SC_CHECK=check_catalogue scenario catalogue / H1 0.50 25
-scenario "login page" /login H0 0.80
-log_mark
-SC_CHECK=check_spread scenario "sign-up spread" "/seminars/${SPREAD_IDS%%,*}/register" U 0.60 - 2000 \
-    -- -s "$ROOT/tests/load/signup.lua"
-log_mark
-BENCH_SEMINARS=$RUSH_ID BENCH_QUOTA=$RUSH_ATTEMPTS SC_WARMUP=0 SC_DURATION=$RUSH_MAX_SECONDS SC_CHECK=check_rush \
-    scenario rush "/seminars/$RUSH_ID/register" U 0.40 - 1000 \
-    -- -c"$RUSH_CONNECTIONS" -s "$ROOT/tests/load/signup.lua"
+if wanted catalogue; then SC_CHECK=check_catalogue scenario catalogue / H1 0.50 25; fi
+if wanted login; then scenario "login page" /login H0 0.80; fi
+if wanted spread; then
+    log_mark
+    SC_CHECK=check_spread scenario "sign-up spread" "/seminars/${SPREAD_IDS%%,*}/register" U 0.60 - 2000 \
+        -- -s "$ROOT/tests/load/signup.lua"
+fi
+if wanted rush; then
+    log_mark
+    BENCH_SEMINARS=$RUSH_ID BENCH_QUOTA=$RUSH_ATTEMPTS SC_WARMUP=0 SC_DURATION=$RUSH_MAX_SECONDS SC_CHECK=check_rush \
+        scenario rush "/seminars/$RUSH_ID/register" U 0.40 - 1000 \
+        -- -c"$RUSH_CONNECTIONS" -s "$ROOT/tests/load/signup.lua"
+fi
 # The door: the organiser scans tickets of the scan seminars, each a first scan with a new client_scan_id.
 export BENCH_TICKETS=$TICKETS BENCH_ORGANIZER=$ORGANIZER BENCH_TICKET_STATE=$TICKET_STATE
-SC_CHECK=check_scan scenario "scan API" "/checkin/${SCAN_IDS%%,*}/scan" U 0.70 \
-    -- -s "$ROOT/tests/load/scan.lua"
+if wanted scan; then
+    SC_CHECK=check_scan scenario "scan API" "/checkin/${SCAN_IDS%%,*}/scan" U 0.70 \
+        -- -s "$ROOT/tests/load/scan.lua"
+fi
 # The latency at a fixed rate. Debian's wrk 4.1 cannot fix the rate (wrk2's -R): scan.lua paces the
 # requests itself (BENCH_RATE, through wrk's delay()) over more connections than the rate needs, so
 # the offered load is about SCAN_RATE scans/s whatever the latency; MIN_RPS checks that it was.
-BENCH_RATE=$SCAN_RATE SC_CHECK=check_scan scenario "scan API @~$SCAN_RATE/s" "/checkin/${SCAN_IDS%%,*}/scan" \
-    - - "$SCAN_RATE_P99" "$((SCAN_RATE * 9 / 10))" -- -c"$SCAN_RATE_CONNECTIONS" -s "$ROOT/tests/load/scan.lua"
+if wanted scan-rate; then
+    BENCH_RATE=$SCAN_RATE SC_CHECK=check_scan scenario "scan API @~$SCAN_RATE/s" "/checkin/${SCAN_IDS%%,*}/scan" \
+        - - "$SCAN_RATE_P99" "$((SCAN_RATE * 9 / 10))" -- -c"$SCAN_RATE_CONNECTIONS" -s "$ROOT/tests/load/scan.lua"
+fi
 # The QR image of a ticket, for its owner.
-SC_CHECK=check_qr scenario "ticket QR" "/tickets/$(awk 'NR == 1 { print $3 }' "$TICKETS").png" H0 0.50 \
-    -- -s "$ROOT/tests/load/ticket.lua"
+if wanted qr; then
+    SC_CHECK=check_qr scenario "ticket QR" "/tickets/$(awk 'NR == 1 { print $3 }' "$TICKETS").png" H0 0.50 \
+        -- -s "$ROOT/tests/load/ticket.lua"
+fi
 # Overload: twice the sign-up capacity measured above, the catalogue's p99 within 3 x its own.
-overload_scenario
+if wanted overload; then overload_scenario; fi
 # Certificates: one batch issued in the background by the certs program's runners.
-cert_batch
+if wanted certs; then cert_batch; fi
 # Mail: one batch of letters sent by the portal's background senders.
-mail_batch
+if wanted mail; then mail_batch; fi
 # The coverage scenarios have a stack of their own: this one is done.
-if [[ $NATIONAL == 1 ]]; then
+if [[ $NATIONAL == 1 ]] && wanted coverage; then
     stop_baselines
     stack_stop
     national_section

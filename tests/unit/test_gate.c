@@ -1,5 +1,5 @@
 /* Unit tests of fcgi/core/gate.c: writers per key shared between processes, waiting behind a moving writer,
- * refused at once behind a stuck one, a key left by its worker. */
+ * refused at once behind a stuck one, a key left by its worker, the workers' activity seen by another process. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -113,6 +113,42 @@ static void test_a_restarted_worker_clears_its_row(void **state)
 	gate_leave();
 }
 
+static void test_quiet_while_no_worker_serves(void **state)
+{
+	int go[2], done[2];
+	char c = 0;
+	pid_t pid;
+
+	(void)state;
+	gate_init(4, 1000);
+	/* No worker ever served: quiet for ever. */
+	assert_true(gate_quiet_ms() > 1e9);
+	assert_int_equal(pipe(go), 0);
+	assert_int_equal(pipe(done), 0);
+	pid = fork();
+	assert_true(pid >= 0);
+	if (pid == 0) {
+		/* Worker 2 serves a request until told to end it. */
+		gate_attach(2);
+		gate_serving(1);
+		if (write(done[1], &c, 1) != 1 || read(go[0], &c, 1) != 1)
+			_exit(1);
+		gate_serving(0);
+		_exit(write(done[1], &c, 1) == 1 ? 0 : 1);
+	}
+	/* A background runner (no slot of its own) sees the request being served... */
+	assert_int_equal(read(done[0], &c, 1), 1);
+	assert_true(gate_quiet_ms() == 0);
+	usleep(20 * 1000);
+	assert_true(gate_quiet_ms() == 0);
+	/* ...and, once it has ended, how long ago that was. */
+	assert_int_equal(write(go[1], &c, 1), 1);
+	assert_int_equal(read(done[0], &c, 1), 1);
+	usleep(30 * 1000);
+	assert_true(gate_quiet_ms() >= 30 && gate_quiet_ms() < 5000);
+	assert_int_equal(status_of(pid), 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -120,6 +156,7 @@ int main(void)
 		cmocka_unit_test(test_one_writer_per_key),
 		cmocka_unit_test(test_stuck_writer_refuses_at_once),
 		cmocka_unit_test(test_a_restarted_worker_clears_its_row),
+		cmocka_unit_test(test_quiet_while_no_worker_serves),
 	};
 
 	return cmocka_run_group_tests_name("gate", tests, NULL, NULL);
