@@ -493,8 +493,10 @@ void mail_sender(struct app *app)
 	if (s.url == NULL || !mail_address_ok(s.from) || (s.reply_to != NULL && !mail_address_ok(s.reply_to))) {
 		log_msg(LOG_ERROR, NULL,
 			"mail: no smtp_url, or mail_from / mail_reply_to is not one address: not sending");
-		while (!prefork_stopping)
+		while (!prefork_stopping) {
+			retention_schedule(app);
 			sleep(1);
+		}
 		return;
 	}
 	if (curl_global_init(CURL_GLOBAL_DEFAULT) != 0 || (s.curl = curl_easy_init()) == NULL)
@@ -503,6 +505,7 @@ void mail_sender(struct app *app)
 	while (!prefork_stopping) {
 		int n;
 		mail_kinds_schedule(app);
+		retention_schedule(app);
 		n = send_batch(&s, &a);
 		arena_reset(&a);
 		if (n < BATCH && !prefork_stopping) {

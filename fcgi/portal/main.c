@@ -201,8 +201,12 @@ static const struct field fields[] = {
 	{NULL, NULL, FT__MAX, 0, 0, NULL},
 };
 
-/* The background workers send the outbox's mail. */
-static const struct program portal = {.name = "portal", .routes = routes, .fields = fields, .background = mail_sender};
+/* `portal retention`: the daily clean-up now (make retention). */
+static const struct command commands[] = {{"retention", retention_command}, {NULL, NULL}};
+
+/* The background workers send the outbox's mail and run the daily retention. */
+static const struct program portal = {
+	.name = "portal", .routes = routes, .fields = fields, .background = mail_sender, .commands = commands};
 
 int main(int argc, char **argv)
 {
