@@ -32,6 +32,7 @@
 #include "db_report.h"
 #include "db_seminar.h"
 #include "db_registration.h"
+#include "db_retention.h"
 #include "db_survey.h"
 #include "download.h"
 #include "urls.h"

@@ -58,12 +58,16 @@ static int file_kept(void *arg, const char *hex)
 	return rc;
 }
 
-int retention_run(struct app *app, const char *how, struct retention_counts *c)
+struct retention_periods retention_periods(const struct app *app)
 {
-	const struct config *cfg = &app->cfg;
-	long days = config_int(cfg, "retention_unconfirmed_days", 14),
-	     import_days = config_int(cfg, "retention_import_days", 30),
-	     device_years = config_int(cfg, "retention_device_years", 3);
+	return (struct retention_periods){config_int(&app->cfg, "retention_unconfirmed_days", 14),
+					  config_int(&app->cfg, "retention_import_days", 30),
+					  config_int(&app->cfg, "retention_device_years", 3)};
+}
+
+int retention_run(struct app *app, const char *how, long long by, struct retention_counts *c)
+{
+	const struct retention_periods p = retention_periods(app);
 	/* Each sweep with its age; sessions go once expired, links a day after, throttling counters when no window
 	 * in use (an hour at most; a week for the weekly limits) can still count them. */
 	const struct {
@@ -73,24 +77,24 @@ int retention_run(struct app *app, const char *how, struct retention_counts *c)
 	} sweeps[] = {{SWEEP_SESSIONS, 0, &c->sessions},
 		      {SWEEP_TOKENS, 1, &c->tokens},
 		      {SWEEP_THROTTLE, 8, &c->throttle},
-		      {SWEEP_IMPORT_ROWS, import_days, &c->import_rows},
-		      {SWEEP_IMPORTS, import_days, &c->imports},
-		      {SWEEP_SCAN_DEVICES, device_years, &c->scan_devices},
-		      {SWEEP_ATT_DEVICES, device_years, &c->att_devices}};
+		      {SWEEP_IMPORT_ROWS, p.import_days, &c->import_rows},
+		      {SWEEP_IMPORTS, p.import_days, &c->imports},
+		      {SWEEP_SCAN_DEVICES, p.device_years, &c->scan_devices},
+		      {SWEEP_ATT_DEVICES, p.device_years, &c->att_devices}};
 	struct file_check f = {app->db, {0}};
 	char detail[400];
 	size_t i;
 	int rc = 0;
 
 	*c = (struct retention_counts){0};
-	if (expire_unconfirmed(app->db, days, c) == -1)
+	if (expire_unconfirmed(app->db, p.unconfirmed_days, c) == -1)
 		rc = -1;
 	for (i = 0; i < NELEM(sweeps) && rc == 0; i++)
 		if ((*sweeps[i].count = db_retention_sweep(app->db, sweeps[i].s, sweeps[i].age)) == -1)
 			rc = -1;
 	/* Files of deleted materials and refused uploads; a day covers an upload between its store and its row. */
 	if (rc == 0 &&
-	    (c->files = files_sweep(config_get(cfg, "files_dir", "var/files"), 86400, file_kept, &f)) == -1)
+	    (c->files = files_sweep(config_get(&app->cfg, "files_dir", "var/files"), 86400, file_kept, &f)) == -1)
 		rc = -1;
 	arena_free(&f.a);
 	snprintf(detail, sizeof(detail),
@@ -99,7 +103,7 @@ int retention_run(struct app *app, const char *how, struct retention_counts *c)
 		 how, rc == -1 ? " failed" : "", c->unconfirmed, c->cancelled, c->sessions, c->tokens, c->throttle,
 		 c->import_rows, c->imports, c->scan_devices, c->att_devices, c->files);
 	log_msg(rc == -1 ? LOG_ERROR : LOG_INFO, NULL, "retention: %s", detail);
-	if (db_audit(app->db, 0, "retention.run", NULL, 0, NULL, detail) == -1)
+	if (db_audit(app->db, by, "retention.run", NULL, 0, NULL, detail) == -1)
 		rc = -1;
 	return rc;
 }
@@ -115,7 +119,7 @@ void retention_schedule(struct app *app)
 		return;
 	last = now;
 	if ((rc = db_retention_claim(app->db)) == 1)
-		retention_run(app, "daily", &c);
+		retention_run(app, "daily", 0, &c);
 	else if (rc == -1)
 		log_msg(LOG_WARN, NULL, "retention: cannot ask whether today's run is due");
 }
@@ -123,7 +127,7 @@ void retention_schedule(struct app *app)
 int retention_command(struct app *app)
 {
 	struct retention_counts c;
-	int rc = retention_run(app, "manual", &c);
+	int rc = retention_run(app, "manual", 0, &c);
 
 	printf("unconfirmed accounts erased\t%lld\nregistrations cancelled\t%lld\nexpired sessions\t%lld\n"
 	       "expired account links\t%lld\nthrottling counters\t%lld\nimport preview rows\t%lld\n"

@@ -19,10 +19,18 @@ struct retention_counts {
 	long long files;        /* stored files no material or briefing refers to, a day old or more */
 };
 
-/* Runs every step once on app->db (a background runner's connection: no statement limit) and audits the counts
- * (action retention.run, detail "how=<how> unconfirmed=... files=..."). Fills out. Returns 0, or -1 when a step
- * failed (the steps before it stay done; each is safe to run again). */
-int retention_run(struct app *, const char *how, struct retention_counts *out);
+/* The periods of app.conf, with their defaults. */
+struct retention_periods {
+	long unconfirmed_days; /* retention_unconfirmed_days, 14 */
+	long import_days;      /* retention_import_days, 30 */
+	long device_years;     /* retention_device_years, 3 */
+};
+struct retention_periods retention_periods(const struct app *);
+
+/* Runs every step once on app->db and audits the counts (action retention.run by the person by, 0 for nobody; detail
+ * "how=<how> unconfirmed=... files=..."). Fills out. Returns 0, or -1 when a step failed (the steps before it stay
+ * done; each is safe to run again). */
+int retention_run(struct app *, const char *how, long long by, struct retention_counts *out);
 /* For the background workers' loop: every retention_poll_s seconds (300) asks the database whether today's run
  * is due (db_retention_claim: at most one run a day across every worker of every app server) and runs it. */
 void retention_schedule(struct app *);

@@ -27,6 +27,8 @@ static const struct route routes[] = {
 	{M_GET, U_CONFIRM_TOKEN, pg_confirm, 0},
 	{M_GET, U_ADMIN_MAIL, pg_admin_mail, R_ADMIN},
 	{M_POST, U_ADMIN_MAIL_ID_RESEND, pg_admin_mail_resend, R_ADMIN},
+	{M_GET, U_ADMIN_RETENTION, pg_admin_retention, R_ADMIN},
+	{M_POST, U_ADMIN_RETENTION, pg_admin_retention_post, R_ADMIN | R_SLOW},
 	{M_GET, U_ADMIN_USERS, pg_admin_users, R_ADMIN},
 	{M_GET, U_ADMIN_USERS_ID, pg_admin_user, R_ADMIN},
 	{M_POST, U_ADMIN_USERS_ID_GRANTS, pg_admin_grant, R_ADMIN},

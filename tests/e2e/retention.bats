@@ -189,3 +189,31 @@ age() { sql "UPDATE person SET created_at = NOW() - INTERVAL $2 DAY WHERE id = $
 	assert_equal "$(sql "SELECT COUNT(*) FROM audit_log WHERE action = 'retention.run' AND detail LIKE 'how=daily %'")" \
 		"$((n + 1))"
 }
+
+@test "administrators see the periods and the latest runs, and run it at once (on record as theirs); nobody else" {
+	local admin n
+	admin=$(sql "SELECT id FROM person WHERE email = 'admin@demo.local'")
+	n=$(sql "SELECT COUNT(*) FROM audit_log WHERE action = 'retention.run' AND person_id = $admin")
+	login_demo a admin
+	get a /admin/retention
+	assert_equal "$code" 200
+	assert_output --partial 'через <span>14</span> дн. после создания'
+	assert_output --partial 'Выполнить сейчас'
+	post a /admin/retention
+	assert_equal "$code" 303
+	assert_equal "$location" /admin/retention
+	assert_equal "$(sql "SELECT COUNT(*) FROM audit_log WHERE action = 'retention.run' AND person_id = $admin
+	                     AND detail LIKE 'how=admin unconfirmed=%'")" "$((n + 1))"
+	get_json a /admin/retention
+	assert_equal "$(jq -r '.runs[0] | .how, .who, (.counts | length)' <<<"$output")" $'администратор\nАдминистратор Системы\n10'
+	assert_equal "$(jq -r '.periods | "\(.unconfirmed_days) \(.import_days) \(.device_years)"' <<<"$output")" "14 30 3"
+	# Others: 403, and nothing runs.
+	login_demo o organizer
+	get o /admin/retention
+	assert_equal "$code" 403
+	post o /admin/retention
+	assert_equal "$code" 403
+	req a POST /admin/retention
+	assert_equal "$code" 403
+	assert_equal "$(sql "SELECT COUNT(*) FROM audit_log WHERE action = 'retention.run' AND person_id = $admin")" "$((n + 1))"
+}
