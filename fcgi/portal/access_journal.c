@@ -3,7 +3,7 @@
 
 #define PER_PAGE 100
 
-static const char *const filter_keys[] = {"who", "action", "subject", "from", "to", NULL};
+static const char *const filter_keys[] = {"who", "action", "person_id", "from", "to", NULL};
 
 /* What each action of the journal means, for people. */
 static const char *const actions[][2] = {
@@ -39,7 +39,7 @@ static json_t *entries(struct req *r, long limit, long long *total)
 {
 	struct access_filter f = {.who = req_param(r, "who"),
 				  .action = req_param(r, "action"),
-				  .subject = req_int(r, "subject", 0),
+				  .subject = req_int(r, "person_id", 0),
 				  .from = req_param(r, "from"),
 				  .to = req_param(r, "to"),
 				  .limit = limit,
@@ -75,7 +75,7 @@ int pg_access_journal(struct req *r)
 	return page(r, "admin-access-journal",
 		    json_pack("{s:s, s:{s:s?, s:s?, s:I, s:s?, s:s?}, s:o, s:I, s:I, s:o, s:s, s:o}", "title",
 			      "Журнал доступа к персональным данным", "filter", "who", req_param(r, "who"), "action",
-			      req_param(r, "action"), "subject", (json_int_t)req_int(r, "subject", 0), "from",
+			      req_param(r, "action"), "subject", (json_int_t)req_int(r, "person_id", 0), "from",
 			      req_param(r, "from"), "to", req_param(r, "to"), "actions", choices, "total",
 			      (json_int_t)total, "page", (json_int_t)page_no, "entries", rows, "xlsx_url",
 			      arena_printf(&r->arena, "%s%s", U_ADMIN_ACCESS_JOURNAL_XLSX, qs), "next_url",

@@ -148,7 +148,6 @@ static const struct field fields[] = {
 	 "participants.view|participants.export|tickets.download|checkin.search|journal.view|journal.export|"
 	 "certificates.view|certificates.export|survey.results|survey.export|people.search|person.view|"
 	 "access_journal.export|head.view|head.seminar"},
-	{"subject", "О ком", FT_ID, 0, 0, NULL},
 	{"to", "Дата по", FT_DATE, 10, 10, NULL},
 	{"title", "Название", FT_TEXT, 3, 300, NULL},
 	{"description", "Описание", FT_MULTILINE, 10, 10000, NULL},

@@ -607,7 +607,7 @@ static int participants_export(struct req *r, enum download_format f)
 		return 500;
 	rc = download_send(r, f,
 			   &(struct download){"Участники", s.title, participant_cols, NELEM(participant_cols), rows,
-					      "participants.export", "seminar", s.id, *qs ? qs : NULL,
+					      "participants.export", "seminar", s.id, *qs ? qs + 1 : NULL,
 					      arena_printf(&r->arena, "participants-%lld", s.id), 0, "person_id"});
 	json_decref(rows);
 	return rc;

@@ -91,7 +91,7 @@ about() {
 	assert_equal "$code" 403
 
 	login_demo a admin
-	get_json a "/admin/access-journal?who=organizer%40demo&action=participants.export&from=$today&to=$today&subject=$USER_ID"
+	get_json a "/admin/access-journal?who=organizer%40demo&action=participants.export&from=$today&to=$today&person_id=$USER_ID"
 	assert_equal "$code" 200
 	assert_equal "$(jq -r '.total, (.entries[0] | .action, .who_email, .object, .query, .people)' <<<"$output")" \
 		$'1\nparticipants.export\norganizer@demo.local\nseminar '"$id"$'\ncsv\n1'
@@ -101,7 +101,7 @@ about() {
 	# Another day, another action or another person: none.
 	get_json a "/admin/access-journal?from=2001-01-01&to=2001-01-02"
 	assert_equal "$(jq .total <<<"$output")" 0
-	get_json a "/admin/access-journal?action=person.view&subject=$USER_ID"
+	get_json a "/admin/access-journal?action=person.view&person_id=$USER_ID"
 	assert_equal "$(jq .total <<<"$output")" 0
 	# Bad filters: 400.
 	get_json a "/admin/access-journal?action=drop.table"
@@ -109,7 +109,7 @@ about() {
 	get_json a "/admin/access-journal?from=2026-13-40"
 	assert_equal "$code" 400
 
-	get a "/admin/access-journal.xlsx?action=participants.export&subject=$USER_ID"
+	get a "/admin/access-journal.xlsx?action=participants.export&person_id=$USER_ID"
 	assert_equal "$code" 200
 	cp "$BATS_TEST_TMPDIR/response.body" "$BATS_TEST_TMPDIR/j.xlsx"
 	run /usr/bin/python3 -c '
@@ -121,7 +121,7 @@ for row in ws.iter_rows(min_row=3, values_only=True):
 	assert_output "organizer@demo.local|Выгрузка списка участников|seminar $id|csv|1"
 	# The export of the journal is itself on record.
 	assert_equal "$(sql "SELECT COUNT(*) FROM access_journal WHERE action = 'access_journal.export'
-	                     AND query LIKE '%subject=$USER_ID%'")" 1
+	                     AND query LIKE '%person_id=$USER_ID%'")" 1
 }
 
 @test "a head's views of the organisation's people and of their sign-ups for a seminar are on record, with whose data" {

@@ -242,7 +242,10 @@ PY
 	[[ $output =~ №\ ФИО\ Должность\ Организация\ Район\ Дата\ ознакомления.*Агеева\ Анна.*Борисова\ Вера.*Васильев\ Глеб ]] ||
 		fail "columns and names not in order: $output"
 	[[ $output == *"$day"* ]] || fail "no date $day in: $output"
-	assert_equal "$(sql "SELECT GROUP_CONCAT(detail ORDER BY id) FROM audit_log WHERE action = 'briefing.journal.export' AND object_id = $BID")" xlsx,pdf
+	# Lists of people: the views and exports are in the access journal, with the three people listed each time.
+	assert_equal "$(sql "SELECT GROUP_CONCAT(CONCAT(query, ':', people) ORDER BY id) FROM access_journal WHERE action = 'briefing.journal.export' AND object_id = $BID")" xlsx:3,pdf:3
+	assert_equal "$(sql "SELECT COUNT(*) FROM access_journal j JOIN access_journal_subject s ON s.journal_id = j.id WHERE j.action = 'briefing.journal.export' AND j.object_id = $BID")" 6
+	assert_equal "$(sql "SELECT COUNT(*) FROM audit_log WHERE action LIKE 'briefing.journal.%' AND object_id = $BID")" 0
 }
 
 @test "files travel with the briefing to its audience only" {

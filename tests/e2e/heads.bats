@@ -214,7 +214,7 @@ other_head() {
 	run sql "SELECT organization_id, status FROM org_head WHERE person_id = $id"
 	assert_output "$(org_id)"$'\trequested'
 	hid=$(sql "SELECT id FROM org_head WHERE person_id = $id")
-	assert_equal "$(sql "SELECT action FROM audit_log WHERE object_type = 'person' AND object_id = $id ORDER BY id")" $'signup\nhead.request'
+	assert_equal "$(sql "SELECT action FROM audit_log WHERE object_type = 'person' AND object_id = $id ORDER BY id")" $'signup\nconsent.accept\nhead.request'
 	get_json r /head
 	assert_equal "$code" 403
 	get_json r /me

@@ -991,7 +991,7 @@ for r in rows[header:]:
 
 	run sql "SELECT query, people FROM access_journal WHERE action = 'participants.export' AND object_type = 'seminar'
 	         AND object_id = $id AND person_id = (SELECT id FROM person WHERE email = 'organizer@demo.local') ORDER BY id"
-	assert_output $'csv\t2\nxlsx\t2\ncsv?status=waitlisted\t1'
+	assert_output $'csv\t2\nxlsx\t2\ncsv, status=waitlisted\t1'
 }
 
 # ---------------------------------------------------------------------------- access
