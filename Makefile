@@ -20,7 +20,7 @@ PROGRAM_LIBS = $(foreach p,$(PROGRAMS),build/lib$(p).a)
 BASELINES = hello select update
 PORT ?= 8080
 
-.PHONY: all deps run stop test bench lint fuzz clean coverage-recompute coverage-check
+.PHONY: all deps run stop test bench lint fuzz clean coverage-recompute coverage-check retention
 all: $(addprefix bin/,$(PROGRAMS)) assets/vendor/jsQR.js assets/vendor/petrovich.js
 
 deps:
@@ -98,6 +98,10 @@ coverage-recompute:
 
 coverage-check:
 	@scripts/coverage.sh check
+
+# The daily retention run now, on the running stack (var/, or VAR=...); it prints what it removed.
+retention: bin/portal
+	@bin/portal -c $${VAR:-var}/app.conf retention
 
 lint: deps
 	@scripts/lint.sh

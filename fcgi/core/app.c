@@ -63,7 +63,7 @@ int app_init(struct app *a, const struct program *prog, int argc, char **argv)
 	log_init(prog->name, LOG_INFO);
 	while ((c = getopt(argc, argv, "c:")) != -1) {
 		if (c != 'c') {
-			fprintf(stderr, "usage: %s [-c config]\n", argv[0]);
+			fprintf(stderr, "usage: %s [-c config] [command]\n", argv[0]);
 			return -1;
 		}
 		path = optarg;
@@ -539,11 +539,33 @@ int app_serve(struct app *a)
 	return rc;
 }
 
+/* Runs the program's command of that name once, with a database connection and no statement limit. */
+static int command(struct app *a, const char *name)
+{
+	const struct command *c;
+	int rc;
+
+	for (c = a->prog->commands; c != NULL && c->name != NULL; c++)
+		if (strcmp(c->name, name) == 0) {
+			a->stmt_limit = 0;
+			if (!db_ready(a)) {
+				fprintf(stderr, "%s: the database is not reachable\n", a->prog->name);
+				return 1;
+			}
+			rc = c->run(a);
+			db_close(a->db);
+			a->db = NULL;
+			return rc;
+		}
+	fprintf(stderr, "%s: no command %s\n", a->prog->name, name);
+	return 2;
+}
+
 int app_main(const struct program *prog, int argc, char **argv)
 {
 	static struct app app;
 
 	if (app_init(&app, prog, argc, argv) == -1)
 		return 1;
-	return app_serve(&app);
+	return optind < argc ? command(&app, argv[optind]) : app_serve(&app);
 }

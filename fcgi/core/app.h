@@ -32,6 +32,7 @@
 #include "db_report.h"
 #include "db_seminar.h"
 #include "db_registration.h"
+#include "db_retention.h"
 #include "db_survey.h"
 #include "download.h"
 #include "urls.h"
@@ -47,6 +48,7 @@
 #include "qr.h"
 #include "req.h"
 #include "resp.h"
+#include "retention.h"
 #include "sheet.h"
 #include "text.h"
 #include "valid.h"
@@ -82,6 +84,11 @@ struct route {
 };
 
 struct app;
+/* A task run from the command line (`portal retention`), once, with a database connection. */
+struct command {
+	const char *name;
+	int (*run)(struct app *); /* returns the exit status */
+};
 struct program {
 	const char *name;
 	const struct route *routes;
@@ -93,6 +100,8 @@ struct program {
 	 * workers, each with its own database connection, restarted like a worker
 	 * when it dies. It must return soon after prefork_stopping is set. */
 	void (*background)(struct app *);
+	/* Optional tasks: app_main runs the one its first argument after the options names, instead of serving. */
+	const struct command *commands; /* ends with a NULL name */
 };
 
 struct app {

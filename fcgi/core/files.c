@@ -2,6 +2,7 @@
 #include "files.h"
 
 #include <assert.h>
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
@@ -9,6 +10,7 @@
 #include <string.h>
 #include <strings.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <sodium.h>
@@ -156,6 +158,55 @@ out:
 	if (fd != -1)
 		close(fd);
 	return rc;
+}
+
+static int is_hex(const char *s, size_t n)
+{
+	return strlen(s) == n && strspn(s, "0123456789abcdef") == n;
+}
+
+/* Sweeps one directory ab/ of dir. Returns how many it removed, or -1. */
+static long sweep_sub(const char *dir, const char *ab, time_t before, int (*keep)(void *, const char *), void *arg)
+{
+	char sub[4096], path[4096 + 80], hex[65];
+	struct dirent *e;
+	struct stat st;
+	long n = 0;
+	DIR *d;
+
+	if ((size_t)snprintf(sub, sizeof(sub), "%s/%s", dir, ab) >= sizeof(sub) || (d = opendir(sub)) == NULL)
+		return -1;
+	while (n >= 0 && (e = readdir(d)) != NULL) {
+		int tmp = strncmp(e->d_name, ".tmp", 4) == 0, k = 1;
+		if (!tmp && !is_hex(e->d_name, 62))
+			continue;
+		snprintf(path, sizeof(path), "%s/%s", sub, e->d_name);
+		if (lstat(path, &st) == -1 || !S_ISREG(st.st_mode) || st.st_mtime >= before)
+			continue;
+		snprintf(hex, sizeof(hex), "%s%s", ab, e->d_name);
+		if (!tmp && (k = keep(arg, hex)) == -1)
+			n = -1;
+		else if ((tmp || k == 0) && unlink(path) == 0)
+			n++;
+	}
+	closedir(d);
+	return n;
+}
+
+long files_sweep(const char *dir, long min_age, int (*keep)(void *arg, const char *hex), void *arg)
+{
+	time_t before = time(NULL) - min_age;
+	struct dirent *e;
+	long n = 0, k;
+	DIR *d = opendir(dir);
+
+	if (d == NULL)
+		return errno == ENOENT ? 0 : -1;
+	while (n >= 0 && (e = readdir(d)) != NULL)
+		if (is_hex(e->d_name, 2) && (k = sweep_sub(dir, e->d_name, before, keep, arg)) != 0)
+			n = k < 0 ? -1 : n + k;
+	closedir(d);
+	return n;
 }
 
 const char *files_name(struct arena *a, const char *name, long max_cp, const char *ext)

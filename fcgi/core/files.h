@@ -20,6 +20,11 @@ enum files_kind files_sniff(const void *p, size_t len, const char **why);
  * hex): written to a temporary file in the same directory, synced, then renamed, so a reader sees the
  * whole file or none; storing the same content again replaces it with itself. Returns 1, or -1 (logged). */
 int files_store(const char *dir, const void *p, size_t len, char hex[65]);
+/* Removes the stored files under dir (as files_store lays them out) last written more than min_age seconds ago
+ * that keep(arg, hex) says nobody refers to (1 keep, 0 remove, -1 failure: the sweep stops), and temporary files
+ * of that age that a store which died left. A file stored again is written anew, so min_age covers an upload
+ * between its store and the commit of the row that refers to it. Returns how many were removed, or -1. */
+long files_sweep(const char *dir, long min_age, int (*keep)(void *arg, const char *hex), void *arg);
 /* "prefix/ab/cdef..." for a 64-digit lower-case hex hash (asserted), in the arena. */
 const char *files_path(struct arena *, const char *prefix, const char *hex);
 /* An upload's name without a client's path, at most max_cp code points, ending in ext (added when it

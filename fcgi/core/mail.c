@@ -497,8 +497,10 @@ void mail_sender(struct app *app)
 	if (s.url == NULL || !mail_address_ok(s.from) || (s.reply_to != NULL && !mail_address_ok(s.reply_to))) {
 		log_msg(LOG_ERROR, NULL,
 			"mail: no smtp_url, or mail_from / mail_reply_to is not one address: not sending");
-		while (!prefork_stopping)
+		while (!prefork_stopping) {
+			retention_schedule(app);
 			sleep(1);
+		}
 		return;
 	}
 	if (curl_global_init(CURL_GLOBAL_DEFAULT) != 0 || (s.curl = curl_easy_init()) == NULL)
@@ -507,6 +509,7 @@ void mail_sender(struct app *app)
 	while (!prefork_stopping) {
 		int n;
 		mail_kinds_schedule(app);
+		retention_schedule(app);
 		/* Requests first: a letter costs its sender as much as a sign-up costs the portal (rendering, the
 		 * SMTP exchange, their statements), so while the workers serve requests (a rush, a burst of
 		 * sign-ups) letters wait until they are yield_s old; a load that lasts longer gets them that late. */

@@ -77,7 +77,8 @@ int mail_address_ok(const char *addr);
 /* ---- sending (the portal's background workers) */
 
 /* The background sender: claims due messages (FOR UPDATE SKIP LOCKED, a batch at a time), sends them over
- * smtp_url, records each outcome, and retries temporary failures with back-off until prefork_stopping. */
+ * smtp_url, records each outcome, and retries temporary failures with back-off until prefork_stopping. Between
+ * batches it runs the schedulers of the background workers: reminders (mail_kinds.h) and retention (retention.h). */
 void mail_sender(struct app *);
 
 #endif

@@ -87,6 +87,7 @@ struct arena;
 #define U_UNSUBSCRIBE_ID_LIST_MAC                        "/unsubscribe/{id}/{list}/{mac}"
 #define U_MANAGE_SEMINARS_ID_MESSAGE                     "/manage/seminars/{id}/message"
 #define U_ADMIN_ACCESS_JOURNAL                           "/admin/access-journal"
+#define U_ADMIN_RETENTION                                "/admin/retention"
 #define U_ME_PROFILE                                     "/me/profile"
 #define U_CONSENT                                        "/consent"
 #define U_ME_DATA                                        "/me/data"

@@ -20,6 +20,8 @@ static const char *const actions[][2] = {
 	{"people.search", "Поиск пользователей"},
 	{"person.view", "Просмотр карточки пользователя"},
 	{"access_journal.export", "Выгрузка журнала доступа"},
+	{"head.view", "Просмотр сотрудников и их записей руководителем организации"},
+	{"head.seminar", "Просмотр записей организации на семинар её руководителем"},
 };
 
 static const char *action_name(const char *code)

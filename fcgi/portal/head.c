@@ -67,6 +67,21 @@ static json_t *regs_view(struct req *r, json_t *rows)
 	return rows;
 }
 
+/* A head's view of its people's data is on record as an organiser's is: whose data are the people listed and
+ * those of the registrations shown. Returns 0 or -1 (then the view is not shown). */
+static int head_record(struct req *r, const char *action, const char *otype, long long oid, const char *query,
+		       const json_t *staff, const json_t *regs)
+{
+	json_t *ids = access_ids(staff, "id"), *more = access_ids(regs, "person_id");
+	int rc;
+
+	json_array_extend(ids, more);
+	rc = access_record(r, action, otype, oid, query, ids);
+	json_decref(ids);
+	json_decref(more);
+	return rc;
+}
+
 int pg_head(struct req *r)
 {
 	struct head_org o;
@@ -79,7 +94,8 @@ int pg_head(struct req *r)
 	seminars = db_head_seminars(r->app->db, &r->arena, o.id, o.region_id, o.sector_id);
 	staff = db_head_staff(r->app->db, &r->arena, o.id);
 	regs = db_head_registrations(r->app->db, &r->arena, o.id, 0);
-	if (seminars == NULL || staff == NULL || regs == NULL) {
+	if (seminars == NULL || staff == NULL || regs == NULL ||
+	    head_record(r, "head.view", "organization", o.id, NULL, staff, regs) == -1) {
 		json_decref(seminars);
 		json_decref(staff);
 		json_decref(regs);
@@ -116,7 +132,9 @@ static int seminar_page(struct req *r, long long id, int status, const char *err
 		return 500;
 	regs = db_head_registrations(r->app->db, &r->arena, o.id, s.id);
 	staff = db_head_staff(r->app->db, &r->arena, o.id);
-	if (regs == NULL || staff == NULL) {
+	if (regs == NULL || staff == NULL ||
+	    head_record(r, "head.seminar", "seminar", s.id, arena_printf(&r->arena, "organization=%lld", o.id), staff,
+			regs) == -1) {
 		json_decref(regs);
 		json_decref(staff);
 		return 500;

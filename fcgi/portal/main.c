@@ -27,6 +27,8 @@ static const struct route routes[] = {
 	{M_GET, U_CONFIRM_TOKEN, pg_confirm, 0},
 	{M_GET, U_ADMIN_MAIL, pg_admin_mail, R_ADMIN},
 	{M_POST, U_ADMIN_MAIL_ID_RESEND, pg_admin_mail_resend, R_ADMIN},
+	{M_GET, U_ADMIN_RETENTION, pg_admin_retention, R_ADMIN},
+	{M_POST, U_ADMIN_RETENTION, pg_admin_retention_post, R_ADMIN | R_SLOW},
 	{M_GET, U_ADMIN_USERS, pg_admin_users, R_ADMIN},
 	{M_GET, U_ADMIN_USERS_ID, pg_admin_user, R_ADMIN},
 	{M_POST, U_ADMIN_USERS_ID_GRANTS, pg_admin_grant, R_ADMIN},
@@ -145,7 +147,7 @@ static const struct field fields[] = {
 	{"action", "Действие", FT_ENUM, 0, 0,
 	 "participants.view|participants.export|tickets.download|checkin.search|journal.view|journal.export|"
 	 "certificates.view|certificates.export|survey.results|survey.export|people.search|person.view|"
-	 "access_journal.export"},
+	 "access_journal.export|head.view|head.seminar"},
 	{"to", "Дата по", FT_DATE, 10, 10, NULL},
 	{"title", "Название", FT_TEXT, 3, 300, NULL},
 	{"description", "Описание", FT_MULTILINE, 10, 10000, NULL},
@@ -200,8 +202,12 @@ static const struct field fields[] = {
 	{NULL, NULL, FT__MAX, 0, 0, NULL},
 };
 
-/* The background workers send the outbox's mail. */
-static const struct program portal = {.name = "portal", .routes = routes, .fields = fields, .background = mail_sender};
+/* `portal retention`: the daily clean-up now (make retention). */
+static const struct command commands[] = {{"retention", retention_command}, {NULL, NULL}};
+
+/* The background workers send the outbox's mail and run the daily retention. */
+static const struct program portal = {
+	.name = "portal", .routes = routes, .fields = fields, .background = mail_sender, .commands = commands};
 
 int main(int argc, char **argv)
 {

@@ -27,6 +27,8 @@ int notice_page(struct req *, int status, const char *title, const char *message
 /* mailadmin.c: the outbox for administrators */
 int pg_admin_mail(struct req *);
 int pg_admin_mail_resend(struct req *);
+int pg_admin_retention(struct req *);
+int pg_admin_retention_post(struct req *);
 int pg_admin_users(struct req *);
 int pg_admin_user(struct req *);
 int pg_admin_grant(struct req *);

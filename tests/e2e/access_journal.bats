@@ -123,3 +123,27 @@ for row in ws.iter_rows(min_row=3, values_only=True):
 	assert_equal "$(sql "SELECT COUNT(*) FROM access_journal WHERE action = 'access_journal.export'
 	                     AND query LIKE '%person_id=$USER_ID%'")" 1
 }
+
+@test "a head's views of the organisation's people and of their sign-ups for a seminar are on record, with whose data" {
+	local head org p n
+	head=$(sql "SELECT id FROM person WHERE email = 'head@demo.local'")
+	org=$(org_id)
+	signup p
+	p=$USER_ID
+	seminar_sql
+	register p "$SEMINAR_ID" in_person
+	login_demo h head
+	n=$(sql "SELECT COUNT(*) FROM access_journal WHERE action = 'head.view' AND object_id = $org")
+	get h /head
+	assert_equal "$code" 200
+	assert_output --partial 'Тестова Анна Игоревна'
+	assert_equal "$(sql "SELECT COUNT(*) FROM access_journal WHERE action = 'head.view' AND object_id = $org")" "$((n + 1))"
+	assert_equal "$(sql "SELECT person_id, object_type, IFNULL(query, '-'), people > 1, ip IS NOT NULL FROM access_journal
+	                     WHERE action = 'head.view' ORDER BY id DESC LIMIT 1")" "$head"$'\torganization\t-\t1\t1'
+	[[ $(about "$p" head.view) -ge 1 ]] || fail "the entry of /head does not name the organisation's member"
+	get_json h "/head/seminars/$SEMINAR_ID"
+	assert_equal "$code" 200
+	assert_equal "$(sql "SELECT person_id, object_type, query, people > 1 FROM access_journal
+	                     WHERE action = 'head.seminar' AND object_id = $SEMINAR_ID")" "$head"$'\tseminar\torganization='"$org"$'\t1'
+	assert_equal "$(about "$p" head.seminar)" 1
+}

@@ -355,6 +355,40 @@ $(inn 22)	Второй район	4	1	register	СШ «Юность»	-"
 	assert_equal "$COUNTS" "0 0 3 0 2"
 }
 
+@test "the seed holds the 89 subjects of the Federation with their OKTMO codes; three with their districts" {
+	assert_equal "$(sql "SELECT COUNT(*), COUNT(DISTINCT oktmo), SUM(oktmo REGEXP '^[0-9]{8}$') FROM region WHERE id < 100")" \
+		$'89\t89\t89'
+	assert_equal "$(sql "SELECT CONCAT_WS('|', id, name, oktmo) FROM region WHERE id IN (48, 23, 39, 86, 93) ORDER BY id")" \
+		"23|Краснодарский край|03000000
+39|Калининградская область|27000000
+48|Липецкая область|42000000
+86|Ханты-Мансийский автономный округ — Югра|71800000
+93|Донецкая Народная Республика|21000000"
+	assert_equal "$(sql "SELECT GROUP_CONCAT(n ORDER BY r) FROM (SELECT region_id AS r, COUNT(*) >= 18 AS n
+	                     FROM district WHERE region_id IN (23, 39, 48) GROUP BY region_id) x")" "1,1,1"
+}
+
+@test "a districts file for a region of the seed without districts adds them (the region named by its name or its code)" {
+	local f=$BATS_TEST_TMPDIR/districts.csv id name oktmo
+	IFS=$'\t' read -r id name oktmo < <(sql "SELECT id, name, oktmo FROM region r WHERE id < 100
+		AND NOT EXISTS (SELECT 1 FROM district d WHERE d.region_id = r.id) ORDER BY id LIMIT 1")
+	[[ $id =~ ^[0-9]+$ ]] || fail "no region of the seed without districts is left"
+	{
+		echo 'Регион;Район;ОКТМО;Численность населения'
+		echo "$name;Первый муниципальный район;${oktmo:0:2}604000;15000"
+		echo "$id;Городской округ;${oktmo:0:2}701000;250000"
+	} >"$f"
+	login_demo admin admin
+	upload admin districts "$f"
+	assert_equal "$code" 303
+	preview admin "$IMPORT_ID"
+	assert_equal "$COUNTS" "2 0 0 0 0"
+	apply admin "$IMPORT_ID"
+	assert_equal "$code" 303
+	assert_equal "$(sql "SELECT GROUP_CONCAT(CONCAT_WS(':', name, oktmo, population) ORDER BY oktmo) FROM district
+	                     WHERE region_id = $id")" "Первый муниципальный район:${oktmo:0:2}604000:15000,Городской округ:${oktmo:0:2}701000:250000"
+}
+
 @test "only administrators import: 403 for a participant, the login page for a guest" {
 	local f=$BATS_TEST_TMPDIR/good.csv
 	good_csv "$f"

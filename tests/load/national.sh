@@ -6,8 +6,8 @@
 #   VAR                      required: the stack's state dir; its last part must be bench, bench-*,
 #                            test, test-* or h-* (the helpers' stacks), never the `make run` stack var/
 #   NATIONAL_REGIONS, NATIONAL_DISTRICTS
-#                            totals of regions and districts; defaults 89 and 2,500 (the seed's three
-#                            regions keep their districts, the others are made up to the totals)
+#                            totals of regions and districts; defaults 89 and 2,500 (the seed's 89
+#                            regions; its three with districts keep them, the others get made-up ones)
 #   NATIONAL_ORGS, NATIONAL_PEOPLE, NATIONAL_SEMINARS, NATIONAL_REGISTRATIONS
 #                            added: active organisations of the register, people, seminars (with 1-3
 #                            sessions), registrations; defaults 250,000, 500,000, 20,000, 2,000,000

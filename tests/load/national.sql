@@ -1,7 +1,8 @@
 -- The national data set of DESIGN.md section 8, generated inside MariaDB (run by tests/load/national.sh).
 --
--- national.sh prepends the parameters: @n_regions and @n_districts, the totals wanted (the seed's
--- regions keep their districts; the new districts go to the new regions), and @n_orgs, @n_people,
+-- national.sh prepends the parameters: @n_regions and @n_districts, the totals wanted (the seed has the
+-- 89 real regions, three with their districts, which they keep; the new districts go to the regions
+-- without any, and regions are made up only when more than the seed's are asked for), and @n_orgs, @n_people,
 -- @n_seminars, @n_regs, the organisations, people, seminars and registrations to add.
 -- Every row is a function of its row number: set-based INSERT ... SELECT over the Sequence engine's
 -- seq_1_to_N tables, pseudo-random choices from CRC32 of the row number and a salt, explicit ids
@@ -33,15 +34,19 @@ WHERE c.k <= @new_regions;
 SELECT 'step', 'regions', ROUND(TIMESTAMPDIFF(MICROSECOND, @t, NOW(6)) / 1e6, 1), ROW_COUNT(); SET @t = NOW(6);
 
 -- District i of the new ones is number j = i div R + 1 of new region i mod R: an urban okrug every
--- tenth (OKTMO 7xx), a municipal district otherwise (6xx).
-CREATE TEMPORARY TABLE nat_new_region (k INT PRIMARY KEY, id SMALLINT UNSIGNED NOT NULL, pre CHAR(2) NOT NULL)
-  SELECT ROW_NUMBER() OVER (ORDER BY r.id) - 1 AS k, r.id, LEFT(r.oktmo, 2) AS pre
+-- tenth (OKTMO 7xx), a municipal district otherwise (6xx). The autonomous okrugs inside a region (OKTMO
+-- 11800000, 71800000, 71900000) share its two digits and number theirs after their third: 718 + 11..69
+-- for districts, 718 + 71..79 for urban okrugs (up to 59 districts each).
+CREATE TEMPORARY TABLE nat_new_region (k INT PRIMARY KEY, id SMALLINT UNSIGNED NOT NULL, pre VARCHAR(3) NOT NULL)
+  SELECT ROW_NUMBER() OVER (ORDER BY r.id) - 1 AS k, r.id,
+         IF(SUBSTR(r.oktmo, 3, 1) = '0', LEFT(r.oktmo, 2), LEFT(r.oktmo, 3)) AS pre
   FROM region r WHERE NOT EXISTS (SELECT 1 FROM district d WHERE d.region_id = r.id);
 SET @nr = (SELECT COUNT(*) FROM nat_new_region);
 SET @new_districts = @n_districts - (SELECT COUNT(*) FROM district);
 INSERT INTO district (region_id, name, oktmo, population)
 SELECT r.id, IF(x.j % 10 = 0, CONCAT('Городской округ № ', x.j), CONCAT('Муниципальный район № ', x.j)),
-       CONCAT(r.pre, IF(x.j % 10 = 0, 700, 600) + x.j, '000'),
+       CONCAT(r.pre, IF(LENGTH(r.pre) = 2, IF(x.j % 10 = 0, 700, 600) + x.j,
+                        IF(x.j % 10 = 0, 70 + x.j DIV 10, 10 + x.j)), '000'),
        IF(x.j % 10 = 0, 80000 + CRC32(CONCAT('dp', x.i)) % 420000, 4000 + CRC32(CONCAT('dp', x.i)) % 70000)
 FROM (SELECT seq AS i, (seq - 1) DIV @nr + 1 AS j, (seq - 1) MOD @nr AS k FROM seq_1_to_100000
       WHERE seq <= @new_districts) x

@@ -1,10 +1,13 @@
-/* Unit tests of fcgi/core/files.c: types by content (renamed and disguised files refused), storage by hash, names. */
+/* Unit tests of fcgi/core/files.c: types by content (renamed and disguised files refused), storage by hash, names,
+ * the sweep of files nobody refers to. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
+#include <utime.h>
 
 #include "files.h"
 #include "zip.h"
@@ -129,6 +132,65 @@ static void test_store(void **state)
 	arena_free(&a);
 }
 
+/* The sweep's judge: keeps the file whose hash is arg. */
+static int keep_one(void *arg, const char *hex)
+{
+	return strcmp(hex, arg) == 0;
+}
+
+static int refuse(void *arg, const char *hex)
+{
+	(void)arg;
+	(void)hex;
+	return -1;
+}
+
+/* Sets the file's modification time seconds ago. */
+static void age(const char *path, long seconds)
+{
+	struct utimbuf t = {time(NULL) - seconds, time(NULL) - seconds};
+
+	assert_int_equal(utime(path, &t), 0);
+}
+
+static void test_sweep(void **state)
+{
+	char kept[65], old[65], young[65];
+	struct arena a = {0};
+	const char *tmp_path;
+	FILE *f;
+
+	(void)state;
+	assert_int_equal(files_store(tmpdir, "kept", 4, kept), 1);
+	assert_int_equal(files_store(tmpdir, "old", 3, old), 1);
+	assert_int_equal(files_store(tmpdir, "young", 5, young), 1);
+	age(files_path(&a, tmpdir, kept), 7200);
+	age(files_path(&a, tmpdir, old), 7200);
+	/* A failing judge stops the sweep. */
+	assert_int_equal(files_sweep(tmpdir, 3600, refuse, NULL), -1);
+	assert_int_equal(access(files_path(&a, tmpdir, old), F_OK), 0);
+	/* A store that died left its temporary file behind. */
+	tmp_path = arena_printf(&a, "%s/%.2s/.tmpAbc123", tmpdir, old);
+	assert_non_null(f = fopen(tmp_path, "w"));
+	fclose(f);
+	age(tmp_path, 7200);
+	/* Old and unreferenced: gone with the temporary file; referenced or young: kept. */
+	assert_int_equal(files_sweep(tmpdir, 3600, keep_one, kept), 2);
+	assert_int_equal(access(files_path(&a, tmpdir, old), F_OK), -1);
+	assert_int_equal(access(tmp_path, F_OK), -1);
+	assert_int_equal(access(files_path(&a, tmpdir, kept), F_OK), 0);
+	assert_int_equal(access(files_path(&a, tmpdir, young), F_OK), 0);
+	/* Again: nothing more. A directory that does not exist has nothing to sweep. */
+	assert_int_equal(files_sweep(tmpdir, 3600, keep_one, kept), 0);
+	assert_int_equal(files_sweep("/nonexistent/files", 3600, keep_one, kept), 0);
+	assert_int_equal(unlink(files_path(&a, tmpdir, kept)), 0);
+	assert_int_equal(unlink(files_path(&a, tmpdir, young)), 0);
+	rmdir(arena_printf(&a, "%s/%.2s", tmpdir, kept));
+	rmdir(arena_printf(&a, "%s/%.2s", tmpdir, old));
+	rmdir(arena_printf(&a, "%s/%.2s", tmpdir, young));
+	arena_free(&a);
+}
+
 static void test_name(void **state)
 {
 	struct arena a = {0};
@@ -158,10 +220,8 @@ static int teardown(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_magic),
-		cmocka_unit_test(test_containers),
-		cmocka_unit_test(test_store),
-		cmocka_unit_test(test_name),
+		cmocka_unit_test(test_magic), cmocka_unit_test(test_containers), cmocka_unit_test(test_store),
+		cmocka_unit_test(test_sweep), cmocka_unit_test(test_name),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }

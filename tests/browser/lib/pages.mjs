@@ -71,6 +71,7 @@ export const pages = [
   { role: 'admin', path: '/admin/organizations/proposed', name: 'предложенные организации' },
   { role: 'admin', path: '/admin/organizations/proposed/{proposed}', name: 'предложенная организация' },
   { role: 'admin', path: '/admin/mail', name: 'почта: исходящие' },
+  { role: 'admin', path: '/admin/retention', name: 'сроки хранения данных' },
 ];
 
 // The ids the addresses need, each the first value of a query on the demo story.
