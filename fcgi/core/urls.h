@@ -86,6 +86,8 @@ struct arena;
 #define U_ME_MAIL                                        "/me/mail"
 #define U_UNSUBSCRIBE_ID_LIST_MAC                        "/unsubscribe/{id}/{list}/{mac}"
 #define U_MANAGE_SEMINARS_ID_MESSAGE                     "/manage/seminars/{id}/message"
+#define U_MANAGE_SEMINARS_ID_INVITE                      "/manage/seminars/{id}/invite"
+#define U_MANAGE_SEMINARS_ID_NOTICES                     "/manage/seminars/{id}/notices"
 
 /* The door and online attendance. */
 #define U_CHECKIN_CODE            "/checkin/code"
