@@ -37,10 +37,11 @@ static int districts_chosen(struct req *r, json_t *districts, const char **list)
 	return 1;
 }
 
+/* The page with the region's districts (borrowed), and the preview's numbers when people >= 0. Returns status. */
 static int invite_page(struct req *r, const struct seminar *s, int status, const char *error, json_t *districts,
 		       const char *list, long long people, long long orgs)
 {
-	json_t *ctx = json_pack("{s:s, s:{s:I, s:s, s:s, s:s, s:s, s:b}, s:o, s:I, s:s?}", "title",
+	json_t *ctx = json_pack("{s:s, s:{s:I, s:s, s:s, s:s, s:s, s:b}, s:O, s:I, s:s?}", "title",
 				"Пригласить необученных", "seminar", "id", (json_int_t)s->id, "title", s->title,
 				"manage_url", url(&r->arena, U_MANAGE_SEMINARS_ID, s->id), "action", r->path, "region",
 				s->region, "published", strcmp(s->status, "published") == 0, "districts", districts,
@@ -54,7 +55,8 @@ static int invite_page(struct req *r, const struct seminar *s, int status, const
 	return status;
 }
 
-/* Loads the seminar of the path for its organiser and its region's districts. Returns 0, or the status. */
+/* Loads the seminar of the path for its organiser and its region's districts (a new reference). Returns 0, or the
+ * status. */
 static int invite_load(struct req *r, struct seminar *s, json_t **districts)
 {
 	int rc;
@@ -74,7 +76,30 @@ int pg_manage_invite(struct req *r)
 
 	if ((rc = invite_load(r, &s, &districts)) != 0)
 		return rc;
-	return invite_page(r, &s, 200, NULL, districts, NULL, -1, 0);
+	rc = invite_page(r, &s, 200, NULL, districts, NULL, -1, 0);
+	json_decref(districts);
+	return rc;
+}
+
+/* Invites au's audience: the notice with the numbers, or the page with why nobody was invited. */
+static int invite_send(struct req *r, const struct seminar *s, json_t *districts, const struct untrained_audience *au)
+{
+	long long people, orgs;
+	int rc = db_untrained_invite(r->app->db, au, r->user->id, r->ip,
+				     arena_printf(&r->arena, "districts=%s week_limit=%lld",
+						  au->districts != NULL ? au->districts : "all", au->week_limit),
+				     &people, &orgs);
+
+	if (rc == -1)
+		return 500;
+	if (rc == UNTRAINED_NOBODY)
+		return invite_page(r, s, 409, "Приглашать некого: все, кого можно пригласить, уже приглашены.",
+				   districts, au->districts, -1, 0);
+	return notice_page(r, 200, "Приглашения отправлены",
+			   arena_printf(&r->arena,
+					"Приглашено %lld чел. из %lld организаций. Письма уйдут в ближайшие минуты.",
+					people, orgs),
+			   url(&r->arena, U_MANAGE_SEMINARS_ID_NOTICES, s->id), "Уведомления семинара");
 }
 
 /* Without send: the preview (how many people of how many organisations); with it, the invitations. */
@@ -90,28 +115,17 @@ int pg_manage_invite_post(struct req *r)
 		return rc;
 	au = (struct untrained_audience){s.id, NULL, week_limit(r)};
 	if (!districts_chosen(r, districts, &au.districts))
-		return invite_page(r, &s, 400, "Выберите районы из списка: только районы региона семинара.", districts,
-				   NULL, -1, 0);
-	if (strcmp(s.status, "published") != 0)
-		return invite_page(r, &s, 409, "Приглашать можно только на опубликованный семинар.", districts,
-				   au.districts, -1, 0);
-	if (req_param(r, "send") == NULL) {
-		if (db_untrained_count(r->app->db, &r->arena, &au, &people, &orgs) == -1)
-			return 500;
-		return invite_page(r, &s, 200, NULL, districts, au.districts, people, orgs);
-	}
-	rc = db_untrained_invite(r->app->db, &au, r->user->id, r->ip,
-				 arena_printf(&r->arena, "districts=%s week_limit=%lld",
-					      au.districts != NULL ? au.districts : "all", au.week_limit),
-				 &people, &orgs);
-	if (rc == -1)
-		return 500;
-	if (rc == UNTRAINED_NOBODY)
-		return invite_page(r, &s, 409, "Приглашать некого: все, кого можно пригласить, уже приглашены.",
-				   districts, au.districts, -1, 0);
-	return notice_page(r, 200, "Приглашения отправлены",
-			   arena_printf(&r->arena,
-					"Приглашено %lld чел. из %lld организаций. Письма уйдут в ближайшие минуты.",
-					people, orgs),
-			   url(&r->arena, U_MANAGE_SEMINARS_ID_NOTICES, s.id), "Уведомления семинара");
+		rc = invite_page(r, &s, 400, "Выберите районы из списка: только районы региона семинара.", districts,
+				 NULL, -1, 0);
+	else if (strcmp(s.status, "published") != 0)
+		rc = invite_page(r, &s, 409, "Приглашать можно только на опубликованный семинар.", districts,
+				 au.districts, -1, 0);
+	else if (req_param(r, "send") != NULL)
+		rc = invite_send(r, &s, districts, &au);
+	else if (db_untrained_count(r->app->db, &r->arena, &au, &people, &orgs) == -1)
+		rc = 500;
+	else
+		rc = invite_page(r, &s, 200, NULL, districts, au.districts, people, orgs);
+	json_decref(districts);
+	return rc;
 }
