@@ -34,6 +34,7 @@
 #include "db_registration.h"
 #include "db_retention.h"
 #include "db_survey.h"
+#include "db_untrained.h"
 #include "download.h"
 #include "urls.h"
 #include "db_token.h"

@@ -29,6 +29,7 @@ enum {
 	Q_PREF_ORGANIZER,
 	Q_AUDIENCE_COUNT,
 	Q_AUDIENCE_QUEUE,
+	Q_SEMINAR_NOTICES,
 	Q__MAX
 };
 
@@ -46,6 +47,7 @@ enum {
 	X(STR, body_html, ", body_html")                                                                               \
 	X(STR, message_id, ", message_id")                                                                             \
 	X(LL, registration_id, ", registration_id")                                                                    \
+	X(LL, seminar_id, ", seminar_id")                                                                              \
 	X(STR, data, ", data")                                                                                         \
 	X(BOOL, render, ", render")
 #define MAIL_COL(t, field, sql) {DBC_##t, offsetof(struct mail_row, field)},
@@ -117,6 +119,15 @@ static struct dbq q[Q__MAX] = {
 		 "SELECT 'org_message', CONCAT('org_message:', r.id, ':', DATE_FORMAT(NOW(6), "
 		 "'%Y%m%d%H%i%s%f')), p.id, p.email, p.full_name, '', '', '', "
 		 "CONCAT('render.', REPLACE(UUID(), '-', '')), r.id, ?, TRUE" AUDIENCE},
+	/* The same notice sent to many shares its statement's time (created_at): its rows are one group. */
+	[Q_SEMINAR_NOTICES] =
+		{"SELECT kind, COUNT(*), SUM(status = 'queued'), SUM(status = 'sent'), SUM(status = 'failed'), "
+		 "DATE_FORMAT(MIN(created_at), '%Y-%m-%d %H:%i:%s'), DATE_FORMAT(MAX(created_at), '%Y-%m-%d %H:%i:%s') "
+		 "FROM (SELECT m.kind, m.status, m.created_at FROM mail_message m "
+		 "JOIN registration r ON r.id = m.registration_id WHERE r.seminar_id = ? "
+		 "UNION ALL SELECT kind, status, created_at FROM mail_message WHERE seminar_id = ?) x "
+		 "GROUP BY kind, IF(kind IN ('reg_confirmed', 'reg_waitlisted', 'reg_promoted', 'reg_cancelled', "
+		 "'cert_issued'), NULL, created_at) ORDER BY MAX(created_at) DESC, kind LIMIT 200"},
 	[Q_PREFS] = {"SELECT mail_reminders, mail_organizer FROM person WHERE id = ?"},
 	[Q_PREF_REMINDERS] = {"UPDATE person SET mail_reminders = ? WHERE id = ?"},
 	[Q_PREF_ORGANIZER] = {"UPDATE person SET mail_organizer = ? WHERE id = ?"},
@@ -191,6 +202,15 @@ long long db_mail_audience(struct db *d, struct arena *a, long long seminar_id, 
 	if (db_run(d, &q[Q_AUDIENCE_QUEUE], v, NELEM(v), &r, a) == -1)
 		return -1;
 	return (long long)r.affected;
+}
+
+json_t *db_mail_seminar_notices(struct db *d, struct arena *a, long long seminar_id)
+{
+	static const char *const k[] = {"kind",    "#recipients", "#queued", "#sent",
+					"#failed", "first_at",    "last_at", NULL};
+	struct dbv v[] = {DB_DV_INT(seminar_id), DB_DV_INT(seminar_id)};
+
+	return db_json(d, &q[Q_SEMINAR_NOTICES], v, NELEM(v), a, k);
 }
 
 json_t *db_mail_prefs(struct db *d, struct arena *a, long long person_id)

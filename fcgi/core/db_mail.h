@@ -12,6 +12,7 @@ struct mail_row {
 	long long id, person_id, attempts;
 	const char *kind, *event_key, *recipient, *recipient_name, *subject, *body_text, *body_html, *message_id;
 	long long registration_id; /* a message about a registration (mail_kinds.h), else 0 */
+	long long seminar_id;      /* a message about a seminar but no registration (an invitation), else 0 */
 	const char *data;          /* its event's data (JSON) or NULL */
 	int render;                /* 1: subject, bodies and Message-ID are still to be made (mail_kinds_render) */
 };
@@ -60,6 +61,12 @@ enum mail_outcome {
 int db_mail_outcome(struct db *, long long id, enum mail_outcome, const char *answer, long retry_s);
 /* The senders' last error (answer NULL: a delivery, which clears nothing but is recorded). Returns 0 or -1. */
 int db_mail_sender_state(struct db *, const char *error);
+
+/* The notices a seminar sent, newest first, at most 200: its registrations' messages and its own (invitations),
+ * those about one registration (reg_*, cert_issued) one row per kind, the others (sent to many by one statement:
+ * a change, a message, a scheduler's reminders, invitations) one row per kind and time queued: {kind, #recipients,
+ * #queued, #sent, #failed, first_at, last_at} (times "YYYY-MM-DD HH:MM:SS"). NULL on failure. */
+json_t *db_mail_seminar_notices(struct db *, struct arena *, long long seminar_id);
 
 /* ---- /admin/mail */
 /* {queued, sent, failed}: counts by status. NULL on failure. */

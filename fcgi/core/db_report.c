@@ -15,6 +15,8 @@ enum {
 	Q_COVERAGE_COUNTRY,
 	Q_SEMINARS_REGION,
 	Q_SEMINARS_COUNTRY,
+	Q_INVITED_REGION,
+	Q_INVITED_COUNTRY,
 	Q_LAST_DISTRICT,
 	Q_DISTRICT_ORGS,
 	Q__MAX
@@ -31,6 +33,14 @@ enum {
 	"FROM seminar s JOIN seminar_sector ss ON ss.seminar_id = s.id "                                               \
 	"WHERE s.status IN ('published', 'finished') AND s.starts_at >= ? AND s.starts_at < ? "                        \
 	"AND s.district_id IS NOT NULL" region " GROUP BY s.id, " key ") x GROUP BY x.k, x.m"
+
+/* Invitations to the untrained per row and sector: the invitations' own table (a region's by its key), and the
+ * sign-up of each invited person for that seminar by registration_once (seminar, person). */
+#define INVITED(key, region)                                                                                           \
+	"SELECT " key ", i.sector_id, COUNT(*), COUNT(r.id) FROM untrained_invite i "                                  \
+	"LEFT JOIN registration r ON r.seminar_id = i.seminar_id AND r.person_id = i.person_id "                       \
+	"AND r.status <> 'cancelled' WHERE " region "i.invited_at >= ? AND i.invited_at < ? "                          \
+	"AND FIND_IN_SET(i.sector_id, ?) GROUP BY " key ", i.sector_id"
 
 static struct dbq q[Q__MAX] = {
 	/* Two dives into the primary key (it starts with the period; 'all' sorts after the digits).
@@ -55,6 +65,8 @@ static struct dbq q[Q__MAX] = {
 				"WHERE c.period = ? AND FIND_IN_SET(c.sector_id, ?) GROUP BY d.region_id, c.sector_id"},
 	[Q_SEMINARS_REGION] = {SEMINARS_HELD("s.district_id", " AND s.region_id = ?")},
 	[Q_SEMINARS_COUNTRY] = {SEMINARS_HELD("s.region_id", "")},
+	[Q_INVITED_REGION] = {INVITED("i.district_id", "i.region_id = ? AND ")},
+	[Q_INVITED_COUNTRY] = {INVITED("i.region_id", "")},
 	[Q_LAST_DISTRICT] = {"SELECT MAX(id) FROM district"},
 	[Q_DISTRICT_ORGS] = {"SELECT o.id, o.short_name, o.inn, o.sector_id, x.name, IFNULL(co.n, 0) > 0, "
 			     "(SELECT MAX(f.held_on) FROM coverage_fact f WHERE f.organization_id = o.id "
@@ -142,6 +154,17 @@ long db_report_coverage(struct db *d, struct arena *a, long long region_id, cons
 		return cells_of(d, a, &q[Q_COVERAGE_COUNTRY], v, 2, m, 4, cells);
 	}
 	return cells_of(d, a, &q[Q_COVERAGE_REGION], v, 3, m, 4, cells);
+}
+
+long db_report_invited(struct db *d, struct arena *a, long long region_id, const char *sectors, const char *from,
+		       const char *to, struct report_cell **cells)
+{
+	static const size_t m[] = {offsetof(struct report_cell, invited), offsetof(struct report_cell, signed_up)};
+	struct dbv v[] = {DB_DV_INT(region_id), DB_DV_STR(from), DB_DV_STR(to), DB_DV_STR(sectors)};
+
+	if (region_id == 0)
+		return cells_of(d, a, &q[Q_INVITED_COUNTRY], v + 1, 3, m, 2, cells);
+	return cells_of(d, a, &q[Q_INVITED_REGION], v, 4, m, 2, cells);
 }
 
 long db_report_seminars(struct db *d, struct arena *a, long long region_id, const char *from, const char *to,

@@ -16,6 +16,7 @@ struct report_cell {
 	long long key; /* the district, or the region in the country's report */
 	long long sector_id;
 	long long orgs, covered, people, people_door, people_online, seminars;
+	long long invited, signed_up; /* invitations to the untrained, and of them signed up for their seminar */
 };
 /* Returns 1 with the first and the last year that coverage_cell has periods of, 0 when it has
  * none, -1 on failure. */
@@ -31,6 +32,11 @@ long db_report_register(struct db *, struct arena *, long long region_id, const 
 /* coverage: covered, people, people_door and people_online per cell in period. */
 long db_report_coverage(struct db *, struct arena *, long long region_id, const char *sectors, const char *period,
 			struct report_cell **cells);
+/* invited and signed_up per cell: the invitations to the untrained (migration 019) made in [from, to) to people
+ * of the cell's organisations (where they stood when invited), and how many of those people are signed up for the
+ * seminar they were invited to (a cancelled sign-up does not count). */
+long db_report_invited(struct db *, struct arena *, long long region_id, const char *sectors, const char *from,
+		       const char *to, struct report_cell **cells);
 /* Seminars held (published or finished, with a district, starting in [from, to)) of a row with
  * the same sectors: a report counts a seminar once in a total of any sectors. Sector ids are
  * below 64. */

@@ -17,19 +17,21 @@ struct kind {
 	const char *kind, *subject; /* the subject's %s: the seminar's title */
 	int ics;                    /* attach the seminar's calendar */
 	const char *list;           /* the opt-out list (person.mail_<list>), or NULL: transactional */
+	const char *name;           /* what the organiser's list of notices calls it */
 };
 
 static const struct kind kinds[] = {
-	{"reg_confirmed", "Вы записаны на семинар «%s»", 1, NULL},
-	{"reg_waitlisted", "Лист ожидания: «%s»", 0, NULL},
-	{"reg_promoted", "Место подтверждено: «%s»", 1, NULL},
-	{"reg_cancelled", "Запись отменена: «%s»", 0, NULL},
-	{"remind_day", "Завтра: «%s»", 0, "reminders"},
-	{"remind_hour", "Через час: «%s»", 0, "reminders"},
-	{"seminar_changed", "Изменения в семинаре «%s»", 1, NULL},
-	{"seminar_cancelled", "Семинар отменён: «%s»", 1, NULL},
-	{"cert_issued", "Сертификат о прохождении семинара «%s»", 0, NULL},
-	{"org_message", "Сообщение организатора семинара «%s»", 0, "organizer"},
+	{"reg_confirmed", "Вы записаны на семинар «%s»", 1, NULL, "Подтверждение записи"},
+	{"reg_waitlisted", "Лист ожидания: «%s»", 0, NULL, "Запись в лист ожидания"},
+	{"reg_promoted", "Место подтверждено: «%s»", 1, NULL, "Место из листа ожидания"},
+	{"reg_cancelled", "Запись отменена: «%s»", 0, NULL, "Отмена записи"},
+	{"remind_day", "Завтра: «%s»", 0, "reminders", "Напоминание за день"},
+	{"remind_hour", "Через час: «%s»", 0, "reminders", "Напоминание за час"},
+	{"seminar_changed", "Изменения в семинаре «%s»", 1, NULL, "Изменения семинара"},
+	{"seminar_cancelled", "Семинар отменён: «%s»", 1, NULL, "Отмена семинара"},
+	{"cert_issued", "Сертификат о прохождении семинара «%s»", 0, NULL, "Сертификат выдан"},
+	{"org_message", "Сообщение организатора семинара «%s»", 0, "organizer", "Сообщение организатора"},
+	{"untrained_invite", "Приглашение на семинар «%s»", 0, "organizer", "Приглашение необученным"},
 };
 
 static const struct kind *kind_of(const char *kind)
@@ -47,6 +49,13 @@ const char *mail_kinds_list(const char *kind)
 	const struct kind *k = kind_of(kind);
 
 	return k != NULL ? k->list : NULL;
+}
+
+const char *mail_kinds_name(const char *kind)
+{
+	const struct kind *k = kind_of(kind);
+
+	return k != NULL ? k->name : kind;
 }
 
 const char *mail_unsubscribe_mac(struct arena *a, const struct app *app, long long person_id, const char *list)
@@ -101,32 +110,42 @@ int mail_kinds_render(struct app *app, struct db *d, struct arena *a, struct mai
 	const struct kind *k = kind_of(m->kind);
 	json_t *data = m->data != NULL ? json_loads(m->data, 0, NULL) : NULL, *ctx = NULL, *sessions = NULL;
 	struct buf html = {0}, text = {0}, ics = {0};
-	struct reg_info g;
+	struct reg_info g = {0};
 	struct seminar s;
 	struct queue_place place = {0};
-	long long position = 0;
-	int rc = -1, confirmed, online;
+	long long position = 0, seminar_id = m->seminar_id;
+	int rc = -1, confirmed, online, reg = m->registration_id != 0;
 
-	if (k == NULL || m->registration_id == 0) {
+	/* A message about a registration, or about a seminar only (an invitation: no mode, place or ticket yet). */
+	if (k == NULL || (!reg && seminar_id == 0)) {
 		rc = 0;
 		goto out;
 	}
-	if ((rc = db_registration_get(d, a, m->registration_id, &g)) != 1 ||
-	    (rc = db_seminar_get(d, a, g.seminar_id, &s)) != 1)
+	if (reg) {
+		if ((rc = db_registration_get(d, a, m->registration_id, &g)) != 1)
+			goto out;
+		seminar_id = g.seminar_id;
+	}
+	if ((rc = db_seminar_get(d, a, seminar_id, &s)) != 1)
 		goto out;
 	rc = -1;
-	if ((sessions = db_seminar_sessions(d, a, g.seminar_id)) == NULL ||
-	    (strcmp(g.status, "waitlisted") == 0 && db_queue_place(d, a, g.seminar_id, g.id, &place) == -1))
+	if ((sessions = db_seminar_sessions(d, a, seminar_id)) == NULL ||
+	    (reg && strcmp(g.status, "waitlisted") == 0 && db_queue_place(d, a, seminar_id, g.id, &place) == -1))
 		goto out;
 	position = place.position;
-	confirmed = strcmp(g.status, "confirmed") == 0 && strcmp(s.status, "cancelled") != 0;
-	online = g.mode == MODE_ONLINE;
+	confirmed = reg && strcmp(g.status, "confirmed") == 0 && strcmp(s.status, "cancelled") != 0;
+	online = reg ? g.mode == MODE_ONLINE : strcmp(s.format, "online") == 0;
 	m->subject = arena_printf(a, k->subject, s.title);
 	ctx = json_pack("{s:s, s:s?, s:s, s:s, s:s, s:s?, s:s?, s:b, s:I}", "kind", m->kind, "name", m->recipient_name,
 			"subject", m->subject, "seminar", s.title, "when", date_range_ru(a, s.starts_at, s.ends_at),
 			"venue", online ? NULL : s.venue, "address", online ? NULL : s.address, "online", online,
 			"position", (json_int_t)position);
-	json_object_set_new(ctx, "mode_name", json_string(mode_names[g.mode]));
+	if (reg)
+		json_object_set_new(ctx, "mode_name", json_string(mode_names[g.mode]));
+	else
+		json_object_set_new(ctx, "format_name", json_string(format_name(s.format)));
+	if (!reg && s.reg_closes_at != NULL)
+		json_object_set_new(ctx, "reg_closes", json_string(date_ru(a, s.reg_closes_at, 1)));
 	json_object_set_new(ctx, "seminar_url", json_string(mail_url(a, app, url(a, U_SEMINARS_ID, s.id))));
 	if (confirmed && online && s.stream_url != NULL)
 		json_object_set_new(ctx, "stream_url", json_string(s.stream_url));
@@ -158,9 +177,13 @@ int mail_kinds_render(struct app *app, struct db *d, struct arena *a, struct mai
 							      json_string_value(json_object_get(data, "code"))))));
 		}
 	}
-	if (k->list != NULL)
+	if (k->list != NULL) {
 		json_object_set_new(ctx, "optout_url",
 				    json_string(mail_unsubscribe_url(a, app, m->person_id, k->list)));
+		json_object_set_new(
+			ctx, "optout_what",
+			json_string(strcmp(k->list, "reminders") == 0 ? "напоминания" : "сообщения организаторов"));
+	}
 	if (!tmpl_render(app->mail_tmpl, TEMPLATE, ctx, NULL, NULL, &html) ||
 	    !tmpl_render_text(app->mail_tmpl, TEMPLATE, ctx, &text)) {
 		log_msg(LOG_ERROR, NULL, "mail: no template templates/mail/" TEMPLATE ".xhtml");

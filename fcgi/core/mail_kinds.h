@@ -20,13 +20,16 @@ struct app;
  *   seminar_cancelled the organiser cancelled the seminar
  *   cert_issued       data {"number", "code"}: links to the PDF and the public verification page
  *   org_message       data {"subject", "message"}: an organiser's message (db_mail_audience; opt-out: organizer)
+ *   untrained_invite  no registration (seminar_id): an invitation to the untrained (db_untrained.h; opt-out: organizer)
  * A message about a registration is queued only when the person's address is confirmed. */
 
 /* Inside the sender's claim transaction: makes the subject, both bodies, the Message-ID and the attachments
  * of a claimed row with render set, and stores them (the row is then an ordinary message). Returns 1 done,
- * 0 when the registration is gone (the row cannot be made: it is marked failed), -1 on failure. */
+ * 0 when the registration or the seminar is gone (the row cannot be made: it is marked failed), -1 on failure. */
 int mail_kinds_render(struct app *, struct db *, struct arena *, struct mail_row *);
 
+/* What the organiser's list of a seminar's notices calls a kind («Напоминание за день»); kind itself when unknown. */
+const char *mail_kinds_name(const char *kind);
 /* The opt-out list of a kind ("reminders"), or NULL for a transactional kind. */
 const char *mail_kinds_list(const char *kind);
 /* The keyed hash in a one-click unsubscribe link of person from list (base64url, in the arena), and the link

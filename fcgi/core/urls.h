@@ -101,6 +101,8 @@ struct arena;
 #define U_ADMIN_USERS_ID_ERASE                           "/admin/users/{id}/erase"
 #define U_CONSENT_ACCEPT                                 "/consent/accept"
 #define U_ADMIN_ACCESS_JOURNAL_XLSX                      "/admin/access-journal.xlsx"
+#define U_MANAGE_SEMINARS_ID_INVITE                      "/manage/seminars/{id}/invite"
+#define U_MANAGE_SEMINARS_ID_NOTICES                     "/manage/seminars/{id}/notices"
 
 /* The door and online attendance. */
 #define U_CHECKIN_CODE            "/checkin/code"

@@ -320,6 +320,10 @@ static int form_page(struct req *r, const struct seminar *s, json_t *form, int s
 				    json_string(url(&r->arena, U_MANAGE_SEMINARS_ID_MATERIALS, s->id)));
 		json_object_set_new(seminar, "message_url",
 				    json_string(url(&r->arena, U_MANAGE_SEMINARS_ID_MESSAGE, s->id)));
+		json_object_set_new(seminar, "invite_url",
+				    json_string(url(&r->arena, U_MANAGE_SEMINARS_ID_INVITE, s->id)));
+		json_object_set_new(seminar, "notices_url",
+				    json_string(url(&r->arena, U_MANAGE_SEMINARS_ID_NOTICES, s->id)));
 	}
 	ctx = json_pack("{s:s, s:o, s:o, s:o, s:o?, s:o?, s:o, s:o, s:s?, s:s?}", "title",
 			s ? "Семинар: управление" : "Новый семинар", "form", form, "sectors", sectors, "formats",

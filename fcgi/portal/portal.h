@@ -158,6 +158,11 @@ json_t *head_actions(struct req *, json_t *h);
 int pg_manage_message(struct req *);
 int pg_manage_message_post(struct req *);
 
+/* invite.c: invitations to the untrained; notices.c: the notices a seminar sent */
+int pg_manage_invite(struct req *);
+int pg_manage_invite_post(struct req *);
+int pg_manage_notices(struct req *);
+
 /* mailprefs.c: the cabinet's mail settings and the one-click unsubscribe link */
 int pg_me_mail(struct req *);
 int pg_unsubscribe(struct req *);

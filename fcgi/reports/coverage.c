@@ -12,7 +12,8 @@ static int read_sources(struct req *r, long long region_id, const char *sectors,
 
 	if ((s->nreg = db_report_register(d, &r->arena, region_id, sectors, &s->reg)) < 0 ||
 	    (s->ncov = db_report_coverage(d, &r->arena, region_id, sectors, p->key, &s->cov)) < 0 ||
-	    (s->nsem = db_report_seminars(d, &r->arena, region_id, p->from, p->to, &s->sem)) < 0)
+	    (s->nsem = db_report_seminars(d, &r->arena, region_id, p->from, p->to, &s->sem)) < 0 ||
+	    (s->ninv = db_report_invited(d, &r->arena, region_id, sectors, p->from, p->to, &s->inv)) < 0)
 		return -1;
 	return 0;
 }
@@ -88,6 +89,8 @@ static json_t *tally_json(const struct report_cell *t)
 	json_object_set_new_nocheck(o, "people_door", json_integer(t->people_door));
 	json_object_set_new_nocheck(o, "people_online", json_integer(t->people_online));
 	json_object_set_new_nocheck(o, "seminars", json_integer(t->seminars));
+	json_object_set_new_nocheck(o, "invited", json_integer(t->invited));
+	json_object_set_new_nocheck(o, "signed_up", json_integer(t->signed_up));
 	return o;
 }
 
@@ -183,9 +186,17 @@ static void export_group(struct arena *a, json_t *obj, size_t g, const struct re
 	}
 }
 
+/* After the groups: the row's invitations to the untrained, of every sector shown. */
+static const struct export_col invited_cols[] = {
+	{"invited", "Приглашено необученных", EX_INT, 12},
+	{"signed_up", "Из них записались", EX_INT, 12},
+};
+
 static json_t *export_row(struct arena *a, const struct matrix *m, size_t i, const char *name, size_t ngroups)
 {
-	json_t *obj = json_pack("{s:s}", "name", name);
+	const struct report_cell *total = matrix_cell(m, i, m->ncols);
+	json_t *obj = json_pack("{s:s, s:I, s:I}", "name", name, "invited", (json_int_t)total->invited, "signed_up",
+				(json_int_t)total->signed_up);
 
 	for (size_t g = 0; g < ngroups; g++)
 		export_group(a, obj, g, matrix_cell(m, i, g < m->ncols ? g : m->ncols));
@@ -208,7 +219,7 @@ static int coverage_export(struct req *r, enum download_format f)
 		return 500;
 	}
 	ngroups = m.ncols > 1 ? m.ncols + 1 : m.ncols;
-	ncols = 1 + ngroups * NGROUP;
+	ncols = 1 + ngroups * NGROUP + NELEM(invited_cols);
 	cols = arena_alloc(&r->arena, ncols * sizeof(*cols));
 	cols[0] = (struct export_col){"name", sc.region_id > 0 ? "Район" : "Регион", EX_TEXT, 32};
 	for (g = 0; g < ngroups; g++) {
@@ -220,6 +231,8 @@ static int coverage_export(struct req *r, enum download_format f)
 				group_key(&r->arena, g, k),
 				arena_printf(&r->arena, "%s: %s", group, group_cols[k].title), group_cols[k].kind, 12};
 	}
+	for (size_t k = 0; k < NELEM(invited_cols); k++)
+		cols[1 + ngroups * NGROUP + k] = invited_cols[k];
 	rows = json_array();
 	json_array_foreach (mrows, i, x)
 		json_array_append_new(

@@ -70,6 +70,8 @@ void matrix_add(struct matrix *m, const struct report_cell *c)
 		t->people += c->people;
 		t->people_door += c->people_door;
 		t->people_online += c->people_online;
+		t->invited += c->invited;
+		t->signed_up += c->signed_up;
 	}
 }
 
@@ -102,6 +104,8 @@ void matrix_sum(struct matrix *m, const struct sources *s)
 		matrix_add(m, &s->cov[k]);
 	for (k = 0; k < s->nsem; k++)
 		matrix_seminars(m, &s->sem[k]);
+	for (k = 0; k < s->ninv; k++)
+		matrix_add(m, &s->inv[k]);
 }
 
 long long matrix_tenths(const struct report_cell *t)

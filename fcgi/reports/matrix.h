@@ -25,9 +25,9 @@ struct matrix {
 void matrix_init(struct matrix *m, struct arena *, json_t *rows, json_t *sectors);
 /* The cell of row i and column j (i == nrows: the totals row; j == ncols: the row's total). */
 struct report_cell *matrix_cell(const struct matrix *m, size_t i, size_t j);
-/* Adds the counts of a cell of the register or of coverage (orgs, covered, people, people_door,
- * people_online) to its cell, its row's and its column's totals and the grand total; a cell of
- * a row or sector not in the matrix is left out. */
+/* Adds the counts of a cell of the register, of coverage or of invitations (orgs, covered, people,
+ * people_door, people_online, invited, signed_up) to its cell, its row's and its column's totals and the grand total; a
+ * cell of a row or sector not in the matrix is left out. */
 void matrix_add(struct matrix *m, const struct report_cell *c);
 /* Adds seminars of a row with the same sectors to each shown sector's cell and column total, and
  * once to the row's total and the grand total when any of their sectors is shown: a seminar of

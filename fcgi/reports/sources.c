@@ -8,6 +8,7 @@
 #define REG_WIDTH 3
 #define COV_WIDTH 6
 #define SEM_WIDTH 3
+#define INV_WIDTH 4
 
 static void add(json_t *list, long long v)
 {
@@ -16,7 +17,7 @@ static void add(json_t *list, long long v)
 
 void sources_encode(const struct sources *s, struct buf *b)
 {
-	json_t *reg = json_array(), *cov = json_array(), *sem = json_array(), *o;
+	json_t *reg = json_array(), *cov = json_array(), *sem = json_array(), *inv = json_array(), *o;
 	char *text;
 	long i;
 
@@ -38,7 +39,13 @@ void sources_encode(const struct sources *s, struct buf *b)
 		add(sem, (long long)s->sem[i].sectors);
 		add(sem, s->sem[i].n);
 	}
-	o = json_pack("{s:o, s:o, s:o}", "reg", reg, "cov", cov, "sem", sem);
+	for (i = 0; i < s->ninv; i++) {
+		add(inv, s->inv[i].key);
+		add(inv, s->inv[i].sector_id);
+		add(inv, s->inv[i].invited);
+		add(inv, s->inv[i].signed_up);
+	}
+	o = json_pack("{s:o, s:o, s:o, s:o}", "reg", reg, "cov", cov, "sem", sem, "inv", inv);
 	text = json_dumps(o, JSON_COMPACT);
 	if (text == NULL)
 		abort();
@@ -72,11 +79,12 @@ int sources_decode(struct arena *a, const char *p, size_t len, struct sources *s
 	json_t *o = json_loadb(p, len, 0, NULL);
 	const long long *reg = rows_of(a, json_object_get(o, "reg"), REG_WIDTH, &s->nreg),
 			*cov = rows_of(a, json_object_get(o, "cov"), COV_WIDTH, &s->ncov),
-			*sem = rows_of(a, json_object_get(o, "sem"), SEM_WIDTH, &s->nsem);
+			*sem = rows_of(a, json_object_get(o, "sem"), SEM_WIDTH, &s->nsem),
+			*inv = rows_of(a, json_object_get(o, "inv"), INV_WIDTH, &s->ninv);
 	long i;
 
 	json_decref(o);
-	if (reg == NULL || cov == NULL || sem == NULL) {
+	if (reg == NULL || cov == NULL || sem == NULL || inv == NULL) {
 		memset(s, 0, sizeof(*s));
 		return 0;
 	}
@@ -94,5 +102,9 @@ int sources_decode(struct arena *a, const char *p, size_t len, struct sources *s
 						 .people_online = cov[5]};
 	for (i = 0; i < s->nsem; i++, sem += SEM_WIDTH)
 		s->sem[i] = (struct report_seminars){sem[0], (unsigned long long)sem[1], sem[2]};
+	s->inv = arena_alloc(a, ((size_t)s->ninv + 1) * sizeof(*s->inv));
+	for (i = 0; i < s->ninv; i++, inv += INV_WIDTH)
+		s->inv[i] = (struct report_cell){
+			.key = inv[0], .sector_id = inv[1], .invited = inv[2], .signed_up = inv[3]};
 	return 1;
 }

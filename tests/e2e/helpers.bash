@@ -282,6 +282,44 @@ seminar_state() {
 # reconcile: the rows of sql/checks/reconcile-places.sql (each one a broken invariant; none expected).
 reconcile() { "$STACK" psql -N -B <"${STACK%/scripts/stack.sh}/sql/checks/reconcile-places.sql"; }
 
+# ---- A region of its own (untrained.bats): its people made in the database, signed in through web_sessions
+
+# region_run PREFIX: a new run name (PREFIX-pid-time), kept in BATS_FILE_TMPDIR/run for the file's tests.
+region_run() {
+	local run="$1-$$-${EPOCHREALTIME/[.,]/}"
+	echo "$run" >"$BATS_FILE_TMPDIR/run"
+	echo "$run"
+}
+
+# region_sql RUN: the SQL that makes the region «Регион RUN» with the first free code, kept in @r.
+region_sql() {
+	echo "SET @r = (SELECT MIN(seq) FROM seq_100_to_9999 WHERE seq NOT IN (SELECT id FROM region));
+	      INSERT INTO region (id, name) VALUES (@r, 'Регион $1');"
+}
+
+# organizer_sql RUN: the SQL that makes RUN-org@example.test (password demo12345) an organiser of region @r.
+organizer_sql() {
+	echo "INSERT INTO person (email, password_hash, full_name, full_name_dat, position, consent_at, consent_version)
+	      VALUES ('$1-org@example.test', $(demo_hash), 'Организаторова Нина', 'Организаторовой Нине', 'Организатор',
+	              NOW(), '2026-01');
+	      INSERT INTO role_grant (person_id, role, region_id)
+	      SELECT id, 'organizer', @r FROM person WHERE email = '$1-org@example.test';"
+}
+
+# people_sessions RUN OUT: signed-in sessions (web_sessions) of every RUN-NAME@example.test, named NAME, into OUT.
+people_sessions() {
+	sql "SELECT SUBSTRING_INDEX(SUBSTRING_INDEX(email, '@', 1), '-', -1), id FROM person
+	     WHERE email LIKE '$1-%' ORDER BY id" | web_sessions "$2"
+}
+
+# region_finish: for a teardown_file: the file's seminars of region R (its setup reads R from BATS_FILE_TMPDIR/region)
+# leave the catalogue through the organiser's API, so their coverage follows.
+region_finish() {
+	[[ -r $BATS_FILE_TMPDIR/region ]] || return 0
+	setup
+	finish_seminars "$R"
+}
+
 # ---- Tickets and attendance (tickets.bats, online.bats)
 
 # ticket_code REG: the ticket code of a registration.

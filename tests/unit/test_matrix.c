@@ -54,7 +54,12 @@ static void test_sums_and_totals(void **state)
 		{.key = 10, .sector_id = 1, .covered = 3, .people = 7, .people_door = 5, .people_online = 2},
 		{.key = 20, .sector_id = 3, .covered = 1, .people = 1, .people_door = 0, .people_online = 1},
 	};
-	struct sources s = {.nreg = 5, .ncov = 2, .reg = reg, .cov = cov};
+	struct report_cell inv[] = {
+		{.key = 10, .sector_id = 1, .invited = 9, .signed_up = 2},
+		{.key = 20, .sector_id = 3, .invited = 4, .signed_up = 1},
+		{.key = 30, .sector_id = 2, .invited = 50, .signed_up = 50}, /* a sector not shown */
+	};
+	struct sources s = {.nreg = 5, .ncov = 2, .reg = reg, .cov = cov, .ninv = 3, .inv = inv};
 	const struct report_cell *t;
 	struct matrix m;
 
@@ -86,6 +91,12 @@ static void test_sums_and_totals(void **state)
 	assert_int_equal(t->people, 8);
 	assert_int_equal(t->people_door, 5);
 	assert_int_equal(t->people_online, 3);
+	/* Invitations: per cell, per row and in the grand total. */
+	assert_int_equal(matrix_cell(&m, 1, 0)->invited, 9);
+	assert_int_equal(matrix_cell(&m, 1, 2)->signed_up, 2);
+	assert_int_equal(matrix_cell(&m, 2, 2)->invited, 4);
+	assert_int_equal(t->invited, 13);
+	assert_int_equal(t->signed_up, 3);
 }
 
 static void test_seminars_count_once_in_totals(void **state)
