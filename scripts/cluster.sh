@@ -317,11 +317,16 @@ cmd_rejoin() {
     rm -rf "$C/db$old/db"
     db_start "$old" replica
     db "$old" -e "RESET MASTER"
-    # The accounts and the database, at one GTID position; loaded without binary logging (the events will
-    # come from the primary, under their own GTIDs).
-    mariadb-dump --no-defaults --socket="$C/db$p/run/mysqld.sock" -uroot --system=users --databases seminars \
-        --single-transaction --routines --events --triggers --gtid --master-data=1 >"$C/rejoin.sql"
-    { echo "SET sql_log_bin = 0;"; cat "$C/rejoin.sql"; } | db "$old"
+    # The accounts, and the database at one GTID position; loaded without binary logging (what follows comes
+    # from the primary, under its own GTIDs).
+    {
+        echo "SET sql_log_bin = 0; USE mysql;"
+        mariadb-dump --no-defaults --socket="$C/db$p/run/mysqld.sock" -uroot mysql global_priv
+        mariadb-dump --no-defaults --socket="$C/db$p/run/mysqld.sock" -uroot --databases seminars \
+            --single-transaction --routines --events --triggers --gtid --master-data=1
+        echo "FLUSH PRIVILEGES;"
+    } >"$C/rejoin.sql"
+    db "$old" <"$C/rejoin.sql"
     db "$old" -e "SET GLOBAL rpl_semi_sync_slave_enabled = ON"
     replicate "$old" "$p"
     db "$p" -e "SET GLOBAL rpl_semi_sync_master_enabled = ON"

@@ -38,10 +38,11 @@ static struct dbq q_limits = {"SET SESSION max_statement_time = ? / 1000, innodb
 
 static int run_once(struct db *, struct dbq *, const struct dbv *, size_t, struct dbres *, struct arena *);
 
-/* The server is gone or unreachable (restarting, killed, not yet up). */
+/* The server is gone or unreachable (restarting, killed, not yet up); over TLS a dropped connection is 2026. */
 static int is_lost(unsigned e)
 {
-	return e == 2002 || e == 2003 || e == 2006 || e == 2013 || e == 2055 || e == 1927 || e == 4031 || e == 1053;
+	return e == 2002 || e == 2003 || e == 2006 || e == 2013 || e == 2026 || e == 2055 || e == 1927 || e == 4031 ||
+	       e == 1053;
 }
 
 /* The server answers but not in time: a lock wait, a deadlock, the statement's or the request's time. */
