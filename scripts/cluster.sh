@@ -103,7 +103,7 @@ db_opts() {
 
 # db_start N ROLE: server N under $C/dbN (stack.sh initialises the data directory on first start).
 db_start() {
-    VAR=$C/db$1 MARIADB_OPTS="$(db_opts "$1" "$2")" "$STACK" db-start >/dev/null 3>&-
+    VAR=$C/db$1 MARIADB_OPTS="$(db_opts "$1" "$2")" "$STACK" db-start >/dev/null 3>&- 4>&- 5>&-
 }
 
 repl_password() {
@@ -176,14 +176,27 @@ prog_pid() {
 
 port_open() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
 
+# detached LOG COMMAND...: COMMAND in a session of its own in the background ($! its pid), with none of our open
+# files but LOG: started from a test, it must not hold bats's pipes open.
+detached() {
+    local log=$1 fd
+    shift
+    (
+        for fd in /proc/"$BASHPID"/fd/*; do
+            fd=${fd##*/}
+            ((fd > 2)) && eval "exec $fd>&-"
+        done
+        exec setsid "$@" </dev/null >>"$log" 2>&1
+    ) &
+}
+
 # app_start N: the four programs of app server N, each a pre-forking master in a process group of its own.
 app_start() {
     local n=$1 p i
     write_app_conf "$n"
     for p in "${PROGRAMS[@]}"; do
         prog_pid "$n" "$p" >/dev/null && continue
-        # 3>&-: started from a test, they must not hold bats's TAP stream open.
-        setsid "$ROOT/bin/$p" -c "$C/app$n/app.conf" </dev/null >>"$C/app$n/log/$p.log" 2>&1 3>&- 9>&- &
+        detached "$C/app$n/log/$p.log" "$ROOT/bin/$p" -c "$C/app$n/app.conf"
         echo $! >"$C/app$n/run/$p.pid"
     done
     for p in "${LISTENERS[@]}"; do
@@ -351,27 +364,19 @@ cmd_status() {
     done
 }
 
-(($# >= 1)) || {
+case ${1:-} in
+start | stop | status | env | failover | rejoin) "cmd_$1" ;;
+app-kill | app-start | db-kill)
+    [[ ${2:-} == [12] ]] || die "$1: which server, 1 or 2?"
+    ports
+    case $1 in
+    app-kill) app_stop "$2" KILL ;;
+    app-start) app_start "$2" ;;
+    db-kill) cmd_db_kill "$2" ;;
+    esac
+    ;;
+*)
     sed -n '4,9s/^# \{0,1\}//p' "${BASH_SOURCE[0]}" >&2
     exit 2
-}
-cmd=$1
-shift
-case $cmd in
-start) cmd_start ;;
-stop) cmd_stop ;;
-status) cmd_status ;;
-env) cmd_env ;;
-app-kill)
-    ports
-    app_stop "$1" KILL
     ;;
-app-start)
-    ports
-    app_start "$1"
-    ;;
-db-kill) cmd_db_kill "$1" ;;
-failover) cmd_failover ;;
-rejoin) cmd_rejoin ;;
-*) die "unknown command $cmd" ;;
 esac
