@@ -20,7 +20,7 @@ PROGRAM_LIBS = $(foreach p,$(PROGRAMS),build/lib$(p).a)
 BASELINES = hello select update
 PORT ?= 8080
 
-.PHONY: all deps run stop test bench lint fuzz clean coverage-recompute coverage-check retention
+.PHONY: all deps run stop test cluster bench lint fuzz clean coverage-recompute coverage-check retention
 all: $(addprefix bin/,$(PROGRAMS)) assets/vendor/jsQR.js assets/vendor/petrovich.js
 
 deps:
@@ -66,6 +66,7 @@ stop:
 	@VAR=var/test-demo scripts/stack.sh stop
 	@VAR=var/bench scripts/stack.sh stop
 	@VAR=var/bench-national scripts/stack.sh stop
+	@scripts/cluster.sh stop
 
 node_modules/.package-lock.json: package.json package-lock.json | deps
 	npm ci --no-audit --no-fund --loglevel=error
@@ -87,6 +88,10 @@ assets/vendor/petrovich.js: node_modules/.package-lock.json
 
 test: all $(UNIT_TESTS) node_modules/.package-lock.json assets/vendor/axe.min.js
 	@tests/run.sh
+
+# Scale-out on this machine: primary and replica, two app servers and nginx under var/cluster, and tests/cluster.
+cluster: all
+	@tests/cluster/run.sh
 
 # ONLY=spread,rush: only those scenarios (and the baselines), see BENCH_ONLY in tests/load/bench.sh.
 bench: all $(addprefix build/tests/load/,$(BASELINES))

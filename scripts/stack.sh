@@ -3,6 +3,7 @@
 #
 # Usage: scripts/stack.sh start|stop|status|psql [mariadb client args...]|smtp-stop|smtp-start
 #        (scripts/stack.sh supervise: the supervisor's loop, started by `start` with SUPERVISE=1)
+#        (db-start, prepare, nginx: the pieces scripts/cluster.sh builds a cluster from)
 # Environment:
 #   VAR         state dir (database, sockets, logs, pid files, generated configs); default <repo>/var
 #   PORT        nginx port on 127.0.0.1; default 8080
@@ -10,6 +11,8 @@
 #   EXTRA_CONF  optional file whose lines are appended to $VAR/app.conf
 #   WORKERS     worker processes per program; default 2
 #   SUPERVISE   1 = leave a supervisor that restarts a program whose master died (make run); default 0
+#   MARIADB_OPTS  mariadbd options in place of --skip-networking (scripts/cluster.sh: TCP, TLS, replication)
+#   NGINX_CONF  the nginx template; default <repo>/nginx.conf
 # Several stacks can run side by side with different VAR and PORT.
 set -euo pipefail
 
@@ -20,6 +23,8 @@ DEMO=${DEMO:-1}
 EXTRA_CONF=${EXTRA_CONF:-}
 WORKERS=${WORKERS:-2}
 SUPERVISE=${SUPERVISE:-0}
+MARIADB_OPTS=${MARIADB_OPTS:---skip-networking}
+NGINX_CONF=${NGINX_CONF:-$ROOT/nginx.conf}
 
 PROGRAMS=(portal checkin certs reports)
 DB_NAME=seminars
@@ -182,7 +187,7 @@ make_state_dir() {
 }
 
 start_mariadb() {
-    local mariadbd user_args=() i pid
+    local mariadbd user_args=() i pid opts
     mariadbd=$(find_bin mariadbd) || die "mariadbd not found (run scripts/deps.sh)"
     ((IS_ROOT)) && user_args=(--user=root)
 
@@ -199,8 +204,9 @@ start_mariadb() {
         return 0
     fi
     if ! pid=$(running_pid "$MYSQL_PID" mariadbd); then
+        read -r -a opts <<<"$MARIADB_OPTS"
         setsid "$mariadbd" --no-defaults --datadir="$VAR/db" --socket="$MYSQL_SOCK" --pid-file="$MYSQL_PID" \
-            --skip-networking --log-error="$VAR/log/mariadb.log" \
+            "${opts[@]}" --log-error="$VAR/log/mariadb.log" \
             --character-set-server=utf8mb4 --collation-server=utf8mb4_unicode_ci \
             --innodb-flush-log-at-trx-commit=1 --sync-binlog=1 --innodb-buffer-pool-size=256M \
             --max-connections=500 "${user_args[@]}" </dev/null >>"$VAR/log/mariadb.log" 2>&1 9>&- &
@@ -440,11 +446,11 @@ start_nginx() {
     nginx=$(find_bin nginx) || die "nginx not found (run scripts/deps.sh)"
     args=(-p "$VAR/" -c "$VAR/nginx.conf" -e "$VAR/log/nginx-error.log")
     {
-        echo "# Generated from $ROOT/nginx.conf by scripts/stack.sh on every start; do not edit."
+        echo "# Generated from $NGINX_CONF by scripts/stack.sh on every start; do not edit."
         # Comment lines keep their placeholders (they document the template).
         sed -e "/^[[:space:]]*#/b" \
             -e "s|@ROOT@|$(sed_escape "$ROOT")|g" -e "s|@VAR@|$(sed_escape "$VAR")|g" \
-            -e "s|@PORT@|$PORT|g" -e "s|@USER@|$(sed_escape "$(id -un)")|g" "$ROOT/nginx.conf" |
+            -e "s|@PORT@|$PORT|g" -e "s|@USER@|$(sed_escape "$(id -un)")|g" "$NGINX_CONF" |
             if ((IS_ROOT)); then cat; else sed -e '/^[[:space:]]*user[[:space:]]/d'; fi
     } >"$VAR/nginx.conf.tmp"
     mv "$VAR/nginx.conf.tmp" "$VAR/nginx.conf"
@@ -471,6 +477,42 @@ port_in_use() { (exec 3<>"/dev/tcp/127.0.0.1/$PORT") 2>/dev/null; }
 
 healthy() { curl -fsS -o /dev/null --max-time 2 "http://127.0.0.1:$PORT/healthz" 2>"$VAR/tmp/curl-error.txt"; }
 
+# The server, its schema, routines, grants, seeds and derived data.
+prepare_database() {
+    start_mariadb
+    migrate
+    apply_procedures
+    apply_grants
+    load_seeds
+    refresh_coverage
+}
+
+# A stack without its programs and nginx: the database, the SMTP server and app.conf (a cluster's primary,
+# which scripts/cluster.sh has started with MARIADB_OPTS; its app servers start from this app.conf).
+cmd_prepare() {
+    check_settings
+    make_state_dir
+    lock_state_dir
+    prepare_database
+    start_smtp
+    write_app_conf
+}
+
+# Only MariaDB (a cluster's replica, whose schema comes by replication).
+cmd_db_start() {
+    make_state_dir
+    lock_state_dir
+    start_mariadb
+}
+
+# Only nginx on PORT, from NGINX_CONF (a cluster's balancer in front of its app servers).
+cmd_nginx() {
+    check_settings
+    make_state_dir
+    lock_state_dir
+    start_nginx
+}
+
 cmd_start() {
     check_settings
     make_state_dir
@@ -478,12 +520,7 @@ cmd_start() {
     if ! running_pid "$NGINX_PID" nginx >/dev/null && port_in_use; then
         die "port $PORT on 127.0.0.1 is already in use by another program; choose another PORT"
     fi
-    start_mariadb
-    migrate
-    apply_procedures
-    apply_grants
-    load_seeds
-    refresh_coverage
+    prepare_database
     start_smtp
     write_app_conf
     start_programs
@@ -646,6 +683,9 @@ stop) cmd_stop ;;
 status) cmd_status ;;
 psql) cmd_psql "$@" ;;
 supervise) cmd_supervise ;;
+prepare) cmd_prepare ;;
+db-start) cmd_db_start ;;
+nginx) cmd_nginx ;;
 smtp-stop) stop_smtp ;;
 smtp-start)
     [[ -d $VAR/run ]] || die "no stack under $VAR"

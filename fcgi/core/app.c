@@ -7,10 +7,12 @@
 #include <string.h>
 #include <sys/resource.h>
 #include <sys/time.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <sodium.h>
 
+#include "dbconf.h"
 #include "gate.h"
 #include "io.h"
 #include "tmpl.h"
@@ -106,16 +108,43 @@ int app_init(struct app *a, const struct program *prog, int argc, char **argv)
 
 static int db_ready(struct app *a)
 {
-	if (a->db == NULL) {
-		a->db = db_open(config_get(&a->cfg, "db_socket", "var/run/mysqld.sock"),
-				config_get(&a->cfg, "db_user", "sem_portal"), config_get(&a->cfg, "db_password", ""),
-				config_get(&a->cfg, "db_name", "seminars"), a->stmt_limit);
+	struct db_target t;
+
+	if (a->db == NULL && dbconf_target(&a->cfg, DBCONF_PRIMARY, &t) == 1) {
+		a->db = db_open_target(&t, a->stmt_limit);
 		/* The seminar's row lock, not the gate, covers the COMMIT: the next writer of the seminar gets in
 		 * while this one's COMMIT waits for the disk, and their flushes group (see db_before_commit). */
 		if (a->db != NULL)
 			db_before_commit(a->db, gate_leave);
 	}
 	return a->db != NULL;
+}
+
+/* A replica that does not answer is asked again after this many seconds; meanwhile reads go to the primary. */
+#define READ_RETRY_S 5
+
+struct db *app_db_read(struct req *r)
+{
+	struct app *a = r->app;
+	struct db_target t;
+	time_t now;
+
+	if (a->db_read != NULL && db_is_up(a->db_read))
+		return a->db_read;
+	now = time(NULL);
+	if (now < a->read_retry_at || dbconf_target(&a->cfg, DBCONF_READ, &t) != 1)
+		return a->db;
+	if (a->db_read == NULL)
+		a->db_read = db_open_target(&t, a->stmt_limit);
+	else
+		db_ping(a->db_read);
+	if (a->db_read == NULL || !db_is_up(a->db_read)) {
+		log_msg(LOG_WARN, r->rid, "db: the read replica does not answer; reading from the primary");
+		a->read_retry_at = now + READ_RETRY_S;
+		return a->db;
+	}
+	db_deadline(a->db_read, r->db_at_ms, r->db_limit_s);
+	return a->db_read;
 }
 
 int app_db(struct app *a)
@@ -259,9 +288,11 @@ static int dispatch(struct req *r)
 		/* The deadline counts from the request's arrival at nginx; a slow route's statements may take longer.
 		 */
 		slow = rt != NULL && (rt->flags & R_SLOW);
-		db_deadline(r->app->db,
-			    db_now_ms() - r->queued_ms + (slow ? r->app->deadline_slow_ms : r->app->deadline_ms),
-			    slow ? r->app->deadline_slow_ms / 4000 : 0);
+		r->db_at_ms = db_now_ms() - r->queued_ms + (slow ? r->app->deadline_slow_ms : r->app->deadline_ms);
+		r->db_limit_s = slow ? r->app->deadline_slow_ms / 4000 : 0;
+		db_deadline(r->app->db, r->db_at_ms, r->db_limit_s);
+		if (r->app->db_read != NULL)
+			db_deadline(r->app->db_read, r->db_at_ms, r->db_limit_s);
 		if (r->app->test_faults)
 			db_fault(r->app->db, test_fault(r));
 		if (auth_load(r) == -1)
@@ -431,7 +462,8 @@ static void handle(struct req_io *io, void *arg)
 	gate_serving(1);
 	r.status = dispatch(&r);
 	gate_leave();
-	if (r.status >= 500 && r.status != 503 && a->db != NULL && db_state(a->db) != DB_FINE)
+	if (r.status >= 500 && r.status != 503 &&
+	    ((a->db != NULL && db_state(a->db) != DB_FINE) || (a->db_read != NULL && db_state(a->db_read) != DB_FINE)))
 		unavailable(&r);
 	render(&r);
 	if (r.cache_key != NULL && r.status == 200)
@@ -497,6 +529,8 @@ static void worker(void *arg, int slot)
 	}
 	db_close(a->db);
 	a->db = NULL;
+	db_close(a->db_read);
+	a->db_read = NULL;
 }
 
 int app_serve(struct app *a)

@@ -111,7 +111,10 @@ struct app {
 	struct tmpl_set *tmpl;
 	struct tmpl_set *mail_tmpl; /* templates/mail: the messages of mail_queue */
 	struct db *db;
-	unsigned char key[32]; /* secret_key: CSRF tokens, code HMACs */
+	/* db_read_*: a replica for reads that tolerate lag (app_db_read); NULL until first used or when none */
+	struct db *db_read;
+	long long read_retry_at; /* time(): the replica did not answer; ask again from then */
+	unsigned char key[32];   /* secret_key: CSRF tokens, code HMACs */
 	const char *base_url;
 	size_t body_max;
 	size_t upload_max; /* the body limit of R_UPLOAD routes */
@@ -157,6 +160,7 @@ struct req {
 	const char *location;
 	const char *cache_key, *cache_version; /* set by a handler: keep a 200 answer in the cache */
 	double queued_ms;                      /* how long it waited for a worker (nginx's REQUEST_START) */
+	double db_at_ms, db_limit_s;           /* the request's database deadline (db_deadline), for app_db_read */
 };
 
 /* Program start: loads config (-c FILE, default $SEM_CONFIG or var/app.conf),
@@ -170,6 +174,10 @@ int app_serve(struct app *);
 /* Connects a->db with the program's settings when it is not connected (start-up work before the
  * workers fork must db_close it and set it NULL again). Returns 1 when connected, 0 when not (logged). */
 int app_db(struct app *);
+/* The connection for reads that may lag behind the primary by seconds (the coverage reports): the replica of the
+ * db_read_* settings, connected on first use, or the primary's (r->app->db) when none is set or the replica does not
+ * answer (asked again after a few seconds). Never for what the request writes or what its user has just written. */
+struct db *app_db_read(struct req *);
 /* A program's whole main(): app_init, then app_serve. Returns the exit code. */
 int app_main(const struct program *, int argc, char **argv);
 /* GET /healthz of every program: 200 when the database answers, 503 when not, with the reason. */

@@ -15,7 +15,8 @@
 
 struct db {
 	MYSQL *m;
-	char *socket, *user, *password, *name;
+	char *socket, *host, *tls_ca, *user, *password, *name;
+	unsigned port;
 	unsigned long gen; /* bumped at every (re)connect; stale statements re-prepare */
 	unsigned err;
 	int in_tx;
@@ -38,10 +39,11 @@ static struct dbq q_limits = {"SET SESSION max_statement_time = ? / 1000, innodb
 
 static int run_once(struct db *, struct dbq *, const struct dbv *, size_t, struct dbres *, struct arena *);
 
-/* The server is gone or unreachable (restarting, killed, not yet up). */
+/* The server is gone or unreachable (restarting, killed, not yet up); over TLS a dropped connection is 2026. */
 static int is_lost(unsigned e)
 {
-	return e == 2002 || e == 2003 || e == 2006 || e == 2013 || e == 2055 || e == 1927 || e == 4031 || e == 1053;
+	return e == 2002 || e == 2003 || e == 2006 || e == 2013 || e == 2026 || e == 2055 || e == 1927 || e == 4031 ||
+	       e == 1053;
 }
 
 /* The server answers but not in time: a lock wait, a deadlock, the statement's or the request's time. */
@@ -121,13 +123,25 @@ static int db_connect(struct db *d)
 		mysql_options(d->m, MYSQL_OPT_READ_TIMEOUT, &io);
 		mysql_options(d->m, MYSQL_OPT_WRITE_TIMEOUT, &io);
 	}
+	if (d->host != NULL) {
+		unsigned tcp = MYSQL_PROTOCOL_TCP;
+		mysql_options(d->m, MYSQL_OPT_PROTOCOL, &tcp);
+	}
+	if (d->tls_ca != NULL) {
+		my_bool on = 1;
+		mysql_options(d->m, MYSQL_OPT_SSL_CA, d->tls_ca);
+		mysql_options(d->m, MYSQL_OPT_SSL_VERIFY_SERVER_CERT, &on);
+		mysql_options(d->m, MYSQL_OPT_SSL_ENFORCE, &on);
+	}
 	/* Process-wide, so a statement prepared on another handle is never taken for current. */
 	d->gen = ++connections;
 	d->up = 0;
-	if (mysql_real_connect(d->m, NULL, d->user, d->password, d->name, 0, d->socket, 0) == NULL) {
+	if (mysql_real_connect(d->m, d->host, d->user, d->password, d->name, d->port, d->host ? NULL : d->socket, 0) ==
+	    NULL) {
 		d->err = mysql_errno(d->m);
 		failed(d);
-		log_msg(LOG_ERROR, NULL, "db: connect as %s: %s", d->user, mysql_error(d->m));
+		log_msg(LOG_ERROR, NULL, "db: connect as %s to %s: %s", d->user, d->host ? d->host : d->socket,
+			mysql_error(d->m));
 		return -1;
 	}
 	/* Sessions read committed data; rows they write are locked as usual. A request's connection
@@ -142,17 +156,37 @@ static int db_connect(struct db *d)
 	return 0;
 }
 
+/* A copy of s, NULL for NULL or "". */
+static char *dup_set(const char *s)
+{
+	char *c;
+
+	if (s == NULL || *s == '\0')
+		return NULL;
+	if ((c = strdup(s)) == NULL)
+		abort();
+	return c;
+}
+
 struct db *db_open(const char *socket, const char *user, const char *password, const char *name, double limit_s)
+{
+	return db_open_target(&(struct db_target){socket, NULL, 0, NULL, user, password, name}, limit_s);
+}
+
+struct db *db_open_target(const struct db_target *t, double limit_s)
 {
 	struct db *d = calloc(1, sizeof(*d));
 
 	if (d == NULL)
 		abort();
 	d->base_limit = d->limit_s = limit_s;
-	d->socket = strdup(socket);
-	d->user = strdup(user);
-	d->password = strdup(password);
-	d->name = strdup(name);
+	d->socket = strdup(t->socket ? t->socket : "");
+	d->host = dup_set(t->host);
+	d->port = t->port;
+	d->tls_ca = dup_set(t->tls_ca);
+	d->user = strdup(t->user);
+	d->password = strdup(t->password);
+	d->name = strdup(t->name);
 	if (db_connect(d) == -1) {
 		db_close(d);
 		return NULL;
@@ -167,6 +201,8 @@ void db_close(struct db *d)
 	if (d->m != NULL)
 		mysql_close(d->m);
 	free(d->socket);
+	free(d->host);
+	free(d->tls_ca);
 	free(d->user);
 	free(d->password);
 	free(d->name);
@@ -452,6 +488,11 @@ void db_deadline(struct db *d, double at_ms, double limit_s)
 enum db_state db_state(const struct db *d)
 {
 	return d->state;
+}
+
+int db_is_up(const struct db *d)
+{
+	return d->up;
 }
 
 int db_commit_unknown(const struct db *d)

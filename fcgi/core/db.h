@@ -55,6 +55,19 @@ static inline struct dbv db_dv_id_or_null(long long id)
  * the connection, lock waits included (the session's max_statement_time; innodb_lock_wait_timeout as a
  * back-stop), and its network reads and writes: a request's connection. 0: no bound (background work). */
 struct db *db_open(const char *socket, const char *user, const char *password, const char *dbname, double limit_s);
+/* Where a connection goes: TCP to host and port when host is set (also "localhost": never the socket),
+ * else the unix socket. With tls_ca (a PEM file of the CA), only over TLS, the server's certificate verified
+ * against it and its name against host; a server without TLS or with another certificate is refused. */
+struct db_target {
+	const char *socket, *host;
+	unsigned port; /* 0: 3306 */
+	const char *tls_ca;
+	const char *user, *password, *name;
+};
+/* db_open to a target (copied). */
+struct db *db_open_target(const struct db_target *, double limit_s);
+/* 1 when connected as far as the last statement knows, 0 after the connection was lost or never made. */
+int db_is_up(const struct db *);
 void db_close(struct db *);
 /* Runs one statement; rows land in res (may be NULL) in arena a.
  * Returns 0 on success, -1 on failure (db_errno tells why). Outside a

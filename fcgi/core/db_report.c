@@ -19,6 +19,7 @@ enum {
 	Q_INVITED_COUNTRY,
 	Q_LAST_DISTRICT,
 	Q_DISTRICT_ORGS,
+	Q_ASOF,
 	Q__MAX
 };
 
@@ -78,6 +79,10 @@ static struct dbq q[Q__MAX] = {
 			     "AND co.period = ? "
 			     "WHERE o.district_id = ? AND o.status = 'register' AND o.active "
 			     "AND FIND_IN_SET(o.sector_id, ?) ORDER BY 6, o.short_name, o.id"},
+	/* The primary stamps the heartbeat every second (sql/procedures/090-heartbeat.sql); a replica has the
+	 * stamp of the last second it applied. */
+	[Q_ASOF] = {"SELECT DATE_FORMAT(beat, '%d.%m.%Y %H:%i:%s'), GREATEST(TIMESTAMPDIFF(SECOND, beat, NOW(6)), 0) "
+		    "FROM replication_heartbeat WHERE id = 1"},
 };
 
 int db_report_years(struct db *d, struct arena *a, int *first, int *last)
@@ -106,6 +111,19 @@ int db_report_district(struct db *d, struct arena *a, long long id, long long *r
 	*region_id = dbres_int(&res, 0, 0);
 	*name = dbres_str(&res, 0, 1);
 	*region = dbres_str(&res, 0, 2);
+	return 1;
+}
+
+int db_report_asof(struct db *d, struct arena *a, const char **asof, long long *lag_s)
+{
+	struct dbres res;
+
+	if (db_run(d, &q[Q_ASOF], NULL, 0, &res, a) == -1)
+		return -1;
+	if (res.nrows == 0)
+		return 0;
+	*asof = dbres_str(&res, 0, 0);
+	*lag_s = dbres_int(&res, 0, 1);
 	return 1;
 }
 

@@ -56,5 +56,8 @@ long long db_report_last_district(struct db *, struct arena *);
  * then by name. */
 json_t *db_report_district_orgs(struct db *, struct arena *, long long district_id, const char *sectors,
 				const char *period, const char *from, const char *to);
+/* The time a replica's data are from: the last heartbeat of the primary it applied ("06.12.2026 10:42:17", arena)
+ * and how many seconds ago that was by the replica's clock. Returns 1, 0 when there is no heartbeat, -1 failure. */
+int db_report_asof(struct db *, struct arena *, const char **asof, long long *lag_s);
 
 #endif

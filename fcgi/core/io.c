@@ -4,6 +4,7 @@
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -37,19 +38,22 @@ void io_write(struct req_io *io, const void *p, size_t n)
 
 int io_listen(const char *path)
 {
-	int fd;
+	int fd, tcp;
 
 	if (FCGX_Init() != 0)
 		return -1;
 	if (path == NULL || *path == '\0')
 		return FCGX_IsCGI() ? -1 : 0;
-	unlink(path);
+	/* "host:port" (an app server that nginx reaches over the network) is TCP, as libfcgi takes it. */
+	tcp = strchr(path, ':') != NULL;
+	if (!tcp)
+		unlink(path);
 	if ((fd = FCGX_OpenSocket(path, 1024)) < 0) {
 		log_msg(LOG_ERROR, NULL, "io: cannot listen on %s", path);
 		return -1;
 	}
 	/* nginx's workers may run as another user: let them connect. */
-	if (chmod(path, 0666) == -1)
+	if (!tcp && chmod(path, 0666) == -1)
 		log_msg(LOG_WARN, NULL, "io: chmod %s failed", path);
 	return fd;
 }

@@ -15,8 +15,8 @@ long io_read(struct req_io *, char *, size_t n);
 /* Writes n bytes to the client. */
 void io_write(struct req_io *, const void *, size_t n);
 /* FastCGI listener on a unix socket path (mode 0666 so nginx's workers can
- * connect), or fd 0 when the process was started with a socket there; -1 when
- * neither. */
+ * connect) or on TCP "host:port" (an app server nginx reaches over the network), or
+ * fd 0 when the process was started with a socket there; -1 when neither. */
 int io_listen(const char *path);
 /* Worker loop: accepts and calls fn for each request until prefork_stopping
  * or an accept failure. */

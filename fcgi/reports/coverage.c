@@ -8,7 +8,7 @@
 static int read_sources(struct req *r, long long region_id, const char *sectors, const struct period *p,
 			struct sources *s)
 {
-	struct db *d = r->app->db;
+	struct db *d = app_db_read(r);
 
 	if ((s->nreg = db_report_register(d, &r->arena, region_id, sectors, &s->reg)) < 0 ||
 	    (s->ncov = db_report_coverage(d, &r->arena, region_id, sectors, p->key, &s->cov)) < 0 ||
@@ -34,7 +34,7 @@ static int load_sources(struct req *r, const struct scope *sc, struct sources *s
 
 	if (sc->region_id > 0)
 		return read_sources(r, sc->region_id, sc->sector_ids, &sc->p, s);
-	if ((last = db_report_last_district(r->app->db, &r->arena)) < 0)
+	if ((last = db_report_last_district(app_db_read(r), &r->arena)) < 0)
 		return -1;
 	key = arena_printf(&r->arena, "coverage:country:%s", sc->p.key);
 	version = arena_printf(&r->arena, "%lld:%s", last, sc->all_ids);
@@ -54,8 +54,8 @@ static int load_sources(struct req *r, const struct scope *sc, struct sources *s
 static json_t *matrix_load(struct req *r, const struct scope *sc, struct matrix *m)
 {
 	struct sources s;
-	json_t *rows = sc->region_id > 0 ? db_districts(r->app->db, &r->arena, sc->region_id)
-					 : db_regions(r->app->db, &r->arena);
+	json_t *rows = sc->region_id > 0 ? db_districts(app_db_read(r), &r->arena, sc->region_id)
+					 : db_regions(app_db_read(r), &r->arena);
 
 	if (rows == NULL || load_sources(r, sc, &s) == -1) {
 		json_decref(rows);

@@ -13,7 +13,8 @@ static int district_load(struct req *r, struct district *dd, struct scope *sc)
 	int rc;
 
 	dd->id = req_arg_id(r, 0);
-	rc = dd->id > 0 ? db_report_district(r->app->db, &r->arena, dd->id, &dd->region_id, &dd->name, &dd->region) : 0;
+	rc = dd->id > 0 ? db_report_district(app_db_read(r), &r->arena, dd->id, &dd->region_id, &dd->name, &dd->region)
+			: 0;
 	if (rc == -1)
 		return 500;
 	if (rc == 0)
@@ -31,7 +32,7 @@ static int district_load(struct req *r, struct district *dd, struct scope *sc)
 /* The district's organisations with the words and dates people read. */
 static json_t *district_orgs(struct req *r, const struct district *dd, const struct scope *sc)
 {
-	json_t *rows = db_report_district_orgs(r->app->db, &r->arena, dd->id, sc->sector_ids, sc->p.key, sc->p.from,
+	json_t *rows = db_report_district_orgs(app_db_read(r), &r->arena, dd->id, sc->sector_ids, sc->p.key, sc->p.from,
 					       sc->p.to),
 	       *x;
 	size_t i;

@@ -54,8 +54,8 @@ int scope_load(struct req *r, long long region_id, struct scope *sc)
 		period = period_default(&r->arena, time(NULL));
 	if (!period_parse(&r->arena, period, &sc->p))
 		return fail_field(r, "period", "ожидается all, год (2026), квартал (2026-Q4) или месяц (2026-11)");
-	if ((sectors = db_sectors(r->app->db, &r->arena)) == NULL ||
-	    (regions = db_regions(r->app->db, &r->arena)) == NULL) {
+	if ((sectors = db_sectors(app_db_read(r), &r->arena)) == NULL ||
+	    (regions = db_regions(app_db_read(r), &r->arena)) == NULL) {
 		rc = 500;
 		goto out;
 	}
@@ -137,19 +137,31 @@ const char *scope_title(struct req *r, const struct scope *sc, const char *place
 	return out;
 }
 
+/* When the report reads a replica: the time its data are from and the lag ({asof, lag_s}); null from the primary. */
+static json_t *replica_json(struct req *r)
+{
+	struct db *d = app_db_read(r);
+	const char *asof;
+	long long lag;
+
+	if (d == r->app->db || db_report_asof(d, &r->arena, &asof, &lag) != 1)
+		return json_null();
+	return json_pack("{s:s, s:I}", "asof", asof, "lag_s", (json_int_t)lag);
+}
+
 json_t *scope_json(struct req *r, const struct scope *sc)
 {
-	int first = 1, last = 0, rc = db_report_years(r->app->db, &r->arena, &first, &last);
+	int first = 1, last = 0, rc = db_report_years(app_db_read(r), &r->arena, &first, &last);
 	json_t *periods;
 
 	if (rc == -1)
 		return NULL;
 	periods = period_choices(&r->arena, time(NULL), &sc->p, first, last);
-	return json_pack("{s:{s:o, s:o, s:s}, s:s, s:O, s:O, s:b, s:o}", "filter", "region",
+	return json_pack("{s:{s:o, s:o, s:s}, s:s, s:O, s:O, s:b, s:o, s:o}", "filter", "region",
 			 sc->region_id > 0 ? json_integer(sc->region_id) : json_null(), "sector",
 			 sc->sector_id > 0 ? json_integer(sc->sector_id) : json_null(), "period", sc->p.key,
 			 "period_name", sc->p.name, "sectors", sc->sectors, "regions", sc->regions, "country",
-			 sc->country, "periods", periods);
+			 sc->country, "periods", periods, "replica", replica_json(r));
 }
 
 int scope_export(struct req *r, const struct scope *sc, enum download_format f, struct download *d, const char *what)
