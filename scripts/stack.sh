@@ -205,8 +205,10 @@ start_mariadb() {
     fi
     if ! pid=$(running_pid "$MYSQL_PID" mariadbd); then
         read -r -a opts <<<"$MARIADB_OPTS"
+        # Temporary tables in the stack's own directory: /tmp is shared with every other stack on the machine.
+        mkdir -p "$VAR/tmp"
         setsid "$mariadbd" --no-defaults --datadir="$VAR/db" --socket="$MYSQL_SOCK" --pid-file="$MYSQL_PID" \
-            "${opts[@]}" --log-error="$VAR/log/mariadb.log" \
+            --tmpdir="$VAR/tmp" "${opts[@]}" --log-error="$VAR/log/mariadb.log" \
             --character-set-server=utf8mb4 --collation-server=utf8mb4_unicode_ci \
             --innodb-flush-log-at-trx-commit=1 --sync-binlog=1 --innodb-buffer-pool-size=256M \
             --max-connections=500 "${user_args[@]}" </dev/null >>"$VAR/log/mariadb.log" 2>&1 9>&- &
