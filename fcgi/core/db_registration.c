@@ -18,6 +18,7 @@ enum {
 	Q_REG_STATUS,
 	Q_POSITION,
 	Q_QUEUE_PLACE,
+	Q_QUEUE_COUNT,
 	Q_PERSON_REGS,
 	Q_PARTICIPANTS,
 	Q_PART_ORGS,
@@ -51,6 +52,18 @@ static struct dbq q[Q__MAX] = {
 	/* Positions come from the one definition of the order, the view waitlist, read for one seminar. */
 	[Q_QUEUE_PLACE] = {"SELECT position, first_group, priority, reordered FROM waitlist "
 			   "WHERE seminar_id = ? AND registration_id = ?"},
+	/* The same position where no priority rule applies (first_group is false for every row, so the view's
+	 * order is queued_at, id): counted on the index registration_queue instead of numbering the whole list,
+	 * which a letter to each of a rush's 19,000 waiting people would do 19,000 times. No row: the seminar
+	 * has a priority rule (or the registration is not waiting), and the view answers. */
+	[Q_QUEUE_COUNT] =
+		{"SELECT 1 + (SELECT COUNT(*) FROM registration o WHERE o.seminar_id = r.seminar_id "
+		 "AND o.mode = r.mode AND o.status = 'waitlisted' AND o.queued_at < r.queued_at) "
+		 "+ (SELECT COUNT(*) FROM registration o WHERE o.seminar_id = r.seminar_id "
+		 "AND o.mode = r.mode AND o.status = 'waitlisted' AND o.queued_at = r.queued_at AND o.id < r.id), "
+		 "0, 0, IFNULL(s.queue_rule_changed_at > r.queued_at, FALSE) "
+		 "FROM registration r JOIN seminar s ON s.id = r.seminar_id "
+		 "WHERE r.seminar_id = ? AND r.id = ? AND r.status = 'waitlisted' AND NOT s.untrained_first"},
 	[Q_PERSON_REGS] = {"SELECT r.id, s.id, s.title, s.starts_at, s.ends_at, s.venue, d.name, s.format, r.mode, "
 			   "r.status, " SEMINAR_OVER " FROM registration r "
 			   "JOIN seminar s ON s.id = r.seminar_id LEFT JOIN district d ON d.id = s.district_id "
@@ -259,7 +272,9 @@ int db_queue_place(struct db *d, struct arena *a, long long seminar_id, long lon
 	struct dbres r;
 
 	memset(p, 0, sizeof(*p));
-	if (db_run(d, &q[Q_QUEUE_PLACE], v, NELEM(v), &r, a) == -1)
+	if (db_run(d, &q[Q_QUEUE_COUNT], v, NELEM(v), &r, a) == -1)
+		return -1;
+	if (r.nrows == 0 && db_run(d, &q[Q_QUEUE_PLACE], v, NELEM(v), &r, a) == -1)
 		return -1;
 	if (r.nrows == 0)
 		return 0;
