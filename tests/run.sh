@@ -25,4 +25,4 @@ tests+=(tests/js/*.test.mjs tests/e2e/*.bats)
 for t in tests/browser/*.mjs; do [[ -e $t ]] && tests+=("$t"); done
 # Last, after every write path has run: the derived data still agree with the raw data.
 tests+=(tests/final/*.bats)
-prove --exec "$ROOT/tests/exec" "${tests[@]}"
+prove --timer --exec "$ROOT/tests/exec" "${tests[@]}"
