@@ -11,6 +11,7 @@ enum {
 	Q_TARGET,
 	Q_FOREIGN,
 	Q_ORGS,
+	Q_SCOPES,
 	Q_FILE_ADD,
 	Q_GET,
 	Q_ACK,
@@ -69,6 +70,9 @@ static struct dbq q[Q__MAX] = {
 	[Q_ORGS] = {"INSERT INTO briefing_org (briefing_id, organization_id) SELECT b.id, o.id FROM briefing b "
 		    "JOIN district d ON d.region_id = b.region_id JOIN organization o ON o.district_id = d.id "
 		    "WHERE b.id = ? AND " IN_REGISTER " AND " ORG_CHOSEN},
+	/* Where the addressed organisations lie: each (district, sector) once. */
+	[Q_SCOPES] = {"SELECT DISTINCT o.district_id, o.sector_id FROM briefing_org bo "
+		      "JOIN organization o ON o.id = bo.organization_id WHERE bo.briefing_id = ?"},
 	[Q_FILE_ADD] =
 		{"INSERT INTO briefing_file (briefing_id, sha256, file_name, mime, size) VALUES (?, ?, ?, ?, ?)"},
 	[Q_GET] = {"SELECT " BRIEFING(DB_COL_SQL) " " FOR_PERSON "WHERE b.id = ?"},
@@ -139,6 +143,13 @@ static enum tx_end publish_tx(struct db *d, struct arena *scratch, void *arg)
 			c->outcome = BRIEFING_NOBODY;
 			return TX_ROLLBACK;
 		}
+		if (db_run(d, &q[Q_SCOPES], id, NELEM(id), &r, scratch) == -1)
+			return TX_FAIL;
+		for (i = 0; i < r.nrows; i++)
+			if (!b->covers(b->author, dbres_int(&r, i, 0), dbres_int(&r, i, 1))) {
+				c->outcome = BRIEFING_OUTSIDE;
+				return TX_ROLLBACK;
+			}
 	}
 	for (i = 0; i < b->nfiles; i++) {
 		const struct briefing_file_new *f = &b->files[i];
@@ -159,6 +170,14 @@ int db_briefing_publish(struct db *d, const struct briefing_new *b, long long *i
 		return -1;
 	*id = c.outcome == BRIEFING_PUBLISHED ? c.id : 0;
 	return (int)c.outcome;
+}
+
+json_t *db_briefing_scopes(struct db *d, struct arena *a, long long id)
+{
+	static const char *const k[] = {"#district_id", "#sector_id", NULL};
+	struct dbv v[] = {DB_DV_INT(id)};
+
+	return db_json(d, &q[Q_SCOPES], v, NELEM(v), a, k);
 }
 
 int db_briefing_get(struct db *d, struct arena *a, long long id, long long person_id, struct briefing *b)

@@ -27,11 +27,16 @@ struct briefing_new {
 	size_t nids[BK__MAX];
 	const struct briefing_file_new *files;
 	size_t nfiles;
+	/* Whether the author's grants cover organisations of a district and sector: every organisation the
+	 * choice addresses must be covered. */
+	int (*covers)(const void *author, long long district_id, long long sector_id);
+	const void *author;
 };
 enum briefing_outcome {
 	BRIEFING_PUBLISHED,
 	BRIEFING_FOREIGN, /* a chosen district or organisation is not of the region (or not in the register) */
 	BRIEFING_NOBODY,  /* no organisation of the region matches the choice */
+	BRIEFING_OUTSIDE, /* an addressed organisation lies outside the author's districts or sectors */
 	BRIEFING__MAX
 };
 /* Publishes b in one transaction: the briefing, its choice, the organisations it addresses (fixed now), its
@@ -44,6 +49,9 @@ struct briefing {
 	const char *acked_at; /* when person_id acknowledged it; NULL not yet */
 	int addressed;        /* person_id works in an organisation it addresses */
 };
+/* Where the organisations briefing id addresses lie: {#district_id, #sector_id}, each pair once. NULL on
+ * failure. */
+json_t *db_briefing_scopes(struct db *, struct arena *, long long id);
 /* Briefing id as person_id sees it. Strings in the arena. Returns 1, 0 no such briefing, -1. */
 int db_briefing_get(struct db *, struct arena *, long long id, long long person_id, struct briefing *);
 /* Records that person_id acknowledged briefing id now, from ip. Returns 1 recorded, 0 recorded before (nothing

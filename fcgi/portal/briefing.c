@@ -18,12 +18,52 @@ static const struct export_col journal_cols[] = {
 	{"acked_at", "Дата ознакомления", EX_DATE, 17},
 };
 
-/* Who may publish briefings to the people of a region and read their journals (region_id -1: of some region):
- * its organisers and administrators. The one place that decides it: another role (an organisation's head)
- * is added here, with the organisations it may address checked where the audience is chosen. */
+/* Who may publish briefings to the people of a region (region_id -1: of some region): its organisers and
+ * administrators. Whom they may address, and whose journals they read, their grants' districts and sectors
+ * narrow (author_covers, briefing_covers). The one place that decides it: another role (an organisation's head)
+ * is added here and there. */
 static int briefing_manager(const struct req *r, long long region_id)
 {
 	return auth_has(r, ROLE_ORGANIZER, region_id, -1);
+}
+
+struct author {
+	const struct req *r;
+	long long region_id;
+};
+
+/* Whether the author's organiser grants cover the organisations of a district and sector of their region. */
+static int author_covers(const void *p, long long district_id, long long sector_id)
+{
+	const struct author *a = p;
+	char sector[24];
+
+	snprintf(sector, sizeof(sector), "%lld", sector_id);
+	return auth_covers(a->r, ROLE_ORGANIZER, a->region_id, district_id, sector);
+}
+
+/* Whether the user manages briefing id of region_id: an organiser of the region whose grants cover every
+ * organisation it addresses (an organiser of one district does not read the journal of another's people).
+ * Returns 1, 0, or -1 on database failure. */
+static int briefing_covers(struct req *r, long long id, long long region_id)
+{
+	struct author who = {r, region_id};
+	json_t *rows, *row;
+	size_t i;
+	int ok = 1;
+
+	if (!briefing_manager(r, region_id))
+		return 0;
+	if ((rows = db_briefing_scopes(r->app->db, &r->arena, id)) == NULL)
+		return -1;
+	json_array_foreach (rows, i, row)
+		if (!author_covers(&who, (long long)json_integer_value(json_object_get(row, "district_id")),
+				   (long long)json_integer_value(json_object_get(row, "sector_id")))) {
+			ok = 0;
+			break;
+		}
+	json_decref(rows);
+	return ok;
 }
 
 /* Loads briefing id (from the path) as the user sees it. Returns 0, or the status to return (404 none, 500). */
@@ -44,8 +84,13 @@ static int briefing_managed(struct req *r, struct briefing *b)
 
 	if ((rc = briefing_load(r, b)) != 0)
 		return rc;
-	if (!briefing_manager(r, b->region_id))
-		return fail(r, 403, "Журнал этого инструктажа ведут организаторы его региона.");
+	if ((rc = briefing_covers(r, b->id, b->region_id)) == -1)
+		return 500;
+	if (rc == 0)
+		return fail(
+			r, 403,
+			"Журнал этого инструктажа ведут организаторы его региона, в чьи районы и направления входят "
+			"все его адресаты.");
 	return 0;
 }
 
@@ -56,7 +101,11 @@ static int briefing_readable(struct req *r, struct briefing *b)
 
 	if ((rc = briefing_load(r, b)) != 0)
 		return rc;
-	if (!b->addressed && !briefing_manager(r, b->region_id))
+	if (b->addressed)
+		return 0;
+	if ((rc = briefing_covers(r, b->id, b->region_id)) == -1)
+		return 500;
+	if (rc == 0)
 		return fail(r, 403, "Этот инструктаж адресован сотрудникам других организаций.");
 	return 0;
 }
@@ -135,9 +184,17 @@ int pg_briefings_manage(struct req *r)
 	if ((all = db_briefings_all(r->app->db, &r->arena)) == NULL)
 		return 500;
 	mine = json_array();
-	json_array_foreach (all, i, row)
-		if (briefing_manager(r, (long long)json_integer_value(json_object_get(row, "region_id"))))
+	json_array_foreach (all, i, row) {
+		int rc = briefing_covers(r, (long long)json_integer_value(json_object_get(row, "id")),
+					 (long long)json_integer_value(json_object_get(row, "region_id")));
+		if (rc == -1) {
+			json_decref(all);
+			json_decref(mine);
+			return 500;
+		}
+		if (rc == 1)
 			json_array_append(mine, row);
+	}
 	json_decref(all);
 	return page(r, "manage-briefings",
 		    json_pack("{s:s, s:o}", "title", "Инструктажи", "briefings",
@@ -193,6 +250,23 @@ static json_t *org_groups(struct req *r, long long region_id)
 	return groups;
 }
 
+/* Keeps the rows {id} of a district list (sector 0) or of a sector list (district 0) that the user's organiser
+ * grants cover in region: what the picker offers. */
+static json_t *covered(struct req *r, json_t *rows, long long region, int sectors)
+{
+	json_t *mine = json_array(), *row;
+	size_t i;
+
+	json_array_foreach (rows, i, row) {
+		long long id = (long long)json_integer_value(json_object_get(row, "id"));
+		if (sectors ? auth_covers(r, ROLE_ORGANIZER, region, -1, arena_printf(&r->arena, "%lld", id))
+			    : auth_covers(r, ROLE_ORGANIZER, region, id, NULL))
+			json_array_append(mine, row);
+	}
+	json_decref(rows);
+	return mine;
+}
+
 /* The form of a new briefing: the regions the user may address, and for the chosen one its districts,
  * sectors and organisations, with what was sent checked. */
 static int new_page(struct req *r, int status, const char *error)
@@ -228,8 +302,8 @@ static int new_page(struct req *r, int status, const char *error)
 		}
 		json_object_set_new(ctx, "region",
 				    json_pack("{s:I, s:o, s:o, s:o}", "id", (json_int_t)region, "districts",
-					      mark_chosen(r, d, "district_id"), "sectors",
-					      mark_chosen(r, s, "sector_id"), "org_groups", o));
+					      mark_chosen(r, covered(r, d, region, 0), "district_id"), "sectors",
+					      mark_chosen(r, covered(r, s, region, 1), "sector_id"), "org_groups", o));
 	}
 	page(r, "manage-briefing-new", ctx);
 	return status;
@@ -274,6 +348,8 @@ int pg_briefing_create(struct req *r)
 	if (!briefing_manager(r, b.region_id))
 		return fail(r, 403, "Инструктажи публикуют организаторы своего региона.");
 	b.created_by = r->user->id;
+	b.covers = author_covers;
+	b.author = &(struct author){r, b.region_id};
 	b.title = req_param(r, "title");
 	b.body = req_param(r, "body");
 	if (b.title == NULL || b.body == NULL)
@@ -306,6 +382,11 @@ int pg_briefing_create(struct req *r)
 	case BRIEFING_PUBLISHED: break;
 	case BRIEFING_FOREIGN:
 		return new_page(r, 400, "Выбранные районы или организации не относятся к этому региону.");
+	case BRIEFING_OUTSIDE:
+		return new_page(
+			r, 403,
+			"Среди адресатов есть организации вне ваших районов или направлений: выберите свои районы, "
+			"направления или организации.");
 	case BRIEFING_NOBODY:
 		return new_page(r, 400,
 				"В регионе нет организаций, подходящих под выбор: измените районы, направления или "

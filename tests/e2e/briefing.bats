@@ -37,6 +37,7 @@ setup_file() {
 }
 
 setup() {
+	BY=org
 	read -r R DA DB RUN <"$BATS_FILE_TMPDIR/world"
 	A1=$(sql "SELECT id FROM organization WHERE district_id = $DA AND short_name = 'А1'")
 	A2=$(sql "SELECT id FROM organization WHERE district_id = $DA AND short_name = 'А2'")
@@ -46,14 +47,14 @@ setup() {
 # as WHO: logs the visitor WHO (a, b, v, g, org of this file's region) in.
 as() { login "$1" "$RUN-$1@example.test" "$DEMO_PASSWORD"; }
 
-# publish [name=value ...]: "org" publishes a briefing with a fresh title and these fields (curl -F syntax, so
+# publish [name=value ...]: BY ("org" unless set) publishes a briefing with a fresh title and these fields (curl -F syntax, so
 # files are "attachment=@path"). Sets what req sets, TITLE, and BID on 303.
 publish() {
 	local a args=()
 	TITLE="Инструктаж $RUN $BATS_TEST_NUMBER $RANDOM"
-	csrf org /manage/briefings/new
+	csrf "$BY" /manage/briefings/new
 	for a in "$@"; do args+=(-F "$a"); done
-	req org POST /manage/briefings -F "csrf=$TOKEN" -F "region_id=$R" -F "title=$TITLE" \
+	req "$BY" POST /manage/briefings -F "csrf=$TOKEN" -F "region_id=$R" -F "title=$TITLE" \
 		-F "body=Первый абзац: <b>не разметка</b>.
 Второй абзац о правилах ведения страниц." "${args[@]}"
 	BID=
@@ -155,6 +156,58 @@ stored_files() { find "$VAR/files" -type f ! -name '.tmp*' 2>/dev/null | wc -l; 
 	assert_equal "$code" 403
 	get g "/manage/briefings/$BID/journal"
 	assert_equal "$code" 403
+}
+
+@test "an organiser of one district or one sector reads only journals whose whole audience is theirs, and addresses only their own" {
+	local district_a district_b culture t_a t_b before
+	sql "INSERT INTO person (email, password_hash, full_name, full_name_dat, consent_at, consent_version)
+	     SELECT CONCAT('$RUN-', x.n, '@example.test'), p.password_hash, x.n, x.n, NOW(), '2026-01'
+	     FROM person p JOIN (SELECT 'da' n UNION ALL SELECT 'cu') x WHERE p.email = '$RUN-org@example.test';
+	     INSERT INTO role_grant (person_id, role, region_id, district_id)
+	     SELECT id, 'organizer', $R, $DA FROM person WHERE email = '$RUN-da@example.test';
+	     INSERT INTO role_grant (person_id, role, region_id, sector_id)
+	     SELECT id, 'organizer', $R, 3 FROM person WHERE email = '$RUN-cu@example.test'"
+	as org
+	publish "district_id=$DA"
+	district_a=$BID t_a=$TITLE
+	publish "district_id=$DB"
+	district_b=$BID t_b=$TITLE
+	publish sector_id=3
+	culture=$BID
+	[[ -n $district_a && -n $district_b && -n $culture ]] || fail "publish: HTTP $code"
+	# The organiser of Район А: its briefing (А1, А2) is theirs; Район Б's people are not.
+	as da
+	get da "/manage/briefings/$district_a/journal"
+	assert_equal "$code" 200
+	assert_output --partial 'Агеева Анна'
+	get da "/manage/briefings/$district_b/journal"
+	assert_equal "$code" 403
+	get da "/manage/briefings/$district_b/journal.xlsx"
+	assert_equal "$code" 403
+	get da /manage/briefings
+	assert_output --partial "$t_a"
+	refute_output --partial "$t_b"
+	# The organiser of culture (sector 3): the house of culture А2 alone, not the schools of Район А.
+	as cu
+	get cu "/manage/briefings/$culture/journal"
+	assert_equal "$code" 200
+	get cu "/manage/briefings/$district_a/journal"
+	assert_equal "$code" 403
+	# The form offers Район А only; a briefing to Район Б, or to the whole region's schools, is refused whole.
+	get da "/manage/briefings/new?region_id=$R"
+	assert_output --partial '<span>Район А</span>'
+	refute_output --partial '<span>Район Б</span>'
+	before=$(written)
+	BY=da
+	publish "district_id=$DB"
+	assert_equal "$code" 403
+	assert_output --partial 'вне ваших районов или направлений'
+	publish sector_id=1
+	assert_equal "$code" 403
+	assert_equal "$(written)" "$before"
+	publish "district_id=$DA" sector_id=1
+	assert_equal "$code" 303
+	assert_equal "$(addressed "$BID")" А1
 }
 
 @test "an acknowledgement is recorded once with its time and address; a second click changes nothing" {
