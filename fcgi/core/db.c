@@ -38,7 +38,7 @@ static int (*watch_sql)(const char *);
 static void (*watch_changed)(void);
 /* max_statement_time 0 and innodb_lock_wait_timeout 50: the server's defaults, none for background work. */
 static struct dbq q_limits = {"SET SESSION max_statement_time = ? / 1000, innodb_lock_wait_timeout = IF(? > 0, ?, 50)",
-			      NULL, 0, 0};
+			      NULL, 0};
 
 static int run_once(struct db *, struct dbq *, const struct dbv *, size_t, struct dbres *, struct arena *);
 
@@ -239,7 +239,6 @@ static MYSQL_STMT *prepare(struct db *d, struct dbq *q)
 	mysql_stmt_attr_set(st, STMT_ATTR_UPDATE_MAX_LENGTH, &on);
 	q->stmt = st;
 	q->gen = d->gen;
-	q->watched = watch_sql != NULL && watch_sql(q->sql);
 	return st;
 }
 
@@ -342,10 +341,13 @@ static int run_once(struct db *d, struct dbq *q, const struct dbv *p, size_t n, 
 		res->affected = mysql_stmt_affected_rows(st);
 		res->insert_id = mysql_stmt_insert_id(st);
 	}
-	if (q->watched && d->in_tx)
-		d->tx_watched = 1;
-	else if (q->watched)
-		watch_changed();
+	/* A few string comparisons per statement, against a round trip to the server. */
+	if (watch_sql != NULL && watch_sql(q->sql)) {
+		if (d->in_tx)
+			d->tx_watched = 1;
+		else
+			watch_changed();
+	}
 	rc = 0;
 out:
 	if (rc == -1) {

@@ -27,7 +27,6 @@ struct dbq {
 	const char *sql;
 	void *stmt;        /* MYSQL_STMT *, owned by db.c */
 	unsigned long gen; /* connection generation it was prepared on */
-	int watched;       /* db_watch's verdict on sql, taken when it was prepared */
 };
 
 /* Result rows, allocated in the request arena; cells are DBT_NULL or DBT_STR
