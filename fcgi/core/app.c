@@ -517,6 +517,11 @@ static void worker(void *arg, int slot)
 	struct app *a = arg;
 
 	gate_attach(slot);
+	/* A request's big temporary blocks (zlib's state of a PNG, about 256 KB) would go back to the kernel at every
+	 * free and be faulted in again at the next request (3 x the cost of a ticket's image, measured): keep up to
+	 * 4 MB of freed heap; blocks of 1 MB and more are still mapped and unmapped alone, and a big upload trims. */
+	mallopt(M_TRIM_THRESHOLD, 4 << 20);
+	mallopt(M_MMAP_THRESHOLD, 1 << 20);
 	/* Writers and background runners yield the CPU to the readers (the catalogue) when the machine is full. */
 	if (slot >= fcgi_workers && setpriority(PRIO_PROCESS, 0, (int)config_int(&a->cfg, "write_nice", 10)) == -1)
 		log_msg(LOG_WARN, NULL, "worker: setpriority failed");
