@@ -180,13 +180,12 @@ static int png_make(struct buf *out, const char *text, int module_px)
 		     PNG_COMPRESSION_TYPE_DEFAULT, PNG_FILTER_TYPE_DEFAULT);
 	png_write_info(png, info);
 	for (my = -QR_QUIET; my < q->width + QR_QUIET; my++) {
-		int x;
+		int mx, x;
 		memset(row, 0xff, rowbytes); /* 1 is white */
-		for (x = 0; my >= 0 && my < q->width && x < side; x++) {
-			int mx = x / module_px - QR_QUIET;
-			if (mx >= 0 && mx < q->width && (q->data[my * q->width + mx] & 1))
+		for (mx = 0; my >= 0 && my < q->width && mx < q->width; mx++)
+			for (x = (mx + QR_QUIET) * module_px;
+			     (q->data[my * q->width + mx] & 1) && x < (mx + QR_QUIET + 1) * module_px; x++)
 				row[x / 8] &= (unsigned char)~(0x80 >> (x % 8));
-		}
 		for (k = 0; k < module_px; k++)
 			png_write_row(png, row);
 	}

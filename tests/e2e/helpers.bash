@@ -97,7 +97,7 @@ cookie() {
 # signed-in users the programs cache (fcgi/core/authcache.h), as an operator's change by hand must.
 sql() {
 	"$STACK" psql -N -B -e "$1" || return
-	[[ ! ${1^^} =~ INSERT|UPDATE|DELETE|REPLACE ]] || "$ROOT/bin/portal" -c "$SEM_CONFIG" auth-epoch
+	[[ ! ${1^^} =~ INSERT|UPDATE|DELETE|REPLACE ]] || "$ROOT/bin/portal" -c "$VAR/app.conf" auth-epoch
 }
 
 # sql_str VALUE: VALUE as an SQL string literal (for e-mails made by the tests).
