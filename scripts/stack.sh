@@ -391,6 +391,7 @@ write_app_conf() {
             echo "secret_key = $(tr -d ' \n' <"$VAR/secret.key")"
             echo "workers = $WORKERS"
             echo "files_dir = $VAR/files"
+            echo "auth_epoch = $VAR/run/auth.epoch" # every program of the stack ends cached sessions at once
             echo "smtp_url = smtp://127.0.0.1:$(smtp_port)"
             echo "smtp_tls = off"
             echo "mail_from = noreply@seminars.local"

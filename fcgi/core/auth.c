@@ -8,6 +8,7 @@
 #include <sodium.h>
 
 #include "app.h"
+#include "authcache.h"
 
 #define SID_BYTES 32
 #define AID_BYTES 18
@@ -61,6 +62,7 @@ int auth_load(struct req *r)
 {
 	const char *sid = req_cookie(r, "sid"), *aid = req_cookie(r, "aid");
 	unsigned char h[32];
+	unsigned long long epoch;
 	struct user *u;
 	int rc;
 
@@ -74,7 +76,12 @@ int auth_load(struct req *r)
 	}
 	auth_token_hash(sid, h);
 	u = arena_alloc(&r->arena, sizeof(*u));
-	rc = db_session_user(r->app->db, &r->arena, h, u);
+	/* The epoch before the database: a change committed after this read bumps it past the copy. */
+	epoch = authcache_epoch();
+	if (authcache_get(h, epoch, &r->arena, u))
+		rc = 1;
+	else if ((rc = db_session_user(r->app->db, &r->arena, h, u)) == 1)
+		authcache_put(h, epoch, u);
 	if (rc == -1)
 		return -1;
 	if (rc == 0) {

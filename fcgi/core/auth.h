@@ -26,8 +26,9 @@ struct user {
 	const char *email, *name;
 	struct grant *grants;
 	size_t ngrants;
-	long long head_org; /* the organisation the user is the confirmed head of (role head), 0 none */
-	int consent_ok;     /* accepted the consent document in force (and did not withdraw it) */
+	long long head_org;   /* the organisation the user is the confirmed head of (role head), 0 none */
+	int consent_ok;       /* accepted the consent document in force (and did not withdraw it) */
+	long long expires_at; /* the session's end, unix time */
 };
 
 /* Hashes a password with argon2id into out (crypto_pwhash_STRBYTES bytes).

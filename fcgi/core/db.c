@@ -20,6 +20,7 @@ struct db {
 	unsigned long gen; /* bumped at every (re)connect; stale statements re-prepare */
 	unsigned err;
 	int in_tx;
+	int tx_watched;       /* the transaction's body ran a watched write (db_watch) */
 	struct arena scratch; /* a transaction body's memory, reset before each attempt */
 	double base_limit;    /* db_open's limit_s: every request's, unless db_deadline says otherwise */
 	double limit_s;       /* the current request's statement limit; 0: none */
@@ -33,6 +34,8 @@ struct db {
 };
 
 static unsigned long connections;
+static int (*watch_sql)(const char *);
+static void (*watch_changed)(void);
 /* max_statement_time 0 and innodb_lock_wait_timeout 50: the server's defaults, none for background work. */
 static struct dbq q_limits = {"SET SESSION max_statement_time = ? / 1000, innodb_lock_wait_timeout = IF(? > 0, ?, 50)",
 			      NULL, 0};
@@ -338,6 +341,13 @@ static int run_once(struct db *d, struct dbq *q, const struct dbv *p, size_t n, 
 		res->affected = mysql_stmt_affected_rows(st);
 		res->insert_id = mysql_stmt_insert_id(st);
 	}
+	/* A few string comparisons per statement, against a round trip to the server. */
+	if (watch_sql != NULL && watch_sql(q->sql)) {
+		if (d->in_tx)
+			d->tx_watched = 1;
+		else
+			watch_changed();
+	}
 	rc = 0;
 out:
 	if (rc == -1) {
@@ -439,12 +449,15 @@ int db_tx(struct db *d, enum tx_end (*body)(struct db *, struct arena *, void *)
 			continue;
 		arena_reset(&d->scratch);
 		d->in_tx = 1;
+		d->tx_watched = 0;
 		d->err = 0;
 		end = body(d, &d->scratch, ctx);
 		d->in_tx = 0;
 		if (end == TX_COMMIT && d->before_commit != NULL)
 			d->before_commit();
 		if (end == TX_COMMIT && commit(d) == 0) {
+			if (d->tx_watched)
+				watch_changed();
 			/* The body ran again after a COMMIT whose answer was lost: it found what that COMMIT
 			 * wrote (by its idempotency key), or wrote it now. */
 			d->commit_unknown = lost_at_commit;
@@ -503,6 +516,12 @@ int db_commit_unknown(const struct db *d)
 void db_fault(struct db *d, enum db_fault f)
 {
 	d->fault = f;
+}
+
+void db_watch(int (*watched)(const char *), void (*changed)(void))
+{
+	watch_sql = watched;
+	watch_changed = changed;
 }
 
 void db_before_commit(struct db *d, void (*fn)(void))

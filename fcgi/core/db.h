@@ -123,6 +123,10 @@ int db_tx(struct db *, enum tx_end (*body)(struct db *, struct arena *scratch, v
  * (the seminar's gate) lets the next writer in while this COMMIT waits for its flush, and their flushes
  * group. NULL: none. */
 void db_before_commit(struct db *, void (*fn)(void));
+/* Watching writes, for every connection of the process: watched(sql) tells whether a statement's writes
+ * matter to a cache, and changed() runs once such a write is committed: after the statement outside a
+ * transaction, after the COMMIT of db_tx inside one (not after a rollback). Set before any statement runs. */
+void db_watch(int (*watched)(const char *sql), void (*changed)(void));
 /* 0 when the server answers (connecting again if need be), -1 when not (db_errno, db_state tell why). */
 int db_ping(struct db *);
 

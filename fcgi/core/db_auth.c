@@ -39,8 +39,8 @@ static struct dbq q[Q__MAX] = {
 		 ", COALESCE((SELECT IF(a.withdrawn, '-', a.version) FROM consent_acceptance a WHERE a.person_id = p.id "
 		 "ORDER BY a.id DESC LIMIT 1), p.consent_version) <=> (SELECT d.version FROM consent_document d "
 		 "WHERE d.in_force_from <= NOW() ORDER BY d.in_force_from DESC LIMIT 1), "
-		 "(SELECT h.organization_id FROM org_head h WHERE h.person_id = p.id AND h.status = 'confirmed') "
-		 "FROM web_session s JOIN person p ON p.id = s.person_id "
+		 "(SELECT h.organization_id FROM org_head h WHERE h.person_id = p.id AND h.status = 'confirmed'), "
+		 "UNIX_TIMESTAMP(s.expires_at) FROM web_session s JOIN person p ON p.id = s.person_id "
 		 "LEFT JOIN role_grant g ON g.person_id = p.id "
 		 "WHERE s.id_hash = ? AND s.expires_at > NOW() AND p.disabled_at IS NULL GROUP BY p.id"},
 	[Q_GRANT_INSERT] = {"INSERT INTO role_grant (person_id, role, region_id, sector_id, district_id, granted_by) "
@@ -138,6 +138,7 @@ int db_session_user(struct db *d, struct arena *a, const unsigned char hash[32],
 	u->name = dbres_str(&res, 0, 2);
 	u->consent_ok = dbres_int(&res, 0, 4) == 1;
 	u->head_org = dbres_int(&res, 0, 5);
+	u->expires_at = dbres_int(&res, 0, 6);
 	gs = dbres_str(&res, 0, 3);
 	if (gs == NULL)
 		return 1;

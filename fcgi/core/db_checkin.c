@@ -19,6 +19,7 @@ enum {
 	Q_SEARCH,
 	Q_TICKET,
 	Q_TICKET_ID,
+	Q_TICKET_KEY,
 	Q_CANDIDATES,
 	Q_ATTEND_ONLINE,
 	Q_ATTEND_ONLINE_REVIVE,
@@ -82,6 +83,9 @@ static struct dbq q[Q__MAX] = {
 		 "LEFT JOIN district d ON d.id = o.district_id WHERE ss.seminar_id = ? AND (? = 0 OR ss.id = ?) "
 		 "AND (r.status = 'confirmed' OR a.id IS NOT NULL) ORDER BY ss.starts_at, ss.id, p.full_name, r.id"},
 	[Q_TICKET_ID] = {"SELECT id FROM registration WHERE ticket_code = ?"},
+	/* The columns of Q_TICKET that say who may open a ticket, and its code: one primary-key read. */
+	[Q_TICKET_KEY] = {"SELECT id, person_id, seminar_id, 0, ticket_code, status, organization_id FROM registration "
+			  "WHERE id = ?"},
 	[Q_TICKET] =
 		{"SELECT r.id, r.person_id, r.seminar_id, s.region_id, r.ticket_code, r.status, r.mode, "
 		 "p.full_name, o.short_name, s.title, s.starts_at, s.ends_at, s.venue, s.address, r.organization_id "
@@ -348,21 +352,33 @@ json_t *db_checkin_search(struct db *d, struct arena *a, long long seminar_id, l
 	return db_json(d, &q[Q_SEARCH], v, NELEM(v), a, k);
 }
 
-int db_ticket_get(struct db *d, struct arena *a, long long id, struct ticket *t)
+/* Runs a statement of one ticket by id and reads the columns it begins with: id, person, seminar, region,
+ * code, status (the rest of t zero). Returns 1, 0 no such ticket, -1 failure. */
+static int ticket_row(struct db *d, struct dbq *stmt, struct arena *a, long long id, struct ticket *t, struct dbres *r)
 {
 	struct dbv v[] = {DB_DV_INT(id)};
-	struct dbres r;
 
-	if (db_run(d, &q[Q_TICKET], v, NELEM(v), &r, a) == -1)
+	if (db_run(d, stmt, v, NELEM(v), r, a) == -1)
 		return -1;
-	if (r.nrows == 0)
+	if (r->nrows == 0)
 		return 0;
-	t->id = dbres_int(&r, 0, 0);
-	t->person_id = dbres_int(&r, 0, 1);
-	t->seminar_id = dbres_int(&r, 0, 2);
-	t->region_id = dbres_int(&r, 0, 3);
-	t->code = dbres_str(&r, 0, 4);
-	t->status = dbres_str(&r, 0, 5);
+	memset(t, 0, sizeof(*t));
+	t->id = dbres_int(r, 0, 0);
+	t->person_id = dbres_int(r, 0, 1);
+	t->seminar_id = dbres_int(r, 0, 2);
+	t->region_id = dbres_int(r, 0, 3);
+	t->code = dbres_str(r, 0, 4);
+	t->status = dbres_str(r, 0, 5);
+	return 1;
+}
+
+int db_ticket_get(struct db *d, struct arena *a, long long id, struct ticket *t)
+{
+	struct dbres r;
+	int rc = ticket_row(d, &q[Q_TICKET], a, id, t, &r);
+
+	if (rc != 1)
+		return rc;
 	t->mode = dbres_str(&r, 0, 6);
 	t->name = dbres_str(&r, 0, 7);
 	t->organization = dbres_str(&r, 0, 8);
@@ -373,6 +389,16 @@ int db_ticket_get(struct db *d, struct arena *a, long long id, struct ticket *t)
 	t->address = dbres_str(&r, 0, 13);
 	t->organization_id = dbres_int(&r, 0, 14);
 	return 1;
+}
+
+int db_ticket_key(struct db *d, struct arena *a, long long id, struct ticket *t)
+{
+	struct dbres r;
+	int rc = ticket_row(d, &q[Q_TICKET_KEY], a, id, t, &r);
+
+	if (rc == 1)
+		t->organization_id = dbres_int(&r, 0, 6);
+	return rc;
 }
 
 long long db_ticket_by_code(struct db *d, struct arena *a, const char *code)

@@ -60,5 +60,8 @@ json_t *db_journal(struct db *, struct arena *, long long seminar_id, long long 
 long long db_ticket_by_code(struct db *, struct arena *, const char *code);
 /* Returns 1 with the registration's ticket data (arena), 0 none, -1 failure. */
 int db_ticket_get(struct db *, struct arena *, long long registration_id, struct ticket *);
+/* The same with only id, person_id, seminar_id, organization_id, code and status (the rest NULL or 0): who may
+ * open the ticket, from the registration row alone. */
+int db_ticket_key(struct db *, struct arena *, long long registration_id, struct ticket *);
 
 #endif

@@ -122,22 +122,43 @@ static void png_flush(png_structp png)
 	(void)png;
 }
 
+/* Images made lately, per process: a ticket's code never changes, so its image asked for again costs a copy.
+ * Direct-mapped by a hash of the text and the module size; at most PNG_SLOTS images of about a kilobyte. */
+#define PNG_SLOTS 2048
+struct png_slot {
+	char *text; /* NULL: empty */
+	int module_px;
+	char *png;
+	size_t len;
+};
+static struct png_slot png_slots[PNG_SLOTS];
+
+static struct png_slot *png_slot_of(const char *text, int module_px)
+{
+	unsigned h = 2166136261u ^ (unsigned)module_px; /* FNV-1a */
+
+	for (; *text; text++)
+		h = (h ^ (unsigned char)*text) * 16777619u;
+	return &png_slots[h % PNG_SLOTS];
+}
+
 /* A 1-bit greyscale PNG written row by row from the modules: ten times faster
- * than drawing a colour surface and letting cairo encode it. */
-int qr_png(struct buf *out, const char *text, int module_px)
+ * than drawing a colour surface and letting cairo encode it. Each row of modules
+ * is drawn once and written module_px times. */
+static int png_make(struct buf *out, const char *text, int module_px)
 {
 	png_structp png;
 	png_infop info;
 	QRcode *q;
 	unsigned char *volatile row = NULL;
-	size_t start;
-	int side, y;
+	size_t start, rowbytes;
+	int side, my, k;
 
-	assert(out != NULL);
 	start = out->len;
-	if (!px_ok("qr_png", module_px) || (q = qr_encode("qr_png", text)) == NULL)
+	if ((q = qr_encode("qr_png", text)) == NULL)
 		return -1;
 	side = (q->width + 2 * QR_QUIET) * module_px;
+	rowbytes = ((size_t)side + 7) / 8;
 	png = png_create_write_struct(PNG_LIBPNG_VER_STRING, NULL, NULL, NULL);
 	info = png ? png_create_info_struct(png) : NULL;
 	if (png == NULL || info == NULL || setjmp(png_jmpbuf(png))) {
@@ -150,7 +171,7 @@ int qr_png(struct buf *out, const char *text, int module_px)
 			out->p[start] = '\0';
 		return -1;
 	}
-	row = malloc(((size_t)side + 7) / 8);
+	row = malloc(rowbytes);
 	if (row == NULL)
 		abort();
 	png_set_write_fn(png, out, png_out, png_flush);
@@ -158,19 +179,46 @@ int qr_png(struct buf *out, const char *text, int module_px)
 	png_set_IHDR(png, info, (png_uint_32)side, (png_uint_32)side, 1, PNG_COLOR_TYPE_GRAY, PNG_INTERLACE_NONE,
 		     PNG_COMPRESSION_TYPE_DEFAULT, PNG_FILTER_TYPE_DEFAULT);
 	png_write_info(png, info);
-	for (y = 0; y < side; y++) {
-		int my = y / module_px - QR_QUIET, x;
-		memset(row, 0xff, ((size_t)side + 7) / 8); /* 1 is white */
-		for (x = 0; my >= 0 && my < q->width && x < side; x++) {
-			int mx = x / module_px - QR_QUIET;
-			if (mx >= 0 && mx < q->width && (q->data[my * q->width + mx] & 1))
+	for (my = -QR_QUIET; my < q->width + QR_QUIET; my++) {
+		int mx, x;
+		memset(row, 0xff, rowbytes); /* 1 is white */
+		for (mx = 0; my >= 0 && my < q->width && mx < q->width; mx++)
+			for (x = (mx + QR_QUIET) * module_px;
+			     (q->data[my * q->width + mx] & 1) && x < (mx + QR_QUIET + 1) * module_px; x++)
 				row[x / 8] &= (unsigned char)~(0x80 >> (x % 8));
-		}
-		png_write_row(png, row);
+		for (k = 0; k < module_px; k++)
+			png_write_row(png, row);
 	}
 	png_write_end(png, info);
 	png_destroy_write_struct(&png, &info);
 	free(row);
 	QRcode_free(q);
+	return 0;
+}
+
+int qr_png(struct buf *out, const char *text, int module_px)
+{
+	struct png_slot *s;
+	size_t start;
+
+	assert(out != NULL);
+	if (!px_ok("qr_png", module_px))
+		return -1;
+	s = text != NULL ? png_slot_of(text, module_px) : NULL;
+	if (s != NULL && s->text != NULL && s->module_px == module_px && strcmp(s->text, text) == 0) {
+		buf_add(out, s->png, s->len);
+		return 0;
+	}
+	start = out->len;
+	if (png_make(out, text, module_px) == -1)
+		return -1;
+	assert(s != NULL); /* png_make refuses no text */
+	free(s->text);
+	free(s->png);
+	s->len = out->len - start;
+	if ((s->text = strdup(text)) == NULL || (s->png = malloc(s->len)) == NULL)
+		abort();
+	memcpy(s->png, out->p + start, s->len);
+	s->module_px = module_px;
 	return 0;
 }

@@ -20,7 +20,8 @@
  * shape-rendering crispEdges. No input text appears in it but as modules, so
  * it can be inlined in a page. */
 int qr_svg(struct buf *out, const char *text, int module_px);
-/* A PNG image, black on white, (modules) * module_px pixels square. */
+/* A PNG image, black on white, (modules) * module_px pixels square. The images made lately are kept per
+ * process (2,048 of about a kilobyte): the same text again costs a copy. */
 int qr_png(struct buf *out, const char *text, int module_px);
 /* The dark modules as SVG path data to be stroked 1 unit wide with butt caps: each run of dark
  * modules is a line through the middle of its row ("M4 4.5h7..."), in module units with the quiet

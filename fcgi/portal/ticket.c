@@ -3,14 +3,15 @@
 
 #include "portal.h"
 
-/* The ticket of the path for its owner, the seminar's organisers or the head of the organisation it counts for;
- * returns 0 or the status to return. */
-static int ticket_for(struct req *r, struct ticket *t)
+/* The ticket of the path for its owner, the seminar's organisers or the head of the organisation it counts for,
+ * read by load (db_ticket_get, or db_ticket_key for who may open it); returns 0 or the status to return. */
+static int ticket_for(struct req *r, struct ticket *t,
+		      int (*load)(struct db *, struct arena *, long long, struct ticket *))
 {
 	long long id = req_arg_id(r, 0);
 	int rc;
 
-	if (id == 0 || (rc = db_ticket_get(r->app->db, &r->arena, id, t)) == 0)
+	if (id == 0 || (rc = load(r->app->db, &r->arena, id, t)) == 0)
 		return fail(r, 404, "Такого билета нет.");
 	if (rc == -1)
 		return 500;
@@ -53,7 +54,7 @@ int pg_ticket(struct req *r)
 	struct ticket t;
 	int rc;
 
-	if ((rc = ticket_for(r, &t)) != 0)
+	if ((rc = ticket_for(r, &t, db_ticket_get)) != 0)
 		return rc;
 	return page(r, "ticket",
 		    json_pack("{s:s, s:{s:I, s:s, s:s?, s:s, s:s, s:s?, s:s, s:s, s:s, s:s, s:s, s:s, s:s}}", "title",
@@ -68,13 +69,13 @@ int pg_ticket(struct req *r)
 
 static int ticket_file(struct req *r, int kind)
 {
-	static const char *const ext[] = {"svg", "png", "pdf"};
+	static const char *const ext[] = {"svg", "pdf"};
 	struct ticket t;
 	int rc;
 
-	if ((rc = ticket_for(r, &t)) != 0)
+	if ((rc = ticket_for(r, &t, db_ticket_get)) != 0)
 		return rc;
-	if (kind == 2) {
+	if (kind == 1) {
 		struct pdf_ticket p = {t.title,        t.name,
 				       t.organization, date_range_ru(&r->arena, t.starts_at, t.ends_at),
 				       where(r, &t),   strcmp(t.mode, "online") == 0 ? "онлайн" : "очно",
@@ -82,10 +83,10 @@ static int ticket_file(struct req *r, int kind)
 				       qr_alt(r, &t)};
 		rc = pdf_ticket(&r->body, &p);
 	} else
-		rc = kind == 0 ? qr_svg(&r->body, ticket_url(r, &t), 8) : qr_png(&r->body, ticket_url(r, &t), 8);
+		rc = qr_svg(&r->body, ticket_url(r, &t), 8);
 	if (rc == -1)
 		return 500;
-	return resp_file(r, kind == 2 ? "attachment" : "inline",
+	return resp_file(r, kind == 1 ? "attachment" : "inline",
 			 arena_printf(&r->arena, "ticket-%lld.%s", t.id, ext[kind]));
 }
 
@@ -94,14 +95,35 @@ int pg_ticket_svg(struct req *r)
 	return ticket_file(r, 0);
 }
 
+/* The image of a ticket, the most asked for: who may open it comes from the registration row alone; the code
+ * never changes, so the browser keeps the image (private, immutable) and asks again only with its ETag (a
+ * hash of the QR's text: 304), and the worker keeps it too (qr_png). */
 int pg_ticket_png(struct req *r)
 {
-	return ticket_file(r, 1);
+	const char *text, *etag, *inm;
+	unsigned char h[32];
+	struct ticket t;
+	int rc;
+
+	if ((rc = ticket_for(r, &t, db_ticket_key)) != 0)
+		return rc;
+	text = ticket_url(r, &t);
+	auth_token_hash(text, h);
+	etag = arena_printf(&r->arena, "\"%02x%02x%02x%02x%02x%02x%02x%02x\"", h[0], h[1], h[2], h[3], h[4], h[5], h[6],
+			    h[7]);
+	resp_header(r, "Cache-Control", "private, max-age=31536000, immutable");
+	resp_header(r, "ETag", etag);
+	inm = req_header(r, "HTTP_IF_NONE_MATCH");
+	if (inm != NULL && strstr(inm, etag) != NULL)
+		return 304;
+	if (qr_png(&r->body, text, 8) == -1)
+		return 500;
+	return resp_file(r, "inline", arena_printf(&r->arena, "ticket-%lld.png", t.id));
 }
 
 int pg_ticket_pdf(struct req *r)
 {
-	return ticket_file(r, 2);
+	return ticket_file(r, 1);
 }
 
 /* What the QR opens: the owner sees the ticket, an organiser the door scanner, anyone else only that it is a ticket. */

@@ -93,8 +93,12 @@ cookie() {
 	return 0
 }
 
-# sql QUERY: runs a query as the MariaDB root user of the stack; prints rows tab-separated.
-sql() { "$STACK" psql -N -B -e "$1"; }
+# sql QUERY: runs a query as the MariaDB root user of the stack; prints rows tab-separated. A write ends the
+# signed-in users the programs cache (fcgi/core/authcache.h), as an operator's change by hand must.
+sql() {
+	"$STACK" psql -N -B -e "$1" || return
+	[[ ! ${1^^} =~ INSERT|UPDATE|DELETE|REPLACE ]] || "$ROOT/bin/portal" -c "$VAR/app.conf" auth-epoch
+}
 
 # sql_str VALUE: VALUE as an SQL string literal (for e-mails made by the tests).
 sql_str() { printf "'%s'" "${1//\'/\'\'}"; }

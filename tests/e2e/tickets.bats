@@ -109,6 +109,36 @@ setup_ticket() {
 	assert_equal "$code" 404
 }
 
+@test "ticket: the PNG is kept by the browser (private, immutable, ETag): 304 to its owner, still 403 to another, 409 once cancelled" {
+	setup_ticket
+	local etag
+	get a "/tickets/$REG_ID.png"
+	assert_equal "$code" 200
+	assert_equal "$(header cache-control)" "private, max-age=31536000, immutable"
+	etag=$(header etag)
+	[[ $etag =~ ^\"[0-9a-f]{16}\"$ ]] || fail "ETag '$etag'"
+	[[ $etag != *"$CODE"* ]] || fail "the ETag shows the code"
+	# The same image again (the worker's copy), and the ETag answered with 304 and no body.
+	get a "/tickets/$REG_ID.png"
+	assert_equal "$code $(header etag)" "200 $etag"
+	body_to t.png
+	run qr "$BATS_TEST_TMPDIR/t.png"
+	assert_output "$BASE_URL/t/$CODE"
+	get a "/tickets/$REG_ID.png" -H "If-None-Match: $etag"
+	assert_equal "$code" 304
+	assert_equal "$output" ""
+	get a "/tickets/$REG_ID.png" -H 'If-None-Match: "0000000000000000"'
+	assert_equal "$code" 200
+	# Who may see it is asked first, every time.
+	signup b
+	get b "/tickets/$REG_ID.png" -H "If-None-Match: $etag"
+	assert_equal "$code" 403
+	post a "/registrations/$REG_ID/cancel"
+	[[ $code == 303 || $code == 200 ]] || fail "cancel: HTTP $code"$'\n'"$output"
+	get a "/tickets/$REG_ID.png" -H "If-None-Match: $etag"
+	assert_equal "$code" 409
+}
+
 @test "ticket: none while waitlisted (409), none after cancelling (409); a promoted person gets one" {
 	setup_ticket cap_in_person=1 format="'in_person'"
 	local a_reg=$REG_ID b_reg p

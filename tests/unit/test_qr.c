@@ -83,6 +83,25 @@ static void test_png_url(void **state)
 	buf_free(&b);
 }
 
+/* The image of a text asked for again is the one kept, appended like a new one; another size is another image. */
+static void test_png_kept(void **state)
+{
+	struct buf first = {0}, again = {0};
+
+	(void)state;
+	assert_int_equal(qr_png(&first, URL "/kept", 4), 0);
+	buf_adds(&again, "kept");
+	assert_int_equal(qr_png(&again, URL "/kept", 4), 0);
+	assert_int_equal(again.len, first.len + 4);
+	assert_memory_equal(again.p + 4, first.p, first.len);
+	buf_reset(&again);
+	assert_int_equal(qr_png(&again, URL "/kept", 2), 0);
+	assert_int_equal(png_width(&again) * 2, png_width(&first));
+	assert_decodes(&again, URL "/kept");
+	buf_free(&first);
+	buf_free(&again);
+}
+
 static void test_png_cyrillic_and_longest(void **state)
 {
 	struct buf b = {0}, text = {0};
@@ -238,6 +257,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_png_url),
+		cmocka_unit_test(test_png_kept),
 		cmocka_unit_test(test_png_cyrillic_and_longest),
 		cmocka_unit_test(test_svg),
 		cmocka_unit_test(test_errors_leave_buffer),
