@@ -87,7 +87,7 @@ static struct dbq q[Q__MAX] = {
 		 "p.full_name, o.short_name, s.title, s.starts_at, s.ends_at, s.venue, s.address, r.organization_id "
 		 "FROM registration r JOIN person p ON p.id = r.person_id JOIN seminar s ON s.id = r.seminar_id "
 		 "LEFT JOIN organization o ON o.id = r.organization_id WHERE r.id = ?"},
-	/* Coverage counts follow attendance in the same transaction (sql/procedures/). */
+	/* Coverage follows attendance through coverage_queue, applied by the runner (db_coverage_later). */
 };
 
 struct scan_ctx {
@@ -222,7 +222,7 @@ static enum tx_end scan_tx(struct db *d, struct arena *scratch, void *arg)
 			if (db_run(d, &q[Q_ATTEND_INSERT], v, NELEM(v), NULL, NULL) == -1)
 				return TX_FAIL;
 		}
-		if (db_coverage_registration(d, out->registration_id) == -1)
+		if (db_coverage_later(d, out->registration_id) == -1)
 			return TX_FAIL;
 	}
 	return described(d, c->a, out, in->session_id);
@@ -303,7 +303,7 @@ static enum tx_end undo_tx(struct db *d, struct arena *scratch, void *arg)
 		if (db_run(d, &q[Q_SCAN_INSERT], v, NELEM(v), &r, scratch) == -1)
 			return TX_FAIL;
 	}
-	if (db_coverage_registration(d, reg) == -1)
+	if (db_coverage_later(d, reg) == -1)
 		return TX_FAIL;
 	c->outcome = 1;
 	return TX_COMMIT;
@@ -439,7 +439,7 @@ static enum tx_end online_tx(struct db *d, struct arena *scratch, void *arg)
 		if (db_run(d, &q[Q_ATTEND_ONLINE], v, NELEM(v), NULL, NULL) == -1)
 			return TX_FAIL;
 	}
-	if (fresh && db_coverage_registration(d, c->registration_id) == -1)
+	if (fresh && db_coverage_later(d, c->registration_id) == -1)
 		return TX_FAIL;
 	c->fresh = fresh;
 	return TX_COMMIT;

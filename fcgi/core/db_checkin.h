@@ -22,8 +22,8 @@ struct scan_out {
 	int conflict;                              /* already checked in on another device */
 	int replay;                                /* this client_scan_id was stored before */
 };
-/* Records one door scan and its check-in in one transaction (strings in the arena).
- * Returns 1, or -1 on failure. */
+/* Records one door scan and its check-in in one transaction (strings in the arena); its coverage upkeep
+ * is queued (db_coverage_later). Returns 1, or -1 on failure. */
 int db_checkin_scan(struct db *, struct arena *, const struct scan_in *, struct scan_out *);
 /* Takes back the check-in made by scan_id (an 'undo' event; nothing is deleted).
  * Returns 1 undone, 2 this very undo (client_scan_id) was done before, 0 nothing
