@@ -18,9 +18,10 @@ struct scan_in {
 struct scan_out {
 	const char *result; /* ok, already, invalid, other_seminar, cancelled, waitlisted */
 	long long scan_id, registration_id;
-	const char *name, *organization, *at, *by; /* the person, and when and by whom checked in */
-	int conflict;                              /* already checked in on another device */
-	int replay;                                /* this client_scan_id was stored before */
+	const char *name, *organization, *at, *by;   /* the person, and when and by whom checked in */
+	int conflict;                                /* already checked in on another device */
+	int replay;                                  /* this client_scan_id was stored before */
+	long long present_in_person, present_online; /* at the scan's session, this scan included */
 };
 /* Records one door scan and its check-in in one transaction (strings in the arena); its coverage upkeep
  * is queued (db_coverage_later). Returns 1, or -1 on failure. */
