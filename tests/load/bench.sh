@@ -633,7 +633,7 @@ check_scan() {
         sleep 0.05
         left=$(sql_value "SELECT COUNT(*) FROM coverage_queue")
     done
-    waited=$(awk -v a="$t0" -v b="$EPOCHREALTIME" -v q="$queued" 'BEGIN { printf "%.2f", q > 0 ? b - a : 0 }')
+    waited=$(awk -v a="$t0" -v b="$EPOCHREALTIME" -v q="$queued" 'BEGIN { printf "%.2f", (q > 0 ? b - a : 0) }')
     facts=$(sql_value "SELECT COUNT(*) FROM coverage_fact WHERE seminar_id IN ($SCAN_IDS)")
     want=$(sql_value "SELECT COUNT(*) FROM coverage_candidate c WHERE c.seminar_id IN ($SCAN_IDS)
         AND attendance_qualifies(c.rule, c.pct, c.sessions,
