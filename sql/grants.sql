@@ -30,6 +30,8 @@ GRANT INSERT ON seminars.audit_log TO 'sem_reports'@'localhost';
 -- checkin writes the scan log and the attendance derived from it.
 GRANT INSERT, UPDATE ON seminars.scan_event TO 'sem_checkin'@'localhost';
 GRANT INSERT, UPDATE ON seminars.attendance TO 'sem_checkin'@'localhost';
+-- ... and queues the coverage upkeep of its check-ins; its background runner applies and deletes them (migration 026).
+GRANT INSERT, DELETE ON seminars.coverage_queue TO 'sem_checkin'@'localhost';
 
 -- certs keeps templates, certificates, their files and the issuing jobs.
 GRANT INSERT, UPDATE ON seminars.certificate_template TO 'sem_certs'@'localhost';

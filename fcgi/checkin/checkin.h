@@ -23,4 +23,7 @@ int pg_journal(struct req *);
 int pg_journal_xlsx(struct req *);
 int pg_journal_pdf(struct req *);
 
+/* The background runner (upkeep.c): applies the queued coverage upkeep of check-ins (db_coverage_apply). */
+void checkin_upkeep(struct app *);
+
 #endif

@@ -71,10 +71,12 @@ static json_t *sessions_view(struct req *r, json_t *rows, long long selected)
 	return out;
 }
 
-static int scanner_page(struct req *r, const struct seminar *s, long long session, json_t *sessions, json_t *result,
-			int status, const char *error)
+/* counts: the session's counters when the caller has them (released here), or NULL to read them. */
+static int scanner_page(struct req *r, const struct seminar *s, long long session, json_t *sessions, json_t *counts,
+			json_t *result, int status, const char *error)
 {
-	json_t *counts = db_checkin_counts(r->app->db, &r->arena, s->id, session);
+	if (counts == NULL)
+		counts = db_checkin_counts(r->app->db, &r->arena, s->id, session);
 
 	if (counts == NULL) {
 		json_decref(sessions);
@@ -104,7 +106,7 @@ int pg_scanner(struct req *r)
 
 	if ((rc = door_session(r, &s, &sessions, &session)) != 0)
 		return rc;
-	return scanner_page(r, &s, session, sessions, NULL, 200,
+	return scanner_page(r, &s, session, sessions, NULL, NULL, 200,
 			    session ? NULL : "У семинара нет занятий: добавьте их на странице управления семинаром.");
 }
 
@@ -162,7 +164,7 @@ int pg_scan(struct req *r)
 	struct seminar s;
 	struct scan_in in = {0};
 	struct scan_out out;
-	json_t *sessions, *res;
+	json_t *sessions, *res, *counts;
 	long long session;
 	int rc;
 
@@ -191,12 +193,16 @@ int pg_scan(struct req *r)
 	res = json_pack("{s:s, s:s, s:s?, s:s?, s:s?, s:s?, s:b, s:I, s:b}", "result", out.result, "message",
 			message(r, &out), "name", out.name, "organization", out.organization, "at", out.at, "by",
 			out.by, "conflict", out.conflict, "scan_id", (json_int_t)out.scan_id, "replay", out.replay);
+	/* The counters as the scan's transaction saw them; registrations as auth_seminar read the seminar. */
+	counts = json_pack("{s:I, s:I, s:I}", "registered",
+			   (json_int_t)(s.taken[MODE_IN_PERSON] + s.taken[MODE_ONLINE]), "present_in_person",
+			   (json_int_t)out.present_in_person, "present_online", (json_int_t)out.present_online);
 	if (r->want_json) {
-		json_object_set_new(res, "counts", db_checkin_counts(r->app->db, &r->arena, s.id, session));
+		json_object_set_new(res, "counts", counts);
 		json_decref(sessions);
 		return page(r, "checkin", res);
 	}
-	return scanner_page(r, &s, session, sessions, res, 200, NULL);
+	return scanner_page(r, &s, session, sessions, counts, res, 200, NULL);
 }
 
 int pg_undo(struct req *r)

@@ -33,7 +33,9 @@ static const struct field fields[] = {
 	{NULL, NULL, FT__MAX, 0, 0, NULL},
 };
 
-static const struct program checkin = {.name = "checkin", .routes = routes, .fields = fields};
+/* The background runner applies the coverage upkeep of the check-ins. */
+static const struct program checkin = {
+	.name = "checkin", .routes = routes, .fields = fields, .background = checkin_upkeep};
 
 int main(int argc, char **argv)
 {

@@ -6,7 +6,7 @@
 
 enum {
 	Q_SCAN_BY_CLIENT,
-	Q_TICKET_BY_CODE,
+	Q_SCAN_FIRST,
 	Q_ATTENDANCE_LOCK,
 	Q_SCAN_INSERT,
 	Q_ATTEND_INSERT,
@@ -27,10 +27,19 @@ enum {
 	Q__MAX
 };
 
+/* Those present at a session (parameters: the session twice), in person and online: an index range. */
+#define PRESENT_COUNTS                                                                                                 \
+	"(SELECT COUNT(*) FROM attendance WHERE session_id = ? AND mode = 'in_person' AND undone_at IS NULL), "        \
+	"(SELECT COUNT(*) FROM attendance WHERE session_id = ? AND mode = 'online' AND undone_at IS NULL)"
+
 static struct dbq q[Q__MAX] = {
 	[Q_SCAN_BY_CLIENT] = {"SELECT id, result, registration_id, conflict, session_id, seminar_id, undoes "
 			      "FROM scan_event WHERE client_scan_id = ?"},
-	[Q_TICKET_BY_CODE] = {"SELECT id, seminar_id, status FROM registration WHERE ticket_code = ?"},
+	/* A scan's first read, one row always: the scan of this client_scan_id if it was stored before (a replay),
+	 * and the registration of the ticket code. */
+	[Q_SCAN_FIRST] = {"SELECT e.id, e.result, e.registration_id, e.conflict, e.session_id, r.id, r.seminar_id, "
+			  "r.status FROM (SELECT 1) one LEFT JOIN scan_event e ON e.client_scan_id = ? "
+			  "LEFT JOIN registration r ON r.ticket_code = ?"},
 	[Q_ATTENDANCE_LOCK] = {"SELECT id, device_id, undone_at IS NOT NULL FROM attendance "
 			       "WHERE registration_id = ? AND session_id = ? FOR UPDATE"},
 	[Q_SCAN_INSERT] = {"INSERT INTO scan_event (client_scan_id, seminar_id, session_id, registration_id, code, "
@@ -40,11 +49,14 @@ static struct dbq q[Q__MAX] = {
 			     "operator_id) VALUES (?, ?, 'in_person', ?, COALESCE(?, NOW(3)), ?, ?)"},
 	[Q_ATTEND_REVIVE] = {"UPDATE attendance SET undone_at = NULL, mode = 'in_person', scan_id = ?, "
 			     "at = COALESCE(?, NOW(3)), device_id = ?, operator_id = ? WHERE id = ?"},
+	/* The scan's answer in one read of the scan's own transaction: the person of the registration (if any)
+	 * and their check-in at a session, then those present at the scan's session. One row always. */
 	[Q_DESCRIBE] = {"SELECT p.full_name, o.short_name, IF(a.undone_at IS NULL, DATE_FORMAT(a.at, '%H:%i'), NULL), "
-			"IF(a.undone_at IS NULL, op.full_name, NULL) FROM registration r "
-			"JOIN person p ON p.id = r.person_id LEFT JOIN organization o ON o.id = r.organization_id "
+			"IF(a.undone_at IS NULL, op.full_name, NULL), " PRESENT_COUNTS " FROM (SELECT 1) one "
+			"LEFT JOIN registration r ON r.id = ? LEFT JOIN person p ON p.id = r.person_id "
+			"LEFT JOIN organization o ON o.id = r.organization_id "
 			"LEFT JOIN attendance a ON a.registration_id = r.id AND a.session_id = ? "
-			"LEFT JOIN person op ON op.id = a.operator_id WHERE r.id = ?"},
+			"LEFT JOIN person op ON op.id = a.operator_id"},
 	[Q_SCAN_ORIGINAL] = {"SELECT registration_id, session_id FROM scan_event "
 			     "WHERE id = ? AND seminar_id = ? AND result = 'ok'"},
 	[Q_ATTEND_UNDO] = {"UPDATE attendance SET undone_at = NOW(3) WHERE registration_id = ? AND session_id = ? "
@@ -53,11 +65,7 @@ static struct dbq q[Q__MAX] = {
 		       "JOIN person p ON p.id = r.person_id LEFT JOIN organization o ON o.id = r.organization_id "
 		       "WHERE r.seminar_id = ? AND r.status = 'confirmed' ORDER BY p.full_name"},
 	/* Confirmed registrations come from the seminar's counters; presence is an index range. */
-	[Q_COUNTS] =
-		{"SELECT (SELECT taken_in_person + taken_online FROM seminar WHERE id = ?), "
-		 "(SELECT COUNT(*) FROM attendance WHERE session_id = ? AND mode = 'in_person' "
-		 "AND undone_at IS NULL), "
-		 "(SELECT COUNT(*) FROM attendance WHERE session_id = ? AND mode = 'online' AND undone_at IS NULL)"},
+	[Q_COUNTS] = {"SELECT (SELECT taken_in_person + taken_online FROM seminar WHERE id = ?), " PRESENT_COUNTS},
 	[Q_SEARCH] = {"SELECT r.id, p.full_name, o.short_name, r.ticket_code, r.status, r.mode, "
 		      "EXISTS (SELECT 1 FROM attendance a WHERE a.registration_id = r.id AND a.session_id = ? "
 		      "AND a.undone_at IS NULL) FROM registration r JOIN person p ON p.id = r.person_id "
@@ -91,7 +99,7 @@ static struct dbq q[Q__MAX] = {
 		 "p.full_name, o.short_name, s.title, s.starts_at, s.ends_at, s.venue, s.address, r.organization_id "
 		 "FROM registration r JOIN person p ON p.id = r.person_id JOIN seminar s ON s.id = r.seminar_id "
 		 "LEFT JOIN organization o ON o.id = r.organization_id WHERE r.id = ?"},
-	/* Coverage counts follow attendance in the same transaction (sql/procedures/). */
+	/* Coverage follows attendance through coverage_queue, applied by the runner (db_coverage_later). */
 };
 
 struct scan_ctx {
@@ -100,21 +108,24 @@ struct scan_ctx {
 	struct arena *a;
 };
 
-/* The person of registration reg and their check-in at session, into out. */
-static int describe(struct db *d, struct arena *a, long long reg, long long session, struct scan_out *out)
+/* The end of a scan: out names the person of its registration, if any, and their check-in at session,
+ * and counts those present at the scan's session. */
+static enum tx_end described(struct db *d, struct scan_ctx *c, long long session)
 {
-	struct dbv v[] = {DB_DV_INT(session), DB_DV_INT(reg)};
+	struct scan_out *out = c->out;
+	struct dbv v[] = {DB_DV_INT(c->in->session_id), DB_DV_INT(c->in->session_id), DB_DV_INT(out->registration_id),
+			  DB_DV_INT(session)};
 	struct dbres r;
 
-	if (db_run(d, &q[Q_DESCRIBE], v, NELEM(v), &r, a) == -1)
-		return -1;
-	if (r.nrows == 1) {
-		out->name = dbres_str(&r, 0, 0);
-		out->organization = dbres_str(&r, 0, 1);
-		out->at = dbres_str(&r, 0, 2);
-		out->by = dbres_str(&r, 0, 3);
-	}
-	return 0;
+	if (db_run(d, &q[Q_DESCRIBE], v, NELEM(v), &r, c->a) == -1 || r.nrows != 1)
+		return TX_FAIL;
+	out->name = dbres_str(&r, 0, 0);
+	out->organization = dbres_str(&r, 0, 1);
+	out->at = dbres_str(&r, 0, 2);
+	out->by = dbres_str(&r, 0, 3);
+	out->present_in_person = dbres_int(&r, 0, 4);
+	out->present_online = dbres_int(&r, 0, 5);
+	return TX_COMMIT;
 }
 
 static const char *result_static(const char *s)
@@ -128,46 +139,35 @@ static const char *result_static(const char *s)
 	return "invalid";
 }
 
-/* The end of a scan: out names the person of its registration, if any. */
-static enum tx_end described(struct db *d, struct arena *a, struct scan_out *out, long long session_id)
-{
-	if (out->registration_id && describe(d, a, out->registration_id, session_id, out) == -1)
-		return TX_FAIL;
-	return TX_COMMIT;
-}
-
 /* Every scan is recorded, whatever its result: the body always commits. */
 static enum tx_end scan_tx(struct db *d, struct arena *scratch, void *arg)
 {
 	struct scan_ctx *c = arg;
 	const struct scan_in *in = c->in;
 	struct scan_out *out = c->out;
-	struct dbv key[] = {DB_DV_STR(in->client_scan_id)};
-	struct dbv code[] = {DB_DV_STR(in->code)};
+	struct dbv first[] = {DB_DV_STR(in->client_scan_id), DB_DV_STR(in->code)};
 	struct dbres r;
 	long long attendance = 0;
 	int revive = 0;
 
 	(void)scratch; /* what the scan reads goes into out, in the caller's arena */
 	memset(out, 0, sizeof(*out));
-	if (db_run(d, &q[Q_SCAN_BY_CLIENT], key, NELEM(key), &r, c->a) == -1)
+	if (db_run(d, &q[Q_SCAN_FIRST], first, NELEM(first), &r, c->a) == -1 || r.nrows != 1)
 		return TX_FAIL;
-	if (r.nrows == 1) {
+	if (dbres_int(&r, 0, 0) != 0) {
 		out->replay = 1;
 		out->scan_id = dbres_int(&r, 0, 0);
 		out->result = result_static(dbres_str(&r, 0, 1));
 		out->registration_id = dbres_int(&r, 0, 2);
 		out->conflict = dbres_int(&r, 0, 3) != 0;
-		return described(d, c->a, out, dbres_int(&r, 0, 4));
+		return described(d, c, dbres_int(&r, 0, 4));
 	}
-	if (db_run(d, &q[Q_TICKET_BY_CODE], code, NELEM(code), &r, c->a) == -1)
-		return TX_FAIL;
-	if (r.nrows == 0)
+	if (dbres_int(&r, 0, 5) == 0)
 		out->result = "invalid";
 	else {
-		const char *status = dbres_str(&r, 0, 2);
-		out->registration_id = dbres_int(&r, 0, 0);
-		if (dbres_int(&r, 0, 1) != in->seminar_id)
+		const char *status = dbres_str(&r, 0, 7);
+		out->registration_id = dbres_int(&r, 0, 5);
+		if (dbres_int(&r, 0, 6) != in->seminar_id)
 			out->result = "other_seminar";
 		else if (strcmp(status, "cancelled") == 0)
 			out->result = "cancelled";
@@ -226,10 +226,10 @@ static enum tx_end scan_tx(struct db *d, struct arena *scratch, void *arg)
 			if (db_run(d, &q[Q_ATTEND_INSERT], v, NELEM(v), NULL, NULL) == -1)
 				return TX_FAIL;
 		}
-		if (db_coverage_registration(d, out->registration_id) == -1)
+		if (db_coverage_later(d, out->registration_id) == -1)
 			return TX_FAIL;
 	}
-	return described(d, c->a, out, in->session_id);
+	return described(d, c, in->session_id);
 }
 
 int db_checkin_scan(struct db *d, struct arena *a, const struct scan_in *in, struct scan_out *out)
@@ -307,7 +307,7 @@ static enum tx_end undo_tx(struct db *d, struct arena *scratch, void *arg)
 		if (db_run(d, &q[Q_SCAN_INSERT], v, NELEM(v), &r, scratch) == -1)
 			return TX_FAIL;
 	}
-	if (db_coverage_registration(d, reg) == -1)
+	if (db_coverage_later(d, reg) == -1)
 		return TX_FAIL;
 	c->outcome = 1;
 	return TX_COMMIT;
@@ -465,7 +465,7 @@ static enum tx_end online_tx(struct db *d, struct arena *scratch, void *arg)
 		if (db_run(d, &q[Q_ATTEND_ONLINE], v, NELEM(v), NULL, NULL) == -1)
 			return TX_FAIL;
 	}
-	if (fresh && db_coverage_registration(d, c->registration_id) == -1)
+	if (fresh && db_coverage_later(d, c->registration_id) == -1)
 		return TX_FAIL;
 	c->fresh = fresh;
 	return TX_COMMIT;

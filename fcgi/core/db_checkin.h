@@ -18,12 +18,13 @@ struct scan_in {
 struct scan_out {
 	const char *result; /* ok, already, invalid, other_seminar, cancelled, waitlisted */
 	long long scan_id, registration_id;
-	const char *name, *organization, *at, *by; /* the person, and when and by whom checked in */
-	int conflict;                              /* already checked in on another device */
-	int replay;                                /* this client_scan_id was stored before */
+	const char *name, *organization, *at, *by;   /* the person, and when and by whom checked in */
+	int conflict;                                /* already checked in on another device */
+	int replay;                                  /* this client_scan_id was stored before */
+	long long present_in_person, present_online; /* at the scan's session, this scan included */
 };
-/* Records one door scan and its check-in in one transaction (strings in the arena).
- * Returns 1, or -1 on failure. */
+/* Records one door scan and its check-in in one transaction (strings in the arena); its coverage upkeep
+ * is queued (db_coverage_later). Returns 1, or -1 on failure. */
 int db_checkin_scan(struct db *, struct arena *, const struct scan_in *, struct scan_out *);
 /* Takes back the check-in made by scan_id (an 'undo' event; nothing is deleted).
  * Returns 1 undone, 2 this very undo (client_scan_id) was done before, 0 nothing

@@ -96,10 +96,11 @@ parallel() {
 }
 
 # counted REG: 1 when the registration counts (has a fact), else 0.
-counted() { sql "SELECT COUNT(*) FROM coverage_fact WHERE registration_id = $1"; }
+counted() { coverage_settled && sql "SELECT COUNT(*) FROM coverage_fact WHERE registration_id = $1"; }
 
 # cells: the coverage cells of the region, "period district sector orgs people in_person online" a line.
 cells() {
+	coverage_settled || return 1
 	sql "SELECT c.period, IF(c.district_id = $DA, 'А', 'Б'), c.sector_id, c.orgs_covered, c.people, c.people_door,
 	            c.people_online
 	     FROM coverage_cell c JOIN district d ON d.id = c.district_id WHERE d.region_id = $R
@@ -163,6 +164,7 @@ cells() {
 	call org POST "/manage/seminars/$s3/sessions" --data-urlencode date=2025-06-10 --data-urlencode start=10:00 \
 		--data-urlencode end=13:00
 	[[ $code == 303 ]] || fail "session add: HTTP $code $output"
+	coverage_settled
 	[[ $(sql "SELECT held_on FROM coverage_fact WHERE registration_id = $r") == 2025-06-10 ]] ||
 		fail "the online fact did not move to the seminar's new first day"
 
@@ -318,6 +320,7 @@ all Б 1 1 1 0 1"
 	parallel "$dir/more"
 
 	# The operations did count, and took counts back (undone check-ins, cancellations after check-ins).
+	coverage_settled
 	facts=$(sql "SELECT COUNT(*) FROM coverage_fact WHERE seminar_id IN ($m1, $m2, $m3, $m4)")
 	((facts >= 5)) || fail "only $facts registrations count"
 	[[ $(sql "SELECT COUNT(*) > 0 FROM attendance a JOIN registration r ON r.id = a.registration_id
@@ -376,6 +379,7 @@ all Б 1 1 1 0 1"
 	wait "$scans"
 	((n >= 3)) || fail "only $n recomputes ran during the check-ins"
 	[[ $(grep -c '^200$' "$dir/scans.codes") == 90 ]] || fail "scans: $(sort "$dir/scans.codes" | uniq -c | tr '\n' ' ')"
+	coverage_settled
 	[[ $(sql "SELECT COUNT(*) FROM coverage_fact WHERE seminar_id = $sem") == 90 ]]
 	run "$COVERAGE" check
 	assert_success

@@ -404,6 +404,17 @@ door() {
 	SCAN_ID=$(jq -r .scan_id <<<"$output")
 }
 
+# coverage_settled: the coverage upkeep of check-ins, queued for the checkin program's runner (coverage_queue,
+# migration 026), has been applied; fails when it takes longer than the 2 s the README states.
+coverage_settled() {
+	local i
+	for ((i = 0; i < 20; i++)); do
+		[[ $(sql "SELECT COUNT(*) FROM coverage_queue") == 0 ]] && return 0
+		sleep 0.1
+	done
+	fail "coverage_queue: $(sql "SELECT COUNT(*) FROM coverage_queue") check-ins not applied within 2 s"
+}
+
 # finish_seminars REGION: the person named org finishes the region's published seminars through the organiser's
 # API (so their coverage follows); for a teardown_file, where req keeps its answer in BATS_FILE_TMPDIR.
 finish_seminars() {

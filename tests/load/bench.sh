@@ -623,6 +623,28 @@ check_scan() {
     ((att == oks)) || CHECK_WHY+=("$att attendance rows but $oks scans answered ok")
     ((SCAN_ANSWERED + SCAN_CHECKED <= events && events <= SCAN_SENT + SCAN_CHECKED)) ||
         CHECK_WHY+=("$events scans logged, not between the $((SCAN_ANSWERED + SCAN_CHECKED)) answered and the $((SCAN_SENT + SCAN_CHECKED)) sent")
+
+    # The coverage upkeep the scans queued (coverage_queue, README «Coverage upkeep»): applied within 2 s of
+    # the run's end, and then every check-in that counts by the rule has its fact, and no other.
+    local t0 waited queued left facts want
+    queued=$(sql_value "SELECT COUNT(*) FROM coverage_queue")
+    t0=$EPOCHREALTIME left=$queued
+    while ((left > 0)) && awk -v a="$t0" -v b="$EPOCHREALTIME" 'BEGIN { exit !(b - a < 10) }'; do
+        sleep 0.05
+        left=$(sql_value "SELECT COUNT(*) FROM coverage_queue")
+    done
+    waited=$(awk -v a="$t0" -v b="$EPOCHREALTIME" -v q="$queued" 'BEGIN { printf "%.2f", (q > 0 ? b - a : 0) }')
+    facts=$(sql_value "SELECT COUNT(*) FROM coverage_fact WHERE seminar_id IN ($SCAN_IDS)")
+    want=$(sql_value "SELECT COUNT(*) FROM coverage_candidate c WHERE c.seminar_id IN ($SCAN_IDS)
+        AND attendance_qualifies(c.rule, c.pct, c.sessions,
+            (SELECT COUNT(*) FROM attendance a WHERE a.registration_id = c.registration_id AND a.mode = 'in_person'
+             AND a.undone_at IS NULL),
+            (SELECT COUNT(*) FROM attendance a WHERE a.registration_id = c.registration_id AND a.mode = 'online'
+             AND a.undone_at IS NULL))")
+    CHECKS+=("$name: coverage upkeep: $queued check-ins queued at the run's end, applied in $waited s; $facts facts of the scan seminars, $want by the rule")
+    ((left == 0)) && [[ $(awk -v w="$waited" 'BEGIN { print (w <= 2) }') == 1 ]] ||
+        CHECK_WHY+=("the coverage queue took $waited s to apply after the run (at most 2 s)")
+    ((facts == want)) || CHECK_WHY+=("$facts coverage facts of the scan seminars, $want by the rule")
 }
 
 # After the QR run: the owner, an organiser and another participant ask for one ticket's image.
