@@ -26,10 +26,12 @@ cluster_ready() {
 sql() { on "$PRIMARY" "$1"; }
 reconcile() { on "$PRIMARY" <"$ROOT/sql/checks/reconcile-places.sql"; }
 
-# rate WHAT N T0: a figure of the run (prove --comments shows it): N WHAT since T0 ($EPOCHREALTIME), per second.
+# rate WHAT N T0: a figure of the run (prove --comments shows it): N WHAT since T0 ($EPOCHREALTIME), and per second
+# when N > 1.
 rate() {
-	awk -v what="$1" -v n="$2" -v t0="$3" -v t1="$EPOCHREALTIME" \
-		'BEGIN { printf "# figure: %d %s in %.2f s: %.0f/s\n", n, what, t1 - t0, n / (t1 - t0) }' >&3
+	awk -v what="$1" -v n="$2" -v t0="$3" -v t1="$EPOCHREALTIME" 'BEGIN {
+		printf "# figure: %d %s in %.2f s%s\n", n, what, t1 - t0, (n > 1 ? sprintf(": %.0f/s", n / (t1 - t0)) : "")
+	}' >&3
 }
 
 # people RUN N: N people of the demo school (emails RUN-1@example.test ...) and the demo organiser ("org") and

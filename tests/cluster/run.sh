@@ -9,7 +9,13 @@ set -euo pipefail
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd -P)
 cd "$ROOT"
 export CLUSTER=$ROOT/var/cluster
-stop() { scripts/cluster.sh stop >/dev/null 2>&1 || true; }
+# prove and the tests run as a job of their own (a process group: set -m), so that a signal to this script stops
+# them at once and then the cluster.
+set -m
+stop() {
+    [[ -z ${PROVE:-} ]] || kill -TERM -- "-$PROVE" 2>/dev/null || true
+    scripts/cluster.sh stop >/dev/null 2>&1 || true
+}
 trap stop EXIT
 trap 'exit 130' INT TERM HUP
 stop
@@ -26,4 +32,6 @@ eval "$(scripts/cluster.sh env)"
 export BASE_URL DB1_PORT DB2_PORT TLS_CA CLUSTER_SH=$ROOT/scripts/cluster.sh STACK=$ROOT/scripts/stack.sh \
     VAR=$CLUSTER/db1 ROOT
 # --comments: the diagnostics of a failed test and the run's figures (tests/cluster/helpers.bash, rate).
-prove --comments --exec "timeout -k 10 ${CLUSTER_FILE_TIMEOUT:-600} $ROOT/tests/exec" tests/cluster/*.bats
+prove --comments --exec "timeout -k 10 ${CLUSTER_FILE_TIMEOUT:-600} $ROOT/tests/exec" tests/cluster/*.bats &
+PROVE=$!
+wait "$PROVE"
