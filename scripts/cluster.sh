@@ -1,12 +1,13 @@
 #!/usr/bin/env bash
 # Starts and stops the scale-out topology on one machine: a MariaDB primary and a semi-synchronous GTID replica over TLS, two app servers on TCP and one nginx balancing them.
 #
-# Usage: scripts/cluster.sh start|stop|status|env|app-kill N|app-start N|db-kill N|failover|rejoin
+# Usage: scripts/cluster.sh start|stop|status|env|ready|app-kill N|app-start N|db-kill N|failover|rejoin
 # Environment: CLUSTER  state dir; default <repo>/var/cluster
 # Layout under $CLUSTER: tls/ (a CA and the servers' certificate), db1/ and db2/ (stack.sh state dirs of the
 # two MariaDB servers: db1 starts as the primary), app1/ and app2/ (app.conf, logs and pids of each app
 # server's four programs), lb/ (nginx), ports (every port, chosen once), primary (1 or 2: which db is primary).
-# `env` prints what the tests read (tests/cluster/*.bats) as shell assignments.
+# `env` prints what the tests read (tests/cluster/*.bats) as shell assignments; `ready` makes the topology whole
+# again whatever a test left (each test file's setup_file).
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd -P)
@@ -17,6 +18,8 @@ PROGRAMS=(portal checkin certs reports)
 # The FastCGI listeners of one app server: the portal's readers and writers, and one per other program.
 LISTENERS=(portal portal_write checkin certs reports)
 WORKERS=${WORKERS:-2}
+# shellcheck source=scripts/proc.sh
+source "$ROOT/scripts/proc.sh"
 
 die() {
     echo "cluster: $*" >&2
@@ -103,7 +106,10 @@ db_opts() {
 
 # db_start N ROLE: server N under $C/dbN (stack.sh initialises the data directory on first start).
 db_start() {
-    VAR=$C/db$1 MARIADB_OPTS="$(db_opts "$1" "$2")" "$STACK" db-start >/dev/null 3>&- 4>&- 5>&-
+    (
+        close_fds
+        VAR=$C/db$1 MARIADB_OPTS="$(db_opts "$1" "$2")" "$STACK" db-start >/dev/null
+    )
 }
 
 repl_password() {
@@ -166,26 +172,28 @@ write_app_conf() {
     )
 }
 
-prog_pid() {
-    local f=$C/app$1/run/$2.pid pid
-    [[ -r $f ]] || return 1
-    pid=$(<"$f")
-    kill -0 "$pid" 2>/dev/null && [[ $(readlink "/proc/$pid/exe" 2>/dev/null) == */$2* ]] || return 1
-    echo "$pid"
-}
+prog_pid() { running_pid "$C/app$1/run/$2.pid" "$2"; }
 
 port_open() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
 
+# Closes every open file of this shell but stdin, stdout and stderr: what it starts next (a daemon, when run from
+# a test) must not hold bats's pipes open, or bats waits for them.
+close_fds() {
+    local fd
+    for fd in /proc/"$BASHPID"/fd/*; do
+        fd=${fd##*/}
+        ((fd > 2)) && eval "exec $fd>&-"
+    done
+    return 0
+}
+
 # detached LOG COMMAND...: COMMAND in a session of its own in the background ($! its pid), with none of our open
-# files but LOG: started from a test, it must not hold bats's pipes open.
+# files but LOG.
 detached() {
-    local log=$1 fd
+    local log=$1
     shift
     (
-        for fd in /proc/"$BASHPID"/fd/*; do
-            fd=${fd##*/}
-            ((fd > 2)) && eval "exec $fd>&-"
-        done
+        close_fds
         exec setsid "$@" </dev/null >>"$log" 2>&1
     ) &
 }
@@ -211,15 +219,14 @@ app_start() {
 
 # app_stop N [SIGNAL]: TERM drains the workers; KILL is a crash of the whole app server.
 app_stop() {
-    local n=$1 sig=${2:-TERM} p pid i
+    local n=$1 sig=${2:-TERM} p pid
     for p in "${PROGRAMS[@]}"; do
         pid=$(prog_pid "$n" "$p") || continue
         kill "-$sig" -- "-$pid" 2>/dev/null || true
-        for ((i = 0; i < 100; i++)); do
-            kill -0 -- "-$pid" 2>/dev/null || break
-            sleep 0.1
-        done
-        kill -KILL -- "-$pid" 2>/dev/null || true
+        if ! wait_for 10 group_gone "$pid"; then
+            kill -KILL -- "-$pid" 2>/dev/null || true
+            wait_for 2 group_gone "$pid" || die "app server $n: $p (process group $pid) does not end"
+        fi
         rm -f "$C/app$n/run/$p.pid"
     done
 }
@@ -292,16 +299,16 @@ cmd_stop() {
 
 cmd_env() {
     ports
-    printf 'BASE_URL=http://127.0.0.1:%s\nPRIMARY=%s\nDB1_PORT=%s\nDB2_PORT=%s\nTLS_CA=%s\n' \
-        "$LB_PORT" "$(primary)" "${DB_PORT[1]}" "${DB_PORT[2]}" "$C/tls/ca.pem"
+    printf 'BASE_URL=http://127.0.0.1:%s\nDB1_PORT=%s\nDB2_PORT=%s\nTLS_CA=%s\n' \
+        "$LB_PORT" "${DB_PORT[1]}" "${DB_PORT[2]}" "$C/tls/ca.pem"
 }
 
 # The primary is gone (or going): db_kill N is its crash.
 cmd_db_kill() {
     local pid
-    pid=$(cat "$C/db$1/run/mysqld.pid" 2>/dev/null) || return 0
+    pid=$(running_pid "$C/db$1/run/mysqld.pid" mariadbd) || return 0
     kill -KILL "$pid" 2>/dev/null || true
-    while kill -0 "$pid" 2>/dev/null; do sleep 0.1; done
+    wait_for 5 not_alive "$pid" || die "db$1 (pid $pid) does not end"
 }
 
 # Promotes the replica (scripts/failover.sh) and points both app servers at it, one after the other.
@@ -330,11 +337,12 @@ cmd_rejoin() {
     rm -rf "$C/db$old/db"
     db_start "$old" replica
     db "$old" -e "RESET MASTER"
-    # The accounts, and the database at one GTID position; loaded without binary logging (what follows comes
-    # from the primary, under its own GTIDs).
+    # The accounts and their grants, and the database at one GTID position; loaded without binary logging (what
+    # follows comes from the primary, under its own GTIDs).
     {
         echo "SET sql_log_bin = 0; USE mysql;"
-        mariadb-dump --no-defaults --socket="$C/db$p/run/mysqld.sock" -uroot mysql global_priv
+        mariadb-dump --no-defaults --socket="$C/db$p/run/mysqld.sock" -uroot mysql global_priv db tables_priv \
+            columns_priv procs_priv roles_mapping
         mariadb-dump --no-defaults --socket="$C/db$p/run/mysqld.sock" -uroot --databases seminars \
             --single-transaction --routines --events --triggers --gtid --master-data=1
         echo "FLUSH PRIVILEGES;"
@@ -344,6 +352,21 @@ cmd_rejoin() {
     replicate "$old" "$p"
     db "$p" -e "SET GLOBAL rpl_semi_sync_master_enabled = ON"
     say "db$old replicates from db$p"
+}
+
+# replicating N: server N is up, read-only and replicating (its threads started again if a test stopped them).
+replicating() {
+    db_up "$1" && [[ $(db "$1" -N -B -e 'SELECT @@read_only') == 1 ]] && db "$1" -e "START SLAVE" 2>/dev/null
+}
+
+# A primary (the replica promoted if it is down), a replica of it (the other server copied afresh if it does not
+# replicate) and both app servers.
+cmd_ready() {
+    ports
+    db_up "$(primary)" || cmd_failover
+    replicating $((3 - $(primary))) || cmd_rejoin
+    app_start 1
+    app_start 2
 }
 
 cmd_status() {
@@ -365,7 +388,7 @@ cmd_status() {
 }
 
 case ${1:-} in
-start | stop | status | env | failover | rejoin) "cmd_$1" ;;
+start | stop | status | env | ready | failover | rejoin) "cmd_$1" ;;
 app-kill | app-start | db-kill)
     [[ ${2:-} == [12] ]] || die "$1: which server, 1 or 2?"
     ports

@@ -5,6 +5,8 @@
 
 load helpers
 
+setup_file() { cluster_ready; }
+
 # cgi PROGRAM PATH [name=value ...]: one request to PROGRAM in CGI mode with app server 1's settings changed by the
 # arguments (the listeners dropped); sets code from its Status line.
 cgi() {
@@ -57,15 +59,14 @@ client() {
 }
 
 @test "the replica refuses the app's writes: read_only, and no account of the app may override it" {
-	local replica=$((3 - PRIMARY))
-	run client "$replica" sem_portal --ssl-ca="$TLS_CA" -N -e \
+	run client "$REPLICA" sem_portal --ssl-ca="$TLS_CA" -N -e \
 		"INSERT INTO seminars.rate_limit (bucket, window_start, hits) VALUES ('cluster-test', NOW(), 1)"
 	assert_failure
 	assert_output --partial 'read-only'
-	run client "$replica" sem_portal --ssl-ca="$TLS_CA" -N -e 'SELECT @@read_only'
+	run client "$REPLICA" sem_portal --ssl-ca="$TLS_CA" -N -e 'SELECT @@read_only'
 	assert_output 1
 	# Neither SUPER nor READ ONLY ADMIN (which would let a write through) for any of the app's accounts.
-	run "$STACK" psql -N -B -e "SHOW GRANTS FOR 'sem_portal'@'127.0.0.1'"
+	run on "$PRIMARY" "SHOW GRANTS FOR 'sem_portal'@'127.0.0.1'"
 	refute_output --partial 'SUPER'
 	refute_output --partial 'READ ONLY ADMIN'
 	refute_output --partial 'ALL PRIVILEGES'

@@ -7,6 +7,7 @@
 load helpers
 
 setup_file() {
+	cluster_ready
 	echo "Кластер $$-${EPOCHREALTIME/[.,]/}" >"$BATS_FILE_TMPDIR/run"
 	people "cluster-$$-${EPOCHREALTIME/[.,]/}" 300
 }
@@ -38,12 +39,14 @@ served() {
 registered() { sql "SELECT id, person_id FROM registration WHERE seminar_id = $1 ORDER BY id"; }
 
 @test "sign-ups and scans spread over both app servers; one killed mid-burst: every acknowledged one is there once" {
-	local a b n conf=$BATS_TEST_TMPDIR/burst.conf session codes=() ok
+	local a b n conf=$BATS_TEST_TMPDIR/burst.conf session codes=() ok t0
 	# Seminar A: 60 people signed up before the burst, whose tickets are scanned during it.
 	seminar_sql "title=$(sql_str "$(cat "$BATS_FILE_TMPDIR/run") A")" "format='in_person'" cap_in_person=100
 	a=$SEMINAR_ID
 	signups "$a" 1 60 >"$conf.a"
+	t0=$EPOCHREALTIME
 	run fire "$conf.a"
+	rate "sign-ups at once through both app servers" 60 "$t0"
 	assert_equal "$(grep -c '^200 ' <<<"$output")" 60
 	session=$(sql "SELECT id FROM seminar_session WHERE seminar_id = $a")
 	mapfile -t codes < <(sql "SELECT ticket_code FROM registration WHERE seminar_id = $a ORDER BY id")
@@ -106,7 +109,7 @@ registered() { sql "SELECT id, person_id FROM registration WHERE seminar_id = $1
 	sql "INSERT INTO attendance (registration_id, session_id, mode, scan_id, at)
 	     SELECT r.id, ss.id, 'in_person', 0, NOW() FROM registration r
 	     JOIN seminar_session ss ON ss.seminar_id = r.seminar_id WHERE r.seminar_id = $s"
-	for n in ${regs//,/ }; do echo "CALL coverage_touch($n);"; done | "$STACK" psql
+	for n in ${regs//,/ }; do echo "CALL coverage_touch($n);"; done | on "$PRIMARY"
 	login_demo o organizer
 	settings
 	post o "/certificates/seminars/$s/issue"

@@ -7,6 +7,7 @@
 load helpers
 
 setup_file() {
+	cluster_ready
 	echo "Отказ $$-${EPOCHREALTIME/[.,]/}" >"$BATS_FILE_TMPDIR/run"
 	people "failover-$$-${EPOCHREALTIME/[.,]/}" 200
 }
@@ -17,7 +18,7 @@ setup() { sessions_load "$BATS_FILE_TMPDIR/people"; }
 signup_entry() { entry "p$1" "/seminars/$2/register" "mode=in_person&idem=failover-$2-$1" "$1"; }
 
 @test "the primary killed mid-burst, the replica promoted: every acknowledged sign-up is there, and the app carries on" {
-	local s old=$PRIMARY new=$((3 - PRIMARY)) n conf=$BATS_TEST_TMPDIR/burst.conf pid acked
+	local s old=$PRIMARY new=$REPLICA n conf=$BATS_TEST_TMPDIR/burst.conf pid acked t0
 	seminar_sql "title=$(sql_str "$(cat "$BATS_FILE_TMPDIR/run")")" "format='in_person'" cap_in_person=150
 	s=$SEMINAR_ID
 	for ((n = 1; n <= 200; n++)); do signup_entry "$n" "$s"; done >"$conf"
@@ -32,8 +33,10 @@ signup_entry() { entry "p$1" "/seminars/$2/register" "mode=in_person&idem=failov
 	run grep -v -e '^200 ' -e '^503 ' "$BATS_TEST_TMPDIR/codes"
 	assert_output ''
 
+	t0=$EPOCHREALTIME
 	run "$CLUSTER_SH" failover
 	assert_success
+	rate "failover (the replica promoted, both app servers restarted on it)" 1 "$t0"
 	assert_equal "$(on "$new" 'SELECT @@read_only')" 0
 
 	# Every acknowledged sign-up is on the new primary, as acknowledged.
@@ -72,7 +75,8 @@ signup_entry() { entry "p$1" "/seminars/$2/register" "mode=in_person&idem=failov
 }
 
 @test "the old primary rejoins as a replica of the new one: read-only, caught up, and the reports read it again" {
-	local new=$((3 - PRIMARY)) old=$PRIMARY
+	# The first test failed over: the new primary is PRIMARY now, and the old one is to be REPLICA.
+	local new=$PRIMARY old=$REPLICA
 	run "$CLUSTER_SH" rejoin
 	assert_success
 	assert_equal "$(on "$old" 'SELECT @@read_only')" 1

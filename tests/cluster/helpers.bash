@@ -1,12 +1,38 @@
 # Shared helpers of the cluster tests: those of the end-to-end tests (../e2e/helpers.bash: VAR is the primary's
 # state dir, var/cluster/db1), people with signed-in sessions, bursts of requests, SQL on either server.
 #
-# Environment (set by tests/cluster/run.sh): BASE_URL, STACK, VAR, ROOT, CLUSTER_SH, PRIMARY (the server that was
-# the primary when the suite started: 1), DB1_PORT, DB2_PORT, TLS_CA.
+# Environment (set by tests/cluster/run.sh): BASE_URL, STACK, VAR, ROOT, CLUSTER_SH, DB1_PORT, DB2_PORT, TLS_CA.
+# Each file starts with cluster_ready, so it runs alone or after any other, whatever that one left.
 
 load ../e2e/helpers
 
 CLUSTER=${VAR%/db1}
+
+# PRIMARY and REPLICA: which server (1 or 2) is which now; a failover swaps them.
+roles() {
+	PRIMARY=$(cat "$CLUSTER/primary")
+	REPLICA=$((3 - PRIMARY))
+}
+roles
+
+# cluster_ready: the whole topology (a primary, its replica, both app servers), as scripts/cluster.sh ready makes
+# it again. For a setup_file.
+cluster_ready() {
+	"$CLUSTER_SH" ready >/dev/null
+	roles
+}
+
+# The e2e helpers' SQL goes to db1's socket ($VAR); here it goes to the primary, whichever it is.
+sql() { on "$PRIMARY" "$1"; }
+reconcile() { on "$PRIMARY" <"$ROOT/sql/checks/reconcile-places.sql"; }
+
+# rate WHAT N T0: a figure of the run (prove --comments shows it): N WHAT since T0 ($EPOCHREALTIME), and per second
+# when N > 1.
+rate() {
+	awk -v what="$1" -v n="$2" -v t0="$3" -v t1="$EPOCHREALTIME" 'BEGIN {
+		printf "# figure: %d %s in %.2f s%s\n", n, what, t1 - t0, (n > 1 ? sprintf(": %.0f/s", n / (t1 - t0)) : "")
+	}' >&3
+}
 
 # people RUN N: N people of the demo school (emails RUN-1@example.test ...) and the demo organiser ("org") and
 # reviewer ("r"), each with a signed-in session; their names pN, org and r in $BATS_FILE_TMPDIR/people (for
@@ -50,5 +76,5 @@ fire() {
 on() {
 	local n=$1
 	shift
-	mariadb --no-defaults -N -B --socket="$CLUSTER/db$n/run/mysqld.sock" -uroot seminars ${1:+-e "$1"}
+	mariadb --no-defaults --default-character-set=utf8mb4 -N -B --socket="$CLUSTER/db$n/run/mysqld.sock" -uroot seminars ${1:+-e "$1"}
 }
