@@ -195,7 +195,7 @@ all Б 1 1 1 0 1"
 }
 
 @test "coverage stays consistent through parallel sign-ups, scans, codes, undos, cancellations and rule changes" {
-	local dir=$BATS_TEST_TMPDIR m1 m2 m3 m4 m sem ses who reg st mode line n facts i base=$BASE_URL
+	local dir=$BATS_TEST_TMPDIR m1 m2 m3 m4 m sem ses who reg st mode line n facts i a1 a4 base=$BASE_URL
 	local -a ms
 	# Whatever other tests wrote behind the APIs' back is set right first.
 	run "$COVERAGE" recompute
@@ -333,13 +333,20 @@ all Б 1 1 1 0 1"
 	assert_success
 	assert_output "coverage: consistent"
 
-	# A damaged cell is found; a recompute repairs it.
+	# A damaged cell is found, and so are a row missing and a row too many in one table (as many rows as a
+	# recompute's); a recompute repairs them.
+	a1=$(sql "SELECT MIN(organization_id) FROM coverage_org WHERE district_id = $DA AND sector_id = 1 AND period = 'all'")
+	a4=$(sql "SELECT id FROM organization WHERE district_id = $DA AND short_name = 'А4'")
 	sql "UPDATE coverage_cell SET orgs_covered = orgs_covered + 1 WHERE district_id = $DA AND sector_id = 1
-	     AND period = 'all'"
+	     AND period = 'all';
+	     DELETE FROM coverage_org WHERE organization_id = $a1 AND sector_id = 1 AND period = 'all';
+	     INSERT INTO coverage_org (organization_id, sector_id, period, district_id, n) VALUES ($a4, 1, '2001', $DA, 1)"
 	run "$COVERAGE" check
 	assert_failure 1
 	assert_line --regexp "^coverage_cell +period=all district=$DA sector=1 +should be orgs=[0-9]+ .* is orgs=[0-9]+ "
-	assert_line "coverage: 1 differences between the summary tables and a recompute from the raw data"
+	assert_line --regexp "^coverage_org +organization=$a1 sector=1 period=all +should be district=$DA n=[0-9]+ +is -$"
+	assert_line --regexp "^coverage_org +organization=$a4 sector=1 period=2001 +should be - +is district=$DA n=1$"
+	assert_line "coverage: 3 differences between the summary tables and a recompute from the raw data"
 	run "$COVERAGE" recompute
 	assert_success
 	assert_output --regexp '^coverage: recomputed in [0-9.]+ s '
