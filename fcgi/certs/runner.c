@@ -1,5 +1,4 @@
 /* The certs program's background runner: claims queued issuing jobs and renders their certificates in chunks. */
-#include <malloc.h>
 #include <stdio.h>
 #include <string.h>
 #include <time.h>
@@ -109,10 +108,6 @@ void certs_runner(struct app *app)
 {
 	struct arena a = {0};
 
-	/* Each PDF allocates and frees some megabytes (zlib's state, cairo's surfaces): kept in the heap rather than
-	 * mapped and given back each time, they cost no page faults, which were half the time of a certificate. */
-	mallopt(M_MMAP_THRESHOLD, 1 << 20);
-	mallopt(M_TRIM_THRESHOLD, 8 << 20);
 	log_msg(LOG_INFO, NULL, "certificates: runner ready");
 	while (!prefork_stopping) {
 		int rc = claim(app, &a);
