@@ -3,6 +3,7 @@
 #include "cert.h"
 
 #include <assert.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -355,7 +356,7 @@ static int number(const char *v, double em, double *out)
 	if (v == NULL)
 		return 0;
 	*out = strtod(v, &end);
-	if (end == v)
+	if (end == v || !isfinite(*out))
 		return 0;
 	if (em > 0 && strcmp(end, "em") == 0)
 		*out *= em;
@@ -383,7 +384,7 @@ static int colour(const char *v, double rgb[3])
 	return 1;
 }
 
-/* The value of attribute name of n as a string owned by the caller's free (xmlFree), or NULL. */
+/* The value of n's attribute name without a namespace, or NULL; the caller frees it with xmlFree. */
 #define ATTR(n, name) xmlGetNoNsProp((n), (const xmlChar *)(name))
 
 /* Whether every attribute of n is in set. */
