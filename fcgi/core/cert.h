@@ -20,6 +20,11 @@ struct cert_tmpl *cert_compile(const char *svg, size_t len, char why[CERT_WHY]);
 void cert_free(struct cert_tmpl *);
 /* Bit (1u << f) for every cert_field the template uses. */
 unsigned cert_fields_used(const struct cert_tmpl *);
+/* Whether each page is drawn in layers (the plain texts of the template set by cairo over its other elements, drawn
+ * by librsvg from documents parsed once), 0 when the filled SVG is laid out and drawn by librsvg for each page (a
+ * text with a transform, CSS, Inkscape's style attributes, ...). Both draw the same page; layers take a tenth of the
+ * time. */
+int cert_layered(const struct cert_tmpl *);
 /* The text of the template's <title> (its name as the designer gave it), or NULL. */
 const char *cert_title(const struct cert_tmpl *);
 /* Appends a one-page PDF of the filled template (drawn by pdf.c). Returns 0, or -1 (logged) with out

@@ -534,28 +534,21 @@ struct pdf_book *pdf_book_open(struct buf *out, const char *title)
 	return b;
 }
 
-int pdf_book_page(struct pdf_book *b, const char *svg, size_t len, double w, double h)
+/* Starts a page of w x h points as a section of the structure tree (its text as text in drawing order). */
+static cairo_t *book_page_begin(struct pdf_book *b, double w, double h)
 {
-	RsvgRectangle page = {0, 0, w, h};
-	cairo_t *cr = b->pdf.cr;
-	GError *err = NULL;
-	RsvgHandle *rh;
-	int rc = 0;
-
 	cairo_pdf_surface_set_size(b->pdf.s, w, h);
-	rh = rsvg_handle_new_from_data((const guint8 *)svg, len, &err);
 	pdf_page(&b->pdf);
-	/* Each page a section of the structure tree, its text as text in the SVG's order. */
-	cairo_tag_begin(cr, "Sect", NULL);
-	if (rh == NULL || !rsvg_handle_render_document(rh, cr, &page, &err)) {
-		log_msg(LOG_ERROR, NULL, "pdf: librsvg: %s", err ? err->message : "failed");
-		rc = -1;
-	}
+	cairo_tag_begin(b->pdf.cr, "Sect", NULL);
+	return b->pdf.cr;
+}
+
+/* Ends the page begun by book_page_begin; rc -1 (a drawing failed, logged) fails the book. Returns 0 or -1. */
+static int book_page_end(struct pdf_book *b, int rc)
+{
+	cairo_t *cr = b->pdf.cr;
+
 	cairo_tag_end(cr, "Sect");
-	if (err != NULL)
-		g_error_free(err);
-	if (rh != NULL)
-		g_object_unref(rh);
 	if (rc == 0 && cairo_status(cr) != CAIRO_STATUS_SUCCESS) {
 		log_msg(LOG_ERROR, NULL, "pdf: cairo: %s", cairo_status_to_string(cairo_status(cr)));
 		rc = -1;
@@ -566,6 +559,191 @@ int pdf_book_page(struct pdf_book *b, const char *svg, size_t len, double w, dou
 	}
 	cairo_show_page(cr);
 	return 0;
+}
+
+/* Draws rh over the page of w x h points. Returns 0, or -1 (logged). */
+static int svg_draw(RsvgHandle *rh, cairo_t *cr, double w, double h)
+{
+	RsvgRectangle page = {0, 0, w, h};
+	GError *err = NULL;
+
+	if (rsvg_handle_render_document(rh, cr, &page, &err))
+		return 0;
+	log_msg(LOG_ERROR, NULL, "pdf: librsvg: %s", err ? err->message : "failed");
+	if (err != NULL)
+		g_error_free(err);
+	return -1;
+}
+
+int pdf_book_page(struct pdf_book *b, const char *svg, size_t len, double w, double h)
+{
+	GError *err = NULL;
+	RsvgHandle *rh = rsvg_handle_new_from_data((const guint8 *)svg, len, &err);
+	cairo_t *cr = book_page_begin(b, w, h);
+	int rc = 0;
+
+	if (rh == NULL) {
+		log_msg(LOG_ERROR, NULL, "pdf: librsvg: %s", err ? err->message : "failed");
+		if (err != NULL)
+			g_error_free(err);
+		rc = -1;
+	} else {
+		rc = svg_draw(rh, cr, w, h);
+		g_object_unref(rh);
+	}
+	return book_page_end(b, rc);
+}
+
+/* ---------------------------------------------------------------- pages of layers */
+
+struct pdf_svg {
+	RsvgHandle *rh;
+};
+
+struct pdf_svg *pdf_svg_load(const char *svg, size_t len)
+{
+	GError *err = NULL;
+	struct pdf_svg *s;
+	RsvgHandle *rh = rsvg_handle_new_from_data((const guint8 *)svg, len, &err);
+
+	if (rh == NULL) {
+		log_msg(LOG_ERROR, NULL, "pdf: librsvg cannot load a layer: %s", err ? err->message : "?");
+		if (err != NULL)
+			g_error_free(err);
+		return NULL;
+	}
+	if ((s = malloc(sizeof(*s))) == NULL)
+		abort();
+	s->rh = rh;
+	return s;
+}
+
+void pdf_svg_free(struct pdf_svg *s)
+{
+	if (s == NULL)
+		return;
+	g_object_unref(s->rh);
+	free(s);
+}
+
+/* A text layer set in glyphs, ready to be shown. */
+struct shaped {
+	cairo_scaled_font_t *font;
+	cairo_glyph_t *glyphs;
+	cairo_text_cluster_t *clusters;
+	int nglyphs, nclusters;
+	cairo_text_cluster_flags_t flags;
+};
+
+/* Selects the layer's font on cr (in user space) and sets its text in glyphs at its anchor. Returns 1, 0 when
+ * the font lacks a character (glyph 0: the page is drawn another way), -1 when cairo refuses the text. */
+static int shape(cairo_t *cr, const struct pdf_layer *l, struct shaped *g)
+{
+	const struct pdf_style *st = l->style;
+	cairo_text_extents_t e;
+	double width;
+	int i;
+
+	cairo_select_font_face(cr, st->family, st->italic ? CAIRO_FONT_SLANT_ITALIC : CAIRO_FONT_SLANT_NORMAL,
+			       st->bold ? CAIRO_FONT_WEIGHT_BOLD : CAIRO_FONT_WEIGHT_NORMAL);
+	cairo_set_font_size(cr, st->size);
+	g->font = cairo_scaled_font_reference(cairo_get_scaled_font(cr));
+	if (cairo_scaled_font_text_to_glyphs(g->font, l->x, l->y, l->text, -1, &g->glyphs, &g->nglyphs, &g->clusters,
+					     &g->nclusters, &g->flags) != CAIRO_STATUS_SUCCESS)
+		return -1;
+	for (i = 0; i < g->nglyphs; i++)
+		if (g->glyphs[i].index == 0)
+			return 0;
+	cairo_scaled_font_text_extents(g->font, l->text, &e);
+	width = e.x_advance + (g->nglyphs > 1 ? st->spacing * (g->nglyphs - 1) : 0);
+	for (i = 0; i < g->nglyphs; i++)
+		g->glyphs[i].x += i * st->spacing - (st->anchor == PDF_MIDDLE ? width / 2
+						     : st->anchor == PDF_END  ? width
+									      : 0);
+	return 1;
+}
+
+static void layer_run(void *arg, int x, int y, int n)
+{
+	cairo_rectangle(arg, x, y, n, 1);
+}
+
+/* The QR code of text in the square that fits (x, y, w, h) in user space, centred: white, then the dark modules as
+ * one path filled once. Returns 0, or -1 (logged) when text is no QR text. */
+static int layer_qr(cairo_t *cr, const struct pdf_layer *l)
+{
+	QRcode *q = qr_encode("pdf_book_layers", l->text);
+	double n, m;
+
+	if (q == NULL)
+		return -1;
+	n = q->width + 2 * QR_QUIET;
+	m = (l->w < l->h ? l->w : l->h) / n;
+	cairo_save(cr);
+	cairo_translate(cr, l->x + (l->w - n * m) / 2, l->y + (l->h - n * m) / 2);
+	cairo_scale(cr, m, m);
+	cairo_rectangle(cr, 0, 0, n, n);
+	cairo_set_source_rgb(cr, 1, 1, 1);
+	cairo_fill(cr);
+	cairo_new_path(cr);
+	qr_runs(q, layer_run, cr);
+	cairo_set_source_rgb(cr, 0, 0, 0);
+	cairo_fill(cr);
+	cairo_restore(cr);
+	QRcode_free(q);
+	return 0;
+}
+
+int pdf_book_layers(struct pdf_book *b, double w, double h, const double m[4], const struct pdf_layer *layers, size_t n)
+{
+	struct shaped *g = calloc(n ? n : 1, sizeof(*g));
+	cairo_t *cr = b->pdf.cr;
+	cairo_matrix_t user;
+	size_t i;
+	int rc = 0, k;
+
+	if (g == NULL)
+		abort();
+	cairo_matrix_init(&user, m[0], 0, 0, m[1], m[2], m[3]);
+	/* Every text is set before anything is drawn: a page whose font lacks a character is left to the caller. */
+	cairo_save(cr);
+	cairo_set_matrix(cr, &user);
+	for (i = 0; i < n && rc == 0; i++)
+		if (layers[i].kind == PL_TEXT && (k = shape(cr, &layers[i], &g[i])) != 1)
+			rc = k == 0 ? 1 : -1;
+	cairo_restore(cr);
+	if (rc == -1)
+		log_msg(LOG_ERROR, NULL, "pdf: cairo cannot set a text in glyphs");
+	if (rc == 0) {
+		cr = book_page_begin(b, w, h);
+		for (i = 0; i < n && rc == 0; i++) {
+			const struct pdf_layer *l = &layers[i];
+			if (l->kind == PL_SVG) {
+				rc = svg_draw(l->svg->rh, cr, w, h);
+				continue;
+			}
+			cairo_save(cr);
+			cairo_set_matrix(cr, &user);
+			if (l->kind == PL_QR)
+				rc = layer_qr(cr, l);
+			else {
+				const struct pdf_style *st = l->style;
+				cairo_set_scaled_font(cr, g[i].font);
+				cairo_set_source_rgba(cr, st->rgba[0], st->rgba[1], st->rgba[2], st->rgba[3]);
+				cairo_show_text_glyphs(cr, l->text, -1, g[i].glyphs, g[i].nglyphs, g[i].clusters,
+						       g[i].nclusters, g[i].flags);
+			}
+			cairo_restore(cr);
+		}
+		rc = book_page_end(b, rc);
+	}
+	for (i = 0; i < n; i++) {
+		cairo_scaled_font_destroy(g[i].font);
+		cairo_glyph_free(g[i].glyphs);
+		cairo_text_cluster_free(g[i].clusters);
+	}
+	free(g);
+	return rc;
 }
 
 int pdf_book_close(struct pdf_book *b, int discard)

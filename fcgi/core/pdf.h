@@ -45,6 +45,37 @@ int pdf_book_page(struct pdf_book *, const char *svg, size_t len, double w, doub
 /* Finishes the PDF into out and frees the book. Returns 0, or -1 with out left as it was when
  * any page failed, discard is set (the caller's own page failed) or cairo failed. */
 int pdf_book_close(struct pdf_book *, int discard);
+/* A page of layers drawn in order, for many pages from one template: SVG documents parsed once, texts set by cairo
+ * (kept as text), QR codes drawn as vector paths. */
+struct pdf_svg;
+/* An SVG document parsed once for pdf_book_layers; NULL (logged) when librsvg cannot load it. */
+struct pdf_svg *pdf_svg_load(const char *svg, size_t len);
+void pdf_svg_free(struct pdf_svg *);
+enum pdf_anchor { PDF_START, PDF_MIDDLE, PDF_END };
+/* How a text is set, in the user space of the page's layers. */
+struct pdf_style {
+	const char *family;
+	int bold, italic;
+	double size, spacing; /* font size and letter spacing */
+	enum pdf_anchor anchor;
+	double rgba[4];
+};
+enum pdf_layer_kind {
+	PL_SVG,  /* svg over the whole page */
+	PL_TEXT, /* text (one line, UTF-8) in style with its anchor at the baseline point (x, y) */
+	PL_QR,   /* the QR code of text (with its quiet zone, on white) in the square that fits (x, y, w, h), centred */
+};
+struct pdf_layer {
+	enum pdf_layer_kind kind;
+	const struct pdf_svg *svg;
+	const struct pdf_style *style;
+	double x, y, w, h;
+	const char *text;
+};
+/* Draws a page of w x h points from layers in order; user space (texts and QR codes) is page space scaled by m[0]
+ * horizontally and m[1] vertically, then moved by (m[2], m[3]). Returns 0; 1 when a text has a character its font
+ * lacks (nothing drawn: draw the page another way); -1 (logged) when drawing failed, the book is then failed. */
+int pdf_book_layers(struct pdf_book *, double w, double h, const double m[4], const struct pdf_layer *layers, size_t n);
 /* What librsvg makes of an SVG document drawn on a PDF page. */
 enum pdf_svg_check {
 	PDF_SVG_OK,         /* w and h are its size in points, within 1 to 14,400 (200 inches) */

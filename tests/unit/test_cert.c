@@ -127,6 +127,8 @@ static void test_default_templates(void **state)
 		if (t == NULL)
 			fail_msg("%s does not compile: %s", files[i][0], why);
 		assert_string_equal(cert_title(t), files[i][1]);
+		/* Every text of the default templates is plain: the pages are drawn in layers. */
+		assert_true(cert_layered(t));
 		for (int f = 0; f < CF__MAX; f++)
 			if (f != CF_FULL_NAME && !(cert_fields_used(t) & (1u << f)))
 				fail_msg("%s does not use {{%s}}", files[i][0], cert_field_names[f]);
@@ -137,6 +139,8 @@ static void test_default_templates(void **state)
 				fail_msg("%s: the PDF has no %s «%s»: %s", files[i][0], cert_field_names[f],
 					 sample.v[f], text);
 		assert_non_null(strstr(text, "Настоящий сертификат выдан"));
+		/* Spaced out by letter-spacing, the title still reads as one word. */
+		assert_non_null(strstr(text, "СЕРТИФИКАТ"));
 		assert_non_null(strstr(text, "Проверить подлинность"));
 		free(text);
 		cert_free(t);
@@ -432,6 +436,51 @@ static void test_data_wrap(void **state)
 	buf_free(&pdf);
 }
 
+/* The same template with its texts set by cairo over layers, and laid out by librsvg (a style attribute), gives the
+ * same text; a value with a character the font lacks is drawn by librsvg, which finds it in another font. */
+static void test_layers(void **state)
+{
+#define TEXTS(style)                                                                                                                                                                         \
+	"<rect width=\"297\" height=\"210\" fill=\"#f4ecda\"/><text x=\"148.5\" y=\"40\" text-anchor=\"middle\" "                                                                            \
+	"font-family=\"PT Serif\" font-weight=\"bold\" font-size=\"12\" fill=\"#1f3a5f\">СЕРТИФИКАТ</text><path d=\"M100 50H200\" stroke=\"#b08d57\"/><text x=\"148.5\" y=\"70\" " \
+	"text-anchor=\"middle\" font-size=\"8\" data-wrap=\"30\" data-valign=\"bottom\">{{full_name_dat}}</text>"                                                                            \
+	"<text x=\"280\" y=\"200\" text-anchor=\"end\" font-family=\"PT Sans\" font-size=\"4\"" style                                                                                        \
+	">№ {{number}}</text>"                                                                                                                                                             \
+	"<text x=\"20\" y=\"120\" font-family=\"PT Sans\" font-size=\"5\"><tspan x=\"20\">Первая строка</tspan>"                                                                 \
+	"<tspan x=\"20\" dy=\"1.25em\">вторая строка</tspan></text>" QR_RECT
+	struct cert_tmpl *fast = compile_ok(SVG_OPEN TEXTS("") "</svg>");
+	struct cert_tmpl *slow = compile_ok(SVG_OPEN TEXTS(" style=\"font-style:normal\"") "</svg>");
+	struct cert_values v = sample;
+	struct buf a = {0}, b = {0};
+	char *ta, *tb;
+
+	(void)state;
+	assert_true(cert_layered(fast));
+	assert_false(cert_layered(slow));
+	v.v[CF_FULL_NAME_DAT] = "Константинопольской Александре Владиславовне";
+	assert_int_equal(cert_pdf(&a, fast, &v), 0);
+	assert_int_equal(cert_pdf(&b, slow, &v), 0);
+	ta = pdf_text(&a);
+	tb = pdf_text(&b);
+	assert_string_equal(ta, tb);
+	assert_non_null(strstr(ta, "Константинопольской Александре"));
+	assert_non_null(strstr(ta, "вторая строка"));
+	free(ta);
+	free(tb);
+	/* PT Sans has no Georgian: librsvg draws this page, with the name as text. */
+	v.v[CF_NUMBER] = "ნინო-1";
+	buf_reset(&a);
+	assert_int_equal(cert_pdf(&a, fast, &v), 0);
+	ta = pdf_text(&a);
+	assert_non_null(strstr(ta, "№ ნინო-1"));
+	free(ta);
+	cert_free(fast);
+	cert_free(slow);
+	buf_free(&a);
+	buf_free(&b);
+#undef TEXTS
+}
+
 static void test_book(void **state)
 {
 	struct cert_tmpl *t = compile_ok(GOOD(""));
@@ -495,6 +544,7 @@ int main(void)
 		cmocka_unit_test(test_inkscape_metadata_dropped),
 		cmocka_unit_test(test_pdf_values_literal_and_qr),
 		cmocka_unit_test(test_data_wrap),
+		cmocka_unit_test(test_layers),
 		cmocka_unit_test(test_book),
 	};
 
