@@ -123,8 +123,18 @@ struct reg_ctx {
 	const struct signup *in;
 	struct reg_state *out;
 	enum reg_outcome outcome;
-	int runs; /* of the body: the first shares the seminar's row, any later one locks it from the start */
+	int runs; /* of the body: only the first may share the seminar's row (see register_tx) */
 };
+
+/* The seminars and modes this worker last found full, by seminar * MODE__MAX + mode + 1 in a slot of its own.
+ * Only a hint of which lock a sign-up's first run takes: a wrong one costs a wait or a run again, never a place. */
+static long long full_hint[64];
+
+static long long *full_slot(long long seminar_id, enum mode m, long long *key)
+{
+	*key = seminar_id * MODE__MAX + (long long)m + 1;
+	return &full_hint[(unsigned long long)*key % NELEM(full_hint)];
+}
 
 static enum tx_end refuse(struct reg_ctx *c, enum reg_outcome o)
 {
@@ -133,10 +143,11 @@ static enum tx_end refuse(struct reg_ctx *c, enum reg_outcome o)
 }
 
 /* Commits a place taken or a place in the queue; rolls back every refusal. Every change of a seminar's
- * places locks its row; a sign-up's first run shares that lock with the other sign-ups (a place in the
- * waiting list needs no more, so they commit side by side and their flushes group) and makes it exclusive
- * only to take a place, last (its UPDATE). Two runs that both want a place then deadlock; the one the
- * server rolls back runs again with the row locked exclusively from its first statement. */
+ * places locks its row. A sign-up to a seminar this worker last found full shares that lock with the other
+ * sign-ups (a place in the waiting list needs no more, so they commit side by side and their flushes group);
+ * should a place have come free, it makes the lock exclusive to take it (its UPDATE, last), and two that do
+ * so at once deadlock: the one the server rolls back runs again with the row locked exclusively from its
+ * first statement, as every other sign-up runs (it most likely takes a place, and one at a time). */
 static enum tx_end register_tx(struct db *d, struct arena *scratch, void *arg)
 {
 	struct reg_ctx *c = arg;
@@ -146,7 +157,8 @@ static enum tx_end register_tx(struct db *d, struct arena *scratch, void *arg)
 	struct dbres r;
 	long long org, existing = 0;
 	const char *status;
-	int shared = c->runs++ == 0;
+	long long key, *hint = full_slot(in->seminar_id, in->mode, &key);
+	int shared = c->runs++ == 0 && *hint == key;
 
 	if (db_run(d, &q[shared ? Q_SIGNUP_SHARED : Q_SIGNUP_LOCKED], k, NELEM(k), &r, scratch) == -1 || r.nrows == 0)
 		return TX_FAIL;
@@ -199,6 +211,7 @@ static enum tx_end register_tx(struct db *d, struct arena *scratch, void *arg)
 			return refuse(c, REG_ORG_LIMIT);
 	}
 	status = places_free(&s, in->mode) ? "confirmed" : "waitlisted";
+	*hint = status[0] == 'w' ? key : 0;
 	if (existing) {
 		struct dbv v[] = {
 			db_dv_id_or_null(org),           DB_DV_STR(mode_codes[in->mode]), DB_DV_STR(status),
