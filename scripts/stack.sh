@@ -206,7 +206,7 @@ start_mariadb() {
     if ! pid=$(running_pid "$MYSQL_PID" mariadbd); then
         read -r -a opts <<<"$MARIADB_OPTS"
         setsid "$mariadbd" --no-defaults --datadir="$VAR/db" --socket="$MYSQL_SOCK" --pid-file="$MYSQL_PID" \
-            "${opts[@]}" --log-error="$VAR/log/mariadb.log" \
+            "${opts[@]}" --log-error="$VAR/log/mariadb.log" --tmpdir="$VAR/tmp" \
             --character-set-server=utf8mb4 --collation-server=utf8mb4_unicode_ci \
             --innodb-flush-log-at-trx-commit=1 --sync-binlog=1 --innodb-buffer-pool-size=256M \
             --max-connections=500 "${user_args[@]}" </dev/null >>"$VAR/log/mariadb.log" 2>&1 9>&- &
