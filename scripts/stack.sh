@@ -158,7 +158,6 @@ start_mariadb() {
     if ! pid=$(running_pid "$MYSQL_PID" mariadbd); then
         read -r -a opts <<<"$MARIADB_OPTS"
         # Temporary tables in the stack's own directory: /tmp is shared with every other stack on the machine.
-        mkdir -p "$VAR/tmp"
         setsid "$mariadbd" --no-defaults --datadir="$VAR/db" --socket="$MYSQL_SOCK" --pid-file="$MYSQL_PID" \
             --tmpdir="$VAR/tmp" "${opts[@]}" --log-error="$VAR/log/mariadb.log" \
             --character-set-server=utf8mb4 --collation-server=utf8mb4_unicode_ci \

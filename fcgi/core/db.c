@@ -550,7 +550,7 @@ void dbres_fill(const struct dbres *r, size_t row, const struct dbcol *cols, siz
 {
 	size_t i;
 
-	assert(n == r->ncols);
+	assert(n <= r->ncols);
 	for (i = 0; i < n; i++) {
 		char *field = (char *)out + cols[i].off;
 		switch (cols[i].t) {

@@ -140,8 +140,8 @@ struct dbcol {
 	size_t off; /* offsetof the field */
 };
 #define DB_COL_SQL(t, field, sql) sql
-/* Fills the fields of out from row of r, column i by cols[i]; n must be the result's column count
- * (asserted). Strings stay in the result's arena. */
+/* Fills the fields of out from row of r, column i by cols[i], from the first of the result's columns
+ * (n of them at most: asserted). Strings stay in the result's arena. */
 void dbres_fill(const struct dbres *, size_t row, const struct dbcol *cols, size_t n, void *out);
 /* Runs a query of at most one row: zeroes the size bytes at out and fills them from the row by cols. Returns 1,
  * 0 when there is no row, -1 on failure. Strings in the arena. */

@@ -43,10 +43,15 @@ int db_places_lock(struct db *d, struct arena *a, long long id, struct seminar *
 
 	if (db_run(d, &q[Q_SEMINAR_LOCK], v, NELEM(v), &r, a) == -1)
 		return -1;
-	if (r.nrows == 0)
-		return 0;
+	return r.nrows == 0 ? 0 : db_places_row(&r, s);
+}
+
+int db_places_row(const struct dbres *r, struct seminar *s)
+{
 	memset(s, 0, sizeof(*s));
-	dbres_fill(&r, 0, seminar_places, NELEM(seminar_places), s);
+	if (dbres_str(r, 0, 0) == NULL)
+		return 0;
+	dbres_fill(r, 0, seminar_places, NELEM(seminar_places), s);
 	return 1;
 }
 

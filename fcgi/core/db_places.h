@@ -32,6 +32,13 @@
 	X(BOOL, reg_over, ", s.reg_closes_at IS NOT NULL AND s.reg_closes_at <= NOW()")                                \
 	X(BOOL, over, ", " SEMINAR_OVER)
 
+/* The number of those columns. */
+#define SEMINAR_PLACES_ONE(t, field, sql) +1
+enum { SEMINAR_PLACES_COLS = 0 SEMINAR_PLACES(SEMINAR_PLACES_ONE) };
+
+/* Fills s from row 0 of r, a read whose first columns are SEMINAR_PLACES (strings stay r's). Returns 1, or 0
+ * when they are NULL: no such seminar (a LEFT JOIN's). */
+int db_places_row(const struct dbres *r, struct seminar *s);
 /* Locks the seminar's row and fills id, region, format, status, capacities, counters, the
  * organisation limit, the window flags and over (strings in the arena). Returns 1, 0 no such
  * seminar, -1 failure. */

@@ -9,8 +9,8 @@
 #include "db_places.h"
 
 enum {
-	Q_IDEM,
-	Q_REG_OF,
+	Q_SIGNUP_SHARED,
+	Q_SIGNUP_LOCKED,
 	Q_ORG_COUNT,
 	Q_REG_INSERT,
 	Q_REG_REVIVE,
@@ -27,13 +27,35 @@ enum {
 	Q__MAX
 };
 
+/* A sign-up's one read, in one round trip and with the rows it reads locked (LOCK: shared or exclusive): the
+ * seminar's places first (SEMINAR_PLACES, read by db_places_row; NULLs when there is no such seminar), then the
+ * person's organisation, the registration an earlier try of this request may have made (by its key), and the
+ * person's registration for this seminar, if any. Parameters: seminar, key, person. */
+#define SIGNUP_PLACES SEMINAR_PLACES(DB_COL_SQL)
+#define SIGNUP_READ(LOCK)                                                                                              \
+	"SELECT " SIGNUP_PLACES                                                                                        \
+	", p.organization_id, g.id, g.seminar_id, g.person_id, g.mode, g.status, o.id, o.mode, "                       \
+	"o.status, o.idem_key FROM person p LEFT JOIN seminar s ON s.id = ? "                                          \
+	"LEFT JOIN registration g ON g.idem_key = ? "                                                                  \
+	"LEFT JOIN registration o ON o.seminar_id = s.id AND o.person_id = p.id "                                      \
+	"WHERE p.id = ?" LOCK
+/* Its columns after the seminar's. */
+enum {
+	C_ORG = SEMINAR_PLACES_COLS,
+	C_KEY_ID,
+	C_KEY_SEMINAR,
+	C_KEY_PERSON,
+	C_KEY_MODE,
+	C_KEY_STATUS,
+	C_OWN_ID,
+	C_OWN_MODE,
+	C_OWN_STATUS,
+	C_OWN_KEY
+};
+
 static struct dbq q[Q__MAX] = {
-	/* Before the lock, in one round trip: the person's organisation, the registration an earlier try of
-	 * this request may have made, and whether the person has one for this seminar at all. */
-	[Q_IDEM] = {"SELECT p.organization_id, g.id, g.seminar_id, g.person_id, g.mode, g.status, o.id FROM person p "
-		    "LEFT JOIN registration g ON g.idem_key = ? "
-		    "LEFT JOIN registration o ON o.seminar_id = ? AND o.person_id = p.id WHERE p.id = ?"},
-	[Q_REG_OF] = {"SELECT id, mode, status, idem_key FROM registration WHERE seminar_id = ? AND person_id = ?"},
+	[Q_SIGNUP_SHARED] = {SIGNUP_READ(" LOCK IN SHARE MODE")},
+	[Q_SIGNUP_LOCKED] = {SIGNUP_READ(" FOR UPDATE")},
 	[Q_ORG_COUNT] = {"SELECT COUNT(*) FROM registration WHERE seminar_id = ? AND organization_id = ? "
 			 "AND status <> 'cancelled'"},
 	/* The ticket code: 16 bytes of the server's CSPRNG as base64url (see migration 003). */
@@ -114,7 +136,18 @@ struct reg_ctx {
 	const struct signup *in;
 	struct reg_state *out;
 	enum reg_outcome outcome;
+	int runs; /* of the body: only the first may share the seminar's row (see register_tx) */
 };
+
+/* The seminars and modes this worker last found full, by seminar * MODE__MAX + mode + 1 in a slot of its own.
+ * Only a hint of which lock a sign-up's first run takes: a wrong one costs a wait or a run again, never a place. */
+static long long full_hint[64];
+
+static long long *full_slot(long long seminar_id, enum mode m, long long *key)
+{
+	*key = seminar_id * MODE__MAX + (long long)m + 1;
+	return &full_hint[(unsigned long long)*key % NELEM(full_hint)];
+}
 
 static enum tx_end refuse(struct reg_ctx *c, enum reg_outcome o)
 {
@@ -122,35 +155,38 @@ static enum tx_end refuse(struct reg_ctx *c, enum reg_outcome o)
 	return TX_ROLLBACK;
 }
 
-/* Commits a place taken or a place in the queue; rolls back every refusal. */
+/* Commits a place taken or a place in the queue; rolls back every refusal. Every change of a seminar's
+ * places locks its row. A sign-up to a seminar this worker last found full shares that lock with the other
+ * sign-ups (a place in the waiting list needs no more, so they commit side by side and their flushes group);
+ * should a place have come free, it makes the lock exclusive to take it (its UPDATE, last), and two that do
+ * so at once deadlock: the one the server rolls back runs again with the row locked exclusively from its
+ * first statement, as every other sign-up runs (it most likely takes a place, and one at a time). */
 static enum tx_end register_tx(struct db *d, struct arena *scratch, void *arg)
 {
 	struct reg_ctx *c = arg;
 	const struct signup *in = c->in;
-	struct dbv who[] = {DB_DV_INT(in->seminar_id), DB_DV_INT(in->person_id)};
-	struct dbv k[] = {db_dv_str_or_null(in->idem_key), DB_DV_INT(in->seminar_id), DB_DV_INT(in->person_id)};
+	struct dbv k[] = {DB_DV_INT(in->seminar_id), db_dv_str_or_null(in->idem_key), DB_DV_INT(in->person_id)};
 	struct seminar s;
 	struct dbres r;
 	long long org, existing = 0;
 	const char *status;
-	int rc, had;
+	long long key, *hint = full_slot(in->seminar_id, in->mode, &key);
+	int shared = c->runs++ == 0 && *hint == key;
 
-	if (db_run(d, &q[Q_IDEM], k, NELEM(k), &r, scratch) == -1 || r.nrows == 0)
+	if (db_run(d, &q[shared ? Q_SIGNUP_SHARED : Q_SIGNUP_LOCKED], k, NELEM(k), &r, scratch) == -1 || r.nrows == 0)
 		return TX_FAIL;
-	org = dbres_int(&r, 0, 0);
-	had = dbres_str(&r, 0, 6) != NULL;
-	if (dbres_str(&r, 0, 1) != NULL) {
-		if (dbres_int(&r, 0, 2) != in->seminar_id || dbres_int(&r, 0, 3) != in->person_id)
+	org = dbres_int(&r, 0, C_ORG);
+	if (dbres_str(&r, 0, C_KEY_ID) != NULL) {
+		if (dbres_int(&r, 0, C_KEY_SEMINAR) != in->seminar_id ||
+		    dbres_int(&r, 0, C_KEY_PERSON) != in->person_id)
 			return refuse(c, REG_KEY_REUSED);
-		c->out->id = dbres_int(&r, 0, 1);
-		mode_parse(dbres_str(&r, 0, 4), &c->out->mode);
-		c->out->status = status_static(dbres_str(&r, 0, 5));
+		c->out->id = dbres_int(&r, 0, C_KEY_ID);
+		mode_parse(dbres_str(&r, 0, C_KEY_MODE), &c->out->mode);
+		c->out->status = status_static(dbres_str(&r, 0, C_KEY_STATUS));
 		return refuse(c, REG_REPLAY);
 	}
-	/* Every change of a seminar's places starts by locking its row: sign-ups,
-	 * cancellations, mode switches and capacity changes happen one at a time. */
-	if ((rc = db_places_lock(d, scratch, in->seminar_id, &s)) != 1)
-		return rc == 0 ? refuse(c, REG_NO_SEMINAR) : TX_FAIL;
+	if (db_places_row(&r, &s) == 0)
+		return refuse(c, REG_NO_SEMINAR);
 	if (strcmp(s.status, "draft") == 0)
 		return refuse(c, REG_NOT_OPEN);
 	if (strcmp(s.status, "cancelled") == 0)
@@ -159,18 +195,15 @@ static enum tx_end register_tx(struct db *d, struct arena *scratch, void *arg)
 		return refuse(c, REG_FINISHED);
 	if (!in->by_organizer && (s.reg_not_yet || s.reg_over))
 		return refuse(c, REG_WINDOW);
-	/* The person's registration for this seminar is read again under the lock only when there was one: a
-	 * first sign-up that raced another of the same person meets it at the UNIQUE index (db_register runs
-	 * it again), so the usual sign-up holds the seminar's lock for one statement less. */
-	if (had && db_run(d, &q[Q_REG_OF], who, NELEM(who), &r, scratch) == -1)
-		return TX_FAIL;
-	if (had && r.nrows == 1) {
-		existing = dbres_int(&r, 0, 0);
-		status = status_static(dbres_str(&r, 0, 2));
+	/* The person's registration for this seminar was read with the lock: a first sign-up that raced another
+	 * of the same person meets it at the UNIQUE index instead (db_register runs it again). */
+	if (dbres_str(&r, 0, C_OWN_ID) != NULL) {
+		existing = dbres_int(&r, 0, C_OWN_ID);
+		status = status_static(dbres_str(&r, 0, C_OWN_STATUS));
 		if (strcmp(status, "cancelled") != 0) {
-			const char *key = dbres_str(&r, 0, 3);
+			const char *key = dbres_str(&r, 0, C_OWN_KEY);
 			c->out->id = existing;
-			mode_parse(dbres_str(&r, 0, 1), &c->out->mode);
+			mode_parse(dbres_str(&r, 0, C_OWN_MODE), &c->out->mode);
 			c->out->status = status;
 			/* A concurrent retry of the same request committed first. */
 			return refuse(c,
@@ -181,14 +214,17 @@ static enum tx_end register_tx(struct db *d, struct arena *scratch, void *arg)
 		return refuse(c, REG_BAD_MODE);
 	if (s.org_limit > 0 && org > 0) {
 		struct dbv o[] = {DB_DV_INT(in->seminar_id), DB_DV_INT(org)};
+		/* Counted with the row locked exclusively: two sign-ups of one organisation never both take its
+		 * last place, waiting or not. */
+		if (shared && db_places_lock(d, scratch, in->seminar_id, &s) != 1)
+			return TX_FAIL;
 		if (db_run(d, &q[Q_ORG_COUNT], o, NELEM(o), &r, scratch) == -1)
 			return TX_FAIL;
 		if (dbres_int(&r, 0, 0) >= s.org_limit)
 			return refuse(c, REG_ORG_LIMIT);
 	}
 	status = places_free(&s, in->mode) ? "confirmed" : "waitlisted";
-	if (status[0] == 'c' && db_places_take(d, in->seminar_id, in->mode) == -1)
-		return TX_FAIL;
+	*hint = status[0] == 'w' ? key : 0;
 	if (existing) {
 		struct dbv v[] = {
 			db_dv_id_or_null(org),           DB_DV_STR(mode_codes[in->mode]), DB_DV_STR(status),
@@ -219,13 +255,16 @@ static enum tx_end register_tx(struct db *d, struct arena *scratch, void *arg)
 				  in->for_whom ? in->for_whom : "")) == -1 ||
 	    db_mail_event(d, status[0] == 'c' ? "reg_confirmed" : "reg_waitlisted", c->out->id, NULL) == -1)
 		return TX_FAIL;
+	/* The seminar's row last: it is held exclusively from here to the COMMIT only. */
+	if (status[0] == 'c' && db_places_take(d, in->seminar_id, in->mode) == -1)
+		return TX_FAIL;
 	c->outcome = status[0] == 'c' ? REG_CONFIRMED : REG_WAITLISTED;
 	return TX_COMMIT;
 }
 
 int db_register(struct db *d, const struct signup *in, struct reg_state *out)
 {
-	struct reg_ctx c = {in, out, REG__MAX};
+	struct reg_ctx c = {in, out, REG__MAX, 0};
 	int rc = db_tx(d, register_tx, &c);
 
 	/* Two first attempts of one person (with one key, or not) raced to a UNIQUE index: the loser, run again,

@@ -188,8 +188,10 @@ static void test_row(void **state)
 					    {DBC_BOOL, offsetof(struct row, flag)}};
 	static struct dbq q = {"SELECT id, code, id = 3 FROM sector WHERE id = ?", NULL, 0};
 	static struct dbq bad = {"SELECT id, code, 1 FROM no_such_table WHERE id = ?", NULL, 0};
+	static struct dbq wide = {"SELECT id, code, id = 3, 'more' FROM sector WHERE id = ?", NULL, 0};
 	struct db *d = open_db();
 	struct dbv p[] = {DB_DV_INT(3)}, none[] = {DB_DV_INT(99)};
+	struct dbres res;
 
 	(void)state;
 	r.untouched = 7;
@@ -202,6 +204,14 @@ static void test_row(void **state)
 	assert_int_equal(db_row(d, &q, none, 1, &arena, cols, 3, &r, sizeof(r)), 0);
 	assert_int_equal(r.id, 5);
 	assert_int_equal(db_row(d, &bad, p, 1, &arena, cols, 3, &r, sizeof(r)), -1);
+	/* The first columns of a wider result (a read that joins more after them). */
+	assert_int_equal(db_run(d, &wide, p, 1, &res, &arena), 0);
+	memset(&r, 0, sizeof(r));
+	dbres_fill(&res, 0, cols, 3, &r);
+	assert_int_equal(r.id, 3);
+	assert_string_equal(r.code, "culture");
+	assert_int_equal(r.flag, 1);
+	assert_string_equal(dbres_str(&res, 0, 3), "more");
 }
 
 static void test_sectors(void **state)
