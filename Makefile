@@ -47,6 +47,12 @@ build/tests/unit/%: tests/unit/%.c $(PROGRAM_LIBS) build/libcore.a | deps
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) -Wno-missing-prototypes -iquote fcgi/core -iquote fcgi $(LDFLAGS) -o $@ $< $(PROGRAM_LIBS) build/libcore.a $(LDLIBS) -lcmocka
 
+# Every statement of the dbq tables, macros expanded, for the walk of tests/unit/test_authcache.c.
+build/tests/unit/dbq.i: $(shell grep -l 'struct dbq' fcgi/*/*.c) | deps
+	@mkdir -p $(dir $@)
+	$(CC) $(filter-out -MMD -MP,$(CFLAGS)) -E -P $^ > $@
+build/tests/unit/test_authcache: build/tests/unit/dbq.i
+
 build/tests/load/%: tests/load/%.c build/libcore.a | deps
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) -iquote fcgi/core $(LDFLAGS) -o $@ $< build/libcore.a $(LDLIBS)
