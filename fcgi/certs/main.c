@@ -1,5 +1,4 @@
 /* The certs program: certificate templates, issuing, downloads, public verification. */
-#include <malloc.h>
 #include <stdlib.h>
 
 #include "certs.h"
@@ -46,10 +45,6 @@ int main(int argc, char **argv)
 {
 	static struct app app;
 
-	/* A PDF allocates and frees some megabytes (zlib's state, cairo's surfaces): kept in the heap rather than
-	 * mapped and given back each time, they cost no page faults, which were two thirds of a certificate's time. */
-	mallopt(M_MMAP_THRESHOLD, 1 << 20);
-	mallopt(M_TRIM_THRESHOLD, 8 << 20);
 	if (app_init(&app, &certs, argc, argv) == -1)
 		return 1;
 	/* A CGI request (tests) serves once and needs no builtin templates stored again. */
