@@ -8,6 +8,10 @@
 
 #include "account_mail.h"
 #include "access.h"
+#include "app_db.h"
+#include "app_front.h"
+#include "app_render.h"
+#include "app_serve.h"
 #include "arena.h"
 #include "auth.h"
 #include "buf.h"
@@ -164,36 +168,10 @@ struct req {
 };
 
 /* Program start: loads config (-c FILE, default $SEM_CONFIG or var/app.conf),
- * templates and secrets. Returns 1 or -1 (logged). */
+ * templates and secrets, and sets malloc's thresholds for every process. Returns 1 or -1 (logged). */
 int app_init(struct app *, const struct program *, int argc, char **argv);
-/* Serves until SIGTERM: as a pre-forking FastCGI master on `listen` (or on fd 0
- * when it is a socket), or, when REQUEST_METHOD is set, one CGI request on
- * stdin/stdout. Returns the process exit code. */
-int app_serve(struct app *);
-
-/* Connects a->db with the program's settings when it is not connected (start-up work before the
- * workers fork must db_close it and set it NULL again). Returns 1 when connected, 0 when not (logged). */
-int app_db(struct app *);
-/* The connection for reads that may lag behind the primary by seconds (the coverage reports): the replica of the
- * db_read_* settings, connected on first use, or the primary's (r->app->db) when none is set or the replica does not
- * answer (asked again after a few seconds). Never for what the request writes or what its user has just written. */
-struct db *app_db_read(struct req *);
-/* A program's whole main(): app_init, then app_serve. Returns the exit code. */
+/* A program's whole main(): app_init, then app_serve (or the command its first argument names). Returns the exit
+ * code. */
 int app_main(const struct program *, int argc, char **argv);
-/* GET /healthz of every program: 200 when the database answers, 503 when not, with the reason. */
-int app_healthz(struct req *);
-/* The version for the visually impaired (larger text, high contrast, images only where essential) is
- * chosen by the cookie VIEW_COOKIE, kept a year; the layout links to the switch on every page. */
-#define VIEW_COOKIE  "view"
-#define VIEW_MAX_AGE (365L * 24 * 3600)
-/* 1 when this visitor chose the version for the visually impaired. */
-int app_lowvision(const struct req *);
-/* GET /view/lowvision and /view/normal (?next= a local path): sets or clears the cookie and sends the
- * visitor back to next (or /). Works without scripts: a plain link. */
-int app_view(struct req *);
-/* Before a write of a seminar's places (sign-up, cancellation, mode switch): enters the seminar's gate, so
- * that at most seminar_writers workers wait on one seminar's row; left when the request ends. Returns 1,
- * or 0 after setting a 503 answer (the seminar is stuck: try again in a moment). */
-int app_seminar_gate(struct req *, long long seminar_id);
 
 #endif
