@@ -218,7 +218,8 @@ static const char *come_back(struct req *r, const char *path)
 	return out;
 }
 
-/* Test hook (test_faults = 1 only): X-Test-Fault: commit-lost-before | commit-lost-after. */
+/* Test hook (test_faults = 1 only): X-Test-Fault: commit-lost-before | commit-lost-after (writers-busy: see
+ * app_writers_busy). */
 static enum db_fault test_fault(struct req *r)
 {
 	const char *v = io_param(r->io, "HTTP_X_TEST_FAULT");
@@ -495,6 +496,66 @@ static void handle(struct req_io *io, void *arg)
 		malloc_trim(0);
 }
 
+/* The request app_replay_later keeps for after the answer, as "NAME=value" strings. */
+static char *replay_env[8];
+static int replaying;
+
+int app_writers_busy(struct req *r)
+{
+	const char *v = r->app->test_faults ? io_param(r->io, "HTTP_X_TEST_FAULT") : NULL;
+
+	if (v != NULL && strcmp(v, "writers-busy") == 0)
+		return 1;
+	return write_workers > 0 && gate_serving_count(fcgi_workers, fcgi_workers + write_workers) == write_workers;
+}
+
+int app_replaying(void)
+{
+	return replaying;
+}
+
+static char *env_pair(const char *name, const char *value)
+{
+	char *p;
+
+	if (asprintf(&p, "%s=%s", name, value ? value : "") < 0)
+		abort();
+	return p;
+}
+
+void app_replay_later(struct req *r)
+{
+	int n = 0;
+
+	if (replay_env[0] != NULL || replaying)
+		return;
+	replay_env[n++] = env_pair("REQUEST_METHOD", "GET");
+	replay_env[n++] = env_pair("REQUEST_URI", io_param(r->io, "REQUEST_URI"));
+	replay_env[n++] = env_pair("QUERY_STRING", r->query);
+	replay_env[n++] = env_pair("HTTP_ACCEPT", r->accept);
+	replay_env[n++] = env_pair("REMOTE_ADDR", r->ip);
+	if (app_lowvision(r))
+		replay_env[n++] = env_pair("HTTP_COOKIE", VIEW_COOKIE "=lowvision");
+	replay_env[n] = NULL;
+}
+
+/* After a request's answer (io_accept_loop): the request app_replay_later kept, made again, its output dropped. */
+static void replay(void *arg)
+{
+	struct req_io io = {NULL, replay_env};
+	int i;
+
+	if (replay_env[0] == NULL)
+		return;
+	replaying = 1;
+	handle(&io, arg);
+	replaying = 0;
+	for (i = 0; replay_env[i] != NULL; i++) {
+		free(replay_env[i]);
+		replay_env[i] = NULL;
+	}
+}
+
 int app_healthz(struct req *r)
 {
 	const char *why;
@@ -535,7 +596,7 @@ static void worker(void *arg, int slot)
 	} else {
 		if (!a->prog->nodb && !db_ready(a))
 			log_msg(LOG_WARN, NULL, "worker: database not reachable yet; answering 503 until it is");
-		io_accept_loop(slot < fcgi_workers ? listen_fd : write_fd, handle, a);
+		io_accept_loop(slot < fcgi_workers ? listen_fd : write_fd, handle, replay, a);
 	}
 	db_close(a->db);
 	a->db = NULL;
