@@ -70,7 +70,8 @@ const char *app_front_come_back(struct req *r, const char *path)
 	return out;
 }
 
-/* Test hook (test_faults = 1 only): X-Test-Fault: commit-lost-before | commit-lost-after. */
+/* Test hook (test_faults = 1 only): X-Test-Fault: commit-lost-before | commit-lost-after (writers-busy: see
+ * app_writers_busy). */
 static enum db_fault test_fault(struct req *r)
 {
 	const char *v = io_param(r->io, "HTTP_X_TEST_FAULT");

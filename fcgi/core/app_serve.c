@@ -99,6 +99,66 @@ static void handle(struct req_io *io, void *arg)
 		malloc_trim(0);
 }
 
+/* The request app_replay_later keeps for after the answer, as "NAME=value" strings. */
+static char *replay_env[8];
+static int replaying;
+
+int app_writers_busy(struct req *r)
+{
+	const char *v = r->app->test_faults ? io_param(r->io, "HTTP_X_TEST_FAULT") : NULL;
+
+	if (v != NULL && strcmp(v, "writers-busy") == 0)
+		return 1;
+	return write_workers > 0 && gate_serving_count(fcgi_workers, fcgi_workers + write_workers) == write_workers;
+}
+
+int app_replaying(void)
+{
+	return replaying;
+}
+
+static char *env_pair(const char *name, const char *value)
+{
+	char *p;
+
+	if (asprintf(&p, "%s=%s", name, value ? value : "") < 0)
+		abort();
+	return p;
+}
+
+void app_replay_later(struct req *r)
+{
+	int n = 0;
+
+	if (replay_env[0] != NULL || replaying)
+		return;
+	replay_env[n++] = env_pair("REQUEST_METHOD", "GET");
+	replay_env[n++] = env_pair("REQUEST_URI", io_param(r->io, "REQUEST_URI"));
+	replay_env[n++] = env_pair("QUERY_STRING", r->query);
+	replay_env[n++] = env_pair("HTTP_ACCEPT", r->accept);
+	replay_env[n++] = env_pair("REMOTE_ADDR", r->ip);
+	if (app_lowvision(r))
+		replay_env[n++] = env_pair("HTTP_COOKIE", VIEW_COOKIE "=lowvision");
+	replay_env[n] = NULL;
+}
+
+/* After a request's answer (io_accept_loop): the request app_replay_later kept, made again, its output dropped. */
+static void replay(void *arg)
+{
+	struct req_io io = {NULL, replay_env};
+	int i;
+
+	if (replay_env[0] == NULL)
+		return;
+	replaying = 1;
+	handle(&io, arg);
+	replaying = 0;
+	for (i = 0; replay_env[i] != NULL; i++) {
+		free(replay_env[i]);
+		replay_env[i] = NULL;
+	}
+}
+
 static void worker(void *arg, int slot)
 {
 	struct app *a = arg;
@@ -117,7 +177,7 @@ static void worker(void *arg, int slot)
 	} else {
 		if (!a->prog->nodb && !app_db(a))
 			log_msg(LOG_WARN, NULL, "worker: database not reachable yet; answering 503 until it is");
-		io_accept_loop(slot < fcgi_workers ? listen_fd : write_fd, handle, a);
+		io_accept_loop(slot < fcgi_workers ? listen_fd : write_fd, handle, replay, a);
 	}
 	db_close(a->db);
 	a->db = NULL;
@@ -132,7 +192,7 @@ int app_serve(struct app *a)
 
 	if (sock == NULL && getenv("REQUEST_METHOD") != NULL) {
 		/* Plain CGI: one request from the environment and stdin (tests). */
-		struct req_io io = {NULL};
+		struct req_io io = {NULL, NULL};
 		handle(&io, a);
 		fflush(stdout);
 		db_close(a->db);

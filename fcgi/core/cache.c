@@ -26,7 +26,7 @@ const struct buf *cache_get(const char *key, const char *version, long max_age, 
 		struct slot *s = &slots[i];
 		if (s->key == NULL || strcmp(s->key, key) != 0)
 			continue;
-		if (strcmp(s->version, version) != 0 || now - s->stored > max_age)
+		if ((version != NULL && strcmp(s->version, version) != 0) || now - s->stored > max_age)
 			return NULL;
 		*ctype = s->ctype;
 		return &s->body;

@@ -139,6 +139,15 @@ void gate_serving(int on)
 	__atomic_store_n(&table->row[self].serving, on, __ATOMIC_RELEASE);
 }
 
+int gate_serving_count(int from, int to)
+{
+	int i, n = 0;
+
+	for (i = from; table != NULL && i < to && i < table->rows; i++)
+		n += __atomic_load_n(&table->row[i].serving, __ATOMIC_ACQUIRE);
+	return n;
+}
+
 double gate_quiet_ms(void)
 {
 	double now = now_ms(), last = 0;

@@ -21,6 +21,8 @@ int gate_enter(long long key, int limit, double wait_ms);
 void gate_leave(void);
 /* This worker starts (1) or ends (0) serving a request. */
 void gate_serving(int on);
+/* How many of the workers in slots from..to-1 are serving a request now. */
+int gate_serving_count(int from, int to);
 /* Milliseconds since a worker last served a request: 0 while one is serving, a large number when none ever
  * did or there is no table. Background runners (outside the table's slots) read it to let requests go first. */
 double gate_quiet_ms(void);

@@ -17,6 +17,14 @@ const char *io_param(struct req_io *io, const char *name)
 {
 	if (io->fcgx != NULL)
 		return FCGX_GetParam(name, ((FCGX_Request *)io->fcgx)->envp);
+	if (io->env != NULL) {
+		size_t n = strlen(name);
+		char *const *e;
+		for (e = io->env; *e != NULL; e++)
+			if (strncmp(*e, name, n) == 0 && (*e)[n] == '=')
+				return *e + n + 1;
+		return NULL;
+	}
 	return getenv(name);
 }
 
@@ -24,6 +32,8 @@ long io_read(struct req_io *io, char *p, size_t n)
 {
 	if (io->fcgx != NULL)
 		return FCGX_GetStr(p, (int)n, ((FCGX_Request *)io->fcgx)->in);
+	if (io->env != NULL)
+		return 0;
 	n = fread(p, 1, n, stdin);
 	return ferror(stdin) ? -1 : (long)n;
 }
@@ -32,7 +42,7 @@ void io_write(struct req_io *io, const void *p, size_t n)
 {
 	if (io->fcgx != NULL)
 		FCGX_PutStr(p, (int)n, ((FCGX_Request *)io->fcgx)->out);
-	else
+	else if (io->env == NULL)
 		fwrite(p, 1, n, stdout);
 }
 
@@ -58,10 +68,10 @@ int io_listen(const char *path)
 	return fd;
 }
 
-void io_accept_loop(int fd, void (*fn)(struct req_io *, void *), void *arg)
+void io_accept_loop(int fd, void (*fn)(struct req_io *, void *), void (*after)(void *), void *arg)
 {
 	FCGX_Request fr;
-	struct req_io io = {&fr};
+	struct req_io io = {&fr, NULL};
 
 	FCGX_InitRequest(&fr, fd, FCGI_FAIL_ACCEPT_ON_INTR);
 	while (!prefork_stopping) {
@@ -72,6 +82,8 @@ void io_accept_loop(int fd, void (*fn)(struct req_io *, void *), void *arg)
 		}
 		fn(&io, arg);
 		FCGX_Finish_r(&fr);
+		if (after != NULL)
+			after(arg);
 	}
 	FCGX_Free(&fr, 0);
 }

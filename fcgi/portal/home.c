@@ -5,6 +5,7 @@
 #include "portal.h"
 
 #define PER_PAGE 20
+#define STALE_S  5 /* seconds: the oldest copy of the catalogue a guest is shown while sign-ups take every writer */
 
 /* The current query string with page=N, for the pager links. */
 static const char *page_url(struct req *r, long n)
@@ -136,7 +137,13 @@ int pg_home(struct req *r)
 		char kind = r->want_json ? 'j' : app_lowvision(r) ? 'v' : 'h';
 		r->cache_key = arena_printf(&r->arena, "%c%s?%s", kind, today, r->query);
 		r->cache_version = version;
-		if ((hit = cache_get(r->cache_key, version, 60, &ctype)) != NULL) {
+		hit = cache_get(r->cache_key, version, 60, &ctype);
+		/* While sign-ups take every writer, the places shown may be a moment old: the last copy now (made at
+		 * most STALE_S seconds ago), a fresh one right after the answer, so guests never wait for a render. */
+		if (hit == NULL && !app_replaying() && app_writers_busy(r) &&
+		    (hit = cache_get(r->cache_key, NULL, STALE_S, &ctype)) != NULL)
+			app_replay_later(r);
+		if (hit != NULL) {
 			buf_add(&r->body, hit->p, hit->len);
 			r->ctype = ctype;
 			r->cache_key = NULL;
