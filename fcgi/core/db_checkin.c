@@ -101,7 +101,7 @@ static const char *result_static(const char *s)
 	return "invalid";
 }
 
-/* Every scan is recorded, whatever its result: the body always commits. */
+/* Every scan is recorded, whatever its result: the body commits, unless the session is not the seminar's. */
 static enum tx_end scan_tx(struct db *d, struct arena *scratch, void *arg)
 {
 	struct scan_ctx *c = arg;
@@ -116,14 +116,18 @@ static enum tx_end scan_tx(struct db *d, struct arena *scratch, void *arg)
 			  db_dv_id_or_null(in->operator_id),
 			  db_dv_str_or_null(in->device_time)};
 	struct dbres r;
+	const char *result;
 
 	(void)scratch; /* what the scan reads goes into out, in the caller's arena */
 	memset(out, 0, sizeof(*out));
 	if (db_run(d, &q[Q_SCAN], v, NELEM(v), &r, c->a) == -1 || r.nrows != 1)
 		return TX_FAIL;
+	result = dbres_str(&r, 0, 2);
+	if (result != NULL && strcmp(result, "no_session") == 0)
+		return TX_ROLLBACK;
 	out->replay = dbres_int(&r, 0, 0) != 0;
 	out->scan_id = dbres_int(&r, 0, 1);
-	out->result = result_static(dbres_str(&r, 0, 2));
+	out->result = result_static(result);
 	out->registration_id = dbres_int(&r, 0, 3);
 	out->conflict = dbres_int(&r, 0, 4) != 0;
 	out->name = dbres_str(&r, 0, 5);

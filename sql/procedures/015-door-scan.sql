@@ -4,10 +4,11 @@ DELIMITER //
 
 -- Records one scan of ticket code p_code at session p_session of seminar p_seminar, whatever its
 -- result, and checks the ticket in when it is the first scan that lets its person in (the caller
--- commits: db_checkin_scan). A client_scan_id stored before is a replay: nothing is written and the
--- stored scan is described again. Two uploads of one scan, or two first scans of one ticket, at the
--- same moment meet at a UNIQUE index: the loser's error (1062) ends the call, the caller rolls back
--- and calls again, and finds the winner's row.
+-- commits: db_checkin_scan). A session that is not the seminar's writes nothing (result no_session).
+-- A client_scan_id stored before is a replay: nothing is written and the stored scan is described
+-- again. Two uploads of one scan, or two first scans of one ticket, at the same moment meet at a
+-- UNIQUE index: the loser's error (1062) ends the call, the caller rolls back and calls again, and
+-- finds the winner's row.
 -- Answers one row: replay, scan id, result, registration (0 when the ticket is not one of this
 -- seminar's), conflict (already checked in on another device), the person's name and organisation,
 -- when and by whom they were checked in at the scan's session, and those present at p_session in
@@ -22,7 +23,7 @@ BEGIN
   DECLARE e_session, reg, reg_seminar INT UNSIGNED;
   DECLARE outcome, reg_status VARCHAR(16);
   DECLARE a_device VARCHAR(64);
-  DECLARE replay, conflict, a_undone BOOLEAN DEFAULT FALSE;
+  DECLARE session_ok, replay, conflict, a_undone BOOLEAN DEFAULT FALSE;
   DECLARE described INT UNSIGNED DEFAULT p_session;
   -- The ticket column's own collation, so that its UNIQUE index finds the code; text that is not ASCII is
   -- no ticket code (and would not convert).
@@ -30,14 +31,19 @@ BEGIN
     DEFAULT IF(LENGTH(p_code) = CHAR_LENGTH(p_code), CONVERT(p_code USING ascii), NULL);
   DECLARE CONTINUE HANDLER FOR NOT FOUND BEGIN END;
 
-  -- The scan of this client_scan_id if it was stored before, and the registration of the ticket.
-  SELECT e.id, e.result, e.conflict, e.session_id, IF(e.id IS NULL, r.id, e.registration_id), r.seminar_id,
-         r.status
-    INTO e_id, outcome, conflict, e_session, reg, reg_seminar, reg_status
+  -- Whether the session is the seminar's, the scan of this client_scan_id if it was stored before, and the
+  -- registration of the ticket.
+  SELECT ss.id IS NOT NULL, e.id, e.result, e.conflict, e.session_id, IF(e.id IS NULL, r.id, e.registration_id),
+         r.seminar_id, r.status
+    INTO session_ok, e_id, outcome, conflict, e_session, reg, reg_seminar, reg_status
     FROM (SELECT 1) one
+    LEFT JOIN seminar_session ss ON ss.id = p_session AND ss.seminar_id = p_seminar
     LEFT JOIN scan_event e ON e.client_scan_id = p_client_scan_id
     LEFT JOIN registration r ON r.ticket_code = code_key;
-  IF e_id IS NOT NULL THEN
+  IF NOT session_ok THEN
+    -- Nothing is written.
+    SET e_id = NULL, outcome = 'no_session', reg = NULL;
+  ELSEIF e_id IS NOT NULL THEN
     SET replay = TRUE, described = e_session;
   ELSE
     SET conflict = FALSE,
