@@ -37,6 +37,8 @@ int door_session(struct req *r, struct seminar *s, json_t **sessions, long long 
 	return 0;
 }
 
+static const char no_session[] = "Такого занятия у семинара нет.";
+
 static const char *message(struct req *r, const struct scan_out *o)
 {
 	if (strcmp(o->result, "ok") == 0)
@@ -164,15 +166,17 @@ int pg_scan(struct req *r)
 	struct seminar s;
 	struct scan_in in = {0};
 	struct scan_out out;
-	json_t *sessions, *res, *counts;
-	long long session;
+	json_t *sessions = NULL, *res, *counts;
+	long long session = req_int(r, "session_id", 0);
 	int rc;
 
-	if ((rc = door_session(r, &s, &sessions, &session)) != 0)
+	/* A device names its session, and the scan's own call checks that it is the seminar's: the sessions are
+	 * read only to pick one, or for the page. */
+	if ((rc = session ? auth_seminar(r, req_arg_id(r, 0), &s) : door_session(r, &s, &sessions, &session)) != 0)
 		return rc;
 	if (session == 0) {
 		json_decref(sessions);
-		return fail(r, 400, "Такого занятия у семинара нет.");
+		return fail(r, 400, no_session);
 	}
 	if (req_param(r, "code") == NULL) {
 		json_decref(sessions);
@@ -186,9 +190,10 @@ int pg_scan(struct req *r)
 	in.device_id = req_param(r, "device_id");
 	in.device_time = device_time(r);
 	in.method = req_param(r, "method") ? req_param(r, "method") : "qr";
-	if (db_checkin_scan(r->app->db, &r->arena, &in, &out) == -1) {
+	rc = db_checkin_scan(r->app->db, &r->arena, &in, &out);
+	if (rc != 1) {
 		json_decref(sessions);
-		return 500;
+		return rc == 0 ? fail(r, 400, no_session) : 500;
 	}
 	res = json_pack("{s:s, s:s, s:s?, s:s?, s:s?, s:s?, s:b, s:I, s:b}", "result", out.result, "message",
 			message(r, &out), "name", out.name, "organization", out.organization, "at", out.at, "by",
@@ -201,6 +206,11 @@ int pg_scan(struct req *r)
 		json_object_set_new(res, "counts", counts);
 		json_decref(sessions);
 		return page(r, "checkin", res);
+	}
+	if (sessions == NULL && (sessions = db_seminar_sessions(r->app->db, &r->arena, s.id)) == NULL) {
+		json_decref(res);
+		json_decref(counts);
+		return 500;
 	}
 	return scanner_page(r, &s, session, sessions, counts, res, 200, NULL);
 }

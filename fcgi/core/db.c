@@ -341,6 +341,10 @@ static int run_once(struct db *d, struct dbq *q, const struct dbv *p, size_t n, 
 		res->affected = mysql_stmt_affected_rows(st);
 		res->insert_id = mysql_stmt_insert_id(st);
 	}
+	/* A CALL that answers rows ends with the call's own status: read it, or the next statement is out of sync. */
+	while (mysql_stmt_more_results(st))
+		if (mysql_stmt_next_result(st) > 0)
+			goto out;
 	/* A few string comparisons per statement, against a round trip to the server. */
 	if (watch_sql != NULL && watch_sql(q->sql)) {
 		if (d->in_tx)

@@ -6,12 +6,9 @@
 
 enum {
 	Q_SCAN_BY_CLIENT,
-	Q_SCAN_FIRST,
+	Q_SCAN,
 	Q_ATTENDANCE_LOCK,
 	Q_SCAN_INSERT,
-	Q_ATTEND_INSERT,
-	Q_ATTEND_REVIVE,
-	Q_DESCRIBE,
 	Q_SCAN_ORIGINAL,
 	Q_ATTEND_UNDO,
 	Q_TICKETS,
@@ -35,28 +32,13 @@ enum {
 static struct dbq q[Q__MAX] = {
 	[Q_SCAN_BY_CLIENT] = {"SELECT id, result, registration_id, conflict, session_id, seminar_id, undoes "
 			      "FROM scan_event WHERE client_scan_id = ?"},
-	/* A scan's first read, one row always: the scan of this client_scan_id if it was stored before (a replay),
-	 * and the registration of the ticket code. */
-	[Q_SCAN_FIRST] = {"SELECT e.id, e.result, e.registration_id, e.conflict, e.session_id, r.id, r.seminar_id, "
-			  "r.status FROM (SELECT 1) one LEFT JOIN scan_event e ON e.client_scan_id = ? "
-			  "LEFT JOIN registration r ON r.ticket_code = ?"},
+	/* The whole scan (sql/procedures/015-door-scan.sql): one round trip in the scan's transaction. */
+	[Q_SCAN] = {"CALL door_scan(?, ?, ?, ?, ?, ?, ?, ?)"},
 	[Q_ATTENDANCE_LOCK] = {"SELECT id, device_id, undone_at IS NOT NULL FROM attendance "
 			       "WHERE registration_id = ? AND session_id = ? FOR UPDATE"},
 	[Q_SCAN_INSERT] = {"INSERT INTO scan_event (client_scan_id, seminar_id, session_id, registration_id, code, "
 			   "method, device_id, operator_id, device_time, result, conflict, undoes) "
 			   "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"},
-	[Q_ATTEND_INSERT] = {"INSERT INTO attendance (registration_id, session_id, mode, scan_id, at, device_id, "
-			     "operator_id) VALUES (?, ?, 'in_person', ?, COALESCE(?, NOW(3)), ?, ?)"},
-	[Q_ATTEND_REVIVE] = {"UPDATE attendance SET undone_at = NULL, mode = 'in_person', scan_id = ?, "
-			     "at = COALESCE(?, NOW(3)), device_id = ?, operator_id = ? WHERE id = ?"},
-	/* The scan's answer in one read of the scan's own transaction: the person of the registration (if any)
-	 * and their check-in at a session, then those present at the scan's session. One row always. */
-	[Q_DESCRIBE] = {"SELECT p.full_name, o.short_name, IF(a.undone_at IS NULL, DATE_FORMAT(a.at, '%H:%i'), NULL), "
-			"IF(a.undone_at IS NULL, op.full_name, NULL), " PRESENT_COUNTS " FROM (SELECT 1) one "
-			"LEFT JOIN registration r ON r.id = ? LEFT JOIN person p ON p.id = r.person_id "
-			"LEFT JOIN organization o ON o.id = r.organization_id "
-			"LEFT JOIN attendance a ON a.registration_id = r.id AND a.session_id = ? "
-			"LEFT JOIN person op ON op.id = a.operator_id"},
 	[Q_SCAN_ORIGINAL] = {"SELECT registration_id, session_id FROM scan_event "
 			     "WHERE id = ? AND seminar_id = ? AND result = 'ok'"},
 	[Q_ATTEND_UNDO] = {"UPDATE attendance SET undone_at = NOW(3) WHERE registration_id = ? AND session_id = ? "
@@ -108,26 +90,6 @@ struct scan_ctx {
 	struct arena *a;
 };
 
-/* The end of a scan: out names the person of its registration, if any, and their check-in at session,
- * and counts those present at the scan's session. */
-static enum tx_end described(struct db *d, struct scan_ctx *c, long long session)
-{
-	struct scan_out *out = c->out;
-	struct dbv v[] = {DB_DV_INT(c->in->session_id), DB_DV_INT(c->in->session_id), DB_DV_INT(out->registration_id),
-			  DB_DV_INT(session)};
-	struct dbres r;
-
-	if (db_run(d, &q[Q_DESCRIBE], v, NELEM(v), &r, c->a) == -1 || r.nrows != 1)
-		return TX_FAIL;
-	out->name = dbres_str(&r, 0, 0);
-	out->organization = dbres_str(&r, 0, 1);
-	out->at = dbres_str(&r, 0, 2);
-	out->by = dbres_str(&r, 0, 3);
-	out->present_in_person = dbres_int(&r, 0, 4);
-	out->present_online = dbres_int(&r, 0, 5);
-	return TX_COMMIT;
-}
-
 static const char *result_static(const char *s)
 {
 	static const char *const all[] = {"ok", "already", "invalid", "other_seminar", "cancelled", "waitlisted"};
@@ -139,97 +101,42 @@ static const char *result_static(const char *s)
 	return "invalid";
 }
 
-/* Every scan is recorded, whatever its result: the body always commits. */
+/* Every scan is recorded, whatever its result: the body commits, unless the session is not the seminar's. */
 static enum tx_end scan_tx(struct db *d, struct arena *scratch, void *arg)
 {
 	struct scan_ctx *c = arg;
 	const struct scan_in *in = c->in;
 	struct scan_out *out = c->out;
-	struct dbv first[] = {DB_DV_STR(in->client_scan_id), DB_DV_STR(in->code)};
+	struct dbv v[] = {DB_DV_STR(in->client_scan_id),
+			  DB_DV_INT(in->seminar_id),
+			  DB_DV_INT(in->session_id),
+			  DB_DV_STR(in->code),
+			  DB_DV_STR(in->method),
+			  db_dv_str_or_null(in->device_id),
+			  db_dv_id_or_null(in->operator_id),
+			  db_dv_str_or_null(in->device_time)};
 	struct dbres r;
-	long long attendance = 0;
-	int revive = 0;
+	const char *result;
 
 	(void)scratch; /* what the scan reads goes into out, in the caller's arena */
 	memset(out, 0, sizeof(*out));
-	if (db_run(d, &q[Q_SCAN_FIRST], first, NELEM(first), &r, c->a) == -1 || r.nrows != 1)
+	if (db_run(d, &q[Q_SCAN], v, NELEM(v), &r, c->a) == -1 || r.nrows != 1)
 		return TX_FAIL;
-	if (dbres_int(&r, 0, 0) != 0) {
-		out->replay = 1;
-		out->scan_id = dbres_int(&r, 0, 0);
-		out->result = result_static(dbres_str(&r, 0, 1));
-		out->registration_id = dbres_int(&r, 0, 2);
-		out->conflict = dbres_int(&r, 0, 3) != 0;
-		return described(d, c, dbres_int(&r, 0, 4));
-	}
-	if (dbres_int(&r, 0, 5) == 0)
-		out->result = "invalid";
-	else {
-		const char *status = dbres_str(&r, 0, 7);
-		out->registration_id = dbres_int(&r, 0, 5);
-		if (dbres_int(&r, 0, 6) != in->seminar_id)
-			out->result = "other_seminar";
-		else if (strcmp(status, "cancelled") == 0)
-			out->result = "cancelled";
-		else if (strcmp(status, "waitlisted") == 0)
-			out->result = "waitlisted";
-		else
-			out->result = "ok";
-	}
-	if (strcmp(out->result, "ok") == 0) {
-		struct dbv v[] = {DB_DV_INT(out->registration_id), DB_DV_INT(in->session_id)};
-		if (db_run(d, &q[Q_ATTENDANCE_LOCK], v, NELEM(v), &r, c->a) == -1)
-			return TX_FAIL;
-		if (r.nrows == 1) {
-			attendance = dbres_int(&r, 0, 0);
-			revive = dbres_int(&r, 0, 2) != 0;
-			if (!revive) {
-				const char *dev = dbres_str(&r, 0, 1);
-				out->result = "already";
-				/* Two devices let the same ticket in (one of them offline at the time). */
-				out->conflict = dev && in->device_id && strcmp(dev, in->device_id) != 0;
-			}
-		}
-	}
-	{
-		/* A ticket of another seminar is not recorded against this one's people. */
-		int own = strcmp(out->result, "invalid") != 0 && strcmp(out->result, "other_seminar") != 0;
-		struct dbv v[] = {DB_DV_STR(in->client_scan_id),
-				  DB_DV_INT(in->seminar_id),
-				  db_dv_id_or_null(in->session_id),
-				  own ? DB_DV_INT(out->registration_id) : DB_DV_NULL,
-				  DB_DV_STR(in->code),
-				  DB_DV_STR(in->method),
-				  db_dv_str_or_null(in->device_id),
-				  db_dv_id_or_null(in->operator_id),
-				  db_dv_str_or_null(in->device_time),
-				  DB_DV_STR(out->result),
-				  DB_DV_INT(out->conflict),
-				  DB_DV_NULL};
-		if (db_run(d, &q[Q_SCAN_INSERT], v, NELEM(v), &r, c->a) == -1)
-			return TX_FAIL;
-		out->scan_id = (long long)r.insert_id;
-		if (!own)
-			out->registration_id = 0;
-	}
-	if (strcmp(out->result, "ok") == 0) {
-		if (revive) {
-			struct dbv v[] = {DB_DV_INT(out->scan_id), db_dv_str_or_null(in->device_time),
-					  db_dv_str_or_null(in->device_id), db_dv_id_or_null(in->operator_id),
-					  DB_DV_INT(attendance)};
-			if (db_run(d, &q[Q_ATTEND_REVIVE], v, NELEM(v), NULL, NULL) == -1)
-				return TX_FAIL;
-		} else {
-			struct dbv v[] = {DB_DV_INT(out->registration_id),  DB_DV_INT(in->session_id),
-					  DB_DV_INT(out->scan_id),          db_dv_str_or_null(in->device_time),
-					  db_dv_str_or_null(in->device_id), db_dv_id_or_null(in->operator_id)};
-			if (db_run(d, &q[Q_ATTEND_INSERT], v, NELEM(v), NULL, NULL) == -1)
-				return TX_FAIL;
-		}
-		if (db_coverage_later(d, out->registration_id) == -1)
-			return TX_FAIL;
-	}
-	return described(d, c, in->session_id);
+	result = dbres_str(&r, 0, 2);
+	if (result != NULL && strcmp(result, "no_session") == 0)
+		return TX_ROLLBACK;
+	out->replay = dbres_int(&r, 0, 0) != 0;
+	out->scan_id = dbres_int(&r, 0, 1);
+	out->result = result_static(result);
+	out->registration_id = dbres_int(&r, 0, 3);
+	out->conflict = dbres_int(&r, 0, 4) != 0;
+	out->name = dbres_str(&r, 0, 5);
+	out->organization = dbres_str(&r, 0, 6);
+	out->at = dbres_str(&r, 0, 7);
+	out->by = dbres_str(&r, 0, 8);
+	out->present_in_person = dbres_int(&r, 0, 9);
+	out->present_online = dbres_int(&r, 0, 10);
+	return TX_COMMIT;
 }
 
 int db_checkin_scan(struct db *d, struct arena *a, const struct scan_in *in, struct scan_out *out)

@@ -24,7 +24,8 @@ struct scan_out {
 	long long present_in_person, present_online; /* at the scan's session, this scan included */
 };
 /* Records one door scan and its check-in in one transaction (strings in the arena); its coverage upkeep
- * is queued (db_coverage_later). Returns 1, or -1 on failure. */
+ * is queued (db_coverage_later). Returns 1, 0 the session is not the seminar's (nothing written), or -1 on
+ * failure. */
 int db_checkin_scan(struct db *, struct arena *, const struct scan_in *, struct scan_out *);
 /* Takes back the check-in made by scan_id (an 'undo' event; nothing is deleted).
  * Returns 1 undone, 2 this very undo (client_scan_id) was done before, 0 nothing
