@@ -1,5 +1,4 @@
-/* A seminar's certificates for its organisers: settings, the dry run (who qualifies), issuing and book jobs, progress.
- */
+/* A seminar's certificates for its organisers: settings, the dry run (who qualifies), issuing and book jobs. */
 #include <string.h>
 
 #include "certs.h"
@@ -24,9 +23,9 @@ static json_t *job_json(struct req *r, const struct cert_job *j)
 	int book = strcmp(j->kind, "book") == 0;
 	long long pct = j->total > 0 ? j->done * 100 / j->total : strcmp(j->status, "done") == 0 ? 100 : 0;
 
-	return json_pack("{s:I, s:I, s:s, s:s, s:s, s:b, s:s, s:I, s:I, s:I, s:b, s:s, s:s?, s:s, s:s, s:s?}", "id",
+	return json_pack("{s:I, s:I, s:s, s:s, s:s, s:s, s:I, s:I, s:I, s:b, s:s, s:s?, s:s, s:s, s:s?}", "id",
 			 (json_int_t)j->id, "seminar_id", (json_int_t)j->seminar_id, "kind", j->kind, "status",
-			 j->status, "status_name", job_status_name(j), "book", book, "done_label",
+			 j->status, "status_name", job_status_name(j), "done_label",
 			 book ? "Собрано страниц" : "Выпущено", "total", (json_int_t)j->total, "done",
 			 (json_int_t)j->done, "percent", (json_int_t)pct, "active", active, "url",
 			 url(&r->arena, U_CERTIFICATES_JOBS_ID, j->id), "error", j->error, "seminar_url",
