@@ -1,9 +1,9 @@
-/* One certificate (its PDF, revoke, re-issue) and a seminar's certificates as a ZIP or one PDF for printing. */
+/* One certificate (its PDF, revoke, re-issue) and a seminar's certificates as a ZIP. */
 #include <string.h>
 
 #include "certs.h"
 
-#define BATCH 50 /* certificates read per query for the ZIP and the printable PDF */
+#define BATCH 50 /* certificates read per query for the ZIP */
 
 /* The certificate of the path for an organiser of its seminar's region, or for its holder when
  * holder_ok. Returns 0, or the status to return. */
@@ -150,52 +150,4 @@ int pg_cert_zip(struct req *r)
 		return 500;
 	}
 	return resp_file(r, "attachment", arena_printf(&r->arena, "certificates-%lld.zip", s.id));
-}
-
-int pg_cert_book(struct req *r)
-{
-	struct seminar s;
-	struct arena a = {0};
-	struct cert_row *rows;
-	struct cert_book *book = NULL;
-	long long after = 0, total = 0;
-	int rc, n, i, bad = 0;
-
-	if ((rc = auth_seminar(r, req_arg_id(r, 0), &s)) != 0)
-		return rc;
-	do {
-		arena_reset(&a);
-		if ((n = db_cert_seminar_batch(r->app->db, &a, s.id, after, BATCH, 0, &rows, NULL, NULL)) == -1) {
-			bad = 1;
-			break;
-		}
-		if (n > 0 && book == NULL &&
-		    (book = cert_book_open(&r->body, arena_printf(&r->arena, "Сертификаты: %s", s.title))) == NULL) {
-			bad = 1;
-			break;
-		}
-		for (i = 0; i < n && !bad; i++) {
-			const struct cert_tmpl *t;
-			struct cert_values v;
-			bad = certs_fill(r->app, &a, &rows[i], &t, &v) == -1 || cert_book_add(book, t, &v) == -1;
-		}
-		if (n > 0)
-			after = rows[n - 1].id;
-		total += n;
-	} while (n == BATCH && !bad);
-	arena_free(&a);
-	if (book != NULL && cert_book_close(book) == -1)
-		bad = 1;
-	if (bad) {
-		buf_reset(&r->body);
-		return 500;
-	}
-	if (total == 0)
-		return fail(r, 404, "Выданных сертификатов у этого семинара пока нет.");
-	if (access_record(r, "certificates.export", "seminar", s.id, arena_printf(&r->arena, "pdf, %lld", total),
-			  NULL) == -1) {
-		buf_reset(&r->body);
-		return 500;
-	}
-	return resp_file(r, "attachment", arena_printf(&r->arena, "certificates-%lld.pdf", s.id));
 }

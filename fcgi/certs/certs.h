@@ -27,7 +27,7 @@ int pg_cert_issue(struct req *);
 int pg_cert_job(struct req *);
 
 /* ---- runner.c: the background runner (struct program's background) */
-/* Claims queued jobs and renders their certificates until prefork_stopping is set. */
+/* Claims queued jobs, renders their certificates and draws queued books until prefork_stopping is set. */
 void certs_runner(struct app *);
 
 /* ---- render.c: a certificate's values and PDF */
@@ -43,11 +43,19 @@ const char *certs_hours(struct arena *, const char *decimal);
 /* base_url/certificates/verify/<code>: what the QR code holds. In the arena. */
 const char *certs_verify_url(struct arena *, const struct app *, const char *code);
 
-/* ---- certificate.c: one certificate (PDF, revoke, re-issue) and a seminar's ZIP and printable PDF */
+/* ---- certificate.c: one certificate (PDF, revoke, re-issue) and a seminar's ZIP */
 int pg_cert_pdf(struct req *);
 int pg_cert_revoke(struct req *);
 int pg_cert_reissue(struct req *);
 int pg_cert_zip(struct req *);
+
+/* ---- book.c: the printable book of a seminar's certificates (db_cert.h) */
+/* The runner's part: draws the oldest queued book and stores it under files_dir. Returns 1 when it took one, 0
+ * none, -1 failure. */
+int certs_book_run(struct app *, struct arena *);
+/* 1 when the finished book holds the seminar's certificates as they are now, 0 out of date, -1 failure. */
+int certs_book_current(struct req *, const struct cert_job *book);
+int pg_cert_book_queue(struct req *);
 int pg_cert_book(struct req *);
 
 /* ---- verify.c: the public verification page and the look-up by number and surname */

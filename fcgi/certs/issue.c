@@ -1,16 +1,18 @@
-/* A seminar's certificates for its organisers: settings, the dry run (who qualifies), issuing jobs, progress. */
+/* A seminar's certificates for its organisers: settings, the dry run (who qualifies), issuing and book jobs. */
 #include <string.h>
 
 #include "certs.h"
 
-static const char *job_status_name(const char *status)
+static const char *job_status_name(const struct cert_job *j)
 {
 	static const char *const t[][2] = {
 		{"queued", "в очереди"}, {"running", "выпускаются"}, {"done", "готово"}, {"failed", "ошибка"}};
 	size_t i;
 
-	for (i = 0; status && i < sizeof(t) / sizeof(t[0]); i++)
-		if (strcmp(t[i][0], status) == 0)
+	if (strcmp(j->kind, "book") == 0 && strcmp(j->status, "running") == 0)
+		return "собирается";
+	for (i = 0; i < sizeof(t) / sizeof(t[0]); i++)
+		if (strcmp(t[i][0], j->status) == 0)
 			return t[i][1];
 	return "";
 }
@@ -18,24 +20,50 @@ static const char *job_status_name(const char *status)
 static json_t *job_json(struct req *r, const struct cert_job *j)
 {
 	int active = strcmp(j->status, "queued") == 0 || strcmp(j->status, "running") == 0;
+	int book = strcmp(j->kind, "book") == 0;
 	long long pct = j->total > 0 ? j->done * 100 / j->total : strcmp(j->status, "done") == 0 ? 100 : 0;
 
-	return json_pack("{s:I, s:I, s:s, s:s, s:I, s:I, s:I, s:b, s:s, s:s?, s:s, s:s, s:s?}", "id", (json_int_t)j->id,
-			 "seminar_id", (json_int_t)j->seminar_id, "status", j->status, "status_name",
-			 job_status_name(j->status), "total", (json_int_t)j->total, "done", (json_int_t)j->done,
-			 "percent", (json_int_t)pct, "active", active, "url",
+	return json_pack("{s:I, s:I, s:s, s:s, s:s, s:s, s:I, s:I, s:I, s:b, s:s, s:s?, s:s, s:s, s:s?}", "id",
+			 (json_int_t)j->id, "seminar_id", (json_int_t)j->seminar_id, "kind", j->kind, "status",
+			 j->status, "status_name", job_status_name(j), "done_label",
+			 book ? "Собрано страниц" : "Выпущено", "total", (json_int_t)j->total, "done",
+			 (json_int_t)j->done, "percent", (json_int_t)pct, "active", active, "url",
 			 url(&r->arena, U_CERTIFICATES_JOBS_ID, j->id), "error", j->error, "seminar_url",
 			 url(&r->arena, U_CERTIFICATES_SEMINARS_ID, j->seminar_id), "created_at", j->created_at,
 			 "finished_at", j->finished_at);
+}
+
+/* A finished book's page: when it was made, and either its download or, when out of date, the button that
+ * makes it again. Returns 0 or -1. */
+static int book_done(struct req *r, const struct cert_job *j, json_t *ctx)
+{
+	int current = j->book_sha256 != NULL ? certs_book_current(r, j) : 0;
+
+	if (current == -1)
+		return -1;
+	json_object_set_new(ctx, "made_at", json_string(date_ru(&r->arena, j->finished_at, 1)));
+	if (current)
+		json_object_set_new(
+			ctx, "download_url",
+			json_string(url(&r->arena, U_CERTIFICATES_SEMINARS_ID_CERTIFICATES_PDF, j->seminar_id)));
+	else
+		json_object_set_new(ctx, "rebuild_url",
+				    json_string(url(&r->arena, U_CERTIFICATES_SEMINARS_ID_BOOK, j->seminar_id)));
+	return 0;
 }
 
 /* The progress of a job: {status, total, done, ...} at the top, for the page's script. */
 static int job_page(struct req *r, const struct cert_job *j, const struct seminar *s)
 {
 	json_t *ctx = job_json(r, j);
+	int book = strcmp(j->kind, "book") == 0;
 
-	json_object_set_new(ctx, "title", json_string("Выпуск сертификатов"));
+	json_object_set_new(ctx, "title", json_string(book ? "PDF для печати" : "Выпуск сертификатов"));
 	json_object_set_new(ctx, "seminar_title", json_string(s->title));
+	if (book && strcmp(j->status, "done") == 0 && book_done(r, j, ctx) == -1) {
+		json_decref(ctx);
+		return 500;
+	}
 	return page(r, "cert-job", ctx);
 }
 
@@ -123,13 +151,14 @@ static json_t *rows_view(struct req *r, const struct seminar *s, json_t *rows, l
 static int seminar_page(struct req *r, const struct seminar *s, int status, const char *error, json_t *form)
 {
 	struct cert_settings set;
-	struct cert_job job;
+	struct cert_job job, book;
 	json_t *rows, *templates, *view, *ctx;
 	long long qualify = 0, to_issue = 0, issued = 0;
-	int has, has_job, open = strcmp(s->status, "published") == 0 || strcmp(s->status, "finished") == 0;
+	int has, has_job, has_book, open = strcmp(s->status, "published") == 0 || strcmp(s->status, "finished") == 0;
 
 	if ((has = db_cert_settings_get(r->app->db, &r->arena, s->id, &set)) == -1 ||
-	    (has_job = db_cert_job_last(r->app->db, &r->arena, s->id, &job)) == -1) {
+	    (has_job = db_cert_job_last(r->app->db, &r->arena, s->id, "issue", &job)) == -1 ||
+	    (has_book = db_cert_job_last(r->app->db, &r->arena, s->id, "book", &book)) == -1) {
 		json_decref(form);
 		return 500;
 	}
@@ -149,7 +178,7 @@ static int seminar_page(struct req *r, const struct seminar *s, int status, cons
 			   : json_object();
 	ctx = json_pack(
 		"{s:s, s:{s:I, s:s, s:s, s:s, s:s, s:b, s:s, s:s}, s:b, s:o, s:o, s:o, s:I, s:I, s:I, s:I, s:b, "
-		"s:o, s:s, s:s, s:s, s:s, s:s?}",
+		"s:o, s:o, s:s, s:s, s:s, s:s, s:s?}",
 		"title", "Сертификаты участников", "seminar", "id", (json_int_t)s->id, "title", s->title, "dates",
 		s->starts_at ? date_ru(&r->arena, s->starts_at, 0) : "дата не назначена", "rule",
 		attendance_rule_name(s->attendance_rule, s->online_min_percent), "hours",
@@ -159,11 +188,11 @@ static int seminar_page(struct req *r, const struct seminar *s, int status, cons
 		(json_int_t)qualify, "to_issue", (json_int_t)to_issue, "issued", (json_int_t)issued, "can_issue",
 		has == 1 && open && to_issue > 0 &&
 			!(has_job && (strcmp(job.status, "queued") == 0 || strcmp(job.status, "running") == 0)),
-		"job", has_job ? job_json(r, &job) : json_null(), "settings_url",
-		url(&r->arena, U_CERTIFICATES_SEMINARS_ID_SETTINGS, s->id), "issue_url",
+		"job", has_job ? job_json(r, &job) : json_null(), "book", has_book ? job_json(r, &book) : json_null(),
+		"settings_url", url(&r->arena, U_CERTIFICATES_SEMINARS_ID_SETTINGS, s->id), "issue_url",
 		url(&r->arena, U_CERTIFICATES_SEMINARS_ID_ISSUE, s->id), "zip_url",
 		url(&r->arena, U_CERTIFICATES_SEMINARS_ID_CERTIFICATES_ZIP, s->id), "book_url",
-		url(&r->arena, U_CERTIFICATES_SEMINARS_ID_CERTIFICATES_PDF, s->id), "error", error);
+		url(&r->arena, U_CERTIFICATES_SEMINARS_ID_BOOK, s->id), "error", error);
 	page(r, "cert-seminar", ctx);
 	return status;
 }

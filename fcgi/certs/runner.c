@@ -1,4 +1,4 @@
-/* The certs program's background runner: claims queued issuing jobs and renders their certificates in chunks. */
+/* The certs program's background runner: issuing jobs (certificates rendered in chunks), then printable books. */
 #include <stdio.h>
 #include <string.h>
 #include <time.h>
@@ -113,6 +113,8 @@ void certs_runner(struct app *app)
 		int rc = claim(app, &a);
 		if (rc == 0)
 			rc = render(app, &a);
+		if (rc == 0)
+			rc = certs_book_run(app, &a);
 		arena_reset(&a);
 		if (rc <= 0 && !prefork_stopping) {
 			/* SIGTERM interrupts the sleep; a failing database is asked less often. */

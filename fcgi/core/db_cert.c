@@ -34,6 +34,13 @@ enum {
 	Q_FILE_PUT,
 	Q_JOB_PROGRESS,
 	Q_JOB_DONE,
+	Q_BOOK_STAMP,
+	Q_BOOK_READY,
+	Q_BOOK_NEXT,
+	Q_BOOK_START,
+	Q_BOOK_PROGRESS,
+	Q_BOOK_DONE,
+	Q_BOOK_OLDER,
 	Q_BY_NUMBER,
 	Q_BY_CODE,
 	Q_LOOKUP,
@@ -60,7 +67,7 @@ enum {
 	"c.full_name, c.full_name_dat, c.organization, c.seminar_title, c.dates, c.hours, c.format, c.issuer, "        \
 	"c.signatory, c.issued_at, c.reissued_at, c.revoked_at, c.revoke_reason"
 #define CERT_NCOLS 21
-#define JOB_COLS   "id, seminar_id, status, total, done, error, created_at, finished_at"
+#define JOB_COLS   "id, seminar_id, kind, status, total, done, error, created_at, finished_at, stamp, book_sha256"
 /* The ticket codes' recipe (db_seminar.c): 16 bytes of the server's CSPRNG as base64url. */
 #define RANDOM_CODE "SUBSTR(REPLACE(REPLACE(TO_BASE64(RANDOM_BYTES(16)), '+', '-'), '/', '_'), 1, 22)"
 
@@ -92,15 +99,18 @@ static struct dbq q[Q__MAX] = {
 		       "LEFT JOIN organization o ON o.id = x.organization_id "
 		       "LEFT JOIN certificate c ON c.registration_id = x.id ORDER BY p.full_name, x.id"},
 	[Q_SEMINAR_STATUS] = {"SELECT status FROM seminar WHERE id = ?"},
-	[Q_JOB_ACTIVE] = {"SELECT id FROM certificate_job WHERE seminar_id = ? AND status IN ('queued', 'running') "
-			  "ORDER BY id LIMIT 1"},
+	[Q_JOB_ACTIVE] = {"SELECT id FROM certificate_job WHERE seminar_id = ? AND kind = ? "
+			  "AND status IN ('queued', 'running') ORDER BY id LIMIT 1"},
 	[Q_TODO] = {"SELECT (SELECT COUNT(*) FROM " UNCERTIFIED " WHERE " QUALIFIES ") + "
 		    "(SELECT COUNT(*) FROM certificate c WHERE c.seminar_id = ? AND " NO_FILE ")"},
-	[Q_JOB_INSERT] = {"INSERT INTO certificate_job (seminar_id, requested_by) VALUES (?, ?)"},
+	[Q_JOB_INSERT] = {"INSERT INTO certificate_job (seminar_id, kind, requested_by) VALUES (?, ?, ?)"},
 	[Q_JOB_GET] = {"SELECT " JOB_COLS " FROM certificate_job WHERE id = ?"},
-	[Q_JOB_LAST] = {"SELECT " JOB_COLS " FROM certificate_job WHERE seminar_id = ? ORDER BY id DESC LIMIT 1"},
-	[Q_JOB_QUEUED] = {"SELECT " JOB_COLS " FROM certificate_job WHERE status = 'queued' ORDER BY id LIMIT 1"},
-	[Q_JOBS_RUNNING] = {"SELECT " JOB_COLS " FROM certificate_job WHERE status = 'running' ORDER BY id LIMIT ?"},
+	[Q_JOB_LAST] = {"SELECT " JOB_COLS " FROM certificate_job WHERE seminar_id = ? AND kind = ? "
+			"ORDER BY id DESC LIMIT 1"},
+	[Q_JOB_QUEUED] = {"SELECT " JOB_COLS " FROM certificate_job WHERE kind = 'issue' AND status = 'queued' "
+			  "ORDER BY id LIMIT 1"},
+	[Q_JOBS_RUNNING] = {"SELECT " JOB_COLS " FROM certificate_job WHERE kind = 'issue' AND status = 'running' "
+			    "ORDER BY id LIMIT ?"},
 	[Q_JOB_LOCK] = {"SELECT status FROM certificate_job WHERE id = ? FOR UPDATE SKIP LOCKED"},
 	/* Locks the series row and reads its last number (0 for a new series) in one round trip. */
 	[Q_SERIES_TAKE] = {"INSERT INTO certificate_series (prefix, last_no) VALUES (?, 0) "
@@ -134,6 +144,25 @@ static struct dbq q[Q__MAX] = {
 	[Q_JOB_DONE] = {"UPDATE certificate_job SET status = 'done', finished_at = NOW(3) WHERE id = ? "
 			"AND status = 'running' AND NOT EXISTS (SELECT 1 FROM certificate c WHERE c.seminar_id = ? "
 			"AND " NO_FILE ")"},
+	/* What a book of the seminar holds now (Q_BATCH's certificates): "count-checksum", and the count. */
+	[Q_BOOK_STAMP] =
+		{"SELECT CONCAT(COUNT(*), '-', COALESCE(SUM(CRC32(CONCAT(c.id, ':', c.version))), 0)), "
+		 "COUNT(*) FROM certificate c WHERE c.seminar_id = ? AND c.revoked_at IS NULL AND NOT " NO_FILE},
+	[Q_BOOK_READY] = {"SELECT " JOB_COLS " FROM certificate_job WHERE seminar_id = ? AND kind = 'book' "
+			  "AND status = 'done' AND book_sha256 IS NOT NULL ORDER BY id DESC LIMIT 1"},
+	/* A queued book, or a running one whose runner stopped (BOOK_STALE_S). */
+	[Q_BOOK_NEXT] = {"SELECT " JOB_COLS " FROM certificate_job WHERE kind = 'book' AND (status = 'queued' "
+			 "OR status = 'running' AND heartbeat_at < NOW(3) - INTERVAL ? SECOND) ORDER BY id LIMIT 1 "
+			 "FOR UPDATE SKIP LOCKED"},
+	[Q_BOOK_START] = {"UPDATE certificate_job SET status = 'running', started_at = NOW(3), heartbeat_at = NOW(3), "
+			  "done = 0, total = ?, stamp = ? WHERE id = ?"},
+	[Q_BOOK_PROGRESS] = {"UPDATE certificate_job SET done = ?, heartbeat_at = NOW(3) WHERE id = ? "
+			     "AND status = 'running'"},
+	[Q_BOOK_DONE] = {"UPDATE certificate_job SET status = 'done', done = ?, book_sha256 = ?, "
+			 "finished_at = NOW(3) WHERE id = ? AND status = 'running'"},
+	/* An older book's file is no longer referred to: the retention sweep removes it (db_retention.c). */
+	[Q_BOOK_OLDER] = {"UPDATE certificate_job SET book_sha256 = NULL WHERE seminar_id = ? AND kind = 'book' "
+			  "AND id < ? AND book_sha256 IS NOT NULL"},
 	[Q_BY_NUMBER] = {"SELECT " CERT_COLS ", s.region_id, NOT " NO_FILE " FROM certificate c "
 			 "JOIN seminar s ON s.id = c.seminar_id WHERE c.number = ?"},
 	[Q_BY_CODE] = {"SELECT " CERT_COLS ", s.region_id, NOT " NO_FILE " FROM certificate c "
@@ -252,12 +281,24 @@ static enum tx_end not_queued(struct create_ctx *c, enum cert_queue why)
 	return TX_ROLLBACK;
 }
 
+static enum tx_end job_insert(struct db *d, struct create_ctx *c, const char *kind)
+{
+	struct dbv ins[] = {DB_DV_INT(c->seminar_id), DB_DV_STR(kind), DB_DV_INT(c->person_id)};
+	struct dbres r;
+
+	if (db_run(d, &q[Q_JOB_INSERT], ins, NELEM(ins), &r, NULL) == -1)
+		return TX_FAIL;
+	*c->job_id = (long long)r.insert_id;
+	c->outcome = CQ_QUEUED;
+	return TX_COMMIT;
+}
+
 static enum tx_end create_tx(struct db *d, struct arena *scratch, void *arg)
 {
 	struct create_ctx *c = arg;
 	struct dbv sid[] = {DB_DV_INT(c->seminar_id)};
+	struct dbv active[] = {DB_DV_INT(c->seminar_id), DB_DV_STR("issue")};
 	struct dbv todo[] = {DB_DV_INT(c->seminar_id), DB_DV_INT(c->seminar_id)};
-	struct dbv ins[] = {DB_DV_INT(c->seminar_id), DB_DV_INT(c->person_id)};
 	struct dbres r;
 	const char *status;
 
@@ -271,7 +312,7 @@ static enum tx_end create_tx(struct db *d, struct arena *scratch, void *arg)
 	status = dbres_str(&r, 0, 0);
 	if (strcmp(status, "draft") == 0 || strcmp(status, "cancelled") == 0)
 		return not_queued(c, CQ_STATUS);
-	if (db_run(d, &q[Q_JOB_ACTIVE], sid, NELEM(sid), &r, scratch) == -1)
+	if (db_run(d, &q[Q_JOB_ACTIVE], active, NELEM(active), &r, scratch) == -1)
 		return TX_FAIL;
 	if (r.nrows > 0) {
 		*c->job_id = dbres_int(&r, 0, 0);
@@ -281,11 +322,7 @@ static enum tx_end create_tx(struct db *d, struct arena *scratch, void *arg)
 		return TX_FAIL;
 	if (dbres_int(&r, 0, 0) == 0)
 		return not_queued(c, CQ_NOTHING);
-	if (db_run(d, &q[Q_JOB_INSERT], ins, NELEM(ins), &r, scratch) == -1)
-		return TX_FAIL;
-	*c->job_id = (long long)r.insert_id;
-	c->outcome = CQ_QUEUED;
-	return TX_COMMIT;
+	return job_insert(d, c, "issue");
 }
 
 int db_cert_job_create(struct db *d, long long seminar_id, long long person_id, long long *job_id)
@@ -300,12 +337,15 @@ static void job_row(const struct dbres *r, size_t i, struct cert_job *j)
 {
 	j->id = dbres_int(r, i, 0);
 	j->seminar_id = dbres_int(r, i, 1);
-	j->status = dbres_str(r, i, 2);
-	j->total = dbres_int(r, i, 3);
-	j->done = dbres_int(r, i, 4);
-	j->error = dbres_str(r, i, 5);
-	j->created_at = dbres_str(r, i, 6);
-	j->finished_at = dbres_str(r, i, 7);
+	j->kind = dbres_str(r, i, 2);
+	j->status = dbres_str(r, i, 3);
+	j->total = dbres_int(r, i, 4);
+	j->done = dbres_int(r, i, 5);
+	j->error = dbres_str(r, i, 6);
+	j->created_at = dbres_str(r, i, 7);
+	j->finished_at = dbres_str(r, i, 8);
+	j->stamp = dbres_str(r, i, 9);
+	j->book_sha256 = dbres_str(r, i, 10);
 }
 
 static int job_one(struct db *d, struct arena *a, int which, const struct dbv *v, size_t n, struct cert_job *j)
@@ -327,11 +367,11 @@ int db_cert_job_get(struct db *d, struct arena *a, long long job_id, struct cert
 	return job_one(d, a, Q_JOB_GET, v, 1, j);
 }
 
-int db_cert_job_last(struct db *d, struct arena *a, long long seminar_id, struct cert_job *j)
+int db_cert_job_last(struct db *d, struct arena *a, long long seminar_id, const char *kind, struct cert_job *j)
 {
-	struct dbv v[] = {DB_DV_INT(seminar_id)};
+	struct dbv v[] = {DB_DV_INT(seminar_id), DB_DV_STR(kind)};
 
-	return job_one(d, a, Q_JOB_LAST, v, 1, j);
+	return job_one(d, a, Q_JOB_LAST, v, NELEM(v), j);
 }
 
 int db_cert_job_queued(struct db *d, struct arena *a, struct cert_job *j)
@@ -396,6 +436,146 @@ int db_cert_job_fail(struct db *d, long long job_id, const char *error)
 	struct dbv v[] = {DB_DV_STR(error), DB_DV_INT(job_id)};
 
 	return db_run(d, &q[Q_JOB_FAIL], v, NELEM(v), NULL, NULL);
+}
+
+/* ---- the printable book */
+
+int db_cert_book_stamp(struct db *d, struct arena *a, long long seminar_id, const char **stamp, long long *count)
+{
+	struct dbv v[] = {DB_DV_INT(seminar_id)};
+	struct dbres r;
+
+	if (db_run(d, &q[Q_BOOK_STAMP], v, NELEM(v), &r, a) == -1 || r.nrows == 0)
+		return -1;
+	*stamp = dbres_str(&r, 0, 0);
+	*count = dbres_int(&r, 0, 1);
+	return 0;
+}
+
+int db_cert_book_ready(struct db *d, struct arena *a, long long seminar_id, struct cert_job *j)
+{
+	struct dbv v[] = {DB_DV_INT(seminar_id)};
+
+	return job_one(d, a, Q_BOOK_READY, v, NELEM(v), j);
+}
+
+static enum tx_end book_create_tx(struct db *d, struct arena *scratch, void *arg)
+{
+	struct create_ctx *c = arg;
+	struct dbv sid[] = {DB_DV_INT(c->seminar_id)};
+	struct dbv active[] = {DB_DV_INT(c->seminar_id), DB_DV_STR("book")};
+	struct dbres r;
+	struct cert_job ready;
+	const char *stamp;
+	long long count;
+	int rc;
+
+	/* Certificates need settings: without the row there is nothing to print, with it the row serialises. */
+	if (db_run(d, &q[Q_SETTINGS_LOCK], sid, NELEM(sid), &r, scratch) == -1)
+		return TX_FAIL;
+	if (r.nrows == 0)
+		return not_queued(c, CQ_NOTHING);
+	if (db_run(d, &q[Q_JOB_ACTIVE], active, NELEM(active), &r, scratch) == -1)
+		return TX_FAIL;
+	if (r.nrows > 0) {
+		*c->job_id = dbres_int(&r, 0, 0);
+		return not_queued(c, CQ_BUSY);
+	}
+	if (db_cert_book_stamp(d, scratch, c->seminar_id, &stamp, &count) == -1 ||
+	    (rc = db_cert_book_ready(d, scratch, c->seminar_id, &ready)) == -1)
+		return TX_FAIL;
+	if (count == 0)
+		return not_queued(c, CQ_NOTHING);
+	if (rc == 1 && ready.stamp != NULL && strcmp(ready.stamp, stamp) == 0) {
+		*c->job_id = ready.id;
+		return not_queued(c, CQ_CURRENT);
+	}
+	return job_insert(d, c, "book");
+}
+
+int db_cert_book_create(struct db *d, long long seminar_id, long long person_id, long long *job_id)
+{
+	struct create_ctx c = {seminar_id, person_id, job_id, CQ__MAX};
+
+	*job_id = 0;
+	return db_tx(d, book_create_tx, &c) == -1 ? -1 : (int)c.outcome;
+}
+
+struct book_claim_ctx {
+	struct arena *a;
+	struct cert_job *j;
+	int claimed;
+};
+
+static enum tx_end book_claim_tx(struct db *d, struct arena *scratch, void *arg)
+{
+	struct book_claim_ctx *c = arg;
+	struct dbv stale[] = {DB_DV_INT(BOOK_STALE_S)};
+	struct dbres r;
+	const char *stamp;
+	long long count;
+
+	(void)scratch; /* the job's strings outlive the transaction: in c->a */
+	c->claimed = 0;
+	/* Another runner taking a book holds its row: skip it rather than wait. */
+	if (db_run(d, &q[Q_BOOK_NEXT], stale, NELEM(stale), &r, c->a) == -1)
+		return TX_FAIL;
+	if (r.nrows == 0)
+		return TX_ROLLBACK;
+	job_row(&r, 0, c->j);
+	/* Taken before the pages are read: a certificate changed meanwhile makes the book out of date, never wrong. */
+	if (db_cert_book_stamp(d, c->a, c->j->seminar_id, &stamp, &count) == -1)
+		return TX_FAIL;
+	{
+		struct dbv v[] = {DB_DV_INT(count), DB_DV_STR(stamp), DB_DV_INT(c->j->id)};
+		if (db_run(d, &q[Q_BOOK_START], v, NELEM(v), NULL, NULL) == -1)
+			return TX_FAIL;
+	}
+	c->j->total = count;
+	c->j->done = 0;
+	c->j->stamp = stamp;
+	c->claimed = 1;
+	return TX_COMMIT;
+}
+
+int db_cert_book_claim(struct db *d, struct arena *a, struct cert_job *j)
+{
+	struct book_claim_ctx c = {a, j, 0};
+
+	return db_tx(d, book_claim_tx, &c) == -1 ? -1 : c.claimed;
+}
+
+int db_cert_book_progress(struct db *d, long long job_id, long long done)
+{
+	struct dbv v[] = {DB_DV_INT(done), DB_DV_INT(job_id)};
+
+	return db_run(d, &q[Q_BOOK_PROGRESS], v, NELEM(v), NULL, NULL);
+}
+
+struct book_done_ctx {
+	const struct cert_job *j;
+	long long pages;
+	const char *sha256;
+};
+
+static enum tx_end book_done_tx(struct db *d, struct arena *scratch, void *arg)
+{
+	struct book_done_ctx *c = arg;
+	struct dbv done[] = {DB_DV_INT(c->pages), DB_DV_STR(c->sha256), DB_DV_INT(c->j->id)};
+	struct dbv older[] = {DB_DV_INT(c->j->seminar_id), DB_DV_INT(c->j->id)};
+
+	(void)scratch;
+	if (db_run(d, &q[Q_BOOK_DONE], done, NELEM(done), NULL, NULL) == -1 ||
+	    db_run(d, &q[Q_BOOK_OLDER], older, NELEM(older), NULL, NULL) == -1)
+		return TX_FAIL;
+	return TX_COMMIT;
+}
+
+int db_cert_book_done(struct db *d, const struct cert_job *j, long long pages, const char *sha256)
+{
+	struct book_done_ctx c = {j, pages, sha256};
+
+	return db_tx(d, book_done_tx, &c) == -1 ? -1 : 0;
 }
 
 /* ---- certificates */

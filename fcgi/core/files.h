@@ -6,6 +6,8 @@
 
 #include "arena.h"
 
+#define FILES_URI "/_files" /* nginx's internal location of files_dir (X-Accel-Redirect) */
+
 /* The kinds of file a material may be; anything else (executables, HTML, scripts, archives, documents
  * with macros, legacy OLE documents whose content cannot be checked) is refused. */
 enum files_kind { FK_PDF, FK_DOCX, FK_PPTX, FK_XLSX, FK_ODT, FK_ODP, FK_ODS, FK_PNG, FK_JPEG, FK__MAX };

@@ -122,6 +122,7 @@ struct arena;
 #define U_CERTIFICATES_HEALTHZ                      "/certificates/healthz"
 #define U_CERTIFICATES_JOBS_ID                      "/certificates/jobs/{id}"
 #define U_CERTIFICATES_SEMINARS_ID                  "/certificates/seminars/{id}"
+#define U_CERTIFICATES_SEMINARS_ID_BOOK             "/certificates/seminars/{id}/book"
 #define U_CERTIFICATES_SEMINARS_ID_CERTIFICATES_PDF "/certificates/seminars/{id}/certificates.pdf"
 #define U_CERTIFICATES_SEMINARS_ID_CERTIFICATES_ZIP "/certificates/seminars/{id}/certificates.zip"
 #define U_CERTIFICATES_SEMINARS_ID_ISSUE            "/certificates/seminars/{id}/issue"

@@ -6,7 +6,6 @@
 
 #define NAME_MAX_CP  200                 /* the original name kept for the download */
 #define MATERIAL_MAX (50L * 1024 * 1024) /* material_max: the default size cap of a file */
-#define FILES_URI    "/_files"           /* nginx's internal location of files_dir */
 
 static const char *files_dir(const struct req *r)
 {

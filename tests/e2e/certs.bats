@@ -316,6 +316,7 @@ cert_state() {
 	assert_equal "$(sort <<<"$output" | tr '\n' ' ')" "$(printf '%s\n' "$N_a.pdf" "$n_c.pdf" | sort | tr '\n' ' ')"
 	unzip -p "$BATS_TEST_TMPDIR/all.zip" "$n_c.pdf" >"$BATS_TEST_TMPDIR/c.pdf"
 	[[ $(pdf_text "$BATS_TEST_TMPDIR/c.pdf") == *Неявкин* ]] || fail "the ZIP's $n_c.pdf is not c's certificate"
+	book
 	get o "/certificates/seminars/$SEMINAR_ID/certificates.pdf"
 	assert_equal "$code" 200
 	assert_equal "$(header content-type)" application/pdf
@@ -328,12 +329,124 @@ cert_state() {
 	[[ $text == *Неявкин* && $text == *Ёлкин* && $text != *Смотрящев* ]] || fail "the printable PDF: $text"
 	assert_equal "$(sql "SELECT GROUP_CONCAT(query ORDER BY id SEPARATOR ';') FROM access_journal WHERE action = 'certificates.export' AND object_id = $SEMINAR_ID")" \
 		'zip, 2;pdf, 2'
-	# A seminar without certificates has nothing to download.
+	# A seminar without certificates has nothing to download or print.
 	seminar_sql
 	get o "/certificates/seminars/$SEMINAR_ID/certificates.zip"
 	assert_equal "$code" 404
 	get o "/certificates/seminars/$SEMINAR_ID/certificates.pdf"
 	assert_equal "$code" 404
+	post o "/certificates/seminars/$SEMINAR_ID/book"
+	assert_equal "$code" 404
+	assert_equal "$(sql "SELECT COUNT(*) FROM certificate_job WHERE seminar_id = $SEMINAR_ID")" 0
+}
+
+# book: the organiser "o" asks for the seminar's printable PDF and waits until it is made. Sets BOOK (the job's id).
+book() {
+	post o "/certificates/seminars/$SEMINAR_ID/book"
+	[[ $code == 303 && $location =~ ^/certificates/jobs/([0-9]+)$ ]] || fail "book: HTTP $code $location"$'\n'"$output"
+	BOOK=${BASH_REMATCH[1]}
+	wait_job "$SEMINAR_ID" book
+}
+
+# runners STOP|CONT: pauses or resumes the certs program's background runners (its children running niced: the
+# program has no write workers); fails unless it finds both.
+runners() {
+	local pid n=0
+	for pid in $(workers certs); do
+		(($(ps -o ni= -p "$pid") > 0)) || continue
+		kill "-$1" "$pid"
+		n=$((n + 1))
+	done
+	[[ $1 == CONT ]] && rm -f "$BATS_FILE_TMPDIR/paused"
+	[[ $1 == STOP ]] && : >"$BATS_FILE_TMPDIR/paused"
+	((n == 2)) || fail "$n runners of certs found, not 2"
+}
+
+# A test that paused the runners and failed leaves them running for the next.
+teardown() { [[ ! -e $BATS_FILE_TMPDIR/paused ]] || runners CONT; }
+
+@test "certs: the printable PDF is made in the background with progress, once at a time, and again when out of date" {
+	issued
+	# While no runner works, the request only queues the book: its page says so, and nothing is there to download.
+	runners STOP
+	post o "/certificates/seminars/$SEMINAR_ID/book"
+	assert_equal "$code" 303
+	[[ $location =~ ^/certificates/jobs/([0-9]+)$ ]] || fail "book: $location"
+	BOOK=${BASH_REMATCH[1]}
+	assert_equal "$(sql "SELECT kind, status, requested_by FROM certificate_job WHERE id = $BOOK")" \
+		"book	queued	$(sql "SELECT id FROM person WHERE email = 'organizer@demo.local'")"
+	get o "$location"
+	assert_equal "$code" 200
+	assert_output --partial '<h1>PDF для печати</h1>'
+	assert_output --partial 'role="status" aria-live="polite"'
+	assert_output --partial '<strong id="cert-job-status">в очереди</strong>'
+	assert_output --partial 'Собрано страниц'
+	refute_output --partial 'Скачать PDF для печати'
+	get o "/certificates/seminars/$SEMINAR_ID/certificates.pdf"
+	assert_equal "$code" 404
+	# A second request joins the book in progress.
+	post o "/certificates/seminars/$SEMINAR_ID/book"
+	assert_equal "$code $location" "303 /certificates/jobs/$BOOK"
+	get o "/certificates/seminars/$SEMINAR_ID"
+	assert_output --partial "PDF для печати: <a href=\"/certificates/jobs/$BOOK\">в очереди</a>"
+	runners CONT
+	wait_job "$SEMINAR_ID" book
+	get_json o "/certificates/jobs/$BOOK"
+	assert_equal "$code" 200
+	assert_equal "$(jq -r '[.kind, .status, .done, .total, .active] | join(" ")' <<<"$output")" 'book done 2 2 false'
+	get o "/certificates/jobs/$BOOK"
+	assert_output --regexp "href=\"/certificates/seminars/$SEMINAR_ID/certificates.pdf\"[^>]*>Скачать PDF для печати</a>"
+	refute_output --partial 'Собрать заново'
+	get o "/certificates/seminars/$SEMINAR_ID/certificates.pdf"
+	assert_equal "$code" 200
+	assert_equal "$(header content-type)" application/pdf
+	assert_equal "$(header content-disposition)" "attachment; filename=\"certificates-$SEMINAR_ID.pdf\""
+	body_to book.pdf
+	local text
+	text=$(pdf_text "$BATS_TEST_TMPDIR/book.pdf")
+	[[ $text == *Ёлкин* && $text == *Смотрящев* ]] || fail "the printable PDF: $text"
+	# Asked again, the book that holds the certificates as they are is the answer: no second one.
+	post o "/certificates/seminars/$SEMINAR_ID/book"
+	assert_equal "$code $location" "303 /certificates/jobs/$BOOK"
+	assert_equal "$(sql "SELECT COUNT(*) FROM certificate_job WHERE seminar_id = $SEMINAR_ID AND kind = 'book'")" 1
+
+	# Another region's organiser and a participant get neither the book, its page nor a new one.
+	signup far
+	sql "INSERT INTO role_grant (person_id, role, region_id) VALUES ($USER_ID, 'organizer', 23)"
+	local who
+	for who in far a; do
+		get "$who" "/certificates/seminars/$SEMINAR_ID/certificates.pdf"
+		assert_equal "$who $code" "$who 403"
+		get "$who" "/certificates/jobs/$BOOK"
+		assert_equal "$who $code" "$who 403"
+		post "$who" "/certificates/seminars/$SEMINAR_ID/book"
+		assert_equal "$who $code" "$who 403"
+	done
+	get - "/certificates/seminars/$SEMINAR_ID/certificates.pdf"
+	assert_equal "$code $location" "303 /login?next=/certificates/seminars/$SEMINAR_ID/certificates.pdf"
+	assert_equal "$(sql "SELECT COUNT(*) FROM certificate_job WHERE seminar_id = $SEMINAR_ID AND kind = 'book'")" 1
+
+	# A revoked certificate makes the book out of date: no download, its page offers to make it again.
+	post o "/certificates/$N_d/revoke" "reason=Проверка книги"
+	assert_equal "$code" 303
+	get o "/certificates/seminars/$SEMINAR_ID/certificates.pdf"
+	assert_equal "$code" 409
+	assert_output --partial 'PDF для печати устарел'
+	get o "/certificates/jobs/$BOOK"
+	assert_output --partial 'Собрать заново'
+	refute_output --partial 'Скачать PDF для печати'
+	local old=$BOOK
+	book
+	[[ $BOOK != "$old" ]] || fail "the out-of-date book was not made again"
+	get o "/certificates/seminars/$SEMINAR_ID/certificates.pdf"
+	assert_equal "$code" 200
+	body_to book2.pdf
+	run pdfinfo "$BATS_TEST_TMPDIR/book2.pdf"
+	assert_line --regexp '^Pages: +1$'
+	text=$(pdf_text "$BATS_TEST_TMPDIR/book2.pdf")
+	[[ $text == *Ёлкин* && $text != *Смотрящев* ]] || fail "the new printable PDF: $text"
+	# Only the latest book's file is kept.
+	assert_equal "$(sql "SELECT id FROM certificate_job WHERE seminar_id = $SEMINAR_ID AND book_sha256 IS NOT NULL")" "$BOOK"
 }
 
 @test "certs: the cabinet lists the certificate with a working link; others get 403, guests the login, no CSRF 403" {

@@ -481,13 +481,14 @@ settings() {
 	[[ $code == 303 ]] || fail "settings: HTTP $code"$'\n'"$output"
 }
 
-# wait_job SEMINAR: waits up to 60 s until the seminar's latest issuing job is done; fails the test otherwise.
+# wait_job SEMINAR [KIND]: waits up to 60 s until the seminar's latest job of KIND (issue: issuing, the default;
+# book: the printable PDF) is done; fails the test otherwise.
 wait_job() {
-	local i st=
+	local i st= last="FROM certificate_job WHERE seminar_id = $1 AND kind = '${2:-issue}' ORDER BY id DESC LIMIT 1"
 	for ((i = 0; i < 300; i++)); do
-		st=$(sql "SELECT status FROM certificate_job WHERE seminar_id = $1 ORDER BY id DESC LIMIT 1")
+		st=$(sql "SELECT status $last")
 		[[ $st == done ]] && return 0
-		[[ $st == failed ]] && fail "the job failed: $(sql "SELECT error FROM certificate_job WHERE seminar_id = $1 ORDER BY id DESC LIMIT 1")"
+		[[ $st == failed ]] && fail "the job failed: $(sql "SELECT error $last")"
 		sleep 0.2
 	done
 	fail "the job of seminar $1 is still '$st' after 60 s"
