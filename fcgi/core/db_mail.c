@@ -88,17 +88,9 @@ static struct dbq q[Q__MAX] = {
 		      "DATE_FORMAT(last_sent_at, '%Y-%m-%d %H:%i:%s') FROM mail_sender WHERE id = 1"},
 	[Q_RESEND] = {"UPDATE mail_message SET status = 'queued', attempts = 0, next_attempt_at = NOW(3) "
 		      "WHERE id = ? AND status = 'failed'"},
-	/* A message about a registration, rendered by the sender (render): the recipient is the registration's
-	 * person when the address is confirmed; the event key names the kind, the registration and its sign-up
-	 * (queued_at), so each happens once per sign-up. */
-	[Q_EVENT] =
-		{"INSERT INTO mail_message (kind, event_key, person_id, recipient, recipient_name, subject, body_text, "
-		 "body_html, message_id, registration_id, data, render) "
-		 "SELECT ?, CONCAT(?, ':', r.id, ':', DATE_FORMAT(r.queued_at, '%Y%m%d%H%i%s%f')), p.id, p.email, "
-		 "p.full_name, '', '', '', CONCAT('render.', REPLACE(UUID(), '-', '')), r.id, ?, TRUE "
-		 "FROM registration r JOIN person p ON p.id = r.person_id "
-		 "WHERE r.id = ? AND p.email_confirmed_at IS NOT NULL AND p.disabled_at IS NULL "
-		 "ON DUPLICATE KEY UPDATE mail_message.id = mail_message.id"},
+	/* A message about a registration, rendered by the sender (render): sql/procedures/085-mail-event.sql, also
+	 * called by the end of a sign-up (registration_recorded) in the same round trip as its other writes. */
+	[Q_EVENT] = {"CALL mail_event(?, ?, ?)"},
 	/* The same for every active registration of a seminar; the event is this statement (NOW(6)). */
 	[Q_SEMINAR_EVENT] =
 		{"INSERT INTO mail_message (kind, event_key, person_id, recipient, recipient_name, subject, "
@@ -161,7 +153,7 @@ int db_mail_attach(struct db *d, long long id, const char *filename, const char 
 
 int db_mail_event(struct db *d, const char *kind, long long registration_id, const char *data)
 {
-	struct dbv v[] = {DB_DV_STR(kind), DB_DV_STR(kind), db_dv_str_or_null(data), DB_DV_INT(registration_id)};
+	struct dbv v[] = {DB_DV_STR(kind), DB_DV_INT(registration_id), db_dv_str_or_null(data)};
 
 	return db_run(d, &q[Q_EVENT], v, NELEM(v), NULL, NULL);
 }

@@ -22,7 +22,8 @@ struct mail_row {
 int db_mail_insert(struct db *, struct arena *, struct mail_row *row);
 /* Adds an attachment to message id. Returns 0 or -1. */
 int db_mail_attach(struct db *, long long id, const char *filename, const char *ctype, const void *data, size_t len);
-/* ---- messages about registrations (mail_kinds.h): one INSERT ... SELECT each, rendered by the sender */
+/* ---- messages about registrations (mail_kinds.h): one INSERT ... SELECT each (the procedure mail_event), rendered
+ * by the sender */
 /* Queues kind for the registration's person (when the address is confirmed), once per kind and sign-up;
  * data is the event's JSON or NULL. Returns 0 (queued, or nothing to do) or -1. */
 int db_mail_event(struct db *, const char *kind, long long registration_id, const char *data);

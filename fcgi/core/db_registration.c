@@ -3,7 +3,6 @@
 
 #include <string.h>
 
-#include "db_auth.h"
 #include "db_coverage.h"
 #include "db_mail.h"
 #include "db_places.h"
@@ -14,6 +13,7 @@ enum {
 	Q_ORG_COUNT,
 	Q_REG_INSERT,
 	Q_REG_REVIVE,
+	Q_RECORDED,
 	Q_REG_GET,
 	Q_REG_STATUS,
 	Q_POSITION,
@@ -64,6 +64,10 @@ static struct dbq q[Q__MAX] = {
 			  "SUBSTR(REPLACE(REPLACE(TO_BASE64(RANDOM_BYTES(16)), '+', '-'), '/', '_'), 1, 22))"},
 	[Q_REG_REVIVE] = {"UPDATE registration SET organization_id = ?, mode = ?, status = ?, queued_at = NOW(6), "
 			  "idem_key = ?, source = ?, cancelled_at = NULL WHERE id = ?"},
+	/* The audit row, the letter and the place taken, in one round trip
+	 * (sql/procedures/100-registration-recorded.sql): registration, actor, ip, detail, letter, seminar, mode of the
+	 * place taken or NULL. */
+	[Q_RECORDED] = {"CALL registration_recorded(?, ?, ?, ?, ?, ?, ?)"},
 	[Q_REG_GET] = {"SELECT g.id, g.seminar_id, g.person_id, s.region_id, g.mode, g.status, g.organization_id, "
 		       "p.full_name FROM registration g JOIN seminar s ON s.id = g.seminar_id "
 		       "JOIN person p ON p.id = g.person_id WHERE g.id = ?"},
@@ -247,17 +251,24 @@ static enum tx_end register_tx(struct db *d, struct arena *scratch, void *arg)
 	}
 	c->out->mode = in->mode;
 	c->out->status = status_static(status);
-	/* On record in the same transaction (and the same disk flush). */
-	if (db_audit(d, in->actor_id, "registration.create", "registration", c->out->id, in->ip,
-		     arena_printf(scratch, "seminar=%lld %s %s%s%s%s", in->seminar_id, mode_codes[in->mode], status,
-				  in->by_organizer ? " by an organiser" : "",
-				  in->for_whom ? " by the head of the organisation for " : "",
-				  in->for_whom ? in->for_whom : "")) == -1 ||
-	    db_mail_event(d, status[0] == 'c' ? "reg_confirmed" : "reg_waitlisted", c->out->id, NULL) == -1)
-		return TX_FAIL;
-	/* The seminar's row last: it is held exclusively from here to the COMMIT only. */
-	if (status[0] == 'c' && db_places_take(d, in->seminar_id, in->mode) == -1)
-		return TX_FAIL;
+	/* On record in the same transaction (and the same disk flush); the seminar's row last, held exclusively from
+	 * there to the COMMIT only. */
+	{
+		struct dbv v[] = {
+			DB_DV_INT(c->out->id),
+			db_dv_id_or_null(in->actor_id),
+			db_dv_str_or_null(in->ip),
+			DB_DV_STR(arena_printf(scratch, "seminar=%lld %s %s%s%s%s", in->seminar_id,
+					       mode_codes[in->mode], status, in->by_organizer ? " by an organiser" : "",
+					       in->for_whom ? " by the head of the organisation for " : "",
+					       in->for_whom ? in->for_whom : "")),
+			DB_DV_STR(status[0] == 'c' ? "reg_confirmed" : "reg_waitlisted"),
+			DB_DV_INT(in->seminar_id),
+			db_dv_str_or_null(status[0] == 'c' ? mode_codes[in->mode] : NULL),
+		};
+		if (db_run(d, &q[Q_RECORDED], v, NELEM(v), NULL, NULL) == -1)
+			return TX_FAIL;
+	}
 	c->outcome = status[0] == 'c' ? REG_CONFIRMED : REG_WAITLISTED;
 	return TX_COMMIT;
 }
