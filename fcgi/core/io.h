@@ -5,7 +5,7 @@
 #include <stddef.h>
 
 /* The request's connection: FastCGI (fcgx set), a replay (env set: a request the worker makes again for
- * itself, see app.c's replay) or plain CGI (environment, stdin, stdout). */
+ * itself, see app_serve.c's replay) or plain CGI (environment, stdin, stdout). */
 struct req_io {
 	void *fcgx;       /* FCGX_Request *, NULL in CGI mode and in a replay */
 	char *const *env; /* a replay's parameters, "NAME=value", NULL-terminated; no body; its output is dropped */
