@@ -24,10 +24,11 @@ enum {
 	Q__MAX
 };
 
-/* Those present at a session (parameters: the session twice), in person and online: an index range. */
+/* Those present at a session (parameters: the session twice), in person and online: the counters that attendance's
+ * triggers keep (migration 031), a few rows whatever the attendance. */
 #define PRESENT_COUNTS                                                                                                 \
-	"(SELECT COUNT(*) FROM attendance WHERE session_id = ? AND mode = 'in_person' AND undone_at IS NULL), "        \
-	"(SELECT COUNT(*) FROM attendance WHERE session_id = ? AND mode = 'online' AND undone_at IS NULL)"
+	"(SELECT IFNULL(SUM(n), 0) FROM session_presence WHERE session_id = ? AND mode = 'in_person'), "               \
+	"(SELECT IFNULL(SUM(n), 0) FROM session_presence WHERE session_id = ? AND mode = 'online')"
 
 static struct dbq q[Q__MAX] = {
 	[Q_SCAN_BY_CLIENT] = {"SELECT id, result, registration_id, conflict, session_id, seminar_id, undoes "

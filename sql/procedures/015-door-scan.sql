@@ -12,7 +12,7 @@ DELIMITER //
 -- Answers one row: replay, scan id, result, registration (0 when the ticket is not one of this
 -- seminar's), conflict (already checked in on another device), the person's name and organisation,
 -- when and by whom they were checked in at the scan's session, and those present at p_session in
--- person and online, this scan included.
+-- person and online, this scan included (the counters of migration 031, kept by attendance's triggers).
 CREATE OR REPLACE PROCEDURE door_scan(
   IN p_client_scan_id VARCHAR(64) CHARACTER SET ascii COLLATE ascii_bin, IN p_seminar INT UNSIGNED,
   IN p_session INT UNSIGNED, IN p_code VARCHAR(200), IN p_method VARCHAR(16), IN p_device VARCHAR(64),
@@ -82,8 +82,8 @@ BEGIN
   SELECT replay, e_id, outcome,
          IFNULL(reg, 0), conflict, p.full_name, o.short_name,
          IF(a.undone_at IS NULL, DATE_FORMAT(a.at, '%H:%i'), NULL), IF(a.undone_at IS NULL, op.full_name, NULL),
-         (SELECT COUNT(*) FROM attendance WHERE session_id = p_session AND mode = 'in_person' AND undone_at IS NULL),
-         (SELECT COUNT(*) FROM attendance WHERE session_id = p_session AND mode = 'online' AND undone_at IS NULL)
+         (SELECT IFNULL(SUM(n), 0) FROM session_presence WHERE session_id = p_session AND mode = 'in_person'),
+         (SELECT IFNULL(SUM(n), 0) FROM session_presence WHERE session_id = p_session AND mode = 'online')
     FROM (SELECT 1) one
     LEFT JOIN registration r ON r.id = reg
     LEFT JOIN person p ON p.id = r.person_id

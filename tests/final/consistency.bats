@@ -21,3 +21,11 @@ load ../e2e/helpers
 	run sql "SELECT COUNT(*) > 0 FROM registration WHERE status = 'confirmed'"
 	assert_output 1
 }
+
+@test "present-counters equal the check-ins after the whole suite" {
+	run "$STACK" psql -N -B <"${STACK%/scripts/stack.sh}/sql/checks/reconcile-presence.sql"
+	assert_success
+	assert_output ''
+	run sql "SELECT COUNT(*) > 0 FROM attendance WHERE undone_at IS NULL"
+	assert_output 1
+}

@@ -623,6 +623,11 @@ check_scan() {
     ((att == oks)) || CHECK_WHY+=("$att attendance rows but $oks scans answered ok")
     ((SCAN_ANSWERED + SCAN_CHECKED <= events && events <= SCAN_SENT + SCAN_CHECKED)) ||
         CHECK_WHY+=("$events scans logged, not between the $((SCAN_ANSWERED + SCAN_CHECKED)) answered and the $((SCAN_SENT + SCAN_CHECKED)) sent")
+    # The present-counters the answers came from (session_presence) against the check-ins.
+    local pres
+    pres=$(stack psql -N -B <"$ROOT/sql/checks/reconcile-presence.sql")
+    CHECKS+=("$name: reconcile-presence.sql: $([[ -z $pres ]] && echo "no rows" || echo "$(wc -l <<<"$pres") rows")")
+    [[ -z $pres ]] || CHECK_WHY+=("reconcile-presence.sql: $(head -n 3 <<<"$pres" | tr '\t\n' ' ;')")
 
     # The coverage upkeep the scans queued (coverage_queue, README «Coverage upkeep»): applied within 2 s of
     # the run's end, and then every check-in that counts by the rule has its fact, and no other.
