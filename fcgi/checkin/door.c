@@ -167,12 +167,12 @@ int pg_scan(struct req *r)
 	struct scan_in in = {0};
 	struct scan_out out;
 	json_t *sessions = NULL, *res, *counts;
-	long long session = req_int(r, "session_id", 0);
+	long long session = req_int(r, "session_id", 0), id = req_arg_id(r, 0);
 	int rc;
 
-	/* A device names its session, and the scan's own call checks that it is the seminar's: the sessions are
-	 * read only to pick one, or for the page. */
-	if ((rc = session ? auth_seminar(r, req_arg_id(r, 0), &s) : door_session(r, &s, &sessions, &session)) != 0)
+	/* A device names its session, and the scan's own call checks that it is the seminar's: the seminar is
+	 * read only for the organiser's check, and the sessions only to pick one; the rest only for the page. */
+	if ((rc = session ? auth_seminar_place(r, id) : door_session(r, &s, &sessions, &session)) != 0)
 		return rc;
 	if (session == 0) {
 		json_decref(sessions);
@@ -182,7 +182,7 @@ int pg_scan(struct req *r)
 		json_decref(sessions);
 		return fail_field(r, "code", "отсканируйте билет или введите код");
 	}
-	in.seminar_id = s.id;
+	in.seminar_id = id;
 	in.session_id = session;
 	in.operator_id = r->user->id;
 	in.code = ticket_code(r, req_param(r, "code"));
@@ -198,16 +198,16 @@ int pg_scan(struct req *r)
 	res = json_pack("{s:s, s:s, s:s?, s:s?, s:s?, s:s?, s:b, s:I, s:b}", "result", out.result, "message",
 			message(r, &out), "name", out.name, "organization", out.organization, "at", out.at, "by",
 			out.by, "conflict", out.conflict, "scan_id", (json_int_t)out.scan_id, "replay", out.replay);
-	/* The counters as the scan's transaction saw them; registrations as auth_seminar read the seminar. */
-	counts = json_pack("{s:I, s:I, s:I}", "registered",
-			   (json_int_t)(s.taken[MODE_IN_PERSON] + s.taken[MODE_ONLINE]), "present_in_person",
+	/* The counters as the scan's transaction saw them. */
+	counts = json_pack("{s:I, s:I, s:I}", "registered", (json_int_t)out.registered, "present_in_person",
 			   (json_int_t)out.present_in_person, "present_online", (json_int_t)out.present_online);
 	if (r->want_json) {
 		json_object_set_new(res, "counts", counts);
 		json_decref(sessions);
 		return page(r, "checkin", res);
 	}
-	if (sessions == NULL && (sessions = db_seminar_sessions(r->app->db, &r->arena, s.id)) == NULL) {
+	if (sessions == NULL && (db_seminar_get(r->app->db, &r->arena, id, &s) != 1 ||
+				 (sessions = db_seminar_sessions(r->app->db, &r->arena, id)) == NULL)) {
 		json_decref(res);
 		json_decref(counts);
 		return 500;

@@ -323,19 +323,37 @@ void auth_session_code(const struct app *a, long long session_id, long long wind
 	snprintf(out, 7, "%06lu", v % 1000000UL);
 }
 
-int auth_seminar(struct req *r, long long id, struct seminar *s)
+/* The status of the organiser's check of a seminar whose look-up returned rc (1 found, with its place), as
+ * auth_seminar returns it. */
+static int seminar_status(struct req *r, int rc, long long region_id, long long district_id, const char *sector_ids)
 {
-	int rc;
-
-	if (id == 0 || (rc = db_seminar_get(r->app->db, &r->arena, id, s)) == 0)
+	if (rc == 0)
 		return fail(r, 404, "Такого семинара нет.");
 	if (rc == -1)
 		return 500;
 	if (r->user == NULL)
 		return fail(r, 401, "Войдите, чтобы продолжить.");
-	if (!auth_covers(r, ROLE_ORGANIZER, s->region_id, s->district_id, s->sector_ids))
+	if (!auth_covers(r, ROLE_ORGANIZER, region_id, district_id, sector_ids))
 		return fail(r, 403, not_yours);
 	return 0;
+}
+
+int auth_seminar(struct req *r, long long id, struct seminar *s)
+{
+	int rc = id == 0 ? 0 : db_seminar_get(r->app->db, &r->arena, id, s);
+
+	if (rc != 1)
+		return seminar_status(r, rc, 0, 0, NULL);
+	return seminar_status(r, rc, s->region_id, s->district_id, s->sector_ids);
+}
+
+int auth_seminar_place(struct req *r, long long id)
+{
+	long long region_id = 0, district_id = 0;
+	const char *sector_ids = NULL;
+	int rc = id == 0 ? 0 : db_seminar_place(r->app->db, &r->arena, id, &region_id, &district_id, &sector_ids);
+
+	return seminar_status(r, rc, region_id, district_id, sector_ids);
 }
 
 int auth_organizes(struct req *r, long long seminar_id)

@@ -92,6 +92,9 @@ void auth_session_code(const struct app *, long long session_id, long long windo
  * sector (auth_covers), or an administrator. Returns 0, or the
  * status to return (404 no such seminar, 401/403, 500). */
 int auth_seminar(struct req *, long long id, struct seminar *);
+/* auth_seminar's check from the seminar's place alone (one light read), for a request that needs nothing else
+ * of the seminar (the door's scan). Returns as auth_seminar. */
+int auth_seminar_place(struct req *, long long id);
 /* Throttling: counts one hit in bucket; returns the hits in the current window
  * of `window` seconds (after this one), or -1 on database failure. */
 long auth_throttle_hit(struct req *, const char *bucket, long window);

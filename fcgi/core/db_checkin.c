@@ -137,6 +137,7 @@ static enum tx_end scan_tx(struct db *d, struct arena *scratch, void *arg)
 	out->by = dbres_str(&r, 0, 8);
 	out->present_in_person = dbres_int(&r, 0, 9);
 	out->present_online = dbres_int(&r, 0, 10);
+	out->registered = dbres_int(&r, 0, 11);
 	return TX_COMMIT;
 }
 

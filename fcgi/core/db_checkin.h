@@ -22,6 +22,7 @@ struct scan_out {
 	int conflict;                                /* already checked in on another device */
 	int replay;                                  /* this client_scan_id was stored before */
 	long long present_in_person, present_online; /* at the scan's session, this scan included */
+	long long registered;                        /* the seminar's confirmed registrations */
 };
 /* Records one door scan and its check-in in one transaction (strings in the arena); its coverage upkeep
  * is queued (db_coverage_later). Returns 1, 0 the session is not the seminar's (nothing written), or -1 on

@@ -11,8 +11,9 @@ DELIMITER //
 -- finds the winner's row.
 -- Answers one row: replay, scan id, result, registration (0 when the ticket is not one of this
 -- seminar's), conflict (already checked in on another device), the person's name and organisation,
--- when and by whom they were checked in at the scan's session, and those present at p_session in
--- person and online, this scan included (the counters of migration 031, kept by attendance's triggers).
+-- when and by whom they were checked in at the scan's session, those present at p_session in person
+-- and online, this scan included (the counters of migration 031, kept by attendance's triggers), and the
+-- seminar's confirmed registrations (its place counters).
 CREATE OR REPLACE PROCEDURE door_scan(
   IN p_client_scan_id VARCHAR(64) CHARACTER SET ascii COLLATE ascii_bin, IN p_seminar INT UNSIGNED,
   IN p_session INT UNSIGNED, IN p_code VARCHAR(200), IN p_method VARCHAR(16), IN p_device VARCHAR(64),
@@ -29,17 +30,19 @@ BEGIN
   -- no ticket code (and would not convert).
   DECLARE code_key VARCHAR(200) CHARACTER SET ascii COLLATE ascii_bin
     DEFAULT IF(LENGTH(p_code) = CHAR_LENGTH(p_code), CONVERT(p_code USING ascii), NULL);
+  DECLARE name, organization, at_hm, by_name VARCHAR(255);
   DECLARE CONTINUE HANDLER FOR NOT FOUND BEGIN END;
 
-  -- Whether the session is the seminar's, the scan of this client_scan_id if it was stored before, and the
-  -- registration of the ticket.
-  SELECT ss.id IS NOT NULL, e.id, e.result, e.conflict, e.session_id, IF(e.id IS NULL, r.id, e.registration_id),
+  -- Whether the session is the seminar's (no row: it is not), the scan of this client_scan_id if it was stored
+  -- before, and the registration of the ticket. The statements read no derived table: each would be a
+  -- temporary table made per scan.
+  SELECT TRUE, e.id, e.result, e.conflict, e.session_id, IF(e.id IS NULL, r.id, e.registration_id),
          r.seminar_id, r.status
     INTO session_ok, e_id, outcome, conflict, e_session, reg, reg_seminar, reg_status
-    FROM (SELECT 1) one
-    LEFT JOIN seminar_session ss ON ss.id = p_session AND ss.seminar_id = p_seminar
+    FROM seminar_session ss
     LEFT JOIN scan_event e ON e.client_scan_id = p_client_scan_id
-    LEFT JOIN registration r ON r.ticket_code = code_key;
+    LEFT JOIN registration r ON r.ticket_code = code_key
+   WHERE ss.id = p_session AND ss.seminar_id = p_seminar;
   IF NOT session_ok THEN
     -- Nothing is written.
     SET e_id = NULL, outcome = 'no_session', reg = NULL;
@@ -79,17 +82,20 @@ BEGIN
       INSERT INTO coverage_queue (registration_id) VALUES (reg);
     END IF;
   END IF;
-  SELECT replay, e_id, outcome,
-         IFNULL(reg, 0), conflict, p.full_name, o.short_name,
-         IF(a.undone_at IS NULL, DATE_FORMAT(a.at, '%H:%i'), NULL), IF(a.undone_at IS NULL, op.full_name, NULL),
-         (SELECT IFNULL(SUM(n), 0) FROM session_presence WHERE session_id = p_session AND mode = 'in_person'),
-         (SELECT IFNULL(SUM(n), 0) FROM session_presence WHERE session_id = p_session AND mode = 'online')
-    FROM (SELECT 1) one
-    LEFT JOIN registration r ON r.id = reg
-    LEFT JOIN person p ON p.id = r.person_id
+  SELECT p.full_name, o.short_name, IF(a.undone_at IS NULL, DATE_FORMAT(a.at, '%H:%i'), NULL),
+         IF(a.undone_at IS NULL, op.full_name, NULL)
+    INTO name, organization, at_hm, by_name
+    FROM registration r
+    JOIN person p ON p.id = r.person_id
     LEFT JOIN organization o ON o.id = r.organization_id
     LEFT JOIN attendance a ON a.registration_id = r.id AND a.session_id = described
-    LEFT JOIN person op ON op.id = a.operator_id;
+    LEFT JOIN person op ON op.id = a.operator_id
+   WHERE r.id = reg;
+  -- An aggregate without GROUP BY: one row, also for a session nobody attended yet.
+  SELECT replay, e_id, outcome, IFNULL(reg, 0), conflict, name, organization, at_hm, by_name,
+         IFNULL(SUM(IF(mode = 'in_person', n, 0)), 0), IFNULL(SUM(IF(mode = 'online', n, 0)), 0),
+         (SELECT taken_in_person + taken_online FROM seminar WHERE id = p_seminar)
+    FROM session_presence WHERE session_id = p_session;
 END //
 
 DELIMITER ;

@@ -464,7 +464,7 @@ session_of() { sql "SELECT MIN(id) FROM seminar_session WHERE seminar_id = $1"; 
 	         FROM scan_event WHERE seminar_id = $id GROUP BY registration_id HAVING COUNT(*) > 1 ORDER BY registration_id"
 	local want=
 	for n in 8 9 10 16 17; do want+="${REG[$n]}"$'\tok:0,already:1\t2\n'; done
-	assert_output "$(sort <<<"${want%$'\n'}")"
+	assert_output "$(sort -n <<<"${want%$'\n'}")"
 	run sql "SELECT COUNT(*) FROM scan_event WHERE seminar_id = $id AND (result <> 'ok' OR conflict <> 0)"
 	assert_output 5
 	assert_equal "$(door_counts "$id")" '25 25 0'
