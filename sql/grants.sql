@@ -32,6 +32,7 @@ GRANT INSERT, UPDATE ON seminars.scan_event TO 'sem_checkin'@'localhost';
 GRANT INSERT, UPDATE ON seminars.attendance TO 'sem_checkin'@'localhost';
 -- ... and queues the coverage upkeep of its check-ins; its background runner applies and deletes them (migration 026).
 GRANT INSERT, DELETE ON seminars.coverage_queue TO 'sem_checkin'@'localhost';
+-- session_presence (migration 031) is written by attendance's triggers, as their definer: no grant.
 
 -- certs keeps templates, certificates, their files and the issuing jobs.
 GRANT INSERT, UPDATE ON seminars.certificate_template TO 'sem_certs'@'localhost';

@@ -14,6 +14,10 @@ CREATE TABLE session_presence (
   PRIMARY KEY (session_id, mode, slot)
 ) ENGINE=InnoDB;
 
+-- Writers of attendance wait while the triggers are made and the check-ins so far are counted: none is missed or
+-- counted twice, whether or not the programs run.
+LOCK TABLES attendance WRITE, session_presence WRITE;
+
 DELIMITER //
 
 -- Every write of attendance, by any path (the door, online codes, undo, erasure, imports, the demo data,
@@ -44,6 +48,8 @@ CREATE TRIGGER attendance_presence_delete AFTER DELETE ON attendance FOR EACH RO
 
 DELIMITER ;
 
--- The check-ins made before the triggers (migrations run before the programs start: nothing writes meanwhile).
+-- The check-ins made before the triggers.
 INSERT INTO session_presence (session_id, mode, slot, n)
 SELECT session_id, mode, 0, COUNT(*) FROM attendance WHERE undone_at IS NULL GROUP BY session_id, mode;
+
+UNLOCK TABLES;
