@@ -131,6 +131,15 @@ cert_state() {
 	assert_equal "$(sql "SELECT COUNT(*) FROM certificate WHERE seminar_id = $SEMINAR_ID")" 2
 	assert_equal "$(sql "SELECT COUNT(*) FROM certificate_file f JOIN certificate c ON c.id = f.certificate_id
 		WHERE c.seminar_id = $SEMINAR_ID")" 2
+	# Each PDF is a file under files_dir named by its SHA-256; the row keeps the hash only.
+	local h
+	for h in $(sql "SELECT IFNULL(f.sha256, 'none') FROM certificate_file f JOIN certificate c ON c.id = f.certificate_id
+		WHERE c.seminar_id = $SEMINAR_ID AND f.pdf IS NULL"); do
+		assert_equal "$(head -c 5 "$VAR/files/${h:0:2}/${h:2}")" '%PDF-'
+		assert_equal "$(sha256sum <"$VAR/files/${h:0:2}/${h:2}" | cut -c1-64)" "$h"
+	done
+	assert_equal "$(sql "SELECT COUNT(*) FROM certificate_file f JOIN certificate c ON c.id = f.certificate_id
+		WHERE c.seminar_id = $SEMINAR_ID AND f.pdf IS NULL AND f.sha256 IS NOT NULL")" 2
 	local na nd year
 	year=$(date +%Y)
 	na=$(sql "SELECT number FROM certificate WHERE registration_id = $R_a")
