@@ -268,6 +268,31 @@ cert_state() {
 	assert_equal "$(cert_state "$R_a")" "$before"
 }
 
+@test "certs: a PDF stored in its row by an earlier version is written out under files_dir when the program starts" {
+	issued
+	local id h conf=$BATS_TEST_TMPDIR/app.conf pid i
+	id=$(sql "SELECT id FROM certificate WHERE registration_id = $R_a")
+	sql "UPDATE certificate_file SET sha256 = NULL, pdf = '%PDF-row of $N_a' WHERE certificate_id = $id"
+	h=$(printf '%s' "%PDF-row of $N_a" | sha256sum | cut -c1-64)
+	# A second certs program of the stack on a socket of its own starts, writes it out, and is stopped.
+	sed "s|^certs.listen = .*|certs.listen = $BATS_TEST_TMPDIR/certs.sock|" "$SEM_CONFIG" >"$conf"
+	echo 'certs.background_workers = 0' >>"$conf"
+	"$ROOT/bin/certs" -c "$conf" </dev/null >"$BATS_TEST_TMPDIR/certs.log" 2>&1 &
+	pid=$!
+	for ((i = 0; i < 100; i++)); do
+		[[ $(sql "SELECT sha256 IS NOT NULL FROM certificate_file WHERE certificate_id = $id") == 1 ]] && break
+		sleep 0.1
+	done
+	kill -TERM "$pid"
+	wait "$pid" || true
+	assert_equal "$(sql "SELECT CONCAT_WS('|', sha256, pdf IS NULL) FROM certificate_file WHERE certificate_id = $id")" "$h|1"
+	get a "/certificates/$N_a.pdf"
+	assert_equal "$code" 200
+	assert_output "%PDF-row of $N_a"
+	run grep -c 'PDFs stored in rows written out' "$BATS_TEST_TMPDIR/certs.log"
+	assert_output 1
+}
+
 @test "certs: look-up by number and surname: right (any case, е for ё), wrong, unknown, then throttled" {
 	issued
 	sql "DELETE FROM rate_limit WHERE bucket LIKE 'verify:%'"
