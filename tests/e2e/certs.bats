@@ -382,18 +382,19 @@ book() {
 	wait_job "$SEMINAR_ID" book
 }
 
-# runners STOP|CONT: pauses or resumes the certs program's background runners (its children running niced: the
-# program has no write workers); fails unless it finds both.
+# runners STOP|CONT: pauses or resumes the certs program's background runners (its children named «certs runner»);
+# fails unless it finds as many as the configuration asks for.
 runners() {
-	local pid n=0
+	local pid n=0 want
+	want=$(sed -n 's/^certs\.background_workers = //p' "$SEM_CONFIG")
 	for pid in $(workers certs); do
-		(($(ps -o ni= -p "$pid") > 0)) || continue
+		[[ $(ps -o comm= -p "$pid") == 'certs runner' ]] || continue
 		kill "-$1" "$pid"
 		n=$((n + 1))
 	done
 	[[ $1 == CONT ]] && rm -f "$BATS_FILE_TMPDIR/paused"
 	[[ $1 == STOP ]] && : >"$BATS_FILE_TMPDIR/paused"
-	((n == 2)) || fail "$n runners of certs found, not 2"
+	((n == ${want:-2})) || fail "$n runners of certs found, not ${want:-2}"
 }
 
 # A test that paused the runners and failed leaves them running for the next.
