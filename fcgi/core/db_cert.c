@@ -31,7 +31,8 @@ enum {
 	Q_JOB_START,
 	Q_JOB_FAIL,
 	Q_CHUNK,
-	Q_HAS_FILE,
+	Q_HAS_FILES,
+	Q_MAILS,
 	Q_FILE_PUT,
 	Q_JOB_PROGRESS,
 	Q_JOB_DONE,
@@ -139,8 +140,11 @@ static struct dbq q[Q__MAX] = {
 	/* Only certificate rows are read, so only they are locked (never the seminar). */
 	[Q_CHUNK] = {"SELECT " CERT_COLS " FROM certificate c WHERE c.seminar_id = ? AND " NO_FILE " ORDER BY c.id "
 		     "LIMIT ? FOR UPDATE SKIP LOCKED"},
-	/* A statement of its own: under READ COMMITTED it sees a file committed after the chunk's statement began. */
-	[Q_HAS_FILE] = {"SELECT 1 FROM certificate_file WHERE certificate_id = ?"},
+	/* The files among ids lo..hi (a chunk's, in order). A statement of its own: under READ COMMITTED it sees a file
+	 * committed after the chunk's statement began. */
+	[Q_HAS_FILES] = {"SELECT certificate_id FROM certificate_file WHERE certificate_id BETWEEN ? AND ? "
+			 "ORDER BY certificate_id"},
+	[Q_MAILS] = {"CALL cert_issued_mail(?)"},
 	[Q_FILE_PUT] = {"INSERT INTO certificate_file (certificate_id, version, sha256) VALUES (?, ?, ?) "
 			"ON DUPLICATE KEY UPDATE version = VALUES(version), sha256 = VALUES(sha256), pdf = NULL"},
 	[Q_JOB_PROGRESS] = {"UPDATE certificate_job SET done = done + ? WHERE id = ?"},
@@ -645,15 +649,25 @@ struct chunk_ctx {
 	struct buf pdf;
 };
 
-/* The person is told the certificate is issued, with its number and verification code (mail_kinds.h). */
-static int cert_mail(struct db *d, const struct cert_row *row)
+/* The holders of the chunk's n certificates are told they are issued, with the number and verification code
+ * (mail_kinds.h), in one call. */
+static int cert_mails(struct db *d, const struct cert_row *rows, int n)
 {
-	json_t *o = json_pack("{s:s, s:s}", "number", row->number, "code", row->verify_code);
-	char *data = json_dumps(o, JSON_COMPACT);
-	int rc = db_mail_event(d, "cert_issued", row->registration_id, data);
+	json_t *a = json_array();
+	char *data;
+	int i, rc;
 
+	for (i = 0; i < n; i++)
+		json_array_append_new(a,
+				      json_pack("{s:I, s:s, s:s}", "registration", (json_int_t)rows[i].registration_id,
+						"number", rows[i].number, "code", rows[i].verify_code));
+	data = json_dumps(a, JSON_COMPACT);
+	{
+		struct dbv v[] = {DB_DV_STR(data)};
+		rc = db_run(d, &q[Q_MAILS], v, NELEM(v), NULL, NULL);
+	}
 	free(data);
-	json_decref(o);
+	json_decref(a);
 	return rc;
 }
 
@@ -662,10 +676,10 @@ static enum tx_end chunk_tx(struct db *d, struct arena *scratch, void *arg)
 	struct chunk_ctx *c = arg;
 	struct dbv v[] = {DB_DV_INT(c->job->seminar_id), DB_DV_INT(c->limit)};
 	struct dbv done[] = {DB_DV_INT(c->job->id), DB_DV_INT(c->job->seminar_id)};
-	struct dbres r;
+	struct dbres r, f;
 	struct cert_row *rows;
 	char(*hex)[65];
-	size_t i;
+	size_t i, done_at = 0;
 	int rc, k;
 
 	c->rendered = 0;
@@ -678,13 +692,18 @@ static enum tx_end chunk_tx(struct db *d, struct arena *scratch, void *arg)
 	}
 	rows = arena_alloc(scratch, r.nrows * sizeof(*rows));
 	hex = arena_alloc(scratch, r.nrows * sizeof(*hex));
-	for (i = 0; i < r.nrows; i++) {
-		struct dbv id[] = {DB_DV_INT(dbres_int(&r, i, 0))};
-		struct dbres f;
-		/* The row is ours now; another runner may have stored its PDF just before we locked it. */
-		if (db_run(d, &q[Q_HAS_FILE], id, NELEM(id), &f, scratch) == -1)
+	{
+		/* The rows are ours now; another runner may have stored some of their PDFs just before we locked them.
+		 */
+		struct dbv range[] = {DB_DV_INT(dbres_int(&r, 0, 0)), DB_DV_INT(dbres_int(&r, r.nrows - 1, 0))};
+		if (db_run(d, &q[Q_HAS_FILES], range, NELEM(range), &f, scratch) == -1)
 			return TX_FAIL;
-		if (f.nrows > 0)
+	}
+	for (i = 0; i < r.nrows; i++) {
+		long long id = dbres_int(&r, i, 0);
+		while (done_at < f.nrows && dbres_int(&f, done_at, 0) < id)
+			done_at++;
+		if (done_at < f.nrows && dbres_int(&f, done_at, 0) == id)
 			continue;
 		cert_row(&r, i, &rows[c->rendered]);
 		if ((rc = file_write(c->dir, &rows[c->rendered], c->fn, c->arg, &c->pdf, hex[c->rendered])) == -2) {
@@ -699,8 +718,10 @@ static enum tx_end chunk_tx(struct db *d, struct arena *scratch, void *arg)
 	if (c->rendered > 0 && files_sync(c->dir) == -1)
 		return TX_FAIL;
 	for (k = 0; k < c->rendered; k++)
-		if (file_row(d, &rows[k], hex[k]) == -1 || cert_mail(d, &rows[k]) == -1)
+		if (file_row(d, &rows[k], hex[k]) == -1)
 			return TX_FAIL;
+	if (c->rendered > 0 && cert_mails(d, rows, c->rendered) == -1)
+		return TX_FAIL;
 	if (c->rendered > 0) {
 		struct dbv p[] = {DB_DV_INT(c->rendered), DB_DV_INT(c->job->id)};
 		if (db_run(d, &q[Q_JOB_PROGRESS], p, NELEM(p), NULL, NULL) == -1)
