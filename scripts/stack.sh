@@ -354,6 +354,8 @@ write_app_conf() {
             done
             # nginx.conf sends the portal's POSTs here, to workers of their own.
             echo "portal.listen_write = $VAR/run/portal-write.sock"
+            # More certificate runners than cores: one draws while another waits on its commit.
+            echo "certs.background_workers = 4"
             if [[ -n $EXTRA_CONF ]]; then
                 echo
                 echo "# from $EXTRA_CONF"

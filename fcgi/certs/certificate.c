@@ -49,8 +49,7 @@ static int survey_gate(struct req *r, const struct cert_row *c)
 int pg_cert_pdf(struct req *r)
 {
 	struct cert_row c;
-	const char *pdf;
-	size_t len;
+	const char *sha256;
 	int rc, organizer;
 
 	if ((rc = cert_for(r, &c, 1)) != 0)
@@ -64,12 +63,12 @@ int pg_cert_pdf(struct req *r)
 					 certs_dmy(&r->arena, c.revoked_at)));
 	if (!organizer && (rc = survey_gate(r, &c)) != 0)
 		return rc;
-	if ((rc = db_cert_pdf(r->app->db, &r->arena, c.id, &pdf, &len)) == -1)
+	if ((rc = db_cert_file(r->app->db, &r->arena, c.id, &sha256)) == -1)
 		return 500;
 	if (rc == 0)
 		return fail(r, 409, "Сертификат ещё выпускается. Обновите страницу через минуту.");
-	buf_add(&r->body, pdf, len);
-	return resp_file(r, "attachment", arena_printf(&r->arena, "certificate-%s.pdf", c.number));
+	return resp_accel(r, files_path(&r->arena, FILES_URI, sha256), "application/pdf", "attachment",
+			  arena_printf(&r->arena, "certificate-%s.pdf", c.number));
 }
 
 int pg_cert_revoke(struct req *r)
@@ -98,7 +97,8 @@ int pg_cert_reissue(struct req *r)
 		return rc;
 	if (!c.rendered)
 		return fail(r, 409, "Сертификат ещё выпускается. Переоформить его можно, когда выпуск закончится.");
-	if ((rc = db_cert_reissue(r->app->db, &r->arena, c.id, r->user->id, r->ip, certs_render, r->app, &now)) == -1)
+	if ((rc = db_cert_reissue(r->app->db, &r->arena, c.id, r->user->id, r->ip, certs_files_dir(r->app),
+				  certs_render, r->app, &now)) == -1)
 		return 500;
 	if (rc == 0)
 		return fail(r, 409,
@@ -112,8 +112,8 @@ int pg_cert_zip(struct req *r)
 	struct seminar s;
 	struct arena a = {0};
 	struct cert_row *rows;
-	const char **pdf;
-	size_t *len;
+	const char **sha256;
+	struct buf pdf = {0};
 	struct zipw *z;
 	long long after = 0, total = 0;
 	int rc, n, i;
@@ -125,16 +125,20 @@ int pg_cert_zip(struct req *r)
 	/* In batches, so that only a batch of PDFs is in memory besides the archive. */
 	do {
 		arena_reset(&a);
-		if ((n = db_cert_seminar_batch(r->app->db, &a, s.id, after, BATCH, 1, &rows, &pdf, &len)) == -1)
+		if ((n = db_cert_seminar_batch(r->app->db, &a, s.id, after, BATCH, &rows, &sha256)) == -1)
 			break;
-		for (i = 0; i < n; i++)
-			if (zipw_add(z, arena_printf(&a, "%s.pdf", rows[i].number), pdf[i], len[i], 1) == -1)
+		for (i = 0; i < n; i++) {
+			buf_reset(&pdf);
+			if (files_load(certs_files_dir(r->app), sha256[i], &pdf) == -1 ||
+			    zipw_add(z, arena_printf(&a, "%s.pdf", rows[i].number), pdf.p, pdf.len, 1) == -1)
 				n = -1;
+		}
 		if (n > 0)
 			after = rows[n - 1].id;
 		total += n > 0 ? n : 0;
 	} while (n == BATCH);
 	arena_free(&a);
+	buf_free(&pdf);
 	if (n == -1 || total == 0) {
 		struct buf junk = {0};
 		zipw_close(z, &junk);

@@ -48,8 +48,10 @@ int main(int argc, char **argv)
 
 	if (app_init(&app, &certs, argc, argv) == -1)
 		return 1;
-	/* A CGI request (tests) serves once and needs no builtin templates stored again. */
-	if (getenv("REQUEST_METHOD") == NULL)
+	/* A CGI request (tests) serves once and needs no builtin templates stored again, nor PDFs written out. */
+	if (getenv("REQUEST_METHOD") == NULL) {
 		certs_templates_sync(&app);
+		certs_blobs_out(&app);
+	}
 	return app_serve(&app);
 }

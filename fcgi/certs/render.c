@@ -1,4 +1,5 @@
-/* What a certificate's template is filled with, and its PDF: shared by the runner, re-issue, the pages and printing. */
+/* What a certificate's template is filled with, its PDF and where PDFs are kept: shared by the runner, re-issue, the
+ * pages and printing. */
 #include <string.h>
 
 #include "certs.h"
@@ -65,4 +66,44 @@ int certs_render(void *arg, const struct cert_row *c, struct buf *out)
 	if (certs_fill(arg, &a, c, &t, &v) == -1)
 		return -1;
 	return cert_pdf(out, t, &v);
+}
+
+const char *certs_files_dir(const struct app *app)
+{
+	return config_get(&app->cfg, "files_dir", "var/files");
+}
+
+void certs_blobs_out(struct app *app)
+{
+	const char *dir = certs_files_dir(app);
+	struct arena a = {0};
+	long long *ids, moved = 0;
+	const char **pdf;
+	size_t *len;
+	char(*hex)[65];
+	int n = 0, i, bad = 0;
+
+	if (!app_db(app)) {
+		log_msg(LOG_ERROR, NULL, "certificates: PDFs stored in rows not written out: no database");
+		return;
+	}
+	while (!bad && (n = db_cert_blobs(app->db, &a, 50, &ids, &pdf, &len)) > 0) {
+		hex = arena_alloc(&a, (size_t)n * sizeof(*hex));
+		for (i = 0; i < n && !bad; i++)
+			bad = files_put(dir, pdf[i], len[i], hex[i]) != 1;
+		bad = bad || files_sync(dir) == -1;
+		for (i = 0; i < n && !bad; i++)
+			bad = db_cert_blob_out(app->db, ids[i], hex[i]) == -1;
+		moved += bad ? 0 : n;
+		arena_reset(&a);
+	}
+	arena_free(&a);
+	/* The workers open their own connections. */
+	db_close(app->db);
+	app->db = NULL;
+	if (bad || n == -1)
+		log_msg(LOG_ERROR, NULL, "certificates: PDFs stored in rows could not all be written out under %s",
+			dir);
+	if (moved > 0)
+		log_msg(LOG_INFO, NULL, "certificates: %lld PDFs stored in rows written out under %s", moved, dir);
 }

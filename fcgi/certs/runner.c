@@ -1,8 +1,12 @@
 /* The certs program's background runner: issuing jobs (certificates rendered in chunks), then printable books. */
+#include <limits.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/prctl.h>
+#include <sys/resource.h>
 #include <time.h>
 
+#include "../core/gate.h"
 #include "certs.h"
 
 #define CHUNK       16  /* certificates rendered and stored per transaction */
@@ -99,22 +103,40 @@ static int render(struct app *app, struct arena *a)
 	int n = db_cert_jobs_running(app->db, a, jobs, MAX_RUNNING), i, k;
 
 	for (i = 0; i < n; i++)
-		if ((k = db_cert_render_chunk(app->db, &jobs[i], CHUNK, certs_render, app)) != 0)
+		if ((k = db_cert_render_chunk(app->db, &jobs[i], CHUNK, certs_files_dir(app), certs_render, app)) != 0)
 			return k < 0 ? -1 : 1;
 	return n < 0 ? -1 : 0;
+}
+
+/* Requests first: a runner draws a chunk at nice 0 only while none of the program's workers serves a request, and at
+ * write_nice otherwise and for a book (long work that does not look up again). Lowering the nice value again needs
+ * root or RLIMIT_NICE (LimitNICE= in deploy/systemd): without it the runner stays at write_nice. */
+static void pace(struct app *app, int *now, int may_hurry)
+{
+	int want = may_hurry && gate_serving_count(0, INT_MAX) == 0 ? 0 : (int)config_int(&app->cfg, "write_nice", 10);
+
+	if (want != *now && setpriority(PRIO_PROCESS, 0, want) == 0)
+		*now = want;
 }
 
 void certs_runner(struct app *app)
 {
 	struct arena a = {0};
+	int nice_now = getpriority(PRIO_PROCESS, 0);
 
+	/* Named for ps and top (and the tests that pause the runners). */
+	prctl(PR_SET_NAME, "certs runner");
 	log_msg(LOG_INFO, NULL, "certificates: runner ready");
 	while (!prefork_stopping) {
-		int rc = claim(app, &a);
+		int rc;
+		pace(app, &nice_now, 1);
+		rc = claim(app, &a);
 		if (rc == 0)
 			rc = render(app, &a);
-		if (rc == 0)
+		if (rc == 0) {
+			pace(app, &nice_now, 0);
 			rc = certs_book_run(app, &a);
+		}
 		arena_reset(&a);
 		if (rc <= 0 && !prefork_stopping) {
 			/* SIGTERM interrupts the sleep; a failing database is asked less often. */

@@ -6,6 +6,7 @@
 
 #include "db_auth.h"
 #include "db_mail.h"
+#include "files.h"
 #include "log.h"
 
 enum {
@@ -30,7 +31,8 @@ enum {
 	Q_JOB_START,
 	Q_JOB_FAIL,
 	Q_CHUNK,
-	Q_HAS_FILE,
+	Q_HAS_FILES,
+	Q_MAILS,
 	Q_FILE_PUT,
 	Q_JOB_PROGRESS,
 	Q_JOB_DONE,
@@ -46,7 +48,9 @@ enum {
 	Q_LOOKUP,
 	Q_PDF,
 	Q_BATCH,
-	Q_BATCH_PDF,
+	Q_BATCH_FILES,
+	Q_BLOBS,
+	Q_BLOB_OUT,
 	Q_REVOKE,
 	Q_CERT_LOCK,
 	Q_QUALIFIES,
@@ -136,10 +140,13 @@ static struct dbq q[Q__MAX] = {
 	/* Only certificate rows are read, so only they are locked (never the seminar). */
 	[Q_CHUNK] = {"SELECT " CERT_COLS " FROM certificate c WHERE c.seminar_id = ? AND " NO_FILE " ORDER BY c.id "
 		     "LIMIT ? FOR UPDATE SKIP LOCKED"},
-	/* A statement of its own: under READ COMMITTED it sees a file committed after the chunk's statement began. */
-	[Q_HAS_FILE] = {"SELECT 1 FROM certificate_file WHERE certificate_id = ?"},
-	[Q_FILE_PUT] = {"INSERT INTO certificate_file (certificate_id, version, pdf) VALUES (?, ?, ?) "
-			"ON DUPLICATE KEY UPDATE version = VALUES(version), pdf = VALUES(pdf)"},
+	/* The files among ids lo..hi (a chunk's, in order). A statement of its own: under READ COMMITTED it sees a file
+	 * committed after the chunk's statement began. */
+	[Q_HAS_FILES] = {"SELECT certificate_id FROM certificate_file WHERE certificate_id BETWEEN ? AND ? "
+			 "ORDER BY certificate_id"},
+	[Q_MAILS] = {"CALL cert_issued_mail(?)"},
+	[Q_FILE_PUT] = {"INSERT INTO certificate_file (certificate_id, version, sha256) VALUES (?, ?, ?) "
+			"ON DUPLICATE KEY UPDATE version = VALUES(version), sha256 = VALUES(sha256), pdf = NULL"},
 	[Q_JOB_PROGRESS] = {"UPDATE certificate_job SET done = done + ? WHERE id = ?"},
 	[Q_JOB_DONE] = {"UPDATE certificate_job SET status = 'done', finished_at = NOW(3) WHERE id = ? "
 			"AND status = 'running' AND NOT EXISTS (SELECT 1 FROM certificate c WHERE c.seminar_id = ? "
@@ -169,11 +176,17 @@ static struct dbq q[Q__MAX] = {
 		       "JOIN seminar s ON s.id = c.seminar_id WHERE c.verify_code = ?"},
 	[Q_LOOKUP] = {"SELECT verify_code FROM certificate WHERE number = ? "
 		      "AND SUBSTRING_INDEX(TRIM(full_name), ' ', 1) = ?"},
-	[Q_PDF] = {"SELECT pdf FROM certificate_file WHERE certificate_id = ?"},
+	[Q_PDF] = {"SELECT sha256 FROM certificate_file WHERE certificate_id = ? AND sha256 IS NOT NULL"},
 	[Q_BATCH] = {"SELECT " CERT_COLS " FROM certificate c WHERE c.seminar_id = ? AND c.revoked_at IS NULL "
 		     "AND c.id > ? AND NOT " NO_FILE " ORDER BY c.id LIMIT ?"},
-	[Q_BATCH_PDF] = {"SELECT " CERT_COLS ", f.pdf FROM certificate c JOIN certificate_file f ON f.certificate_id = "
-			 "c.id WHERE c.seminar_id = ? AND c.revoked_at IS NULL AND c.id > ? ORDER BY c.id LIMIT ?"},
+	[Q_BATCH_FILES] = {"SELECT " CERT_COLS ", f.sha256 FROM certificate c JOIN certificate_file f "
+			   "ON f.certificate_id = c.id WHERE c.seminar_id = ? AND c.revoked_at IS NULL AND c.id > ? "
+			   "AND f.sha256 IS NOT NULL ORDER BY c.id LIMIT ?"},
+	/* PDFs stored in the row before migration 030, to be written out under files_dir. */
+	[Q_BLOBS] = {"SELECT certificate_id, pdf FROM certificate_file WHERE sha256 IS NULL ORDER BY certificate_id "
+		     "LIMIT ?"},
+	[Q_BLOB_OUT] =
+		{"UPDATE certificate_file SET sha256 = ?, pdf = NULL WHERE certificate_id = ? AND sha256 IS NULL"},
 	[Q_REVOKE] = {"UPDATE certificate SET revoked_at = NOW(), revoke_reason = ?, revoked_by = ? "
 		      "WHERE id = ? AND revoked_at IS NULL"},
 	[Q_CERT_LOCK] = {"SELECT " CERT_COLS " FROM certificate c WHERE c.id = ? FOR UPDATE"},
@@ -607,20 +620,28 @@ static void cert_row(const struct dbres *r, size_t i, struct cert_row *c)
 	c->revoke_reason = dbres_str(r, i, 20);
 }
 
-/* Renders c into pdf and stores it as the certificate's current file. */
-static int file_put(struct db *d, const struct cert_row *c, cert_render_fn fn, void *arg, struct buf *pdf)
+/* Renders c into pdf and writes it under dir (files_put: durable only after files_sync) with its hash in hex.
+ * Returns 0, -2 when the PDF cannot be rendered, -1 when it cannot be written. */
+static int file_write(const char *dir, const struct cert_row *c, cert_render_fn fn, void *arg, struct buf *pdf,
+		      char hex[65])
 {
 	buf_reset(pdf);
 	if (fn(arg, c, pdf) == -1)
 		return -2;
-	{
-		struct dbv v[] = {DB_DV_INT(c->id), DB_DV_INT(c->version), DB_DV_BIN(pdf->p, pdf->len)};
-		return db_run(d, &q[Q_FILE_PUT], v, NELEM(v), NULL, NULL);
-	}
+	return files_put(dir, pdf->p, pdf->len, hex) == 1 ? 0 : -1;
+}
+
+/* Makes c's file (file_write, then files_sync) its current PDF. */
+static int file_row(struct db *d, const struct cert_row *c, const char *hex)
+{
+	struct dbv v[] = {DB_DV_INT(c->id), DB_DV_INT(c->version), DB_DV_STR(hex)};
+
+	return db_run(d, &q[Q_FILE_PUT], v, NELEM(v), NULL, NULL);
 }
 
 struct chunk_ctx {
 	const struct cert_job *job;
+	const char *dir;
 	int limit, n, rendered;
 	int render_failed; /* a PDF could not be made: the chunk is rolled back */
 	cert_render_fn fn;
@@ -628,15 +649,25 @@ struct chunk_ctx {
 	struct buf pdf;
 };
 
-/* The person is told the certificate is issued, with its number and verification code (mail_kinds.h). */
-static int cert_mail(struct db *d, const struct cert_row *row)
+/* The holders of the chunk's n certificates are told they are issued, with the number and verification code
+ * (mail_kinds.h), in one call. */
+static int cert_mails(struct db *d, const struct cert_row *rows, int n)
 {
-	json_t *o = json_pack("{s:s, s:s}", "number", row->number, "code", row->verify_code);
-	char *data = json_dumps(o, JSON_COMPACT);
-	int rc = db_mail_event(d, "cert_issued", row->registration_id, data);
+	json_t *a = json_array();
+	char *data;
+	int i, rc;
 
+	for (i = 0; i < n; i++)
+		json_array_append_new(a,
+				      json_pack("{s:I, s:s, s:s}", "registration", (json_int_t)rows[i].registration_id,
+						"number", rows[i].number, "code", rows[i].verify_code));
+	data = json_dumps(a, JSON_COMPACT);
+	{
+		struct dbv v[] = {DB_DV_STR(data)};
+		rc = db_run(d, &q[Q_MAILS], v, NELEM(v), NULL, NULL);
+	}
 	free(data);
-	json_decref(o);
+	json_decref(a);
 	return rc;
 }
 
@@ -645,10 +676,11 @@ static enum tx_end chunk_tx(struct db *d, struct arena *scratch, void *arg)
 	struct chunk_ctx *c = arg;
 	struct dbv v[] = {DB_DV_INT(c->job->seminar_id), DB_DV_INT(c->limit)};
 	struct dbv done[] = {DB_DV_INT(c->job->id), DB_DV_INT(c->job->seminar_id)};
-	struct dbres r;
-	struct cert_row row;
-	size_t i;
-	int rc;
+	struct dbres r, f;
+	struct cert_row *rows;
+	char(*hex)[65];
+	size_t i, done_at = 0;
+	int rc, k;
 
 	c->rendered = 0;
 	if (db_run(d, &q[Q_CHUNK], v, NELEM(v), &r, scratch) == -1)
@@ -658,23 +690,38 @@ static enum tx_end chunk_tx(struct db *d, struct arena *scratch, void *arg)
 		/* Nothing free here: the job is done unless other runners still hold some. */
 		return db_run(d, &q[Q_JOB_DONE], done, NELEM(done), NULL, NULL) == -1 ? TX_FAIL : TX_COMMIT;
 	}
-	for (i = 0; i < r.nrows; i++) {
-		struct dbv id[] = {DB_DV_INT(dbres_int(&r, i, 0))};
-		struct dbres f;
-		/* The row is ours now; another runner may have stored its PDF just before we locked it. */
-		if (db_run(d, &q[Q_HAS_FILE], id, NELEM(id), &f, scratch) == -1)
+	rows = arena_alloc(scratch, r.nrows * sizeof(*rows));
+	hex = arena_alloc(scratch, r.nrows * sizeof(*hex));
+	{
+		/* The rows are ours now; another runner may have stored some of their PDFs just before we locked them.
+		 */
+		struct dbv range[] = {DB_DV_INT(dbres_int(&r, 0, 0)), DB_DV_INT(dbres_int(&r, r.nrows - 1, 0))};
+		if (db_run(d, &q[Q_HAS_FILES], range, NELEM(range), &f, scratch) == -1)
 			return TX_FAIL;
-		if (f.nrows > 0)
+	}
+	for (i = 0; i < r.nrows; i++) {
+		long long id = dbres_int(&r, i, 0);
+		while (done_at < f.nrows && dbres_int(&f, done_at, 0) < id)
+			done_at++;
+		if (done_at < f.nrows && dbres_int(&f, done_at, 0) == id)
 			continue;
-		cert_row(&r, i, &row);
-		if ((rc = file_put(d, &row, c->fn, c->arg, &c->pdf)) == -2) {
+		cert_row(&r, i, &rows[c->rendered]);
+		if ((rc = file_write(c->dir, &rows[c->rendered], c->fn, c->arg, &c->pdf, hex[c->rendered])) == -2) {
 			c->render_failed = 1;
 			return TX_ROLLBACK;
 		}
-		if (rc != 0 || cert_mail(d, &row) == -1)
+		if (rc != 0)
 			return TX_FAIL;
 		c->rendered++;
 	}
+	/* The chunk's files reach the disk together, before any row refers to one. */
+	if (c->rendered > 0 && files_sync(c->dir) == -1)
+		return TX_FAIL;
+	for (k = 0; k < c->rendered; k++)
+		if (file_row(d, &rows[k], hex[k]) == -1)
+			return TX_FAIL;
+	if (c->rendered > 0 && cert_mails(d, rows, c->rendered) == -1)
+		return TX_FAIL;
 	if (c->rendered > 0) {
 		struct dbv p[] = {DB_DV_INT(c->rendered), DB_DV_INT(c->job->id)};
 		if (db_run(d, &q[Q_JOB_PROGRESS], p, NELEM(p), NULL, NULL) == -1)
@@ -683,9 +730,10 @@ static enum tx_end chunk_tx(struct db *d, struct arena *scratch, void *arg)
 	return TX_COMMIT;
 }
 
-int db_cert_render_chunk(struct db *d, const struct cert_job *job, int limit, cert_render_fn fn, void *arg)
+int db_cert_render_chunk(struct db *d, const struct cert_job *job, int limit, const char *dir, cert_render_fn fn,
+			 void *arg)
 {
-	struct chunk_ctx c = {job, limit, 0, 0, 0, fn, arg, {0}};
+	struct chunk_ctx c = {job, dir, limit, 0, 0, 0, fn, arg, {0}};
 	int rc = db_tx(d, chunk_tx, &c);
 
 	buf_free(&c.pdf);
@@ -735,7 +783,7 @@ int db_cert_lookup(struct db *d, struct arena *a, const char *number, const char
 	return 1;
 }
 
-int db_cert_pdf(struct db *d, struct arena *a, long long cert_id, const char **pdf, size_t *len)
+int db_cert_file(struct db *d, struct arena *a, long long cert_id, const char **sha256)
 {
 	struct dbv v[] = {DB_DV_INT(cert_id)};
 	struct dbres r;
@@ -744,33 +792,54 @@ int db_cert_pdf(struct db *d, struct arena *a, long long cert_id, const char **p
 		return -1;
 	if (r.nrows == 0)
 		return 0;
-	*pdf = r.cells[0].s;
-	*len = r.cells[0].len;
+	*sha256 = dbres_str(&r, 0, 0);
 	return 1;
 }
 
 int db_cert_seminar_batch(struct db *d, struct arena *a, long long seminar_id, long long after_id, int limit,
-			  int with_pdf, struct cert_row **rows, const char ***pdf, size_t **len)
+			  struct cert_row **rows, const char ***sha256)
 {
 	struct dbv v[] = {DB_DV_INT(seminar_id), DB_DV_INT(after_id), DB_DV_INT(limit)};
 	struct dbres r;
 	size_t i;
 
-	if (db_run(d, &q[with_pdf ? Q_BATCH_PDF : Q_BATCH], v, NELEM(v), &r, a) == -1)
+	if (db_run(d, &q[sha256 != NULL ? Q_BATCH_FILES : Q_BATCH], v, NELEM(v), &r, a) == -1)
 		return -1;
 	*rows = arena_alloc(a, (r.nrows + 1) * sizeof(**rows));
-	if (with_pdf) {
-		*pdf = arena_alloc(a, (r.nrows + 1) * sizeof(**pdf));
-		*len = arena_alloc(a, (r.nrows + 1) * sizeof(**len));
-	}
+	if (sha256 != NULL)
+		*sha256 = arena_alloc(a, (r.nrows + 1) * sizeof(**sha256));
 	for (i = 0; i < r.nrows; i++) {
 		cert_row(&r, i, &(*rows)[i]);
-		if (with_pdf) {
-			(*pdf)[i] = r.cells[i * r.ncols + CERT_NCOLS].s;
-			(*len)[i] = r.cells[i * r.ncols + CERT_NCOLS].len;
-		}
+		if (sha256 != NULL)
+			(*sha256)[i] = dbres_str(&r, i, CERT_NCOLS);
 	}
 	return (int)r.nrows;
+}
+
+int db_cert_blobs(struct db *d, struct arena *a, int limit, long long **ids, const char ***pdf, size_t **len)
+{
+	struct dbv v[] = {DB_DV_INT(limit)};
+	struct dbres r;
+	size_t i;
+
+	if (db_run(d, &q[Q_BLOBS], v, NELEM(v), &r, a) == -1)
+		return -1;
+	*ids = arena_alloc(a, (r.nrows + 1) * sizeof(**ids));
+	*pdf = arena_alloc(a, (r.nrows + 1) * sizeof(**pdf));
+	*len = arena_alloc(a, (r.nrows + 1) * sizeof(**len));
+	for (i = 0; i < r.nrows; i++) {
+		(*ids)[i] = dbres_int(&r, i, 0);
+		(*pdf)[i] = r.cells[i * r.ncols + 1].s;
+		(*len)[i] = r.cells[i * r.ncols + 1].len;
+	}
+	return (int)r.nrows;
+}
+
+int db_cert_blob_out(struct db *d, long long cert_id, const char *sha256)
+{
+	struct dbv v[] = {DB_DV_STR(sha256), DB_DV_INT(cert_id)};
+
+	return db_run(d, &q[Q_BLOB_OUT], v, NELEM(v), NULL, NULL);
 }
 
 struct revoke_ctx {
@@ -802,7 +871,7 @@ int db_cert_revoke(struct db *d, long long cert_id, const char *reason, long lon
 
 struct reissue_ctx {
 	long long id, by;
-	const char *ip;
+	const char *ip, *dir;
 	struct arena *a;
 	cert_render_fn fn;
 	void *arg;
@@ -817,6 +886,7 @@ static enum tx_end reissue_tx(struct db *d, struct arena *scratch, void *arg)
 	struct reissue_ctx *c = arg;
 	struct dbv id[] = {DB_DV_INT(c->id)};
 	struct dbres r;
+	char hex[65];
 
 	if (db_run(d, &q[Q_CERT_LOCK], id, NELEM(id), &r, c->a) == -1 || r.nrows == 0)
 		return TX_FAIL;
@@ -842,7 +912,8 @@ static enum tx_end reissue_tx(struct db *d, struct arena *scratch, void *arg)
 	if (db_run(d, &q[Q_CERT_LOCK], id, NELEM(id), &r, c->a) == -1 || r.nrows == 0)
 		return TX_FAIL;
 	cert_row(&r, 0, c->out);
-	if (file_put(d, c->out, c->fn, c->arg, &c->pdf) != 0)
+	if (file_write(c->dir, c->out, c->fn, c->arg, &c->pdf, hex) != 0 || files_sync(c->dir) == -1 ||
+	    file_row(d, c->out, hex) == -1)
 		return TX_FAIL;
 	if (db_audit(d, c->by, "certificate.reissue", "certificate", c->id, c->ip,
 		     arena_printf(scratch, "version %lld", c->out->version)) == -1)
@@ -850,10 +921,10 @@ static enum tx_end reissue_tx(struct db *d, struct arena *scratch, void *arg)
 	return TX_COMMIT;
 }
 
-int db_cert_reissue(struct db *d, struct arena *a, long long cert_id, long long by, const char *ip, cert_render_fn fn,
-		    void *arg, struct cert_row *out)
+int db_cert_reissue(struct db *d, struct arena *a, long long cert_id, long long by, const char *ip, const char *dir,
+		    cert_render_fn fn, void *arg, struct cert_row *out)
 {
-	struct reissue_ctx c = {cert_id, by, ip, a, fn, arg, out, {0}};
+	struct reissue_ctx c = {cert_id, by, ip, dir, a, fn, arg, out, {0}};
 	int rc = db_tx(d, reissue_tx, &c);
 
 	buf_free(&c.pdf);

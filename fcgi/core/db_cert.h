@@ -117,10 +117,11 @@ struct cert_row {
 typedef int (*cert_render_fn)(void *arg, const struct cert_row *, struct buf *out);
 /* Renders up to limit certificates of the job's seminar that have no PDF, in one
  * transaction: claimed with FOR UPDATE SKIP LOCKED (so several runners share a job),
- * stored, and added to the job's done count. When none is left at all, marks the job
+ * their PDFs stored under dir (files.h) and synced together before their rows refer to them,
+ * and added to the job's done count. When none is left at all, marks the job
  * done. Returns the number claimed (0: nothing to do here now), or -1 on failure
  * (a render failure rolls back and marks the job failed). */
-int db_cert_render_chunk(struct db *, const struct cert_job *, int limit, cert_render_fn, void *arg);
+int db_cert_render_chunk(struct db *, const struct cert_job *, int limit, const char *dir, cert_render_fn, void *arg);
 
 /* Returns 1 with the certificate (arena; region_id set), 0 none, -1 failure. */
 int db_cert_by_number(struct db *, struct arena *, const char *number, struct cert_row *);
@@ -128,22 +129,28 @@ int db_cert_by_code(struct db *, struct arena *, const char *code, struct cert_r
 /* The verify_code of the certificate with this number whose holder's surname (the first word
  * of the name; case and е/ё do not matter) is surname: 1 with *code (arena), 0 none, -1 failure. */
 int db_cert_lookup(struct db *, struct arena *, const char *number, const char *surname, const char **code);
-/* The stored PDF of a certificate: 1 with pdf (arena) and len, 0 none yet, -1 failure. */
-int db_cert_pdf(struct db *, struct arena *, long long cert_id, const char **pdf, size_t *len);
+/* The PDF of a certificate under files_dir: 1 with its *sha256 (arena), 0 none yet, -1 failure. */
+int db_cert_file(struct db *, struct arena *, long long cert_id, const char **sha256);
 /* Certificates of a seminar that are issued (PDF stored) and not revoked, in number order:
- * rows with id > after_id, at most limit, into *rows (arena); with_pdf also loads each PDF
- * (pdf, len arrays in the arena). Returns the count, or -1. */
+ * rows with id > after_id, at most limit, into *rows (arena); with sha256 not NULL also each
+ * PDF's hash under files_dir (an array in the arena). Returns the count, or -1. */
 int db_cert_seminar_batch(struct db *, struct arena *, long long seminar_id, long long after_id, int limit,
-			  int with_pdf, struct cert_row **rows, const char ***pdf, size_t **len);
+			  struct cert_row **rows, const char ***sha256);
+/* Up to limit PDFs still stored in their row (before migration 030): their certificate ids, PDFs and lengths
+ * (arrays in the arena). Returns the count, or -1. */
+int db_cert_blobs(struct db *, struct arena *, int limit, long long **ids, const char ***pdf, size_t **len);
+/* The certificate's PDF of its row now lives under files_dir as sha256 (written and synced): the row keeps the
+ * hash only. Returns 0 or -1. */
+int db_cert_blob_out(struct db *, long long cert_id, const char *sha256);
 /* Revokes with a reason, audited in the same transaction. Returns 1, 0 already revoked, -1 failure. */
 int db_cert_revoke(struct db *, long long cert_id, const char *reason, long long by, const char *ip);
 /* Re-issues: the snapshot takes the person's current name, dative name and organisation,
- * version + 1, reissued_at now, the new PDF (render) stored, same number and verify_code,
+ * version + 1, reissued_at now, the new PDF (render) stored under dir, same number and verify_code,
  * audited, all in one transaction. A revoked certificate is re-issued (and so restored) only
  * while its registration is confirmed and qualifies by the seminar's rule. Returns 1 with
  * out filled (arena), 0 when revoked and not qualifying, -1 failure. */
-int db_cert_reissue(struct db *, struct arena *, long long cert_id, long long by, const char *ip, cert_render_fn,
-		    void *arg, struct cert_row *out);
+int db_cert_reissue(struct db *, struct arena *, long long cert_id, long long by, const char *ip, const char *dir,
+		    cert_render_fn, void *arg, struct cert_row *out);
 /* A person's certificates whose PDF exists, newest first: {number, verify_code, seminar_title,
  * dates, issued_at, reissued_at, revoked_at}. */
 json_t *db_person_certificates(struct db *, struct arena *, long long person_id);

@@ -14,7 +14,8 @@ static struct dbq q[Q__MAX] = {
 		 "ORDER BY r.id LIMIT ?"},
 	[Q_FILE_USED] = {"SELECT EXISTS (SELECT 1 FROM material WHERE sha256 = ?) "
 			 "OR EXISTS (SELECT 1 FROM briefing_file WHERE sha256 = ?) "
-			 "OR EXISTS (SELECT 1 FROM certificate_job WHERE book_sha256 = ?)"},
+			 "OR EXISTS (SELECT 1 FROM certificate_job WHERE book_sha256 = ?) "
+			 "OR EXISTS (SELECT 1 FROM certificate_file WHERE sha256 = ?)"},
 	[Q_RUNS] =
 		{"SELECT DATE_FORMAT(l.at, '%Y-%m-%d %H:%i'), p.full_name, l.detail FROM audit_log l "
 		 "LEFT JOIN person p ON p.id = l.person_id WHERE l.action = 'retention.run' ORDER BY l.id DESC LIMIT 20"},
@@ -94,7 +95,7 @@ json_t *db_retention_runs(struct db *d, struct arena *a, const char **last_daily
 
 int db_retention_file_used(struct db *d, struct arena *a, const char *hex)
 {
-	struct dbv v[] = {DB_DV_STR(hex), DB_DV_STR(hex), DB_DV_STR(hex)};
+	struct dbv v[] = {DB_DV_STR(hex), DB_DV_STR(hex), DB_DV_STR(hex), DB_DV_STR(hex)};
 	struct dbres res;
 
 	if (db_run(d, &q[Q_FILE_USED], v, NELEM(v), &res, a) == -1)

@@ -33,8 +33,8 @@ long long db_retention_sweep(struct db *, enum retention_sweep, long n);
 /* The latest 20 runs, newest first: {at, who (the administrator who asked, or null), detail} (new reference), and
  * *last_daily set to when the daily run was last claimed (in the arena; NULL: never). NULL on failure. */
 json_t *db_retention_runs(struct db *, struct arena *, const char **last_daily);
-/* Returns 1 when a material, a briefing's file or a seminar's latest printable book refers to the stored file of
- * hex (its SHA-256), 0 when none does, -1 on failure. */
+/* Returns 1 when a material, a briefing's file, a seminar's latest printable book or a certificate's PDF refers to
+ * the stored file of hex (its SHA-256), 0 when none does, -1 on failure. */
 int db_retention_file_used(struct db *, struct arena *, const char *hex);
 
 #endif

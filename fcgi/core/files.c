@@ -112,6 +112,11 @@ const char *files_path(struct arena *a, const char *prefix, const char *hex)
 	return arena_printf(a, "%s/%.2s/%s", prefix, hex, hex + 2);
 }
 
+static int is_hex(const char *s, size_t n)
+{
+	return strlen(s) == n && strspn(s, "0123456789abcdef") == n;
+}
+
 static int write_all(int fd, const unsigned char *p, size_t len)
 {
 	while (len > 0) {
@@ -126,7 +131,8 @@ static int write_all(int fd, const unsigned char *p, size_t len)
 	return 0;
 }
 
-int files_store(const char *dir, const void *p, size_t len, char hex[65])
+/* files_store, with sync 0: the file's data and name reach the disk at the next files_sync. */
+static int store(const char *dir, const void *p, size_t len, char hex[65], int sync)
 {
 	unsigned char hash[crypto_hash_sha256_BYTES];
 	char sub[4096], tmp[4096 + 16], path[4096 + 80];
@@ -143,7 +149,7 @@ int files_store(const char *dir, const void *p, size_t len, char hex[65])
 	if ((fd = mkstemp(tmp)) == -1)
 		goto out;
 	/* nginx (another user when the stack runs as root) reads what it serves. */
-	if (fchmod(fd, 0644) == -1 || write_all(fd, p, len) == -1 || fsync(fd) == -1) {
+	if (fchmod(fd, 0644) == -1 || write_all(fd, p, len) == -1 || (sync && fsync(fd) == -1)) {
 		unlink(tmp);
 		goto out;
 	}
@@ -160,9 +166,50 @@ out:
 	return rc;
 }
 
-static int is_hex(const char *s, size_t n)
+int files_store(const char *dir, const void *p, size_t len, char hex[65])
 {
-	return strlen(s) == n && strspn(s, "0123456789abcdef") == n;
+	return store(dir, p, len, hex, 1);
+}
+
+int files_put(const char *dir, const void *p, size_t len, char hex[65])
+{
+	return store(dir, p, len, hex, 0);
+}
+
+int files_sync(const char *dir)
+{
+	int fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC), rc = -1;
+
+	/* One journal commit for a whole batch, where a fsync of each file and of its directory costs one each. */
+	if (fd != -1 && syncfs(fd) == 0)
+		rc = 0;
+	if (rc == -1)
+		log_msg(LOG_ERROR, NULL, "files: cannot sync %s: %s", dir, strerror(errno));
+	if (fd != -1)
+		close(fd);
+	return rc;
+}
+
+int files_load(const char *dir, const char *hex, struct buf *out)
+{
+	char path[4096 + 80];
+	unsigned char chunk[65536];
+	ssize_t n;
+	int fd;
+
+	assert(is_hex(hex, 64));
+	snprintf(path, sizeof(path), "%s/%.2s/%s", dir, hex, hex + 2);
+	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) == -1) {
+		log_msg(LOG_ERROR, NULL, "files: cannot open %s: %s", path, strerror(errno));
+		return -1;
+	}
+	while ((n = read(fd, chunk, sizeof(chunk))) > 0 || (n == -1 && errno == EINTR))
+		if (n > 0)
+			buf_add(out, chunk, (size_t)n);
+	if (n == -1)
+		log_msg(LOG_ERROR, NULL, "files: cannot read %s: %s", path, strerror(errno));
+	close(fd);
+	return n == -1 ? -1 : 0;
 }
 
 /* Sweeps one directory ab/ of dir. Returns how many it removed, or -1. */

@@ -5,6 +5,7 @@
 #include <stddef.h>
 
 #include "arena.h"
+#include "buf.h"
 
 #define FILES_URI "/_files" /* nginx's internal location of files_dir (X-Accel-Redirect) */
 
@@ -22,6 +23,14 @@ enum files_kind files_sniff(const void *p, size_t len, const char **why);
  * hex): written to a temporary file in the same directory, synced, then renamed, so a reader sees the
  * whole file or none; storing the same content again replaces it with itself. Returns 1, or -1 (logged). */
 int files_store(const char *dir, const void *p, size_t len, char hex[65]);
+/* files_store without waiting for the disk, for batches: the file is durable only once files_sync(dir) returned 0,
+ * so a row must not refer to it before. Returns 1, or -1 (logged). */
+int files_put(const char *dir, const void *p, size_t len, char hex[65]);
+/* Makes every file stored under dir so far durable, names included (one syncfs of dir's filesystem). Returns 0, or
+ * -1 (logged). */
+int files_sync(const char *dir);
+/* Appends the stored file of the 64-digit hex hash (asserted) under dir to out. Returns 0, or -1 (logged). */
+int files_load(const char *dir, const char *hex, struct buf *out);
 /* Removes the stored files under dir (as files_store lays them out) last written more than min_age seconds ago
  * that keep(arg, hex) says nobody refers to (1 keep, 0 remove, -1 failure: the sweep stops), and temporary files
  * of that age that a store which died left. A file stored again is written anew, so min_age covers an upload

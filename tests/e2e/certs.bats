@@ -131,6 +131,15 @@ cert_state() {
 	assert_equal "$(sql "SELECT COUNT(*) FROM certificate WHERE seminar_id = $SEMINAR_ID")" 2
 	assert_equal "$(sql "SELECT COUNT(*) FROM certificate_file f JOIN certificate c ON c.id = f.certificate_id
 		WHERE c.seminar_id = $SEMINAR_ID")" 2
+	# Each PDF is a file under files_dir named by its SHA-256; the row keeps the hash only.
+	local h
+	for h in $(sql "SELECT IFNULL(f.sha256, 'none') FROM certificate_file f JOIN certificate c ON c.id = f.certificate_id
+		WHERE c.seminar_id = $SEMINAR_ID AND f.pdf IS NULL"); do
+		assert_equal "$(head -c 5 "$VAR/files/${h:0:2}/${h:2}")" '%PDF-'
+		assert_equal "$(sha256sum <"$VAR/files/${h:0:2}/${h:2}" | cut -c1-64)" "$h"
+	done
+	assert_equal "$(sql "SELECT COUNT(*) FROM certificate_file f JOIN certificate c ON c.id = f.certificate_id
+		WHERE c.seminar_id = $SEMINAR_ID AND f.pdf IS NULL AND f.sha256 IS NOT NULL")" 2
 	local na nd year
 	year=$(date +%Y)
 	na=$(sql "SELECT number FROM certificate WHERE registration_id = $R_a")
@@ -259,6 +268,31 @@ cert_state() {
 	assert_equal "$(cert_state "$R_a")" "$before"
 }
 
+@test "certs: a PDF stored in its row by an earlier version is written out under files_dir when the program starts" {
+	issued
+	local id h conf=$BATS_TEST_TMPDIR/app.conf pid i
+	id=$(sql "SELECT id FROM certificate WHERE registration_id = $R_a")
+	sql "UPDATE certificate_file SET sha256 = NULL, pdf = '%PDF-row of $N_a' WHERE certificate_id = $id"
+	h=$(printf '%s' "%PDF-row of $N_a" | sha256sum | cut -c1-64)
+	# A second certs program of the stack on a socket of its own starts, writes it out, and is stopped.
+	sed "s|^certs.listen = .*|certs.listen = $BATS_TEST_TMPDIR/certs.sock|" "$SEM_CONFIG" >"$conf"
+	echo 'certs.background_workers = 0' >>"$conf"
+	"$ROOT/bin/certs" -c "$conf" </dev/null >"$BATS_TEST_TMPDIR/certs.log" 2>&1 &
+	pid=$!
+	for ((i = 0; i < 100; i++)); do
+		[[ $(sql "SELECT sha256 IS NOT NULL FROM certificate_file WHERE certificate_id = $id") == 1 ]] && break
+		sleep 0.1
+	done
+	kill -TERM "$pid"
+	wait "$pid" || true
+	assert_equal "$(sql "SELECT CONCAT_WS('|', sha256, pdf IS NULL) FROM certificate_file WHERE certificate_id = $id")" "$h|1"
+	get a "/certificates/$N_a.pdf"
+	assert_equal "$code" 200
+	assert_output "%PDF-row of $N_a"
+	run grep -c 'PDFs stored in rows written out' "$BATS_TEST_TMPDIR/certs.log"
+	assert_output 1
+}
+
 @test "certs: look-up by number and surname: right (any case, е for ё), wrong, unknown, then throttled" {
 	issued
 	sql "DELETE FROM rate_limit WHERE bucket LIKE 'verify:%'"
@@ -348,18 +382,19 @@ book() {
 	wait_job "$SEMINAR_ID" book
 }
 
-# runners STOP|CONT: pauses or resumes the certs program's background runners (its children running niced: the
-# program has no write workers); fails unless it finds both.
+# runners STOP|CONT: pauses or resumes the certs program's background runners (its children named «certs runner»);
+# fails unless it finds as many as the configuration asks for.
 runners() {
-	local pid n=0
+	local pid n=0 want
+	want=$(sed -n 's/^certs\.background_workers = //p' "$SEM_CONFIG")
 	for pid in $(workers certs); do
-		(($(ps -o ni= -p "$pid") > 0)) || continue
+		[[ $(ps -o comm= -p "$pid") == 'certs runner' ]] || continue
 		kill "-$1" "$pid"
 		n=$((n + 1))
 	done
 	[[ $1 == CONT ]] && rm -f "$BATS_FILE_TMPDIR/paused"
 	[[ $1 == STOP ]] && : >"$BATS_FILE_TMPDIR/paused"
-	((n == 2)) || fail "$n runners of certs found, not 2"
+	((n == ${want:-2})) || fail "$n runners of certs found, not ${want:-2}"
 }
 
 # A test that paused the runners and failed leaves them running for the next.

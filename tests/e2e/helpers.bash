@@ -493,3 +493,12 @@ wait_job() {
 	done
 	fail "the job of seminar $1 is still '$st' after 60 s"
 }
+
+# stored_file TEXT: stores TEXT under the stack's files_dir as files_store lays it out; prints its SHA-256.
+stored_file() {
+	local h
+	h=$(printf '%s' "$1" | sha256sum | cut -c1-64)
+	mkdir -p "$VAR/files/${h:0:2}"
+	printf '%s' "$1" >"$VAR/files/${h:0:2}/${h:2}"
+	echo "$h"
+}

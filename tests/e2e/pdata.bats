@@ -108,7 +108,7 @@ print("\n".join("|".join(str(c) for c in row) for row in ws.iter_rows(min_row=3,
 }
 
 @test "erasure keeps the coverage report byte-identical, hides the name on the verification page, ends sessions; a second request is harmless" {
-	local s1 before_report after_report number code_v
+	local s1 before_report after_report number code_v pdf
 	seminar_sql "title=$(sql_str "Стирание $RANDOM$RANDOM")"
 	s1=$(sql "SELECT id FROM seminar_session WHERE seminar_id = $SEMINAR_ID")
 	signup p
@@ -122,6 +122,12 @@ print("\n".join("|".join(str(c) for c in row) for row in ws.iter_rows(min_row=3,
 	     VALUES ($REG_ID, $SEMINAR_ID, $USER_ID, '$number', '$code_v',
 	       (SELECT MIN(id) FROM certificate_template), 'Тестова Анна Игоревна', 'Тестовой Анне Игоревне',
 	       'Стирание', '1 декабря 2026 г.', 'очно', 'ЦУР', 'Директор', NOW())"
+	pdf=$(stored_file "%PDF-erasure Тестова Анна Игоревна $RANDOM$RANDOM")
+	sql "INSERT INTO certificate_file (certificate_id, version, sha256) SELECT id, 1, '$pdf' FROM certificate
+	     WHERE number = '$number'"
+	get p "/certificates/$number.pdf"
+	assert_equal "$code" 200
+	assert_output --partial '%PDF-erasure Тестова'
 	login_demo v reviewer
 	get_json v "/reports/coverage?region=48&period=all"
 	assert_equal "$code" 200
@@ -144,6 +150,14 @@ print("\n".join("|".join(str(c) for c in row) for row in ws.iter_rows(min_row=3,
 	assert_equal "$(sql "SELECT COUNT(*) FROM person WHERE full_name LIKE '%Тестова Анна Игоревна%' AND id = $USER_ID")" 0
 	assert_equal "$(sql "SELECT COUNT(*) FROM certificate WHERE person_id = $USER_ID AND full_name LIKE '%Тестова%'")" 0
 	assert_equal "$(sql "SELECT COUNT(*) FROM audit_log WHERE action = 'person.erase' AND object_id = $USER_ID")" 1
+	# The certificate's PDF (it holds the name) is unreachable at once: no row refers to its file any more, and the
+	# retention run removes the file once it is a day old (its daily sweep of unreferenced files).
+	assert_equal "$(sql "SELECT COUNT(*) FROM certificate_file f JOIN certificate c ON c.id = f.certificate_id
+	                     WHERE c.person_id = $USER_ID")" 0
+	touch -d '2 days ago' "$VAR/files/${pdf:0:2}/${pdf:2}"
+	run "$ROOT/bin/portal" -c "$SEM_CONFIG" retention
+	assert_success
+	[[ ! -e $VAR/files/${pdf:0:2}/${pdf:2} ]] || fail "the erased person's certificate PDF is still on disk"
 	# Counts as they were.
 	get_json v "/reports/coverage?region=48&period=all"
 	after_report=$output

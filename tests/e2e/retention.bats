@@ -152,26 +152,27 @@ age() { sql "UPDATE person SET created_at = NOW() - INTERVAL $2 DAY WHERE id = $
 }
 
 @test "a stored file nobody refers to goes after a day; a referenced or younger one stays" {
-	local dir=$VAR/files unused used young
-	h() { printf '%s' "$1" | sha256sum | cut -c1-64; }
-	unused=$(h "retention unused $RANDOM$RANDOM")
-	used=$(h "retention used $RANDOM$RANDOM")
-	young=$(h "retention young $RANDOM$RANDOM")
-	for f in "$unused" "$used" "$young"; do
-		mkdir -p "$dir/${f:0:2}"
-		echo x >"$dir/${f:0:2}/${f:2}"
-	done
-	touch -d '2 days ago' "$dir/${unused:0:2}/${unused:2}" "$dir/${used:0:2}/${used:2}"
+	local dir=$VAR/files unused used young cert first
+	unused=$(stored_file "retention unused $RANDOM$RANDOM")
+	used=$(stored_file "retention used $RANDOM$RANDOM")
+	young=$(stored_file "retention young $RANDOM$RANDOM")
+	cert=$(stored_file "%PDF-retention certificate $RANDOM$RANDOM")
+	touch -d '2 days ago' "$dir/${unused:0:2}/${unused:2}" "$dir/${used:0:2}/${used:2}" "$dir/${cert:0:2}/${cert:2}"
 	touch -d '23 hours ago' "$dir/${young:0:2}/${young:2}"
 	seminar_sql "title=$(sql_str "Хранение файлы $RANDOM$RANDOM")"
 	sql "INSERT INTO material (seminar_id, title, visibility, sha256, file_name, mime, size, created_by)
 	     VALUES ($SEMINAR_ID, 'Памятка', 'public', '$used', 'a.pdf', 'application/pdf', 2,
 	             (SELECT id FROM person WHERE email = 'organizer@demo.local'))"
+	# A live certificate's PDF stays too (the demo's first certificate points at it for the run).
+	first=$(sql "SELECT CONCAT(certificate_id, ' ', sha256) FROM certificate_file ORDER BY certificate_id LIMIT 1")
+	sql "UPDATE certificate_file SET sha256 = '$cert' WHERE certificate_id = ${first%% *}"
 	retention
+	sql "UPDATE certificate_file SET sha256 = '${first#* }' WHERE certificate_id = ${first%% *}"
 	assert_line --regexp $'^stored files removed\t[1-9]'
 	[[ ! -e $dir/${unused:0:2}/${unused:2} ]] || fail "the unreferenced file is still there"
 	[[ -e $dir/${used:0:2}/${used:2} ]] || fail "the material's file was removed"
 	[[ -e $dir/${young:0:2}/${young:2} ]] || fail "a file younger than a day was removed"
+	[[ -e $dir/${cert:0:2}/${cert:2} ]] || fail "a certificate's PDF was removed"
 }
 
 @test "the daily run happens once across the background workers, decided by the database" {

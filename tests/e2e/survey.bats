@@ -256,12 +256,13 @@ print(repr([c.value for c in ws[2]]), any("Тайнова" in str(c.value) for r
 	built
 	participant a "Сертификатова Анна Олеговна"
 	number="SV-$RANDOM$RANDOM"
+	pdf=$(stored_file '%PDF-survey-test')
 	sql "INSERT INTO certificate (registration_id, seminar_id, person_id, number, verify_code, template_id, full_name,
 	       full_name_dat, seminar_title, dates, format, issuer, signatory, issued_at)
 	     SELECT $REG, $SEMINAR_ID, $PID, '$number', SUBSTR(MD5(RAND()), 1, 22),
 	       (SELECT MIN(id) FROM certificate_template), 'Сертификатова Анна Олеговна', 'Сертификатовой Анне Олеговне',
 	       'Семинар', '1 декабря 2026 г.', 'онлайн', 'ЦУР', 'Директор', NOW();
-	     INSERT INTO certificate_file (certificate_id, version, pdf) SELECT id, 1, '%PDF-survey-test' FROM certificate
+	     INSERT INTO certificate_file (certificate_id, version, sha256) SELECT id, 1, '$pdf' FROM certificate
 	       WHERE number = '$number'"
 	# Without the option the holder downloads it.
 	get a "/certificates/$number.pdf"

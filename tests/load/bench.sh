@@ -787,10 +787,13 @@ cert_batch() {
     t1=$EPOCHREALTIME
     secs=$(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.2f", b - a }')
     rate=$(awk -v n="$CERTS" -v s="$secs" 'BEGIN { printf "%.0f", (s > 0 ? n / s : 0) }')
-    row=$(sql_value "SELECT COUNT(*), COUNT(f.certificate_id), COALESCE(ROUND(AVG(LENGTH(f.pdf)) / 1024), 0),
-            (SELECT CONCAT(total, ' ', done) FROM certificate_job WHERE seminar_id = $sem ORDER BY id DESC LIMIT 1)
-        FROM certificate c LEFT JOIN certificate_file f ON f.certificate_id = c.id WHERE c.seminar_id = $sem")
-    read -r n files size total ndone <<<"$row"
+    row=$(sql_value "SELECT COUNT(*), (SELECT CONCAT(total, ' ', done) FROM certificate_job WHERE seminar_id = $sem
+        ORDER BY id DESC LIMIT 1) FROM certificate c WHERE c.seminar_id = $sem")
+    read -r n total ndone <<<"$row"
+    # The PDFs: the files under files_dir that the certificates' rows name (by SHA-256), and their size.
+    read -r files size <<<"$(sql_value "SELECT f.sha256 FROM certificate c JOIN certificate_file f
+        ON f.certificate_id = c.id WHERE c.seminar_id = $sem" | sed "s|^\(..\)|$VAR/files/\1/|" |
+        xargs -r stat -c %s 2>/dev/null | awk '{ n++; s += $1 } END { printf "%d %.0f", n, (n ? s / n / 1024 : 0) }')"
     CHECKS+=("$name: job ${job:-?} $st in $secs s ($rate PDFs/s); $n certificates, $files PDFs (${size} KB on average), job total ${total:-?} done ${ndone:-?} (want $CERTS each)")
     [[ $st == 'done' ]] || why+=("the job is '${st:-unknown}', not done, after $secs s")
     ((n == CERTS && files == CERTS)) || why+=("$n certificates and $files PDFs, not $CERTS")

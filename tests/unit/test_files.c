@@ -132,6 +132,37 @@ static void test_store(void **state)
 	arena_free(&a);
 }
 
+/* A batch: files_put writes as files_store lays out, files_sync makes them durable, files_load reads them back. */
+static void test_batch(void **state)
+{
+	char one[65], two[65], same[65];
+	struct buf b = {0};
+	struct arena a = {0};
+
+	(void)state;
+	assert_int_equal(files_put(tmpdir, "%PDF-1.7 one", 12, one), 1);
+	assert_int_equal(files_put(tmpdir, "%PDF-1.7 two", 12, two), 1);
+	assert_int_equal(files_store(tmpdir, "%PDF-1.7 one", 12, same), 1);
+	assert_string_equal(one, same);
+	assert_int_equal(files_sync(tmpdir), 0);
+	assert_int_equal(files_load(tmpdir, two, &b), 0);
+	assert_int_equal(b.len, 12);
+	assert_memory_equal(b.p, "%PDF-1.7 two", 12);
+	/* Appended, as the ZIP of a seminar's certificates adds one after the other. */
+	assert_int_equal(files_load(tmpdir, one, &b), 0);
+	assert_int_equal(b.len, 24);
+	assert_memory_equal(b.p + 12, "%PDF-1.7 one", 12);
+	assert_int_equal(unlink(files_path(&a, tmpdir, one)), 0);
+	assert_int_equal(files_load(tmpdir, one, &b), -1);
+	assert_int_equal(unlink(files_path(&a, tmpdir, two)), 0);
+	assert_int_equal(rmdir(arena_printf(&a, "%s/%.2s", tmpdir, one)), 0);
+	assert_int_equal(rmdir(arena_printf(&a, "%s/%.2s", tmpdir, two)), 0);
+	assert_int_equal(files_put("/nonexistent/files", "x", 1, one), -1);
+	assert_int_equal(files_sync("/nonexistent/files"), -1);
+	buf_free(&b);
+	arena_free(&a);
+}
+
 /* The sweep's judge: keeps the file whose hash is arg. */
 static int keep_one(void *arg, const char *hex)
 {
@@ -221,7 +252,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_magic), cmocka_unit_test(test_containers), cmocka_unit_test(test_store),
-		cmocka_unit_test(test_sweep), cmocka_unit_test(test_name),
+		cmocka_unit_test(test_batch), cmocka_unit_test(test_sweep),      cmocka_unit_test(test_name),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }
