@@ -23,8 +23,9 @@ enum {
 };
 
 static struct dbq q[Q__MAX] = {
-	/* A sign-up's whole body in one round trip (sql/procedures/100-registration-signup.sql): seminar, person,
-	 * mode, key, by an organiser, source, actor, ip, the audit detail's end, lock shared. */
+	/* A sign-up's whole body in one round trip, its START TRANSACTION included (db_tx_begun;
+	 * sql/procedures/100-registration-signup.sql): seminar, person, mode, key, by an organiser, source, actor, ip,
+	 * the audit detail's end, lock shared. */
 	[Q_SIGNUP] = {"CALL registration_signup(?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"},
 	[Q_REG_GET] = {"SELECT g.id, g.seminar_id, g.person_id, s.region_id, g.mode, g.status, g.organization_id, "
 		       "p.full_name FROM registration g JOIN seminar s ON s.id = g.seminar_id "
@@ -171,12 +172,12 @@ static enum tx_end register_tx(struct db *d, struct arena *scratch, void *arg)
 int db_register(struct db *d, const struct signup *in, struct reg_state *out)
 {
 	struct reg_ctx c = {in, out, REG__MAX, 0};
-	int rc = db_tx(d, register_tx, &c);
+	int rc = db_tx_begun(d, register_tx, &c);
 
 	/* Two first attempts of one person (with one key, or not) raced to a UNIQUE index: the loser, run again,
 	 * finds the winner's registration (a replay, or already signed up). */
 	if (rc == -1 && db_errno(d) == 1062)
-		rc = db_tx(d, register_tx, &c);
+		rc = db_tx_begun(d, register_tx, &c);
 	/* The COMMIT's answer was lost and the body, run again, found this request's own row by its key:
 	 * the client hears what that COMMIT did, not a replay. */
 	if (rc != -1 && c.outcome == REG_REPLAY && db_commit_unknown(d))

@@ -2,8 +2,9 @@
 
 DELIMITER //
 
--- Signs person who up for seminar sem in mode m (in_person or online), inside the caller's transaction
--- (db_register commits; it rolls back every outcome that is not confirmed or waitlisted). idem: the request's
+-- Signs person who up for seminar sem in mode m (in_person or online) in a transaction it starts and the caller
+-- ends (db_register through db_tx_begun: one round trip less; it commits confirmed and waitlisted, and rolls
+-- every other outcome back; never call it inside a transaction, which its START would commit). idem: the request's
 -- idempotency key or NULL; by_org: an organiser signs the person up (the window does not apply); src: the
 -- registration's source; actor, from_ip: for the audit row, whose detail ends with note. shared: lock the
 -- seminar's row shared, not exclusively (the caller's hint that the mode is full: sign-ups to the waiting list
@@ -32,6 +33,7 @@ BEGIN
   DECLARE outcome VARCHAR(16);
   DECLARE CONTINUE HANDLER FOR NOT FOUND BEGIN END;
 
+  START TRANSACTION;
   IF shared THEN
     SELECT id INTO s_id FROM seminar WHERE id = sem LOCK IN SHARE MODE;
   ELSE
