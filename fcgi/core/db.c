@@ -434,7 +434,8 @@ static int again(struct db *d, int attempt)
 	return attempt < 4;
 }
 
-int db_tx(struct db *d, enum tx_end (*body)(struct db *, struct arena *, void *), void *ctx)
+/* db_tx and db_tx_begun: begin, send START TRANSACTION before the body (0: the body's first statement does). */
+static int tx_run(struct db *d, enum tx_end (*body)(struct db *, struct arena *, void *), void *ctx, int begin)
 {
 	enum tx_end end;
 	int attempt, lost_at_commit = 0;
@@ -449,7 +450,7 @@ int db_tx(struct db *d, enum tx_end (*body)(struct db *, struct arena *, void *)
 		}
 		if (!d->up && (lost_at_commit ? reconnect_for_outcome(d) : db_connect(d)) == -1)
 			break;
-		if (query(d, "START TRANSACTION") == -1)
+		if (begin && query(d, "START TRANSACTION") == -1)
 			continue;
 		arena_reset(&d->scratch);
 		d->in_tx = 1;
@@ -489,6 +490,16 @@ int db_tx(struct db *d, enum tx_end (*body)(struct db *, struct arena *, void *)
 	if (is_lost(d->err) || is_busy(d->err))
 		log_msg(LOG_ERROR, NULL, "db: transaction failed after %d attempts (%u)", attempt, d->err);
 	return -1;
+}
+
+int db_tx(struct db *d, enum tx_end (*body)(struct db *, struct arena *, void *), void *ctx)
+{
+	return tx_run(d, body, ctx, 1);
+}
+
+int db_tx_begun(struct db *d, enum tx_end (*body)(struct db *, struct arena *, void *), void *ctx)
+{
+	return tx_run(d, body, ctx, 0);
 }
 
 void db_deadline(struct db *d, double at_ms, double limit_s)

@@ -118,6 +118,9 @@ enum tx_end {
  * valid until the next db_tx on this connection. The body reports its outcome through ctx.
  * Returns 1 committed, 0 rolled back as the body asked (TX_ROLLBACK), -1 failed. */
 int db_tx(struct db *, enum tx_end (*body)(struct db *, struct arena *scratch, void *ctx), void *ctx);
+/* As db_tx, for a body whose first statement starts the transaction itself (a CALL of a procedure that begins
+ * with START TRANSACTION): one round trip less. */
+int db_tx_begun(struct db *, enum tx_end (*body)(struct db *, struct arena *scratch, void *ctx), void *ctx);
 /* fn runs whenever a transaction body has asked for its COMMIT, just before db_tx sends it: the row locks
  * the body took are still held, and InnoDB releases them before it waits for the disk, so what fn releases
  * (the seminar's gate) lets the next writer in while this COMMIT waits for its flush, and their flushes

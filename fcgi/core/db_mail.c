@@ -89,7 +89,7 @@ static struct dbq q[Q__MAX] = {
 	[Q_RESEND] = {"UPDATE mail_message SET status = 'queued', attempts = 0, next_attempt_at = NOW(3) "
 		      "WHERE id = ? AND status = 'failed'"},
 	/* A message about a registration, rendered by the sender (render): sql/procedures/085-mail-event.sql, also
-	 * called by the end of a sign-up (registration_recorded) in the same round trip as its other writes. */
+	 * called by a sign-up's one call (registration_signup) in the same round trip as its other writes. */
 	[Q_EVENT] = {"CALL mail_event(?, ?, ?)"},
 	/* The same for every active registration of a seminar; the event is this statement (NOW(6)). */
 	[Q_SEMINAR_EVENT] =

@@ -8,12 +8,7 @@
 #include "db_places.h"
 
 enum {
-	Q_SIGNUP_SHARED,
-	Q_SIGNUP_LOCKED,
-	Q_ORG_COUNT,
-	Q_REG_INSERT,
-	Q_REG_REVIVE,
-	Q_RECORDED,
+	Q_SIGNUP,
 	Q_REG_GET,
 	Q_REG_STATUS,
 	Q_POSITION,
@@ -27,47 +22,11 @@ enum {
 	Q__MAX
 };
 
-/* A sign-up's one read, in one round trip and with the rows it reads locked (LOCK: shared or exclusive): the
- * seminar's places first (SEMINAR_PLACES, read by db_places_row; NULLs when there is no such seminar), then the
- * person's organisation, the registration an earlier try of this request may have made (by its key), and the
- * person's registration for this seminar, if any. Parameters: seminar, key, person. */
-#define SIGNUP_PLACES SEMINAR_PLACES(DB_COL_SQL)
-#define SIGNUP_READ(LOCK)                                                                                              \
-	"SELECT " SIGNUP_PLACES                                                                                        \
-	", p.organization_id, g.id, g.seminar_id, g.person_id, g.mode, g.status, o.id, o.mode, "                       \
-	"o.status, o.idem_key FROM person p LEFT JOIN seminar s ON s.id = ? "                                          \
-	"LEFT JOIN registration g ON g.idem_key = ? "                                                                  \
-	"LEFT JOIN registration o ON o.seminar_id = s.id AND o.person_id = p.id "                                      \
-	"WHERE p.id = ?" LOCK
-/* Its columns after the seminar's. */
-enum {
-	C_ORG = SEMINAR_PLACES_COLS,
-	C_KEY_ID,
-	C_KEY_SEMINAR,
-	C_KEY_PERSON,
-	C_KEY_MODE,
-	C_KEY_STATUS,
-	C_OWN_ID,
-	C_OWN_MODE,
-	C_OWN_STATUS,
-	C_OWN_KEY
-};
-
 static struct dbq q[Q__MAX] = {
-	[Q_SIGNUP_SHARED] = {SIGNUP_READ(" LOCK IN SHARE MODE")},
-	[Q_SIGNUP_LOCKED] = {SIGNUP_READ(" FOR UPDATE")},
-	[Q_ORG_COUNT] = {"SELECT COUNT(*) FROM registration WHERE seminar_id = ? AND organization_id = ? "
-			 "AND status <> 'cancelled'"},
-	/* The ticket code: 16 bytes of the server's CSPRNG as base64url (see migration 003). */
-	[Q_REG_INSERT] = {"INSERT INTO registration (seminar_id, person_id, organization_id, mode, status, queued_at, "
-			  "idem_key, source, ticket_code) VALUES (?, ?, ?, ?, ?, NOW(6), ?, ?, "
-			  "SUBSTR(REPLACE(REPLACE(TO_BASE64(RANDOM_BYTES(16)), '+', '-'), '/', '_'), 1, 22))"},
-	[Q_REG_REVIVE] = {"UPDATE registration SET organization_id = ?, mode = ?, status = ?, queued_at = NOW(6), "
-			  "idem_key = ?, source = ?, cancelled_at = NULL WHERE id = ?"},
-	/* The audit row, the letter and the place taken, in one round trip
-	 * (sql/procedures/100-registration-recorded.sql): registration, actor, ip, detail, letter, seminar, mode of the
-	 * place taken or NULL. */
-	[Q_RECORDED] = {"CALL registration_recorded(?, ?, ?, ?, ?, ?, ?)"},
+	/* A sign-up's whole body in one round trip, its START TRANSACTION included (db_tx_begun;
+	 * sql/procedures/100-registration-signup.sql): seminar, person, mode, key, by an organiser, source, actor, ip,
+	 * the audit detail's end, lock shared. */
+	[Q_SIGNUP] = {"CALL registration_signup(?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"},
 	[Q_REG_GET] = {"SELECT g.id, g.seminar_id, g.person_id, s.region_id, g.mode, g.status, g.organization_id, "
 		       "p.full_name FROM registration g JOIN seminar s ON s.id = g.seminar_id "
 		       "JOIN person p ON p.id = g.person_id WHERE g.id = ?"},
@@ -136,6 +95,14 @@ static const char *source_of(const struct signup *in)
 	return in->by_organizer ? "organizer" : in->for_whom ? "head" : "self";
 }
 
+/* The outcomes as registration_signup names them. */
+static const char *const reg_outcome_codes[REG__MAX] = {
+	[REG_CONFIRMED] = "confirmed", [REG_WAITLISTED] = "waitlisted", [REG_REPLAY] = "replay",
+	[REG_ALREADY] = "already",     [REG_NO_SEMINAR] = "no_seminar", [REG_NOT_OPEN] = "not_open",
+	[REG_CANCELLED] = "cancelled", [REG_FINISHED] = "finished",     [REG_WINDOW] = "window",
+	[REG_BAD_MODE] = "bad_mode",   [REG_ORG_LIMIT] = "org_limit",   [REG_KEY_REUSED] = "key_reused",
+};
+
 struct reg_ctx {
 	const struct signup *in;
 	struct reg_state *out;
@@ -153,135 +120,64 @@ static long long *full_slot(long long seminar_id, enum mode m, long long *key)
 	return &full_hint[(unsigned long long)*key % NELEM(full_hint)];
 }
 
-static enum tx_end refuse(struct reg_ctx *c, enum reg_outcome o)
-{
-	c->outcome = o;
-	return TX_ROLLBACK;
-}
-
-/* Commits a place taken or a place in the queue; rolls back every refusal. Every change of a seminar's
- * places locks its row. A sign-up to a seminar this worker last found full shares that lock with the other
- * sign-ups (a place in the waiting list needs no more, so they commit side by side and their flushes group);
- * should a place have come free, it makes the lock exclusive to take it (its UPDATE, last), and two that do
- * so at once deadlock: the one the server rolls back runs again with the row locked exclusively from its
- * first statement, as every other sign-up runs (it most likely takes a place, and one at a time). */
+/* Commits a place taken or a place in the queue; rolls back every refusal. The whole body is one call
+ * (registration_signup), which locks the seminar's row first. A sign-up to a seminar this worker last found full
+ * shares that lock with the other sign-ups (a place in the waiting list needs no more, so they commit side by side
+ * and their flushes group); should a place have come free, the call's UPDATE, last, makes the lock exclusive, and
+ * two that do so at once deadlock: the one the server rolls back runs again with the row locked exclusively from
+ * the start, as every other sign-up runs (it most likely takes a place, and one at a time). */
 static enum tx_end register_tx(struct db *d, struct arena *scratch, void *arg)
 {
 	struct reg_ctx *c = arg;
 	const struct signup *in = c->in;
-	struct dbv k[] = {DB_DV_INT(in->seminar_id), db_dv_str_or_null(in->idem_key), DB_DV_INT(in->person_id)};
-	struct seminar s;
-	struct dbres r;
-	long long org, existing = 0;
-	const char *status;
 	long long key, *hint = full_slot(in->seminar_id, in->mode, &key);
 	int shared = c->runs++ == 0 && *hint == key;
+	struct dbv v[] = {
+		DB_DV_INT(in->seminar_id),
+		DB_DV_INT(in->person_id),
+		DB_DV_STR(mode_codes[in->mode]),
+		db_dv_str_or_null(in->idem_key),
+		DB_DV_INT(in->by_organizer != 0),
+		DB_DV_STR(source_of(in)),
+		db_dv_id_or_null(in->actor_id),
+		db_dv_str_or_null(in->ip),
+		DB_DV_STR(arena_printf(scratch, "%s%s%s", in->by_organizer ? " by an organiser" : "",
+				       in->for_whom ? " by the head of the organisation for " : "",
+				       in->for_whom ? in->for_whom : "")),
+		DB_DV_INT(shared),
+	};
+	struct dbres r;
+	const char *outcome;
+	int o;
 
-	if (db_run(d, &q[shared ? Q_SIGNUP_SHARED : Q_SIGNUP_LOCKED], k, NELEM(k), &r, scratch) == -1 || r.nrows == 0)
+	if (db_run(d, &q[Q_SIGNUP], v, NELEM(v), &r, scratch) == -1 || r.nrows == 0 ||
+	    (outcome = dbres_str(&r, 0, 0)) == NULL)
 		return TX_FAIL;
-	org = dbres_int(&r, 0, C_ORG);
-	if (dbres_str(&r, 0, C_KEY_ID) != NULL) {
-		if (dbres_int(&r, 0, C_KEY_SEMINAR) != in->seminar_id ||
-		    dbres_int(&r, 0, C_KEY_PERSON) != in->person_id)
-			return refuse(c, REG_KEY_REUSED);
-		c->out->id = dbres_int(&r, 0, C_KEY_ID);
-		mode_parse(dbres_str(&r, 0, C_KEY_MODE), &c->out->mode);
-		c->out->status = status_static(dbres_str(&r, 0, C_KEY_STATUS));
-		return refuse(c, REG_REPLAY);
+	for (o = 0; o < REG__MAX && strcmp(outcome, reg_outcome_codes[o]) != 0; o++)
+		;
+	if (o == REG__MAX)
+		return TX_FAIL;
+	c->outcome = (enum reg_outcome)o;
+	if (dbres_str(&r, 0, 1) != NULL) {
+		c->out->id = dbres_int(&r, 0, 1);
+		mode_parse(dbres_str(&r, 0, 2), &c->out->mode);
+		c->out->status = status_static(dbres_str(&r, 0, 3));
 	}
-	if (db_places_row(&r, &s) == 0)
-		return refuse(c, REG_NO_SEMINAR);
-	if (strcmp(s.status, "draft") == 0)
-		return refuse(c, REG_NOT_OPEN);
-	if (strcmp(s.status, "cancelled") == 0)
-		return refuse(c, REG_CANCELLED);
-	if (strcmp(s.status, "finished") == 0)
-		return refuse(c, REG_FINISHED);
-	if (!in->by_organizer && (s.reg_not_yet || s.reg_over))
-		return refuse(c, REG_WINDOW);
-	/* The person's registration for this seminar was read with the lock: a first sign-up that raced another
-	 * of the same person meets it at the UNIQUE index instead (db_register runs it again). */
-	if (dbres_str(&r, 0, C_OWN_ID) != NULL) {
-		existing = dbres_int(&r, 0, C_OWN_ID);
-		status = status_static(dbres_str(&r, 0, C_OWN_STATUS));
-		if (strcmp(status, "cancelled") != 0) {
-			const char *key = dbres_str(&r, 0, C_OWN_KEY);
-			c->out->id = existing;
-			mode_parse(dbres_str(&r, 0, C_OWN_MODE), &c->out->mode);
-			c->out->status = status;
-			/* A concurrent retry of the same request committed first. */
-			return refuse(c,
-				      key && in->idem_key && strcmp(key, in->idem_key) == 0 ? REG_REPLAY : REG_ALREADY);
-		}
-	}
-	if (!seminar_offers(&s, in->mode))
-		return refuse(c, REG_BAD_MODE);
-	if (s.org_limit > 0 && org > 0) {
-		struct dbv o[] = {DB_DV_INT(in->seminar_id), DB_DV_INT(org)};
-		/* Counted with the row locked exclusively: two sign-ups of one organisation never both take its
-		 * last place, waiting or not. */
-		if (shared && db_places_lock(d, scratch, in->seminar_id, &s) != 1)
-			return TX_FAIL;
-		if (db_run(d, &q[Q_ORG_COUNT], o, NELEM(o), &r, scratch) == -1)
-			return TX_FAIL;
-		if (dbres_int(&r, 0, 0) >= s.org_limit)
-			return refuse(c, REG_ORG_LIMIT);
-	}
-	status = places_free(&s, in->mode) ? "confirmed" : "waitlisted";
-	*hint = status[0] == 'w' ? key : 0;
-	if (existing) {
-		struct dbv v[] = {
-			db_dv_id_or_null(org),           DB_DV_STR(mode_codes[in->mode]), DB_DV_STR(status),
-			db_dv_str_or_null(in->idem_key), DB_DV_STR(source_of(in)),        DB_DV_INT(existing),
-		};
-		/* A registration signed up again keeps its check-ins from before it was cancelled. */
-		if (db_run(d, &q[Q_REG_REVIVE], v, NELEM(v), NULL, NULL) == -1 ||
-		    db_coverage_registration(d, existing) == -1)
-			return TX_FAIL;
-		c->out->id = existing;
-	} else {
-		struct dbv v[] = {
-			DB_DV_INT(in->seminar_id),       DB_DV_INT(in->person_id), db_dv_id_or_null(org),
-			DB_DV_STR(mode_codes[in->mode]), DB_DV_STR(status),        db_dv_str_or_null(in->idem_key),
-			DB_DV_STR(source_of(in)),
-		};
-		if (db_run(d, &q[Q_REG_INSERT], v, NELEM(v), &r, scratch) == -1)
-			return TX_FAIL;
-		c->out->id = (long long)r.insert_id;
-	}
-	c->out->mode = in->mode;
-	c->out->status = status_static(status);
-	/* On record in the same transaction (and the same disk flush); the seminar's row last, held exclusively from
-	 * there to the COMMIT only. */
-	{
-		struct dbv v[] = {
-			DB_DV_INT(c->out->id),
-			db_dv_id_or_null(in->actor_id),
-			db_dv_str_or_null(in->ip),
-			DB_DV_STR(arena_printf(scratch, "seminar=%lld %s %s%s%s%s", in->seminar_id,
-					       mode_codes[in->mode], status, in->by_organizer ? " by an organiser" : "",
-					       in->for_whom ? " by the head of the organisation for " : "",
-					       in->for_whom ? in->for_whom : "")),
-			DB_DV_STR(status[0] == 'c' ? "reg_confirmed" : "reg_waitlisted"),
-			DB_DV_INT(in->seminar_id),
-			db_dv_str_or_null(status[0] == 'c' ? mode_codes[in->mode] : NULL),
-		};
-		if (db_run(d, &q[Q_RECORDED], v, NELEM(v), NULL, NULL) == -1)
-			return TX_FAIL;
-	}
-	c->outcome = status[0] == 'c' ? REG_CONFIRMED : REG_WAITLISTED;
+	if (c->outcome != REG_CONFIRMED && c->outcome != REG_WAITLISTED)
+		return TX_ROLLBACK;
+	*hint = c->outcome == REG_WAITLISTED ? key : 0;
 	return TX_COMMIT;
 }
 
 int db_register(struct db *d, const struct signup *in, struct reg_state *out)
 {
 	struct reg_ctx c = {in, out, REG__MAX, 0};
-	int rc = db_tx(d, register_tx, &c);
+	int rc = db_tx_begun(d, register_tx, &c);
 
 	/* Two first attempts of one person (with one key, or not) raced to a UNIQUE index: the loser, run again,
 	 * finds the winner's registration (a replay, or already signed up). */
 	if (rc == -1 && db_errno(d) == 1062)
-		rc = db_tx(d, register_tx, &c);
+		rc = db_tx_begun(d, register_tx, &c);
 	/* The COMMIT's answer was lost and the body, run again, found this request's own row by its key:
 	 * the client hears what that COMMIT did, not a replay. */
 	if (rc != -1 && c.outcome == REG_REPLAY && db_commit_unknown(d))

@@ -1,4 +1,4 @@
--- A registration's letter queued in the outbox: the one definition of the event, for db_mail_event and registration_recorded.
+-- A registration's letter queued in the outbox: the one definition of the event, for db_mail_event and registration_signup.
 
 DELIMITER //
 

@@ -366,6 +366,51 @@ struct dlarg {
 	int attempts;
 };
 
+static struct dbq q_in_tx = {"SELECT @@in_transaction", NULL, 0};
+static struct dbq q_start = {"START TRANSACTION", NULL, 0};
+
+/* Whether a transaction is open at the body's start, then the body's own START (when begun is 0) and
+ * tx_insert's insert. */
+struct beginarg {
+	struct txarg t;
+	int begun;        /* the body starts the transaction itself */
+	long long opened; /* @@in_transaction at the body's first statement */
+};
+
+static enum tx_end tx_begins(struct db *d, struct arena *scratch, void *arg)
+{
+	struct beginarg *b = arg;
+	struct dbres res;
+
+	if (db_run(d, &q_in_tx, NULL, 0, &res, scratch) == -1)
+		return TX_FAIL;
+	b->opened = dbres_int(&res, 0, 0);
+	if (b->begun && db_run(d, &q_start, NULL, 0, NULL, scratch) == -1)
+		return TX_FAIL;
+	return tx_insert(d, scratch, &b->t);
+}
+
+static void test_tx_begun(void **state)
+{
+	struct db *d = open_db();
+	struct beginarg b = {{bucket(), 0, 0, TX_COMMIT}, 0, -1};
+
+	(void)state;
+	/* db_tx starts the transaction before the body. */
+	assert_int_equal(db_tx(d, tx_begins, &b), 1);
+	assert_int_equal(b.opened, 1);
+	assert_int_equal(hits(d, b.t.b), 1);
+	/* db_tx_begun leaves it to the body's first statement, and ends it as db_tx does: a refusal rolls back. */
+	b = (struct beginarg){{bucket(), 0, 0, TX_ROLLBACK}, 1, -1};
+	assert_int_equal(db_tx_begun(d, tx_begins, &b), 0);
+	assert_int_equal(b.opened, 0);
+	assert_int_equal(hits(d, b.t.b), -1);
+	b = (struct beginarg){{bucket(), 0, 0, TX_COMMIT}, 1, -1};
+	assert_int_equal(db_tx_begun(d, tx_begins, &b), 1);
+	assert_int_equal(b.opened, 0);
+	assert_int_equal(hits(d, b.t.b), 1);
+}
+
 static enum tx_end tx_cross(struct db *d, struct arena *scratch, void *arg)
 {
 	struct dlarg *t = arg;
@@ -640,6 +685,7 @@ int main(void)
 		T(test_row),
 		T(test_errors),
 		T(test_tx_commit_and_rollback),
+		T(test_tx_begun),
 		T(test_tx_deadlock_retry),
 		T(test_reconnect_after_kill),
 		T(test_tx_retry_after_kill),
