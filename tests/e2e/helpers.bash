@@ -4,12 +4,18 @@
 # A "jar" argument is a short visitor name (a, b, admin, ...): each name is one cookie jar in the
 # test's temporary directory, i.e. one browser. The jar "-" sends and keeps no cookies.
 
-load '/usr/lib/bats/bats-support/load'
-load '/usr/lib/bats/bats-assert/load'
+# bats-support and bats-assert, their sources read directly: each library's load.bash finds its files with one
+# $(dirname) per file, fifteen forks of the test's shell before every test (0.2 s of CPU a test).
+for f in /usr/lib/bats/bats-support/src/*.bash /usr/lib/bats/bats-assert/src/*.bash; do source "$f"; done
+unset f
 
 : "${BASE_URL:?BASE_URL is not set (run through tests/run.sh or export it, see tests/e2e/helpers.bash)}"
 : "${STACK:?STACK is not set (path of scripts/stack.sh)}"
 : "${VAR:?VAR is not set (state dir of the running stack)}"
+
+# python3: Debian's, with its openpyxl and aiosmtpd; a version manager's shim first in PATH costs half a second of CPU
+# a call.
+python3() { /usr/bin/python3 "$@"; }
 
 PASSWORD=correct-horse-42
 DEMO_PASSWORD=demo12345
@@ -93,11 +99,15 @@ cookie() {
 	return 0
 }
 
+# db [mariadb args...]: the stack's database as its root user, opened as `scripts/stack.sh psql` opens it but without
+# that script's start and its mariadb-admin ping (60 ms of CPU a call; the suite makes thousands).
+db() { mariadb --no-defaults --default-character-set=utf8mb4 --socket="$VAR/run/mysqld.sock" -uroot seminars "$@"; }
+
 # sql QUERY: runs a query as the MariaDB root user of the stack; prints rows tab-separated. A write that may touch
 # what the programs cache of signed-in users (fcgi/core/authcache.h: sessions, people, grants, consents, heads) ends
 # those copies, as an operator's change by hand must; other writes skip the bump (a program's start, ~90 ms of CPU).
 sql() {
-	"$STACK" psql -N -B -e "$1" || return
+	db -N -B -e "$1" || return
 	if [[ ${1^^} =~ INSERT|UPDATE|DELETE|REPLACE|CALL && ${1,,} =~ person|web_session|role_grant|consent_|org_head ]]; then
 		"$ROOT/bin/portal" -c "$VAR/app.conf" auth-epoch
 	fi
@@ -287,7 +297,7 @@ seminar_state() {
 }
 
 # reconcile: the rows of sql/checks/reconcile-places.sql (each one a broken invariant; none expected).
-reconcile() { "$STACK" psql -N -B <"${STACK%/scripts/stack.sh}/sql/checks/reconcile-places.sql"; }
+reconcile() { db -N -B <"${STACK%/scripts/stack.sh}/sql/checks/reconcile-places.sql"; }
 
 # ---- A region of its own (untrained.bats): its people made in the database, signed in through web_sessions
 
@@ -379,7 +389,7 @@ with open(sys.argv[2], "w") as out:
         rows.append("(UNHEX(\"%s\"), %d, NOW() + INTERVAL 2 HOUR)" % (hashlib.blake2b(sid.encode(), digest_size=32).hexdigest(), int(pid)))
         out.write("%s\t%s\t%s\t%s\n" % (name, pid, sid, tok))
 print("INSERT INTO web_session (id_hash, person_id, expires_at) VALUES " + ", ".join(rows))
-' "$VAR/secret.key" "$1" | "$STACK" psql
+' "$VAR/secret.key" "$1" | db
 }
 
 # sessions_load FILE...: fills PID_OF, SID_OF and CSRF_OF (by name) from the lines web_sessions wrote to the
