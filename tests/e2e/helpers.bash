@@ -70,15 +70,50 @@ csrf() {
 	return 0
 }
 
+# binding JAR: sets BINDING to what the visitor's CSRF token is made from (fcgi/core/auth.c: an HMAC of the session
+# cookie, or of the guest cookie): their jar's sid and aid.
+binding() {
+	local line f=$BATS_TEST_TMPDIR/$1.jar sid= aid=
+	if [[ -r $f ]]; then
+		while IFS=$'\t' read -r -a line; do
+			[[ ${#line[@]} -ge 7 && ${line[5]} == sid ]] && sid=${line[6]}
+			[[ ${#line[@]} -ge 7 && ${line[5]} == aid ]] && aid=${line[6]}
+		done <"$f"
+	fi
+	BINDING=$sid/$aid
+}
+
+# token JAR: sets TOKEN for a POST of the visitor: the one csrf read for the same cookies before (the same cookies make
+# the same token), else csrf's; TOKEN_KEPT says which. Spares a page per POST.
+declare -gA TOKEN_OF
+token() {
+	binding "$1"
+	TOKEN=${TOKEN_OF[$1 $BINDING]:-} TOKEN_KEPT=1
+	[[ -n $TOKEN && $BINDING != / ]] && return 0
+	TOKEN_KEPT=
+	csrf "$1"
+	binding "$1"
+	[[ -z $TOKEN ]] || TOKEN_OF[$1 $BINDING]=$TOKEN
+}
+
+# stale: the last answer refused a kept token because the visitor's session ended meanwhile on the server (a password
+# change, «end other sessions», an erasure): the request is made again as csrf would have made it, with a token read
+# now (the refusal wrote nothing and, as that page would have, dropped the dead session cookie).
+stale() { [[ -n $TOKEN_KEPT && $code == 403 && $output == *'Форма устарела'* ]]; }
+
 # post JAR PATH [name=value ...]: a form POST with the visitor's own CSRF token; values are
 # URL-encoded by curl. Sets what req sets.
 post() {
 	local jar=$1 path=$2 a args=()
 	shift 2
-	csrf "$jar"
-	[[ -n $TOKEN ]] || fail "no CSRF token found for visitor $jar (GET /signup: HTTP $code)"
 	for a in "$@"; do args+=(--data-urlencode "$a"); done
+	token "$jar"
+	[[ -n $TOKEN ]] || fail "no CSRF token found for visitor $jar (GET /signup: HTTP $code)"
 	req "$jar" POST "$path" --data-urlencode "csrf=$TOKEN" "${args[@]}"
+	if stale; then
+		token "$jar"
+		req "$jar" POST "$path" --data-urlencode "csrf=$TOKEN" "${args[@]}"
+	fi
 }
 
 # post_raw JAR PATH BODY [CONTENT-TYPE [curl args...]]: a POST of a body exactly as given (no
@@ -269,10 +304,13 @@ seminar_edit() {
 # register JAR SEMINAR MODE [IDEM]: a sign-up as a script sends it (Accept: application/json, the CSRF
 # token in X-CSRF-Token). Sets what req sets, and OUTCOME, REG_ID, REG_STATUS from a JSON answer.
 register() {
-	local idem=${4-$(idem_key)}
-	csrf "$1"
-	req "$1" POST "/seminars/$2/register" -H 'Accept: application/json' -H "X-CSRF-Token: $TOKEN" \
-		--data-urlencode "mode=$3" --data-urlencode "idem=$idem"
+	local idem=${4-$(idem_key)} try
+	for try in 1 2; do
+		token "$1"
+		req "$1" POST "/seminars/$2/register" -H 'Accept: application/json' -H "X-CSRF-Token: $TOKEN" \
+			--data-urlencode "mode=$3" --data-urlencode "idem=$idem"
+		stale || break
+	done
 	OUTCOME= REG_ID= REG_STATUS=
 	if [[ $code == 200 ]]; then
 		read -r OUTCOME REG_ID REG_STATUS < <(jq -r '[.outcome, .registration.id, .registration.status] | @tsv' <<<"$output")
