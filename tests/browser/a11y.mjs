@@ -28,17 +28,23 @@ try {
 
 const browser = await launch();
 
-// A signed-in context of a role (a guest's has no session).
+// A signed-in context of a role (a guest's has no session): each a browser of its own, signed in through the login
+// form once per role and then given that session's cookies.
+const signedIn = {};
 async function context(role) {
-  const ctx = await browser.newContext({ viewport: { width: 1280, height: 900 }, locale: 'ru-RU' });
-  if (role === 'guest') return ctx;
-  const page = await ctx.newPage();
-  await page.goto(`${base}/login`);
-  await page.fill('input[name="email"]', `${role}@demo.local`);
-  await page.fill('input[name="password"]', 'demo12345');
-  await Promise.all([page.waitForURL(`${base}/me`), page.click('button:has-text("Войти")')]);
-  await page.close();
-  return ctx;
+  const options = { viewport: { width: 1280, height: 900 }, locale: 'ru-RU' };
+  if (role === 'guest') return browser.newContext(options);
+  if (!signedIn[role]) {
+    const ctx = await browser.newContext(options);
+    const page = await ctx.newPage();
+    await page.goto(`${base}/login`);
+    await page.fill('input[name="email"]', `${role}@demo.local`);
+    await page.fill('input[name="password"]', 'demo12345');
+    await Promise.all([page.waitForURL(`${base}/me`), page.click('button:has-text("Войти")')]);
+    signedIn[role] = await ctx.storageState();
+    await ctx.close();
+  }
+  return browser.newContext({ ...options, storageState: signedIn[role] });
 }
 
 // The register import's preview needs an upload: a line that changes the demo school, one rejected for its INN.

@@ -1,31 +1,24 @@
 #!/usr/bin/env bats
 # The demo story of `make run` (scripts/demo.sh, sql/demo/): loaded into a stack of its own, every demo account's main pages have content, the data reconcile, and a second load changes nothing.
 #
-# setup_file starts a second stack (state in var/test-demo, a free port, the demo seeds) and loads the story into
-# it; the shared test stack never gets the story. The tests talk to the demo stack: VAR, PORT and BASE_URL are
-# exported to point at it, so helpers.bash's requests and SQL go there.
+# setup_file waits for the demo stack tests/run.sh started in the background (tests/demo-stack.sh; state in
+# var/test-demo, a free port; shared with tests/browser/a11y.mjs, which runs later), or run alone starts it; the shared
+# test stack never gets the story. The tests talk to the demo stack: VAR, PORT and BASE_URL are exported to point at
+# it, so helpers.bash's requests and SQL go there.
 
 load helpers
 
-DEMO_VAR=${ROOT:?}/var/test-demo
+DEMO_VAR=${TEST_DEMO_VAR:-${ROOT:?}/var/test-demo}
 
 setup_file() {
-	export SHARED_VAR=$VAR DEMO_LOG=$ROOT/var/test-demo.log
-	VAR=$DEMO_VAR "$STACK" stop >/dev/null 2>&1 || true
-	rm -rf "$DEMO_VAR"
-	PORT=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
-	export VAR=$DEMO_VAR PORT BASE_URL=http://127.0.0.1:$PORT
-	DEMO=1 WORKERS=1 EXTRA_CONF=$ROOT/tests/stack-test.conf "$STACK" start >"$DEMO_LOG" 2>&1 || {
-		cat "$DEMO_LOG" >&3
-		return 1
-	}
-	"$ROOT/scripts/demo.sh" >>"$DEMO_LOG" 2>&1 || {
-		cat "$DEMO_LOG" >&3
-		return 1
-	}
+	export SHARED_VAR=$VAR
+	[[ -n ${TEST_DEMO_VAR:-} ]] || "$ROOT/tests/demo-stack.sh" start "$DEMO_VAR" || true
+	BASE_URL=$("$ROOT/tests/demo-stack.sh" wait "$DEMO_VAR" 2>&3) || return 1
+	export VAR=$DEMO_VAR PORT=${BASE_URL##*:} BASE_URL
 }
 
-teardown_file() { VAR=$DEMO_VAR "$STACK" stop >/dev/null 2>&1 || true; }
+# Run alone, the stack is this file's own.
+teardown_file() { [[ -n ${TEST_DEMO_VAR:-} ]] || "$ROOT/tests/demo-stack.sh" stop "$DEMO_VAR" >/dev/null 2>&1 || true; }
 
 # rows: a line with the number of rows of every table the story writes.
 rows() {

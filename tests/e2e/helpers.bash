@@ -4,12 +4,18 @@
 # A "jar" argument is a short visitor name (a, b, admin, ...): each name is one cookie jar in the
 # test's temporary directory, i.e. one browser. The jar "-" sends and keeps no cookies.
 
-load '/usr/lib/bats/bats-support/load'
-load '/usr/lib/bats/bats-assert/load'
+# bats-support and bats-assert, their sources read directly: each library's load.bash finds its files with one
+# $(dirname) per file, fifteen forks of the test's shell before every test (0.2 s of CPU a test).
+for f in /usr/lib/bats/bats-support/src/*.bash /usr/lib/bats/bats-assert/src/*.bash; do source "$f"; done
+unset f
 
 : "${BASE_URL:?BASE_URL is not set (run through tests/run.sh or export it, see tests/e2e/helpers.bash)}"
 : "${STACK:?STACK is not set (path of scripts/stack.sh)}"
 : "${VAR:?VAR is not set (state dir of the running stack)}"
+
+# python3: Debian's, with its openpyxl and aiosmtpd; a version manager's shim first in PATH costs half a second of CPU
+# a call.
+python3() { /usr/bin/python3 "$@"; }
 
 PASSWORD=correct-horse-42
 DEMO_PASSWORD=demo12345
@@ -64,15 +70,50 @@ csrf() {
 	return 0
 }
 
+# binding JAR: sets BINDING to what the visitor's CSRF token is made from (fcgi/core/auth.c: an HMAC of the session
+# cookie, or of the guest cookie): their jar's sid and aid.
+binding() {
+	local line f=$BATS_TEST_TMPDIR/$1.jar sid= aid=
+	if [[ -r $f ]]; then
+		while IFS=$'\t' read -r -a line; do
+			[[ ${#line[@]} -ge 7 && ${line[5]} == sid ]] && sid=${line[6]}
+			[[ ${#line[@]} -ge 7 && ${line[5]} == aid ]] && aid=${line[6]}
+		done <"$f"
+	fi
+	BINDING=$sid/$aid
+}
+
+# token JAR: sets TOKEN for a POST of the visitor: the one csrf read for the same cookies before (the same cookies make
+# the same token), else csrf's; TOKEN_KEPT says which. Spares a page per POST.
+declare -gA TOKEN_OF
+token() {
+	binding "$1"
+	TOKEN=${TOKEN_OF[$1 $BINDING]:-} TOKEN_KEPT=1
+	[[ -n $TOKEN && $BINDING != / ]] && return 0
+	TOKEN_KEPT=
+	csrf "$1"
+	binding "$1"
+	[[ -z $TOKEN ]] || TOKEN_OF[$1 $BINDING]=$TOKEN
+}
+
+# stale: the last answer refused a kept token because the visitor's session ended meanwhile on the server (a password
+# change, «end other sessions», an erasure): the request is made again as csrf would have made it, with a token read
+# now (the refusal wrote nothing and, as that page would have, dropped the dead session cookie).
+stale() { [[ -n $TOKEN_KEPT && $code == 403 && $output == *'Форма устарела'* ]]; }
+
 # post JAR PATH [name=value ...]: a form POST with the visitor's own CSRF token; values are
 # URL-encoded by curl. Sets what req sets.
 post() {
 	local jar=$1 path=$2 a args=()
 	shift 2
-	csrf "$jar"
-	[[ -n $TOKEN ]] || fail "no CSRF token found for visitor $jar (GET /signup: HTTP $code)"
 	for a in "$@"; do args+=(--data-urlencode "$a"); done
+	token "$jar"
+	[[ -n $TOKEN ]] || fail "no CSRF token found for visitor $jar (GET /signup: HTTP $code)"
 	req "$jar" POST "$path" --data-urlencode "csrf=$TOKEN" "${args[@]}"
+	if stale; then
+		token "$jar"
+		req "$jar" POST "$path" --data-urlencode "csrf=$TOKEN" "${args[@]}"
+	fi
 }
 
 # post_raw JAR PATH BODY [CONTENT-TYPE [curl args...]]: a POST of a body exactly as given (no
@@ -93,11 +134,15 @@ cookie() {
 	return 0
 }
 
+# db [mariadb args...]: the stack's database as its root user, opened as `scripts/stack.sh psql` opens it but without
+# that script's start and its mariadb-admin ping (60 ms of CPU a call; the suite makes thousands).
+db() { mariadb --no-defaults --default-character-set=utf8mb4 --socket="$VAR/run/mysqld.sock" -uroot seminars "$@"; }
+
 # sql QUERY: runs a query as the MariaDB root user of the stack; prints rows tab-separated. A write that may touch
 # what the programs cache of signed-in users (fcgi/core/authcache.h: sessions, people, grants, consents, heads) ends
 # those copies, as an operator's change by hand must; other writes skip the bump (a program's start, ~90 ms of CPU).
 sql() {
-	"$STACK" psql -N -B -e "$1" || return
+	db -N -B -e "$1" || return
 	if [[ ${1^^} =~ INSERT|UPDATE|DELETE|REPLACE|CALL && ${1,,} =~ person|web_session|role_grant|consent_|org_head ]]; then
 		"$ROOT/bin/portal" -c "$VAR/app.conf" auth-epoch
 	fi
@@ -259,10 +304,13 @@ seminar_edit() {
 # register JAR SEMINAR MODE [IDEM]: a sign-up as a script sends it (Accept: application/json, the CSRF
 # token in X-CSRF-Token). Sets what req sets, and OUTCOME, REG_ID, REG_STATUS from a JSON answer.
 register() {
-	local idem=${4-$(idem_key)}
-	csrf "$1"
-	req "$1" POST "/seminars/$2/register" -H 'Accept: application/json' -H "X-CSRF-Token: $TOKEN" \
-		--data-urlencode "mode=$3" --data-urlencode "idem=$idem"
+	local idem=${4-$(idem_key)} try
+	for try in 1 2; do
+		token "$1"
+		req "$1" POST "/seminars/$2/register" -H 'Accept: application/json' -H "X-CSRF-Token: $TOKEN" \
+			--data-urlencode "mode=$3" --data-urlencode "idem=$idem"
+		stale || break
+	done
 	OUTCOME= REG_ID= REG_STATUS=
 	if [[ $code == 200 ]]; then
 		read -r OUTCOME REG_ID REG_STATUS < <(jq -r '[.outcome, .registration.id, .registration.status] | @tsv' <<<"$output")
@@ -287,7 +335,7 @@ seminar_state() {
 }
 
 # reconcile: the rows of sql/checks/reconcile-places.sql (each one a broken invariant; none expected).
-reconcile() { "$STACK" psql -N -B <"${STACK%/scripts/stack.sh}/sql/checks/reconcile-places.sql"; }
+reconcile() { db -N -B <"${STACK%/scripts/stack.sh}/sql/checks/reconcile-places.sql"; }
 
 # ---- A region of its own (untrained.bats): its people made in the database, signed in through web_sessions
 
@@ -379,7 +427,7 @@ with open(sys.argv[2], "w") as out:
         rows.append("(UNHEX(\"%s\"), %d, NOW() + INTERVAL 2 HOUR)" % (hashlib.blake2b(sid.encode(), digest_size=32).hexdigest(), int(pid)))
         out.write("%s\t%s\t%s\t%s\n" % (name, pid, sid, tok))
 print("INSERT INTO web_session (id_hash, person_id, expires_at) VALUES " + ", ".join(rows))
-' "$VAR/secret.key" "$1" | "$STACK" psql
+' "$VAR/secret.key" "$1" | db
 }
 
 # sessions_load FILE...: fills PID_OF, SID_OF and CSRF_OF (by name) from the lines web_sessions wrote to the

@@ -1,46 +1,39 @@
-// A stack of a browser test's own with the demo story loaded (scripts/demo.sh), as tests/e2e/demo.bats starts one:
-// state in var/test-<name>, a free port; the harness's sql() goes to it; stopped when the test's process ends.
+// A stack with the demo story loaded (scripts/demo.sh) for a browser test, as tests/e2e/demo.bats has one
+// (tests/demo-stack.sh): the one tests/run.sh started in the background (TEST_DEMO_VAR), shared; or, run alone, one of
+// the test's own in var/test-<name> on a free port, stopped when the test's process ends. The harness's sql() goes to it.
 import { execFileSync } from 'node:child_process';
-import { createServer } from 'node:net';
-import { rmSync } from 'node:fs';
 import { root } from './harness.mjs';
 
-const stack = process.env.STACK || `${root}/scripts/stack.sh`;
+const script = `${root}/tests/demo-stack.sh`;
 
-function freePort() {
-  return new Promise((resolve, reject) => {
-    const srv = createServer();
-    srv.on('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const { port } = srv.address();
-      srv.close(() => resolve(port));
-    });
-  });
-}
-
-// demoStack(name): starts the stack and loads the story; returns its address. Throws with the log on failure.
+// demoStack(name): waits for the stack (started here when not shared); returns its address. Throws with the log on
+// failure.
 export async function demoStack(name) {
-  const env = { ...process.env, VAR: `${root}/var/test-${name}`, DEMO: '1', WORKERS: '1',
-    EXTRA_CONF: `${root}/tests/stack-test.conf`, PORT: String(await freePort()) };
-  const stop = () => {
+  const dir = process.env.TEST_DEMO_VAR || `${root}/var/test-${name}`;
+  if (!process.env.TEST_DEMO_VAR) {
+    const stop = () => {
+      try {
+        execFileSync(script, ['stop', dir], { stdio: 'ignore' });
+      } catch {
+        // Nothing was running.
+      }
+    };
+    process.on('exit', stop);
+    // Stopped from outside (prove interrupted): the exit handlers still stop the stack.
+    for (const sig of ['SIGINT', 'SIGTERM']) process.on(sig, () => process.exit(1));
     try {
-      execFileSync(stack, ['stop'], { env, stdio: 'ignore' });
+      execFileSync(script, ['start', dir], { stdio: 'ignore' });
     } catch {
-      // Nothing was running.
+      // The wait below says why.
     }
-  };
-  stop();
-  rmSync(env.VAR, { recursive: true, force: true });
-  process.on('exit', stop);
-  // Stopped from outside (prove interrupted): the exit handlers still stop the stack.
-  for (const sig of ['SIGINT', 'SIGTERM']) process.on(sig, () => process.exit(1));
+  }
+  let address;
   try {
-    execFileSync(stack, ['start'], { env, encoding: 'utf8', stdio: 'pipe' });
-    execFileSync(`${root}/scripts/demo.sh`, [], { env, encoding: 'utf8', stdio: 'pipe' });
+    address = execFileSync(script, ['wait', dir], { encoding: 'utf8', stdio: 'pipe' }).trim();
   } catch (e) {
-    throw new Error(`${e.message}\n${e.stdout || ''}${e.stderr || ''}`);
+    throw new Error(`${e.message}\n${e.stderr || ''}`);
   }
   // The harness's sql() runs the stack script with this process's environment.
-  process.env.VAR = env.VAR;
-  return `http://127.0.0.1:${env.PORT}`;
+  process.env.VAR = dir;
+  return address;
 }

@@ -107,7 +107,7 @@ export const ids = {
 
 // BLAKE2b of text as libsodium's crypto_generichash makes it (size bytes; keyed when key, hex, is given).
 function blake2b(text, size, key = '') {
-  return Buffer.from(execFileSync('python3', ['-c', `import hashlib, sys
+  return Buffer.from(execFileSync('/usr/bin/python3', ['-c', `import hashlib, sys
 print(hashlib.blake2b(sys.argv[1].encode(), digest_size=int(sys.argv[2]), key=bytes.fromhex(sys.argv[3])).hexdigest())`,
   text, String(size), key], { encoding: 'utf8' }).trim(), 'hex');
 }
