@@ -17,7 +17,7 @@ export TEST_DEMO_VAR=$ROOT/var/test-demo
 rm -f "$TEST_DEMO_VAR/demo-ready" "$TEST_DEMO_VAR/demo-failed"
 tests/demo-stack.sh start "$TEST_DEMO_VAR" &
 DEMO_PID=$!
-trap 'kill "$DEMO_PID" 2>/dev/null; wait; tests/demo-stack.sh stop "$TEST_DEMO_VAR" >/dev/null 2>&1 || true
+trap 'kill "$DEMO_PID" 2>/dev/null || true; wait || true; tests/demo-stack.sh stop "$TEST_DEMO_VAR" >/dev/null 2>&1 || true
       scripts/stack.sh stop >/dev/null 2>&1 || true' EXIT
 
 # What the tests read: the address, the config (unit tests that need the database), the stack script.
