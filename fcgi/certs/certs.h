@@ -3,6 +3,7 @@
 #define CERTS_H
 
 #include "../core/app.h"
+#include "../core/db_cert_job.h"
 
 /* ---- templates.c: certificate templates */
 
@@ -54,7 +55,7 @@ int pg_cert_revoke(struct req *);
 int pg_cert_reissue(struct req *);
 int pg_cert_zip(struct req *);
 
-/* ---- book.c: the printable book of a seminar's certificates (db_cert.h) */
+/* ---- book.c: the printable book of a seminar's certificates (db_cert_job.h) */
 /* The runner's part: draws the oldest queued book and stores it under files_dir. Returns 1 when it took one, 0
  * none, -1 failure. */
 int certs_book_run(struct app *, struct arena *);

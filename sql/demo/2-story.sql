@@ -1,6 +1,6 @@
 -- The demo story (scripts/demo.sh, once per database): seminars of three ЦУР in every state, their people, sign-ups, check-ins and certificate jobs, dated from the day it is loaded.
 --
--- Rows are what the programs write (fcgi/core/db_seminar.c, db_checkin.c, db_cert.c), made set-wise:
+-- Rows are what the programs write (fcgi/core/db_seminar.c, db_checkin.c, db_cert.c, db_cert_job.c), made set-wise:
 -- sign-ups in queue order with places and waiting lists as register_tx gives them, the seminars' counters
 -- from the registrations, door scans and online codes in scan_event with the attendance they made, the
 -- audit rows of those writes, and certificate settings with a queued issuing job (the certs program's

@@ -1,4 +1,4 @@
--- The letters of a chunk of issued certificates in one call (db_cert.c's chunk), each queued by mail_event.
+-- The letters of a chunk of issued certificates in one call (db_cert_job.c's chunk), each queued by mail_event.
 
 DELIMITER //
 
