@@ -63,7 +63,7 @@ int certs_book_run(struct app *app, struct arena *a)
 		rc = 0;
 	else if (pages == 0)
 		rc = db_cert_job_fail(app->db, j.id, "Выданных сертификатов у этого семинара больше нет.");
-	else if (pages == -1 || files_store(certs_files_dir(app), pdf.p, pdf.len, hex) != 1 ||
+	else if (pages == -1 || files_store(files_dir(&app->cfg), pdf.p, pdf.len, hex) != 1 ||
 		 db_cert_book_done(app->db, &j, pages, hex) == -1) {
 		log_msg(LOG_ERROR, NULL, "certificates: book %lld of seminar %lld failed", j.id, s.id);
 		db_cert_job_fail(app->db, j.id, "Не удалось собрать PDF для печати: проверьте шаблон и повторите.");

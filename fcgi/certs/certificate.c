@@ -97,7 +97,7 @@ int pg_cert_reissue(struct req *r)
 		return rc;
 	if (!c.rendered)
 		return fail(r, 409, "Сертификат ещё выпускается. Переоформить его можно, когда выпуск закончится.");
-	if ((rc = db_cert_reissue(r->app->db, &r->arena, c.id, r->user->id, r->ip, certs_files_dir(r->app),
+	if ((rc = db_cert_reissue(r->app->db, &r->arena, c.id, r->user->id, r->ip, files_dir(&r->app->cfg),
 				  certs_render, r->app, &now)) == -1)
 		return 500;
 	if (rc == 0)
@@ -129,7 +129,7 @@ int pg_cert_zip(struct req *r)
 			break;
 		for (i = 0; i < n; i++) {
 			buf_reset(&pdf);
-			if (files_load(certs_files_dir(r->app), sha256[i], &pdf) == -1 ||
+			if (files_load(files_dir(&r->app->cfg), sha256[i], &pdf) == -1 ||
 			    zipw_add(z, arena_printf(&a, "%s.pdf", rows[i].number), pdf.p, pdf.len, 1) == -1)
 				n = -1;
 		}

@@ -39,8 +39,6 @@ const char *certs_dmy(struct arena *, const char *sql);
 int certs_fill(struct app *, struct arena *, const struct cert_row *, const struct cert_tmpl **, struct cert_values *);
 /* A cert_render_fn (arg: the struct app): the certificate's PDF from certs_fill. */
 int certs_render(void *app, const struct cert_row *, struct buf *out);
-/* Where certificates' PDFs (and books) are stored: files_dir (files.h). */
-const char *certs_files_dir(const struct app *);
 /* Before the workers start: writes the PDFs still stored in their rows (before migration 030) out under
  * files_dir, the rows keeping their hashes. Logs and goes on when the database or the disk fails. */
 void certs_blobs_out(struct app *);

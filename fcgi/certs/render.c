@@ -1,4 +1,4 @@
-/* What a certificate's template is filled with, its PDF and where PDFs are kept: shared by the runner, re-issue, the
+/* What a certificate's template is filled with, its PDF, and old PDFs written out: shared by the runner, re-issue, the
  * pages and printing. */
 #include <string.h>
 
@@ -68,14 +68,9 @@ int certs_render(void *arg, const struct cert_row *c, struct buf *out)
 	return cert_pdf(out, t, &v);
 }
 
-const char *certs_files_dir(const struct app *app)
-{
-	return config_get(&app->cfg, "files_dir", "var/files");
-}
-
 void certs_blobs_out(struct app *app)
 {
-	const char *dir = certs_files_dir(app);
+	const char *dir = files_dir(&app->cfg);
 	struct arena a = {0};
 	long long *ids, moved = 0;
 	const char **pdf;

@@ -103,7 +103,7 @@ static int render(struct app *app, struct arena *a)
 	int n = db_cert_jobs_running(app->db, a, jobs, MAX_RUNNING), i, k;
 
 	for (i = 0; i < n; i++)
-		if ((k = db_cert_render_chunk(app->db, &jobs[i], CHUNK, certs_files_dir(app), certs_render, app)) != 0)
+		if ((k = db_cert_render_chunk(app->db, &jobs[i], CHUNK, files_dir(&app->cfg), certs_render, app)) != 0)
 			return k < 0 ? -1 : 1;
 	return n < 0 ? -1 : 0;
 }

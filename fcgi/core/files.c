@@ -112,6 +112,11 @@ const char *files_path(struct arena *a, const char *prefix, const char *hex)
 	return arena_printf(a, "%s/%.2s/%s", prefix, hex, hex + 2);
 }
 
+const char *files_dir(const struct config *cfg)
+{
+	return config_get(cfg, "files_dir", "var/files");
+}
+
 static int is_hex(const char *s, size_t n)
 {
 	return strlen(s) == n && strspn(s, "0123456789abcdef") == n;

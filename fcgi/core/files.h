@@ -6,8 +6,12 @@
 
 #include "arena.h"
 #include "buf.h"
+#include "config.h"
 
 #define FILES_URI "/_files" /* nginx's internal location of files_dir (X-Accel-Redirect) */
+
+/* Where stored files live: the setting files_dir (a volume every app server shares). */
+const char *files_dir(const struct config *);
 
 /* The kinds of file a material may be; anything else (executables, HTML, scripts, archives, documents
  * with macros, legacy OLE documents whose content cannot be checked) is refused. */

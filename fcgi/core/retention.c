@@ -93,8 +93,7 @@ int retention_run(struct app *app, const char *how, long long by, struct retenti
 		if ((*sweeps[i].count = db_retention_sweep(app->db, sweeps[i].s, sweeps[i].age)) == -1)
 			rc = -1;
 	/* Files of deleted materials and refused uploads; a day covers an upload between its store and its row. */
-	if (rc == 0 &&
-	    (c->files = files_sweep(config_get(&app->cfg, "files_dir", "var/files"), 86400, file_kept, &f)) == -1)
+	if (rc == 0 && (c->files = files_sweep(files_dir(&app->cfg), 86400, file_kept, &f)) == -1)
 		rc = -1;
 	arena_free(&f.a);
 	snprintf(detail, sizeof(detail),

@@ -7,11 +7,6 @@
 #define NAME_MAX_CP  200                 /* the original name kept for the download */
 #define MATERIAL_MAX (50L * 1024 * 1024) /* material_max: the default size cap of a file */
 
-static const char *files_dir(const struct req *r)
-{
-	return config_get(&r->app->cfg, "files_dir", "var/files");
-}
-
 static const char *visibility_name(const char *code)
 {
 	int i;
@@ -196,7 +191,7 @@ int upload_check(struct req *r, const struct kv *f, struct upload *u, const char
 
 int upload_save(struct req *r, const struct kv *f, struct upload *u)
 {
-	return files_store(files_dir(r), f->val, f->len, u->sha256) == 1 ? 0 : -1;
+	return files_store(files_dir(&r->app->cfg), f->val, f->len, u->sha256) == 1 ? 0 : -1;
 }
 
 int upload_send(struct req *r, const char *sha256, const char *mime, const char *file_name)
