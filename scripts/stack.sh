@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Starts, stops and inspects the project-local stack (MariaDB, the four FastCGI programs, nginx) under a state dir.
 #
-# Usage: scripts/stack.sh start|stop|status|psql [mariadb client args...]|smtp-stop|smtp-start
+# Usage: scripts/stack.sh start|stop|status|psql [mariadb client args...]|smtp-stop|smtp-start|free-port
 #        (scripts/stack.sh supervise: the supervisor's loop, started by `start` with SUPERVISE=1)
 #        (db-start, prepare, nginx: the pieces scripts/cluster.sh builds a cluster from)
 # Environment:
@@ -286,10 +286,12 @@ smtp_pid() {
     echo "$pid"
 }
 
+# free_port: prints a TCP port on 127.0.0.1 that no one listens on now (the kernel's choice).
+free_port() { python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
+
 smtp_port() {
     if [[ ! -s $VAR/smtp.port ]]; then
-        python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])' \
-            >"$VAR/smtp.port.tmp"
+        free_port >"$VAR/smtp.port.tmp"
         mv "$VAR/smtp.port.tmp" "$VAR/smtp.port"
     fi
     cat "$VAR/smtp.port"
@@ -643,6 +645,7 @@ prepare) cmd_prepare ;;
 db-start) cmd_db_start ;;
 nginx) cmd_nginx ;;
 smtp-stop) stop_smtp ;;
+free-port) free_port ;;
 smtp-start)
     [[ -d $VAR/run ]] || die "no stack under $VAR"
     start_smtp

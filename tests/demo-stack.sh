@@ -26,7 +26,7 @@ start)
 	rm -rf "$DIR"
 	mkdir -p "$DIR"
 	exec >"$DIR.log" 2>&1
-	PORT=$(/usr/bin/python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+	PORT=$("$ROOT/scripts/stack.sh" free-port)
 	if VAR=$DIR PORT=$PORT DEMO=1 WORKERS=1 EXTRA_CONF=$ROOT/tests/stack-test.conf "$ROOT/scripts/stack.sh" start &&
 		VAR=$DIR "$ROOT/scripts/demo.sh"; then
 		echo "http://127.0.0.1:$PORT" >"$DIR/demo-ready"

@@ -8,7 +8,7 @@ export VAR=$ROOT/var/test
 VAR=$VAR scripts/stack.sh stop >/dev/null 2>&1 || true
 rm -rf "$VAR"
 mkdir -p "$ROOT/var"
-PORT=$(/usr/bin/python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+PORT=$("$ROOT/scripts/stack.sh" free-port)
 export PORT DEMO=1 EXTRA_CONF=$ROOT/tests/stack-test.conf
 scripts/stack.sh start >"$ROOT/var/test-stack.log" 2>&1 || { cat "$ROOT/var/test-stack.log"; exit 1; }
 # The demo story's stack of tests/e2e/demo.bats and tests/browser/a11y.mjs, started meanwhile: its minute of start and

@@ -22,7 +22,7 @@ setup_file() {
 	export OVL_LOG=$ROOT/var/test-overload.log
 	VAR=$OVL_VAR "$STACK" stop >/dev/null 2>&1 || true
 	rm -rf "$OVL_VAR"
-	PORT=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+	PORT=$("$ROOT/scripts/stack.sh" free-port)
 	export VAR=$OVL_VAR PORT BASE_URL=http://127.0.0.1:$PORT
 	{
 		cat "$ROOT/tests/stack-test.conf"

@@ -127,7 +127,7 @@ for p in "${BASELINES[@]}"; do
     [[ -x $ROOT/build/tests/load/$p ]] || die "build/tests/load/$p is missing (run: make bench)"
 done
 
-PORT=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+PORT=$("$ROOT/scripts/stack.sh" free-port)
 BASE_URL=http://127.0.0.1:$PORT
 
 stack() { VAR=$VAR PORT=$PORT WORKERS=$WORKERS EXTRA_CONF=$EXTRA "$ROOT/scripts/stack.sh" "$@"; }
@@ -688,6 +688,27 @@ mail_aside() {
         SELECT ROW_COUNT()"
 }
 
+# queue_settle MAX_SECONDS: waits until the checkin program's runner has applied the coverage upkeep the door
+# scenarios queued (thousands of scans, applied within a bounded delay, DESIGN.md section 5), at most MAX_SECONDS;
+# prints what it saw. A scenario after the door would otherwise share the CPU with that upkeep.
+queue_settle() {
+    local i q=0
+    for ((i = 0; i < $1 * 2; i++)); do
+        q=$(sql_value "SELECT COUNT(*) FROM coverage_queue")
+        ((q == 0)) && break
+        sleep 0.5
+    done
+    echo "coverage queue $q rows after $((i / 2)) s"
+}
+
+# settle: what a scenario after others does first: the letters set aside, the coverage queue applied, InnoDB's
+# purge and flushing done; prints what it saw.
+settle() {
+    local aside
+    aside=$(mail_aside) || die "setting the letters aside failed"
+    echo "$aside letters set aside; $(queue_settle 60); $(innodb_settle 30)"
+}
+
 # innodb_settle MAX_SECONDS: waits until InnoDB has done the background work earlier scenarios left (purge: history
 # list under 1,000; dirty pages under 2,000), at most MAX_SECONDS; prints what it saw.
 innodb_settle() {
@@ -709,9 +730,8 @@ overload_scenario() {
     rate=$((cap * 2))
     nsem=$(tr ',' '\n' <<<"$SPREAD_IDS" | wc -l)
     say "$name: the catalogue at $CATALOGUE_RATE/s alone, then with sign-ups offered at $rate/s for $OVERLOAD_SECONDS s"
-    mail_aside >/dev/null || die "$name: setting the letters aside failed"
     # The catalogue alone on a machine at rest: not while InnoDB still purges and flushes the spread's 12,000 sign-ups.
-    say "$name: $(innodb_settle 30)"
+    say "$name: $(settle)"
     BENCH_RATE=$CATALOGUE_RATE wrk -t"$THREADS" -c16 -d"${OVERLOAD_SECONDS}s" --latency -s "$ROOT/tests/load/paced.lua" \
         "$BASE_URL/" >"$log-idle.txt" 2>&1 || die "$name: wrk failed"
     rm -rf "$done_dir" && mkdir -p "$done_dir"
@@ -768,6 +788,7 @@ cert_batch() {
         SELECT @s, MIN(id), 'ЦУР Липецкой области', 'Директор А. А. Петров' FROM certificate_template
         WHERE builtin IS NOT NULL AND archived_at IS NULL;
         SELECT @s") || die "$name: setting up the seminar failed"
+    say "$name: $(settle)"
     say "$name: seminar $sem, POST /certificates/seminars/$sem/issue, polling the job"
     t0=$EPOCHREALTIME
     code=$(curl -sS -o "$VAR/tmp/bench-issue.txt" -w '%{http_code}' --max-time 10 -X POST -H "Cookie: sid=$ORG_SID" \
@@ -814,8 +835,8 @@ cert_batch() {
 # left in the outbox (the rush's and the overload's: tens of thousands, rendered when sent) are set aside for a day
 # first, or the batch would measure how long they take.
 mail_batch() {
-    local name="mail sender, $MAILS letters" t0 t1 secs rate sent=0 files backlog why=()
-    backlog=$(mail_aside) || die "$name: setting the backlog aside failed"
+    local name="mail sender, $MAILS letters" t0 t1 secs rate sent=0 files before why=()
+    before=$(settle)
     find "$VAR/mail/new" -type f -delete 2>/dev/null || true # the Maildir outlives the stack's database
     sql_value "INSERT INTO mail_message (kind, event_key, recipient, recipient_name, subject, body_text, body_html, message_id)
         SELECT 'address_confirm', CONCAT('bench:', s.seq), CONCAT('bench-mail-', s.seq, '@bench.invalid'),
@@ -833,7 +854,7 @@ mail_batch() {
     rate=$(awk -v n="$sent" -v s="$secs" 'BEGIN { printf "%.0f", (s > 0 ? n / s : 0) }')
     # grep finds none when nothing was sent: under pipefail that is a status, not the end of the run.
     files=$(grep -rl 'bench-mail-' "$VAR/mail/new" | wc -l || true)
-    CHECKS+=("$name: $sent sent in $secs s ($rate letters/s), $files files in the SMTP server's Maildir (want $MAILS each); $backlog letters of earlier scenarios set aside")
+    CHECKS+=("$name: $sent sent in $secs s ($rate letters/s), $files files in the SMTP server's Maildir (want $MAILS each); before it: $before")
     ((sent == MAILS && files == MAILS)) || why+=("$sent sent and $files stored, not $MAILS")
     ((rate >= MAIL_MIN_RATE)) || why+=("$rate letters/s < $MAIL_MIN_RATE letters/s")
     local verdict
@@ -868,7 +889,7 @@ national_start() {
     local fp hash
     mkdir -p "$NVAR"
     echo "log_level = warn" >"$NVAR/bench-extra.conf"
-    NPORT=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+    NPORT=$("$ROOT/scripts/stack.sh" free-port)
     fp=$(national_fingerprint)
     if [[ ! -r $NVAR/national.fingerprint || $(<"$NVAR/national.fingerprint") != "$fp" ]]; then
         say "national data set: first run, or the schema, the seeds or the generator changed: made anew in $NVAR"
