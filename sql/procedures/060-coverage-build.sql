@@ -9,7 +9,7 @@ DELIMITER //
 -- registration), the attendance rule is evaluated once per combination of rule, percent, sessions,
 -- door and online check-ins, not once per registration, the facts are made in memory with their
 -- periods in one pass over the registrations, and each summary table is one sorted pass over them
--- (its four periods by WITH ROLLUP, not four joined rows); the cells count those rows.
+-- (its four periods by WITH ROLLUP, not four joined rows) straight into its empty table *_new.
 CREATE OR REPLACE PROCEDURE coverage_build()
   MODIFIES SQL DATA SQL SECURITY INVOKER
 BEGIN
@@ -29,8 +29,7 @@ BEGIN
   -- Every table *_new is filled by one INSERT while empty: InnoDB then sorts the rows and writes each index
   -- page by page with one undo record for the table (its bulk insert), instead of a row at a time.
   SET SESSION unique_checks = 0, foreign_key_checks = 0;
-  DROP TEMPORARY TABLE IF EXISTS cov_seminar, cov_register, cov_sector, cov_attendance, cov_qualifies, cov_fact,
-                                 cov_org, cov_person, cov_cell_orgs;
+  DROP TEMPORARY TABLE IF EXISTS cov_seminar, cov_register, cov_sector, cov_attendance, cov_qualifies, cov_fact;
   DROP TABLE IF EXISTS coverage_fact_new, coverage_org_new, coverage_person_new, coverage_cell_new,
                        register_cell_new;
   CREATE TABLE coverage_fact_new LIKE coverage_fact;
@@ -38,6 +37,14 @@ BEGIN
   CREATE TABLE coverage_person_new LIKE coverage_person;
   CREATE TABLE coverage_cell_new LIKE coverage_cell;
   CREATE TABLE register_cell_new LIKE register_cell;
+  -- No statistics recalculated in the background while the tables fill: InnoDB would recount each one every
+  -- time a tenth more rows are in (measured: about as much CPU as the inserts themselves). coverage_recompute
+  -- turns it back on and counts once before the swap.
+  ALTER TABLE coverage_fact_new STATS_AUTO_RECALC = 0;
+  ALTER TABLE coverage_org_new STATS_AUTO_RECALC = 0;
+  ALTER TABLE coverage_person_new STATS_AUTO_RECALC = 0;
+  ALTER TABLE coverage_cell_new STATS_AUTO_RECALC = 0;
+  ALTER TABLE register_cell_new STATS_AUTO_RECALC = 0;
 
   -- The two views of coverage_candidate, with the year, quarter and month of each seminar's date.
   CREATE TEMPORARY TABLE cov_seminar (seminar_id INT UNSIGNED PRIMARY KEY, held_on DATE NOT NULL,
@@ -84,46 +91,33 @@ BEGIN
     FROM cov_fact;
   DROP TEMPORARY TABLE cov_attendance, cov_qualifies;
 
-  -- The rows of coverage_org and coverage_person, each in one sorted pass over the facts: WITH ROLLUP adds the
-  -- quarter, the year and 'all' (the month, quarter, year NULL) to the months; its rows above the sector are
-  -- dropped. They stay in memory for the cells.
-  CREATE TEMPORARY TABLE cov_org (organization_id INT UNSIGNED NOT NULL, sector_id TINYINT UNSIGNED NOT NULL,
-                                   period CHAR(7) CHARACTER SET ascii NOT NULL, district_id INT UNSIGNED NOT NULL,
-                                   n INT UNSIGNED NOT NULL) ENGINE=MEMORY
-  SELECT f.organization_id, f.sector_id, COALESCE(f.m, f.q, f.y, 'all') AS period, MIN(f.district_id) AS district_id,
-         COUNT(*) AS n
+  -- Each summary table in one sorted pass over the facts in memory, straight into its empty table *_new (InnoDB's
+  -- bulk insert): WITH ROLLUP adds the quarter, the year and 'all' (the month, quarter, year NULL) to the months;
+  -- its rows above the sector are dropped.
+  INSERT INTO coverage_org_new (organization_id, sector_id, period, district_id, n)
+  SELECT f.organization_id, f.sector_id, COALESCE(f.m, f.q, f.y, 'all'), MIN(f.district_id), COUNT(*)
     FROM cov_fact f
    GROUP BY f.organization_id, f.sector_id, f.y, f.q, f.m WITH ROLLUP
   HAVING f.sector_id IS NOT NULL;
-  CREATE TEMPORARY TABLE cov_person (person_id INT UNSIGNED NOT NULL, district_id INT UNSIGNED NOT NULL,
-                                      sector_id TINYINT UNSIGNED NOT NULL, period CHAR(7) CHARACTER SET ascii NOT NULL,
-                                      n INT UNSIGNED NOT NULL, n_door INT UNSIGNED NOT NULL,
-                                      n_online INT UNSIGNED NOT NULL) ENGINE=MEMORY
-  SELECT f.person_id, f.district_id, f.sector_id, COALESCE(f.m, f.q, f.y, 'all') AS period, COUNT(*) AS n,
-         SUM(f.door) AS n_door, SUM(f.online) AS n_online
+  INSERT INTO coverage_person_new (person_id, district_id, sector_id, period, n, n_door, n_online)
+  SELECT f.person_id, f.district_id, f.sector_id, COALESCE(f.m, f.q, f.y, 'all'), COUNT(*), SUM(f.door),
+         SUM(f.online)
     FROM cov_fact f
    GROUP BY f.person_id, f.district_id, f.sector_id, f.y, f.q, f.m WITH ROLLUP
   HAVING f.sector_id IS NOT NULL;
-  DROP TEMPORARY TABLE cov_fact;
-  INSERT INTO coverage_org_new (organization_id, sector_id, period, district_id, n)
-  SELECT organization_id, sector_id, period, district_id, n FROM cov_org;
-  INSERT INTO coverage_person_new (person_id, district_id, sector_id, period, n, n_door, n_online)
-  SELECT person_id, district_id, sector_id, period, n, n_door, n_online FROM cov_person;
-  -- A cell counts the organisations and the people of its facts: the rows of the two tables above in it.
-  CREATE TEMPORARY TABLE cov_cell_orgs (period CHAR(7) CHARACTER SET ascii NOT NULL, district_id INT UNSIGNED NOT NULL,
-                                        sector_id TINYINT UNSIGNED NOT NULL, orgs INT UNSIGNED NOT NULL,
-                                        PRIMARY KEY (period, district_id, sector_id)) ENGINE=MEMORY
-  SELECT period, district_id, sector_id, COUNT(*) AS orgs FROM cov_org GROUP BY period, district_id, sector_id;
+  -- A cell counts the organisations and the people of its facts (the rows of the two tables above in it).
   INSERT INTO coverage_cell_new (period, district_id, sector_id, orgs_covered, people, people_door, people_online)
-  SELECT p.period, p.district_id, p.sector_id, o.orgs, p.people, p.door, p.online
-    FROM (SELECT period, district_id, sector_id, COUNT(*) AS people, SUM(n_door > 0) AS door,
-                 SUM(n_online > 0) AS online
-            FROM cov_person GROUP BY period, district_id, sector_id) p
-    JOIN cov_cell_orgs o ON o.period = p.period AND o.district_id = p.district_id AND o.sector_id = p.sector_id;
+  SELECT COALESCE(f.m, f.q, f.y, 'all'), f.district_id, f.sector_id, COUNT(DISTINCT f.organization_id),
+         COUNT(DISTINCT f.person_id), COUNT(DISTINCT IF(f.door, f.person_id, NULL)),
+         COUNT(DISTINCT IF(f.online, f.person_id, NULL))
+    FROM cov_fact f
+   GROUP BY f.district_id, f.sector_id, f.y, f.q, f.m WITH ROLLUP
+  HAVING f.sector_id IS NOT NULL;
+  DROP TEMPORARY TABLE cov_fact;
 
   INSERT INTO register_cell_new (district_id, sector_id, orgs)
   SELECT district_id, sector_id, COUNT(*) FROM cov_register GROUP BY district_id, sector_id;
-  DROP TEMPORARY TABLE cov_seminar, cov_register, cov_sector, cov_org, cov_person, cov_cell_orgs;
+  DROP TEMPORARY TABLE cov_seminar, cov_register, cov_sector;
   SET SESSION tmp_table_size = tmp_size, max_heap_table_size = heap_size, sort_buffer_size = sort_size,
               unique_checks = unique_on, foreign_key_checks = fk_on;
 END//
