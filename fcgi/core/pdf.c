@@ -36,7 +36,8 @@ struct pdf {
 	cairo_surface_t *s;
 	cairo_t *cr;
 	const char *alt;
-	int pages; /* begun with pdf_page */
+	const struct pdfdoc_under *under; /* under the first page, which is then not painted white */
+	int pages;                        /* begun with pdf_page */
 };
 
 static void pdf_open(struct pdf *p, struct buf *out, double w, double h)
@@ -44,6 +45,7 @@ static void pdf_open(struct pdf *p, struct buf *out, double w, double h)
 	p->out = out;
 	p->start = out->len;
 	p->alt = NULL;
+	p->under = NULL;
 	p->pages = 0;
 	p->s = cairo_pdf_surface_create_for_stream(buf_write, out, w, h);
 	p->cr = cairo_create(p->s);
@@ -52,9 +54,15 @@ static void pdf_open(struct pdf *p, struct buf *out, double w, double h)
 /* Starts a page, white, before anything on it is tagged; the first one begins the structure tree's root (Document,
  * ended by pdf_close), under which drawings tag headings, paragraphs, tables and figures. The paint comes first because
  * cairo 1.16's recording of a page drops every command before a paint while the page is still empty or one that covers
- * it opaquely (librsvg paints groups so): tags begun before it would be lost, the PDF left untagged or failed. */
+ * it opaquely (librsvg paints groups so): tags begun before it would be lost, the PDF left untagged or failed. A page
+ * over an underlay is not painted: the underlay has the white, and what is drawn over it begins with no paint. */
 static void pdf_page(struct pdf *p)
 {
+	if (p->pages == 0 && p->under != NULL) {
+		p->pages++;
+		cairo_tag_begin(p->cr, "Document", NULL);
+		return;
+	}
 	cairo_save(p->cr);
 	cairo_set_source_rgb(p->cr, 1, 1, 1);
 	cairo_paint(p->cr);
@@ -81,7 +89,7 @@ static int pdf_close(struct pdf *p, int failed, const char *who)
 	if (st != CAIRO_STATUS_SUCCESS)
 		log_msg(LOG_ERROR, NULL, "%s: cairo: %s", who, cairo_status_to_string(st));
 	if (!failed && st == CAIRO_STATUS_SUCCESS &&
-	    pdfdoc_finish(p->out, p->start, PDFDOC_LANG, &p->alt, p->alt != NULL ? 1 : 0) == 0)
+	    pdfdoc_finish(p->out, p->start, PDFDOC_LANG, &p->alt, p->alt != NULL ? 1 : 0, p->under) == 0)
 		return 0;
 	p->out->len = p->start;
 	if (p->out->cap > 0)
@@ -534,6 +542,14 @@ struct pdf_book *pdf_book_open(struct buf *out, const char *title)
 	return b;
 }
 
+struct pdf_book *pdf_book_open_over(struct buf *out, const char *title, const struct pdfdoc_under *under)
+{
+	struct pdf_book *b = pdf_book_open(out, title);
+
+	b->pdf.under = under;
+	return b;
+}
+
 /* Starts a page of w x h points as a section of the structure tree (its text as text in drawing order). */
 static cairo_t *book_page_begin(struct pdf_book *b, double w, double h)
 {
@@ -624,6 +640,33 @@ void pdf_svg_free(struct pdf_svg *s)
 		return;
 	g_object_unref(s->rh);
 	free(s);
+}
+
+struct pdfdoc_under *pdf_under(double w, double h, const struct pdf_svg *svg)
+{
+	struct buf pdf = {0};
+	struct pdfdoc_under *u = NULL;
+	cairo_surface_t *s = cairo_pdf_surface_create_for_stream(buf_write, &pdf, w, h);
+	cairo_t *cr = cairo_create(s);
+	cairo_status_t st;
+	int rc;
+
+	cairo_set_source_rgb(cr, 1, 1, 1);
+	cairo_paint(cr);
+	rc = svg_draw(svg->rh, cr, w, h);
+	cairo_show_page(cr);
+	st = cairo_status(cr);
+	cairo_destroy(cr);
+	cairo_surface_finish(s);
+	if (st == CAIRO_STATUS_SUCCESS)
+		st = cairo_surface_status(s);
+	cairo_surface_destroy(s);
+	if (st != CAIRO_STATUS_SUCCESS)
+		log_msg(LOG_ERROR, NULL, "pdf_under: cairo: %s", cairo_status_to_string(st));
+	else if (rc == 0)
+		u = pdfdoc_under_load(pdf.p, pdf.len);
+	buf_free(&pdf);
+	return u;
 }
 
 /* A text layer set in glyphs, ready to be shown. */
