@@ -219,27 +219,30 @@ static void pen_text(struct pen *p, const char *s, double lh, int max_lines, int
 		pen_line(p, line, lh, center, 0);
 }
 
-struct cairo_qr {
-	cairo_t *cr;
-	double x, y, m; /* origin of the quiet zone, module size */
-};
-
-static void cairo_run(void *arg, int x, int y, int n)
+static void qr_corner(void *cr, int x, int y, int first)
 {
-	struct cairo_qr *c = arg;
-
-	cairo_rectangle(c->cr, c->x + x * c->m, c->y + y * c->m, n * c->m, c->m);
+	(first ? cairo_move_to : cairo_line_to)(cr, x, y);
 }
 
-/* All runs go into one path filled once, so no renderer shows seams between them. */
-static void cairo_qr(cairo_t *cr, const QRcode *q, double x, double y, double m)
+/* The dark modules of q, in user space of one unit a module, black: their outline (qr_outline) as one path filled
+ * once, so no renderer shows seams, and cairo writes a few points of each shape (writing the points of a rectangle a
+ * run, and compressing them, was a fifth of a certificate's time). */
+static void qr_fill(cairo_t *cr, const QRcode *q)
 {
-	struct cairo_qr c = {cr, x, y, m};
-
 	cairo_new_path(cr);
-	qr_runs(q, cairo_run, &c);
+	qr_outline(q, qr_corner, cr);
 	cairo_set_source_rgb(cr, 0, 0, 0);
 	cairo_fill(cr);
+}
+
+/* The code with its quiet zone from (x, y), m points a module. */
+static void cairo_qr(cairo_t *cr, const QRcode *q, double x, double y, double m)
+{
+	cairo_save(cr);
+	cairo_translate(cr, x, y);
+	cairo_scale(cr, m, m);
+	qr_fill(cr, q);
+	cairo_restore(cr);
 }
 
 /* pen_text as one structure element tag (H1, P, ...) of the tagged PDF. */
@@ -706,11 +709,6 @@ static int shape(cairo_t *cr, const struct pdf_layer *l, struct shaped *g)
 	return 1;
 }
 
-static void layer_run(void *arg, int x, int y, int n)
-{
-	cairo_rectangle(arg, x, y, n, 1);
-}
-
 /* The QR code of text in the square that fits (x, y, w, h) in user space, centred: white, then the dark modules as
  * one path filled once. Returns 0, or -1 (logged) when text is no QR text. */
 static int layer_qr(cairo_t *cr, const struct pdf_layer *l)
@@ -728,10 +726,7 @@ static int layer_qr(cairo_t *cr, const struct pdf_layer *l)
 	cairo_rectangle(cr, 0, 0, n, n);
 	cairo_set_source_rgb(cr, 1, 1, 1);
 	cairo_fill(cr);
-	cairo_new_path(cr);
-	qr_runs(q, layer_run, cr);
-	cairo_set_source_rgb(cr, 0, 0, 0);
-	cairo_fill(cr);
+	qr_fill(cr, q);
 	cairo_restore(cr);
 	QRcode_free(q);
 	return 0;
