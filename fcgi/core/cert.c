@@ -536,12 +536,31 @@ int cert_book_close(struct cert_book *b)
 	return rc;
 }
 
+/* A certificate drawn over its template's underlay: every layer but the first. Returns 0; 1 when a font lacks a
+ * character (nothing appended: draw it the other way); -1 (logged) with out left as it was. */
+static int pdf_over(struct buf *out, const char *title, const struct cert_tmpl *t, const struct cert_values *v)
+{
+	struct filling f = {0};
+	struct pdf_book *pdf = pdf_book_open_over(out, title, t->under);
+	int rc;
+
+	cert_layers_fill(&f, t, v);
+	rc = pdf_book_layers(pdf, t->w, t->h, t->m, f.layers + 1, f.nlayers - 1);
+	if (pdf_book_close(pdf, rc != 0) == -1 && rc == 0)
+		rc = -1;
+	filling_free(&f);
+	return rc;
+}
+
 int cert_pdf(struct buf *out, const struct cert_tmpl *t, const struct cert_values *v)
 {
 	char title[128];
 	struct cert_book *b;
+	int rc;
 
 	snprintf(title, sizeof(title), "Сертификат %s", v->v[CF_NUMBER] ? v->v[CF_NUMBER] : "");
+	if (t->under != NULL && values_ok(v) && (rc = pdf_over(out, title, t, v)) != 1)
+		return rc;
 	b = cert_book_open(out, title);
 	cert_book_add(b, t, v);
 	return cert_book_close(b);

@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "pdfdoc.h"
 #include "qr.h"
 #include "text.h"
 
@@ -325,6 +326,8 @@ static int user_space(struct cert_tmpl *t, xmlNode *root)
 
 void cert_layers_free(struct cert_tmpl *t)
 {
+	pdfdoc_under_free(t->under);
+	t->under = NULL;
 	for (size_t i = 0; i < t->nlayers; i++) {
 		pdf_svg_free(t->layers[i].svg);
 		free((char *)t->layers[i].style.family);
@@ -363,6 +366,10 @@ void cert_layers_plan(struct cert_tmpl *t, xmlDoc *doc)
 	}
 	if (!ok || !svg_layers(&p))
 		cert_layers_free(t);
+	else if (t->nlayers > 1 && t->layers[0].kind == PL_SVG)
+		/* The static elements that begin the page (static children in a row make one layer), drawn and
+		 * compressed once, not for each certificate: a quarter of a certificate's time with classic.svg. */
+		t->under = pdf_under(t->w, t->h, t->layers[0].svg);
 	buf_free(&p.head);
 	for (i = 0; i < p.nstatic; i++)
 		buf_free(&p.static_[i]);

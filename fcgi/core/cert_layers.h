@@ -34,6 +34,9 @@ struct cert_tmpl {
 	struct layer *layers;
 	size_t nlayers;
 	double m[4]; /* user space to points: scale x, y, then offset x, y */
+	/* The first layer when it is SVG and more follow, drawn once (pdf_under) under every one-certificate PDF; NULL:
+	 * no such layer, or it could not be. */
+	struct pdfdoc_under *under;
 };
 
 /* The filled SVG of a certificate, and the buffers filling reuses from one certificate to the next. */

@@ -36,7 +36,8 @@ struct pdf {
 	cairo_surface_t *s;
 	cairo_t *cr;
 	const char *alt;
-	int pages; /* begun with pdf_page */
+	const struct pdfdoc_under *under; /* under the first page, which is then not painted white */
+	int pages;                        /* begun with pdf_page */
 };
 
 static void pdf_open(struct pdf *p, struct buf *out, double w, double h)
@@ -44,6 +45,7 @@ static void pdf_open(struct pdf *p, struct buf *out, double w, double h)
 	p->out = out;
 	p->start = out->len;
 	p->alt = NULL;
+	p->under = NULL;
 	p->pages = 0;
 	p->s = cairo_pdf_surface_create_for_stream(buf_write, out, w, h);
 	p->cr = cairo_create(p->s);
@@ -52,9 +54,15 @@ static void pdf_open(struct pdf *p, struct buf *out, double w, double h)
 /* Starts a page, white, before anything on it is tagged; the first one begins the structure tree's root (Document,
  * ended by pdf_close), under which drawings tag headings, paragraphs, tables and figures. The paint comes first because
  * cairo 1.16's recording of a page drops every command before a paint while the page is still empty or one that covers
- * it opaquely (librsvg paints groups so): tags begun before it would be lost, the PDF left untagged or failed. */
+ * it opaquely (librsvg paints groups so): tags begun before it would be lost, the PDF left untagged or failed. A page
+ * over an underlay is not painted: the underlay has the white, and what is drawn over it begins with no paint. */
 static void pdf_page(struct pdf *p)
 {
+	if (p->pages == 0 && p->under != NULL) {
+		p->pages++;
+		cairo_tag_begin(p->cr, "Document", NULL);
+		return;
+	}
 	cairo_save(p->cr);
 	cairo_set_source_rgb(p->cr, 1, 1, 1);
 	cairo_paint(p->cr);
@@ -81,7 +89,7 @@ static int pdf_close(struct pdf *p, int failed, const char *who)
 	if (st != CAIRO_STATUS_SUCCESS)
 		log_msg(LOG_ERROR, NULL, "%s: cairo: %s", who, cairo_status_to_string(st));
 	if (!failed && st == CAIRO_STATUS_SUCCESS &&
-	    pdfdoc_finish(p->out, p->start, PDFDOC_LANG, &p->alt, p->alt != NULL ? 1 : 0) == 0)
+	    pdfdoc_finish(p->out, p->start, PDFDOC_LANG, &p->alt, p->alt != NULL ? 1 : 0, p->under) == 0)
 		return 0;
 	p->out->len = p->start;
 	if (p->out->cap > 0)
@@ -211,27 +219,30 @@ static void pen_text(struct pen *p, const char *s, double lh, int max_lines, int
 		pen_line(p, line, lh, center, 0);
 }
 
-struct cairo_qr {
-	cairo_t *cr;
-	double x, y, m; /* origin of the quiet zone, module size */
-};
-
-static void cairo_run(void *arg, int x, int y, int n)
+static void qr_corner(void *cr, int x, int y, int first)
 {
-	struct cairo_qr *c = arg;
-
-	cairo_rectangle(c->cr, c->x + x * c->m, c->y + y * c->m, n * c->m, c->m);
+	(first ? cairo_move_to : cairo_line_to)(cr, x, y);
 }
 
-/* All runs go into one path filled once, so no renderer shows seams between them. */
-static void cairo_qr(cairo_t *cr, const QRcode *q, double x, double y, double m)
+/* The dark modules of q, in user space of one unit a module, black: their outline (qr_outline) as one path filled
+ * once, so no renderer shows seams, and cairo writes a few points of each shape (writing the points of a rectangle a
+ * run, and compressing them, was a fifth of a certificate's time). */
+static void qr_fill(cairo_t *cr, const QRcode *q)
 {
-	struct cairo_qr c = {cr, x, y, m};
-
 	cairo_new_path(cr);
-	qr_runs(q, cairo_run, &c);
+	qr_outline(q, qr_corner, cr);
 	cairo_set_source_rgb(cr, 0, 0, 0);
 	cairo_fill(cr);
+}
+
+/* The code with its quiet zone from (x, y), m points a module. */
+static void cairo_qr(cairo_t *cr, const QRcode *q, double x, double y, double m)
+{
+	cairo_save(cr);
+	cairo_translate(cr, x, y);
+	cairo_scale(cr, m, m);
+	qr_fill(cr, q);
+	cairo_restore(cr);
 }
 
 /* pen_text as one structure element tag (H1, P, ...) of the tagged PDF. */
@@ -534,6 +545,14 @@ struct pdf_book *pdf_book_open(struct buf *out, const char *title)
 	return b;
 }
 
+struct pdf_book *pdf_book_open_over(struct buf *out, const char *title, const struct pdfdoc_under *under)
+{
+	struct pdf_book *b = pdf_book_open(out, title);
+
+	b->pdf.under = under;
+	return b;
+}
+
 /* Starts a page of w x h points as a section of the structure tree (its text as text in drawing order). */
 static cairo_t *book_page_begin(struct pdf_book *b, double w, double h)
 {
@@ -626,6 +645,33 @@ void pdf_svg_free(struct pdf_svg *s)
 	free(s);
 }
 
+struct pdfdoc_under *pdf_under(double w, double h, const struct pdf_svg *svg)
+{
+	struct buf pdf = {0};
+	struct pdfdoc_under *u = NULL;
+	cairo_surface_t *s = cairo_pdf_surface_create_for_stream(buf_write, &pdf, w, h);
+	cairo_t *cr = cairo_create(s);
+	cairo_status_t st;
+	int rc;
+
+	cairo_set_source_rgb(cr, 1, 1, 1);
+	cairo_paint(cr);
+	rc = svg_draw(svg->rh, cr, w, h);
+	cairo_show_page(cr);
+	st = cairo_status(cr);
+	cairo_destroy(cr);
+	cairo_surface_finish(s);
+	if (st == CAIRO_STATUS_SUCCESS)
+		st = cairo_surface_status(s);
+	cairo_surface_destroy(s);
+	if (st != CAIRO_STATUS_SUCCESS)
+		log_msg(LOG_ERROR, NULL, "pdf_under: cairo: %s", cairo_status_to_string(st));
+	else if (rc == 0)
+		u = pdfdoc_under_load(pdf.p, pdf.len);
+	buf_free(&pdf);
+	return u;
+}
+
 /* A text layer set in glyphs, ready to be shown. */
 struct shaped {
 	cairo_scaled_font_t *font;
@@ -663,11 +709,6 @@ static int shape(cairo_t *cr, const struct pdf_layer *l, struct shaped *g)
 	return 1;
 }
 
-static void layer_run(void *arg, int x, int y, int n)
-{
-	cairo_rectangle(arg, x, y, n, 1);
-}
-
 /* The QR code of text in the square that fits (x, y, w, h) in user space, centred: white, then the dark modules as
  * one path filled once. Returns 0, or -1 (logged) when text is no QR text. */
 static int layer_qr(cairo_t *cr, const struct pdf_layer *l)
@@ -685,10 +726,7 @@ static int layer_qr(cairo_t *cr, const struct pdf_layer *l)
 	cairo_rectangle(cr, 0, 0, n, n);
 	cairo_set_source_rgb(cr, 1, 1, 1);
 	cairo_fill(cr);
-	cairo_new_path(cr);
-	qr_runs(q, layer_run, cr);
-	cairo_set_source_rgb(cr, 0, 0, 0);
-	cairo_fill(cr);
+	qr_fill(cr, q);
 	cairo_restore(cr);
 	QRcode_free(q);
 	return 0;

@@ -39,6 +39,9 @@ struct pdf_book;
 /* Starts a PDF appended to out, titled title (the document's metadata, what a screen reader announces);
  * never NULL (allocation failure aborts). */
 struct pdf_book *pdf_book_open(struct buf *out, const char *title);
+struct pdfdoc_under;
+/* pdf_book_open for a book whose first page goes over under (pdf_under; not freed by the book). */
+struct pdf_book *pdf_book_open_over(struct buf *out, const char *title, const struct pdfdoc_under *under);
 /* Draws svg (len bytes) on a new page of w x h points. Returns 0, or -1 (logged) when librsvg or
  * cairo cannot draw it; the book is then failed. */
 int pdf_book_page(struct pdf_book *, const char *svg, size_t len, double w, double h);
@@ -51,6 +54,9 @@ struct pdf_svg;
 /* An SVG document parsed once for pdf_book_layers; NULL (logged) when librsvg cannot load it. */
 struct pdf_svg *pdf_svg_load(const char *svg, size_t len);
 void pdf_svg_free(struct pdf_svg *);
+/* svg drawn over white, once, on a page of w x h points that goes under the first page of many books
+ * (pdf_book_open_over); freed with pdfdoc_under_free. NULL (logged) when it cannot be drawn. */
+struct pdfdoc_under *pdf_under(double w, double h, const struct pdf_svg *svg);
 enum pdf_anchor { PDF_START, PDF_MIDDLE, PDF_END };
 /* How a text is set, in the user space of the page's layers. */
 struct pdf_style {

@@ -65,6 +65,50 @@ void qr_runs(const QRcode *q, void (*fn)(void *, int x, int y, int n), void *arg
 	}
 }
 
+#define DARK(q, x, y)                                                                                                  \
+	((x) >= 0 && (y) >= 0 && (x) < (q)->width && (y) < (q)->width && ((q)->data[(y) * (q)->width + (x)] & 1))
+
+void qr_outline(const QRcode *q, void (*corner)(void *, int x, int y, int first), void *arg)
+{
+	static const int dx[4] = {1, 0, -1, 0}, dy[4] = {0, 1, 0, -1}; /* right, down, left, up */
+	const int n = q->width + 1;
+	unsigned char *out = calloc((size_t)n * (size_t)n, 1); /* per grid point: the directions of edges leaving it */
+
+	if (out == NULL)
+		abort();
+	/* Each dark module's sides that face a light one (or the edge), clockwise: shared sides are left out. */
+	for (int y = 0; y < q->width; y++)
+		for (int x = 0; x < q->width; x++) {
+			if (!DARK(q, x, y))
+				continue;
+			out[y * n + x] |= !DARK(q, x, y - 1) << 0;
+			out[y * n + x + 1] |= !DARK(q, x + 1, y) << 1;
+			out[(y + 1) * n + x + 1] |= !DARK(q, x, y + 1) << 2;
+			out[(y + 1) * n + x] |= !DARK(q, x - 1, y) << 3;
+		}
+	/* Every grid point has as many edges in as out: following any edge left unused closes a loop. */
+	for (int v = 0; v < n * n; v++)
+		while (out[v] != 0) {
+			int x = v % n, y = v / n, d = 0, was;
+			while (!(out[v] & (1 << d)))
+				d++;
+			corner(arg, x + QR_QUIET, y + QR_QUIET, 1);
+			do {
+				out[y * n + x] &= (unsigned char)~(1 << d);
+				x += dx[d];
+				y += dy[d];
+				was = d;
+				if (y * n + x == v)
+					break;
+				while (!(out[y * n + x] & (1 << d)))
+					d = (d + 1) & 3;
+				if (d != was)
+					corner(arg, x + QR_QUIET, y + QR_QUIET, 0);
+			} while (1);
+		}
+	free(out);
+}
+
 static void svg_run(void *arg, int x, int y, int n)
 {
 	buf_addf(arg, "M%d %dh%dv1h-%dz", x, y, n, n);

@@ -34,5 +34,10 @@ QRcode *qr_encode(const char *fn, const char *text);
 /* Calls fn for each horizontal run of n dark modules from (x, y), in module coordinates that
  * include the quiet zone of QR_QUIET modules on each side. */
 void qr_runs(const QRcode *q, void (*fn)(void *, int x, int y, int n), void *arg);
+/* The outline of the dark modules, in the same coordinates: calls corner for each corner of each closed loop in order
+ * (first set for a loop's first corner; a loop closes back to it). Each loop goes clockwise round dark modules on a
+ * y-down page and counter-clockwise round a hole, so filled with the non-zero rule they cover exactly the dark
+ * modules, with a fraction of the points of a rectangle per run. */
+void qr_outline(const QRcode *q, void (*corner)(void *, int x, int y, int first), void *arg);
 
 #endif

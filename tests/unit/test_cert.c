@@ -481,6 +481,79 @@ static void test_layers(void **state)
 #undef TEXTS
 }
 
+/* The page in grey, 20 dots an inch, without its outermost dots (a form's edge is smoothed otherwise): caller frees. */
+static unsigned char *grey(const struct buf *pdf, int *w, int *h)
+{
+	char cmd[512], *out;
+	unsigned char *p;
+	struct buf pgm = {0};
+	int off;
+
+	save(tmp("g.pdf"), pdf);
+	snprintf(cmd, sizeof(cmd), "pdftoppm -q -r 20 -gray -x 2 -y 2 -W 150 -H 100 -singlefile '%s' '%s'",
+		 tmp("g.pdf"), tmp("g"));
+	assert_int_equal(run(cmd, &out), 0);
+	free(out);
+	load(tmp("g.pgm"), &pgm);
+	assert_int_equal(sscanf(pgm.p, "P5 %d %d 255 %n", w, h, &off), 2);
+	assert_true(off > 0 && pgm.len == (size_t)off + (size_t)(*w * *h));
+	p = malloc(pgm.len - (size_t)off);
+	assert_non_null(p);
+	memcpy(p, pgm.p + off, pgm.len - (size_t)off);
+	unlink(tmp("g.pdf"));
+	unlink(tmp("g.pgm"));
+	buf_free(&pgm);
+	return p;
+}
+
+/* The static elements that begin a layered template are drawn once and put under each certificate's PDF (an
+ * artifact: decoration); the PDF reads and looks as the page drawn whole (a book's page). */
+static void test_underlay(void **state)
+{
+	struct cert_tmpl *t = compile_ok(
+		SVG_OPEN
+		"<rect width=\"297\" height=\"210\" fill=\"#1f3a5f\"/><path d=\"M20 20H277\" stroke=\"#fff\" "
+		"stroke-width=\"6\"/><text x=\"148.5\" y=\"80\" text-anchor=\"middle\" font-family=\"PT Serif\" "
+		"font-size=\"24\" fill=\"#ffffff\">{{full_name}}</text>" QR_RECT "</svg>");
+	static const char under[] = "/Artifact BMC q /Under Do Q EMC";
+	struct buf one = {0}, book = {0};
+	struct cert_book *b;
+	unsigned char *g1, *g2;
+	char *t1, *t2;
+	int w, h, w2, h2, worst = 0;
+
+	(void)state;
+	assert_true(cert_layered(t));
+	assert_int_equal(cert_pdf(&one, t, &sample), 0);
+	b = cert_book_open(&book, "Сертификат");
+	assert_int_equal(cert_book_add(b, t, &sample), 0);
+	assert_int_equal(cert_book_close(b), 0);
+	assert_non_null(memmem(one.p, one.len, under, sizeof(under) - 1));
+	assert_null(memmem(book.p, book.len, under, sizeof(under) - 1));
+	t1 = pdf_text(&one);
+	t2 = pdf_text(&book);
+	assert_string_equal(t1, t2);
+	assert_non_null(strstr(t1, sample.v[CF_FULL_NAME]));
+	g1 = grey(&one, &w, &h);
+	g2 = grey(&book, &w2, &h2);
+	assert_int_equal(w, w2);
+	assert_int_equal(h, h2);
+	for (int i = 0; i < w * h; i++)
+		if (abs(g1[i] - g2[i]) > worst)
+			worst = abs(g1[i] - g2[i]);
+	assert_true(worst <= 8);
+	/* Nothing else: the dark background below the name, the white line at the top (y 20 of 210, 2 dots cut). */
+	assert_true(g1[(h - 1) * w] < 80);
+	assert_true(g1[14 * w + w / 2] > 200);
+	free(g1);
+	free(g2);
+	free(t1);
+	free(t2);
+	cert_free(t);
+	buf_free(&one);
+	buf_free(&book);
+}
+
 static void test_book(void **state)
 {
 	struct cert_tmpl *t = compile_ok(GOOD(""));
@@ -545,6 +618,7 @@ int main(void)
 		cmocka_unit_test(test_pdf_values_literal_and_qr),
 		cmocka_unit_test(test_data_wrap),
 		cmocka_unit_test(test_layers),
+		cmocka_unit_test(test_underlay),
 		cmocka_unit_test(test_book),
 	};
 

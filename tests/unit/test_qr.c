@@ -211,6 +211,71 @@ static void test_svg(void **state)
 	buf_free(&b);
 }
 
+/* The corners of qr_outline's loops, as drawn: a loop's first corner starts a new one. */
+struct outline {
+	int xy[4096][2], first[4096], n;
+};
+
+static void outline_corner(void *arg, int x, int y, int first)
+{
+	struct outline *o = arg;
+
+	assert_true(o->n < 4096);
+	o->xy[o->n][0] = x;
+	o->xy[o->n][1] = y;
+	o->first[o->n++] = first;
+}
+
+static void outline_run(void *arg, int x, int y, int n)
+{
+	(void)x, (void)y, (void)n;
+	++*(int *)arg;
+}
+
+/* The outline, filled by the non-zero rule, covers every dark module and nothing else (the quiet zone stays light),
+ * with axis-parallel sides only, and fewer corners than four a run. */
+static void test_outline(void **state)
+{
+	static const char *const texts[] = {URL, CYRILLIC, "1"};
+	static struct outline o;
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(texts) / sizeof(texts[0]); i++) {
+		QRcode *q = qr_encode("test", texts[i]);
+		int side, runs = 0;
+
+		assert_non_null(q);
+		side = q->width + 2 * QR_QUIET;
+		o.n = 0;
+		qr_outline(q, outline_corner, &o);
+		qr_runs(q, outline_run, &runs);
+		assert_true(o.n > 0 && o.first[0]);
+		assert_true(o.n < 4 * runs);
+		for (int y = 0; y < side; y++)
+			for (int x = 0; x < side; x++) {
+				int mx = x - QR_QUIET, my = y - QR_QUIET, winding = 0;
+				int dark = mx >= 0 && my >= 0 && mx < q->width && my < q->width &&
+					   (q->data[my * q->width + mx] & 1);
+				/* A ray from the module's centre to the right crosses the vertical sides. */
+				for (int k = 0; k < o.n; k++) {
+					int e = k + 1, x0 = o.xy[k][0], y0 = o.xy[k][1], x1, y1;
+					if (e == o.n || o.first[e])
+						while (!o.first[--e])
+							;
+					x1 = o.xy[e][0], y1 = o.xy[e][1];
+					assert_true(x0 == x1 || y0 == y1);
+					if (x0 == x1 && x0 > x && 2 * y + 1 > 2 * (y0 < y1 ? y0 : y1) &&
+					    2 * y + 1 < 2 * (y0 < y1 ? y1 : y0))
+						winding += y1 > y0 ? 1 : -1;
+				}
+				if ((winding != 0) != dark)
+					fail_msg("%s: module (%d, %d) is %s but the outline says %d", texts[i], x, y,
+						 dark ? "dark" : "light", winding);
+			}
+		QRcode_free(q);
+	}
+}
+
 static void test_errors_leave_buffer(void **state)
 {
 	struct buf b = {0}, big = {0};
@@ -260,6 +325,7 @@ int main(void)
 		cmocka_unit_test(test_png_kept),
 		cmocka_unit_test(test_png_cyrillic_and_longest),
 		cmocka_unit_test(test_svg),
+		cmocka_unit_test(test_outline),
 		cmocka_unit_test(test_errors_leave_buffer),
 	};
 
