@@ -26,35 +26,22 @@ BEGIN
   DECLARE a_device VARCHAR(64);
   DECLARE session_ok, replay, conflict, a_undone BOOLEAN DEFAULT FALSE;
   DECLARE described INT UNSIGNED DEFAULT p_session;
-  DECLARE present_door, present_online, registered BIGINT DEFAULT 0;
   -- The ticket column's own collation, so that its UNIQUE index finds the code; text that is not ASCII is
   -- no ticket code (and would not convert).
   DECLARE code_key VARCHAR(200) CHARACTER SET ascii COLLATE ascii_bin
     DEFAULT IF(LENGTH(p_code) = CHAR_LENGTH(p_code), CONVERT(p_code USING ascii), NULL);
-  DECLARE name, organization, at_hm, by_name, operator_name VARCHAR(255);
-  DECLARE at_time DATETIME(3) DEFAULT COALESCE(p_device_time, NOW(3));
+  DECLARE name, organization, at_hm, by_name VARCHAR(255);
   DECLARE CONTINUE HANDLER FOR NOT FOUND BEGIN END;
 
   -- Whether the session is the seminar's (no row: it is not), the scan of this client_scan_id if it was stored
-  -- before, the registration of the ticket with its person and organisation, the operator's name (what a
-  -- first check-in's answer says: the answer of any other outcome is read after it), those present at the
-  -- session (the counters of migration 031, kept by attendance's triggers) and the seminar's confirmed
-  -- registrations (its place counters): a first check-in answers the counters as they were then, with itself.
-  -- The statements read no derived table: each would be a temporary table made per scan.
+  -- before, and the registration of the ticket. The statements read no derived table: each would be a
+  -- temporary table made per scan.
   SELECT TRUE, e.id, e.result, e.conflict, e.session_id, IF(e.id IS NULL, r.id, e.registration_id),
-         r.seminar_id, r.status, p.full_name, o.short_name, op.full_name,
-         (SELECT IFNULL(SUM(n), 0) FROM session_presence WHERE session_id = p_session AND mode = 'in_person'),
-         (SELECT IFNULL(SUM(n), 0) FROM session_presence WHERE session_id = p_session AND mode = 'online'),
-         s.taken_in_person + s.taken_online
-    INTO session_ok, e_id, outcome, conflict, e_session, reg, reg_seminar, reg_status, name, organization,
-         operator_name, present_door, present_online, registered
+         r.seminar_id, r.status
+    INTO session_ok, e_id, outcome, conflict, e_session, reg, reg_seminar, reg_status
     FROM seminar_session ss
-    JOIN seminar s ON s.id = ss.seminar_id
     LEFT JOIN scan_event e ON e.client_scan_id = p_client_scan_id
     LEFT JOIN registration r ON r.ticket_code = code_key
-    LEFT JOIN person p ON p.id = r.person_id
-    LEFT JOIN organization o ON o.id = r.organization_id
-    LEFT JOIN person op ON op.id = p_operator
    WHERE ss.id = p_session AND ss.seminar_id = p_seminar;
   IF NOT session_ok THEN
     -- Nothing is written.
@@ -85,38 +72,30 @@ BEGIN
     IF outcome = 'ok' THEN
       IF a_id IS NOT NULL THEN
         UPDATE attendance SET undone_at = NULL, mode = 'in_person', scan_id = e_id,
-                              at = at_time, device_id = p_device, operator_id = p_operator
+                              at = COALESCE(p_device_time, NOW(3)), device_id = p_device, operator_id = p_operator
          WHERE id = a_id;
       ELSE
         INSERT INTO attendance (registration_id, session_id, mode, scan_id, at, device_id, operator_id)
-        VALUES (reg, p_session, 'in_person', e_id, at_time, p_device, p_operator);
+        VALUES (reg, p_session, 'in_person', e_id, COALESCE(p_device_time, NOW(3)), p_device, p_operator);
       END IF;
       -- Coverage follows attendance through the queue (db_coverage_later).
       INSERT INTO coverage_queue (registration_id) VALUES (reg);
     END IF;
   END IF;
-  IF outcome = 'ok' AND NOT replay THEN
-    -- The check-in just written: as the first read found its person, at this scan's time, by this operator; it
-    -- is present in person now (attendance's triggers counted it in session_presence).
-    SET at_hm = DATE_FORMAT(at_time, '%H:%i'), by_name = operator_name, present_door = present_door + 1;
-  ELSE
-    -- Read again, after any check-in this scan waited for (READ COMMITTED): «already» counts it.
-    SET name = NULL, organization = NULL;
-    SELECT IFNULL(SUM(IF(mode = 'in_person', n, 0)), 0), IFNULL(SUM(IF(mode = 'online', n, 0)), 0)
-      INTO present_door, present_online
-      FROM session_presence WHERE session_id = p_session;
-    SELECT p.full_name, o.short_name, IF(a.undone_at IS NULL, DATE_FORMAT(a.at, '%H:%i'), NULL),
-           IF(a.undone_at IS NULL, op.full_name, NULL)
-      INTO name, organization, at_hm, by_name
-      FROM registration r
-      JOIN person p ON p.id = r.person_id
-      LEFT JOIN organization o ON o.id = r.organization_id
-      LEFT JOIN attendance a ON a.registration_id = r.id AND a.session_id = described
-      LEFT JOIN person op ON op.id = a.operator_id
-     WHERE r.id = reg;
-  END IF;
-  SELECT replay, e_id, outcome, IFNULL(reg, 0), conflict, name, organization, at_hm, by_name, present_door,
-         present_online, registered;
+  SELECT p.full_name, o.short_name, IF(a.undone_at IS NULL, DATE_FORMAT(a.at, '%H:%i'), NULL),
+         IF(a.undone_at IS NULL, op.full_name, NULL)
+    INTO name, organization, at_hm, by_name
+    FROM registration r
+    JOIN person p ON p.id = r.person_id
+    LEFT JOIN organization o ON o.id = r.organization_id
+    LEFT JOIN attendance a ON a.registration_id = r.id AND a.session_id = described
+    LEFT JOIN person op ON op.id = a.operator_id
+   WHERE r.id = reg;
+  -- An aggregate without GROUP BY: one row, also for a session nobody attended yet.
+  SELECT replay, e_id, outcome, IFNULL(reg, 0), conflict, name, organization, at_hm, by_name,
+         IFNULL(SUM(IF(mode = 'in_person', n, 0)), 0), IFNULL(SUM(IF(mode = 'online', n, 0)), 0),
+         (SELECT taken_in_person + taken_online FROM seminar WHERE id = p_seminar)
+    FROM session_presence WHERE session_id = p_session;
 END //
 
 DELIMITER ;
