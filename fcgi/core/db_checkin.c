@@ -33,7 +33,7 @@ enum {
 static struct dbq q[Q__MAX] = {
 	[Q_SCAN_BY_CLIENT] = {"SELECT id, result, registration_id, conflict, session_id, seminar_id, undoes "
 			      "FROM scan_event WHERE client_scan_id = ?"},
-	/* The whole scan (sql/procedures/015-door-scan.sql): one round trip in the scan's transaction. */
+	/* The whole scan (sql/procedures/015-door-scan.sql): one round trip that also begins the transaction. */
 	[Q_SCAN] = {"CALL door_scan(?, ?, ?, ?, ?, ?, ?, ?)"},
 	[Q_ATTENDANCE_LOCK] = {"SELECT id, device_id, undone_at IS NOT NULL FROM attendance "
 			       "WHERE registration_id = ? AND session_id = ? FOR UPDATE"},
@@ -149,7 +149,7 @@ int db_checkin_scan(struct db *d, struct arena *a, const struct scan_in *in, str
 	/* Two devices uploading the same scan, or the same ticket, at the same
 	 * moment meet at a UNIQUE index: the loser runs again and finds the winner's row. */
 	for (attempt = 0; attempt < 3; attempt++) {
-		rc = db_tx(d, scan_tx, &c);
+		rc = db_tx_begun(d, scan_tx, &c);
 		if (rc != -1 || db_errno(d) != 1062)
 			break;
 	}

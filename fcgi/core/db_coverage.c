@@ -1,7 +1,7 @@
 /* Coverage upkeep: one statement per stored routine that re-evaluates what counts for coverage. */
 #include "db_coverage.h"
 
-enum { Q_REGISTRATION, Q_SEMINAR, Q_ORG, Q_RECOUNT, Q_LATER, Q_QUEUE_LOCK, Q_QUEUE_CLAIM, Q_QUEUE_DONE, Q__MAX };
+enum { Q_REGISTRATION, Q_SEMINAR, Q_ORG, Q_RECOUNT, Q_LATER, Q_QUEUE_LOCK, Q_QUEUE_APPLY, Q__MAX };
 
 static struct dbq q[Q__MAX] = {
 	[Q_REGISTRATION] = {"CALL coverage_touch(?)"},
@@ -12,8 +12,7 @@ static struct dbq q[Q__MAX] = {
 	/* Held until the connection ends: a runner that dies leaves the queue to the next one. */
 	[Q_QUEUE_LOCK] = {"SELECT IS_USED_LOCK('coverage_queue') <=> CONNECTION_ID() OR GET_LOCK('coverage_queue', 0)"},
 	/* Rows of writers not yet committed are skipped: they are applied in a later batch. */
-	[Q_QUEUE_CLAIM] = {"SELECT id, registration_id FROM coverage_queue ORDER BY id LIMIT ? FOR UPDATE SKIP LOCKED"},
-	[Q_QUEUE_DONE] = {"DELETE FROM coverage_queue WHERE id = ?"},
+	[Q_QUEUE_APPLY] = {"CALL coverage_touch_queued(?)"},
 };
 
 static int call(struct db *d, int stmt, long long id)
@@ -53,23 +52,18 @@ struct apply_ctx {
 	size_t applied;
 };
 
-/* The touch of a queued row runs after the change that queued it committed, so it sees that change. */
+/* The touches of the queued rows run after the changes that queued them committed, so they see them. */
 static enum tx_end apply_tx(struct db *d, struct arena *scratch, void *arg)
 {
 	struct apply_ctx *c = arg;
 	struct dbv v[] = {DB_DV_INT(c->batch)};
 	struct dbres r;
-	size_t i;
 
 	c->applied = 0;
-	if (db_run(d, &q[Q_QUEUE_CLAIM], v, NELEM(v), &r, scratch) == -1)
+	if (db_run(d, &q[Q_QUEUE_APPLY], v, NELEM(v), &r, scratch) == -1 || r.nrows != 1)
 		return TX_FAIL;
-	for (i = 0; i < r.nrows; i++)
-		if (call(d, Q_REGISTRATION, dbres_int(&r, i, 1)) == -1 ||
-		    call(d, Q_QUEUE_DONE, dbres_int(&r, i, 0)) == -1)
-			return TX_FAIL;
-	c->applied = r.nrows;
-	return r.nrows ? TX_COMMIT : TX_ROLLBACK;
+	c->applied = (size_t)dbres_int(&r, 0, 0);
+	return c->applied ? TX_COMMIT : TX_ROLLBACK;
 }
 
 int db_coverage_apply(struct db *d, long long batch)

@@ -1,10 +1,11 @@
--- The door's scan in one call: the scan log, the check-in, its queued coverage upkeep and the answer, in the caller's transaction.
+-- The door's scan in one call: the scan log, the check-in, its queued coverage upkeep and the answer, in a transaction the call begins.
 
 DELIMITER //
 
 -- Records one scan of ticket code p_code at session p_session of seminar p_seminar, whatever its
--- result, and checks the ticket in when it is the first scan that lets its person in (the caller
--- commits: db_checkin_scan). A session that is not the seminar's writes nothing (result no_session).
+-- result, and checks the ticket in when it is the first scan that lets its person in. The call begins the
+-- transaction itself (one round trip less: db_tx_begun) and the caller commits it (db_checkin_scan). A
+-- session that is not the seminar's writes nothing (result no_session).
 -- A client_scan_id stored before is a replay: nothing is written and the stored scan is described
 -- again. Two uploads of one scan, or two first scans of one ticket, at the same moment meet at a
 -- UNIQUE index: the loser's error (1062) ends the call, the caller rolls back and calls again, and
@@ -33,6 +34,7 @@ BEGIN
   DECLARE name, organization, at_hm, by_name VARCHAR(255);
   DECLARE CONTINUE HANDLER FOR NOT FOUND BEGIN END;
 
+  START TRANSACTION;
   -- Whether the session is the seminar's (no row: it is not), the scan of this client_scan_id if it was stored
   -- before, and the registration of the ticket. The statements read no derived table: each would be a
   -- temporary table made per scan.

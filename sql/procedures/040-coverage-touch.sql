@@ -81,6 +81,171 @@ CREATE OR REPLACE PROCEDURE coverage_touch(IN reg INT UNSIGNED)
   MODIFIES SQL DATA SQL SECURITY DEFINER
   CALL coverage_reevaluate(reg, TRUE)//
 
+-- The touch of every registration queued in coverage_queue (migration 026), up to batch rows oldest first,
+-- set-based: what coverage_reevaluate does for one registration, done for all of them at once in a few
+-- statements (a registration queued twice is evaluated once), and the applied rows deleted, all in the
+-- caller's transaction (db_coverage_apply: one caller at a time). Rows of writers not yet committed are
+-- skipped, left for a later batch: a touch runs after the change it follows committed, so it sees it.
+-- The counts move as the per-fact calls of coverage_count would move them one after the other: every
+-- removed fact taken back first, then every new one added; an organisation or a person leaves (joins) a
+-- cell when its count reaches 0 (leaves 0). Answers one row: the number of queue rows applied.
+CREATE OR REPLACE PROCEDURE coverage_touch_queued(IN batch INT UNSIGNED)
+  MODIFIES SQL DATA SQL SECURITY DEFINER
+BEGIN
+  DECLARE rebuilding DATETIME(3);
+  DECLARE CONTINUE HANDLER FOR NOT FOUND BEGIN END;
+
+  CREATE OR REPLACE TEMPORARY TABLE cq_claimed (id BIGINT UNSIGNED PRIMARY KEY, registration_id INT UNSIGNED NOT NULL)
+    ENGINE=MEMORY;
+  INSERT INTO cq_claimed (id, registration_id)
+  SELECT id, registration_id FROM coverage_queue ORDER BY id LIMIT batch FOR UPDATE SKIP LOCKED;
+  CREATE OR REPLACE TEMPORARY TABLE cq_reg (registration_id INT UNSIGNED PRIMARY KEY) ENGINE=MEMORY
+  SELECT DISTINCT registration_id FROM cq_claimed;
+
+  -- What each fact is made of, share-locked as coverage_reevaluate reads it (a registration erased
+  -- meanwhile has no row: it touches nothing); the fact it makes now (person NULL: none).
+  CREATE OR REPLACE TEMPORARY TABLE cq_now ENGINE=MEMORY
+  SELECT r.id AS registration_id,
+         IF(c.registration_id IS NOT NULL
+            AND attendance_qualifies(c.rule, c.pct, c.sessions, IFNULL(SUM(a.mode = 'in_person' AND a.undone_at IS NULL), 0),
+                                     IFNULL(SUM(a.mode = 'online' AND a.undone_at IS NULL), 0)), TRUE, FALSE) AS counts,
+         c.person_id, c.organization_id, c.district_id, c.sector_id, c.seminar_id, c.held_on,
+         IFNULL(SUM(a.mode = 'in_person' AND a.undone_at IS NULL), 0) > 0 AS door,
+         IFNULL(SUM(a.mode = 'online' AND a.undone_at IS NULL), 0) > 0 AS online
+    FROM cq_reg q
+    JOIN registration r ON r.id = q.registration_id
+    LEFT JOIN coverage_candidate c ON c.registration_id = r.id
+    LEFT JOIN attendance a ON a.registration_id = r.id
+   GROUP BY r.id LOCK IN SHARE MODE;
+  -- The facts as counted now, locked.
+  CREATE OR REPLACE TEMPORARY TABLE cq_was ENGINE=MEMORY
+  SELECT f.registration_id, f.person_id, f.organization_id, f.district_id, f.sector_id, f.seminar_id, f.held_on,
+         f.door, f.online
+    FROM cq_reg q JOIN coverage_fact f ON f.registration_id = q.registration_id FOR UPDATE;
+  -- The registrations whose fact moves: o_* as counted, n_* as it should be (NULL: none).
+  CREATE OR REPLACE TEMPORARY TABLE cq_move ENGINE=MEMORY
+  SELECT n.registration_id, o.person_id AS o_person, o.organization_id AS o_org, o.district_id AS o_district,
+         o.sector_id AS o_sector, o.held_on AS o_held, o.door AS o_door, o.online AS o_online,
+         IF(n.counts, n.person_id, NULL) AS n_person, IF(n.counts, n.organization_id, NULL) AS n_org,
+         IF(n.counts, n.district_id, NULL) AS n_district, IF(n.counts, n.sector_id, NULL) AS n_sector,
+         IF(n.counts, n.seminar_id, NULL) AS n_seminar, IF(n.counts, n.held_on, NULL) AS n_held,
+         IF(n.counts, n.door, NULL) AS n_door, IF(n.counts, n.online, NULL) AS n_online
+    FROM cq_now n LEFT JOIN cq_was o ON o.registration_id = n.registration_id
+   WHERE NOT (o.person_id <=> IF(n.counts, n.person_id, NULL) AND o.organization_id <=> IF(n.counts, n.organization_id, NULL)
+              AND o.district_id <=> IF(n.counts, n.district_id, NULL) AND o.sector_id <=> IF(n.counts, n.sector_id, NULL)
+              AND o.seminar_id <=> IF(n.counts, n.seminar_id, NULL) AND o.held_on <=> IF(n.counts, n.held_on, NULL)
+              AND o.door <=> IF(n.counts, n.door, NULL) AND o.online <=> IF(n.counts, n.online, NULL));
+
+  IF EXISTS (SELECT 1 FROM cq_move) THEN
+    SELECT since INTO rebuilding FROM coverage_rebuild WHERE id = 1 LOCK IN SHARE MODE;
+    IF rebuilding IS NOT NULL THEN
+      INSERT IGNORE INTO coverage_dirty (registration_id) SELECT registration_id FROM cq_move;
+    END IF;
+    -- Each fact in its four periods: the facts taken back (delta -1), then the facts added (delta 1).
+    CREATE OR REPLACE TEMPORARY TABLE cq_period ENGINE=MEMORY
+    SELECT -1 AS delta, o_person AS person_id, o_org AS organization_id, o_district AS district_id,
+           o_sector AS sector_id, coverage_period(o_held, l.level) AS period, o_door AS door, o_online AS online
+      FROM cq_move JOIN (SELECT 0 AS level UNION ALL SELECT 1 UNION ALL SELECT 2 UNION ALL SELECT 3) l
+     WHERE o_person IS NOT NULL;
+    INSERT INTO cq_period
+    SELECT 1, n_person, n_org, n_district, n_sector, coverage_period(n_held, l.level), n_door, n_online
+      FROM cq_move JOIN (SELECT 0 AS level UNION ALL SELECT 1 UNION ALL SELECT 2 UNION ALL SELECT 3) l
+     WHERE n_person IS NOT NULL;
+    CALL coverage_count_set(-1);
+    CALL coverage_count_set(1);
+    DELETE f FROM coverage_fact f JOIN cq_move m ON m.registration_id = f.registration_id
+     WHERE m.n_person IS NULL;
+    INSERT INTO coverage_fact (registration_id, person_id, organization_id, district_id, sector_id, seminar_id,
+                               held_on, door, online)
+    SELECT registration_id, n_person, n_org, n_district, n_sector, n_seminar, n_held, n_door, n_online
+      FROM cq_move WHERE n_person IS NOT NULL
+    ON DUPLICATE KEY UPDATE person_id = VALUES(person_id), organization_id = VALUES(organization_id),
+                            district_id = VALUES(district_id), sector_id = VALUES(sector_id),
+                            seminar_id = VALUES(seminar_id), held_on = VALUES(held_on), door = VALUES(door),
+                            online = VALUES(online);
+  END IF;
+  DELETE q FROM coverage_queue q JOIN cq_claimed c ON c.id = q.id;
+  SELECT COUNT(*) FROM cq_claimed;
+  DROP TEMPORARY TABLE cq_claimed, cq_reg, cq_now, cq_was, cq_move;
+  DROP TEMPORARY TABLE IF EXISTS cq_period, cq_org, cq_person, cq_cell;
+END//
+
+-- coverage_count for the rows of cq_period (coverage_touch_queued) whose delta is the given one, all at once: the
+-- rows of coverage_org and coverage_person are written first, then each organisation or person whose count
+-- reached 0 (delta -1) or left 0 (delta 1) moves its cell.
+CREATE OR REPLACE PROCEDURE coverage_count_set(IN p_delta TINYINT)
+  MODIFIES SQL DATA SQL SECURITY INVOKER
+BEGIN
+  CREATE OR REPLACE TEMPORARY TABLE cq_org ENGINE=MEMORY
+  SELECT organization_id, sector_id, period, district_id, COUNT(*) AS k
+    FROM cq_period WHERE cq_period.delta = p_delta GROUP BY organization_id, sector_id, period, district_id;
+  CREATE OR REPLACE TEMPORARY TABLE cq_person ENGINE=MEMORY
+  SELECT person_id, district_id, sector_id, period, COUNT(*) AS k, SUM(door) AS k_door, SUM(online) AS k_online
+    FROM cq_period WHERE cq_period.delta = p_delta GROUP BY person_id, district_id, sector_id, period;
+  IF p_delta > 0 THEN
+    INSERT INTO coverage_org (organization_id, sector_id, period, district_id, n)
+    SELECT organization_id, sector_id, period, district_id, k FROM cq_org
+    ON DUPLICATE KEY UPDATE n = n + VALUES(n);
+    INSERT INTO coverage_person (person_id, district_id, sector_id, period, n, n_door, n_online)
+    SELECT person_id, district_id, sector_id, period, k, k_door, k_online FROM cq_person
+    ON DUPLICATE KEY UPDATE n = n + VALUES(n), n_door = n_door + VALUES(n_door), n_online = n_online + VALUES(n_online);
+  ELSE
+    -- A count never goes below zero, even over damaged tables (coverage_check reports those).
+    UPDATE coverage_org o
+      JOIN cq_org d ON d.organization_id = o.organization_id AND d.sector_id = o.sector_id AND d.period = o.period
+       SET o.n = o.n - LEAST(o.n, d.k);
+    UPDATE coverage_person p
+      JOIN cq_person d ON d.person_id = p.person_id AND d.district_id = p.district_id AND d.sector_id = p.sector_id
+                      AND d.period = p.period
+       SET p.n = p.n - LEAST(p.n, d.k), p.n_door = p.n_door - LEAST(p.n_door, d.k_door),
+           p.n_online = p.n_online - LEAST(p.n_online, d.k_online);
+  END IF;
+  -- An organisation or a person that begins (delta 1: its count is what was added) or ends (0) to count.
+  CREATE OR REPLACE TEMPORARY TABLE cq_cell ENGINE=MEMORY
+  SELECT d.period, d.district_id, d.sector_id, SUM(o.n = IF(p_delta > 0, d.k, 0)) AS orgs, 0 AS people,
+         0 AS people_door, 0 AS people_online
+    FROM cq_org d
+    JOIN coverage_org o ON o.organization_id = d.organization_id AND o.sector_id = d.sector_id AND o.period = d.period
+   GROUP BY d.period, d.district_id, d.sector_id;
+  INSERT INTO cq_cell
+  SELECT d.period, d.district_id, d.sector_id, 0, SUM(p.n = IF(p_delta > 0, d.k, 0)),
+         SUM(d.k_door > 0 AND p.n_door = IF(p_delta > 0, d.k_door, 0)),
+         SUM(d.k_online > 0 AND p.n_online = IF(p_delta > 0, d.k_online, 0))
+    FROM cq_person d
+    JOIN coverage_person p ON p.person_id = d.person_id AND p.district_id = d.district_id AND p.sector_id = d.sector_id
+                          AND p.period = d.period
+   GROUP BY d.period, d.district_id, d.sector_id;
+  IF p_delta > 0 THEN
+    INSERT INTO coverage_cell (period, district_id, sector_id, orgs_covered, people, people_door, people_online)
+    SELECT period, district_id, sector_id, SUM(orgs), SUM(people), SUM(people_door), SUM(people_online)
+      FROM cq_cell GROUP BY period, district_id, sector_id
+    HAVING SUM(orgs) > 0 OR SUM(people) > 0 OR SUM(people_door) > 0 OR SUM(people_online) > 0
+    ON DUPLICATE KEY UPDATE orgs_covered = orgs_covered + VALUES(orgs_covered), people = people + VALUES(people),
+                            people_door = people_door + VALUES(people_door),
+                            people_online = people_online + VALUES(people_online);
+  ELSE
+    UPDATE coverage_cell c
+      JOIN (SELECT period, district_id, sector_id, SUM(orgs) AS orgs, SUM(people) AS people,
+                   SUM(people_door) AS people_door, SUM(people_online) AS people_online
+              FROM cq_cell GROUP BY period, district_id, sector_id) d
+        ON d.period = c.period AND d.district_id = c.district_id AND d.sector_id = c.sector_id
+       SET c.orgs_covered = c.orgs_covered - LEAST(c.orgs_covered, d.orgs), c.people = c.people - LEAST(c.people, d.people),
+           c.people_door = c.people_door - LEAST(c.people_door, d.people_door),
+           c.people_online = c.people_online - LEAST(c.people_online, d.people_online);
+    DELETE o FROM coverage_org o
+      JOIN cq_org d ON d.organization_id = o.organization_id AND d.sector_id = o.sector_id AND d.period = o.period
+     WHERE o.n = 0;
+    DELETE p FROM coverage_person p
+      JOIN cq_person d ON d.person_id = p.person_id AND d.district_id = p.district_id AND d.sector_id = p.sector_id
+                      AND d.period = p.period
+     WHERE p.n = 0;
+    DELETE c FROM coverage_cell c
+      JOIN (SELECT DISTINCT period, district_id, sector_id FROM cq_cell) d
+        ON d.period = c.period AND d.district_id = c.district_id AND d.sector_id = c.sector_id
+     WHERE c.orgs_covered = 0 AND c.people = 0 AND c.people_door = 0 AND c.people_online = 0;
+  END IF;
+END//
+
 -- Every registration of a seminar that has a fact or a check-in (no other one can count).
 CREATE OR REPLACE PROCEDURE coverage_touch_seminar(IN sem INT UNSIGNED)
   MODIFIES SQL DATA SQL SECURITY DEFINER
