@@ -30,8 +30,9 @@ GRANT INSERT ON seminars.audit_log TO 'sem_reports'@'localhost';
 -- checkin writes the scan log and the attendance derived from it.
 GRANT INSERT, UPDATE ON seminars.scan_event TO 'sem_checkin'@'localhost';
 GRANT INSERT, UPDATE ON seminars.attendance TO 'sem_checkin'@'localhost';
--- ... and queues the coverage upkeep of its check-ins; its background runner applies and deletes them (migration 026).
-GRANT INSERT, DELETE ON seminars.coverage_queue TO 'sem_checkin'@'localhost';
+-- ... and queues the coverage upkeep of its check-ins (migration 026); its background runner applies and deletes them
+-- through coverage_touch_queued, as its definer.
+GRANT INSERT ON seminars.coverage_queue TO 'sem_checkin'@'localhost';
 -- session_presence (migration 031) is written by attendance's triggers, as their definer: no grant.
 
 -- certs keeps templates, certificates, their files and the issuing jobs.
