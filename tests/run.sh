@@ -32,4 +32,5 @@ tests+=(tests/js/*.test.mjs tests/e2e/*.bats)
 for t in tests/browser/*.mjs; do [[ -e $t ]] && tests+=("$t"); done
 # Last, after every write path has run: the derived data still agree with the raw data.
 tests+=(tests/final/*.bats)
-prove --timer --exec "$ROOT/tests/exec" "${tests[@]}"
+# --comments: a failing test's diagnostics (TAP comments) reach the log, so a failure in CI says why.
+prove --timer --comments --exec "$ROOT/tests/exec" "${tests[@]}"

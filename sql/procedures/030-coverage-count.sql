@@ -21,15 +21,17 @@ BEGIN
   DECLARE y, q, m CHAR(7) CHARACTER SET ascii;
   SET y = coverage_period(f_held, 1), q = coverage_period(f_held, 2), m = coverage_period(f_held, 3);
   IF delta > 0 THEN
+    -- The rows in key order ('2026' < '2026-11' < '2026-Q4' < 'all'), as coverage_count_set writes them: two
+    -- statements that lock the same rows in the same order wait for each other instead of deadlocking.
     INSERT INTO coverage_org (organization_id, sector_id, period, district_id, n)
-    VALUES (f_org, f_sector, 'all', f_district, 1), (f_org, f_sector, y, f_district, 1),
-           (f_org, f_sector, q, f_district, 1), (f_org, f_sector, m, f_district, 1)
+    VALUES (f_org, f_sector, y, f_district, 1), (f_org, f_sector, m, f_district, 1),
+           (f_org, f_sector, q, f_district, 1), (f_org, f_sector, 'all', f_district, 1)
     ON DUPLICATE KEY UPDATE n = n + 1;
     INSERT INTO coverage_person (person_id, district_id, sector_id, period, n, n_door, n_online)
-    VALUES (f_person, f_district, f_sector, 'all', 1, f_door, f_online),
-           (f_person, f_district, f_sector, y, 1, f_door, f_online),
+    VALUES (f_person, f_district, f_sector, y, 1, f_door, f_online),
+           (f_person, f_district, f_sector, m, 1, f_door, f_online),
            (f_person, f_district, f_sector, q, 1, f_door, f_online),
-           (f_person, f_district, f_sector, m, 1, f_door, f_online)
+           (f_person, f_district, f_sector, 'all', 1, f_door, f_online)
     ON DUPLICATE KEY UPDATE n = n + 1, n_door = n_door + VALUES(n_door), n_online = n_online + VALUES(n_online);
     INSERT INTO coverage_cell (period, district_id, sector_id, orgs_covered, people, people_door, people_online)
     SELECT o.period, f_district, f_sector, o.n = 1, p.n = 1, f_door AND p.n_door = 1, f_online AND p.n_online = 1

@@ -185,9 +185,11 @@ BEGIN
   IF p_delta > 0 THEN
     INSERT INTO coverage_org (organization_id, sector_id, period, district_id, n)
     SELECT organization_id, sector_id, period, district_id, k FROM cq_org
+     ORDER BY organization_id, sector_id, period -- key order, as coverage_count writes
     ON DUPLICATE KEY UPDATE n = n + VALUES(n);
     INSERT INTO coverage_person (person_id, district_id, sector_id, period, n, n_door, n_online)
     SELECT person_id, district_id, sector_id, period, k, k_door, k_online FROM cq_person
+     ORDER BY person_id, district_id, sector_id, period
     ON DUPLICATE KEY UPDATE n = n + VALUES(n), n_door = n_door + VALUES(n_door), n_online = n_online + VALUES(n_online);
   ELSE
     -- A count never goes below zero, even over damaged tables (coverage_check reports those).
@@ -220,6 +222,7 @@ BEGIN
     SELECT period, district_id, sector_id, SUM(orgs), SUM(people), SUM(people_door), SUM(people_online)
       FROM cq_cell GROUP BY period, district_id, sector_id
     HAVING SUM(orgs) > 0 OR SUM(people) > 0 OR SUM(people_door) > 0 OR SUM(people_online) > 0
+     ORDER BY period, district_id, sector_id
     ON DUPLICATE KEY UPDATE orgs_covered = orgs_covered + VALUES(orgs_covered), people = people + VALUES(people),
                             people_door = people_door + VALUES(people_door),
                             people_online = people_online + VALUES(people_online);
