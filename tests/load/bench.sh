@@ -1150,6 +1150,8 @@ if wanted rush; then
 fi
 # The door: the organiser scans tickets of the scan seminars, each a first scan with a new client_scan_id.
 export BENCH_TICKETS=$TICKETS BENCH_ORGANIZER=$ORGANIZER BENCH_TICKET_STATE=$TICKET_STATE
+# Not while the portal's senders send the sign-ups' letters (20,000 and more after the rush).
+if wanted scan || wanted scan-rate || wanted qr; then say "door: $(settle)"; fi
 if wanted scan; then
     SC_CHECK=check_scan scenario "scan API" "/checkin/${SCAN_IDS%%,*}/scan" U 0.70 \
         -- -s "$ROOT/tests/load/scan.lua"
